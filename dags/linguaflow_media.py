@@ -1,0 +1,123 @@
+"""linguaflow media DAG: one run per media file.
+
+probe -> transcribe -> translate (mapped, one task per target language) -> package.
+Wiring only: every step lives in `linguaflow.pipeline`; heavy imports happen inside tasks.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import DeadlineAlert, DeadlineReference, Param, SyncCallback, dag, get_current_context, task
+
+from linguaflow.codes import supported_languages
+from linguaflow.models import BUNDLED_ASR, DEFAULT_ASR_MODEL
+from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
+
+LANGS = supported_languages()
+
+PARAMS = {
+    "media_uri": Param(
+        "", type="string", minLength=1, title="Media URI",
+        description="Audio or video in object storage: s3://bucket/key or file:///path",
+    ),
+    "target_languages": Param(
+        ["zh", "ja"], type="array", items={"type": "string", "enum": LANGS}, uniqueItems=True,
+        title="Target languages", description="ISO 639-1 codes; one mapped translate task per language",
+    ),
+    "source_language": Param(
+        "auto", type="string", enum=["auto", *LANGS], title="Source language",
+        description="Spoken language, or auto to let Whisper detect it",
+    ),
+    "asr_model": Param(
+        DEFAULT_ASR_MODEL, type="string", minLength=1, title="ASR model", examples=list(BUNDLED_ASR),
+        description="A bundled model name (base, tiny.en) or a CTranslate2 model directory",
+    ),
+    "task_id": Param(
+        None, type=["null", "string"], title="Task id",
+        description="Result id; defaults to the DAG run id",
+    ),
+    "text_items": Param(
+        {}, type="object", title="Text items",
+        description="Supplied text (id -> text: title, description...) translated beside the transcript",
+    ),
+}
+
+
+def _request():
+    from linguaflow import pipeline
+
+    ctx = get_current_context()
+    req = pipeline.validate_request(ctx["params"])
+    return pipeline.task_id_for(ctx["params"], ctx["run_id"]), req
+
+
+def _store():
+    from linguaflow.store import ResultStore
+
+    return ResultStore()
+
+
+@dag(
+    dag_id="linguaflow_media",
+    schedule=None,
+    catchup=False,
+    params=PARAMS,
+    max_active_runs=8,
+    tags=["linguaflow"],
+    default_args={
+        "retries": MAX_RETRIES,
+        "retry_policy": RetryTablePolicy(),
+        "execution_timeout": timedelta(hours=2),
+    },
+    deadline=DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_QUEUED_AT,
+        interval=timedelta(hours=3),
+        callback=SyncCallback("linguaflow.alerts.deadline_missed"),
+    ),
+    doc_md=__doc__,
+)
+def linguaflow_media():
+    @task(retries=0)
+    def probe() -> dict:
+        from linguaflow import pipeline
+
+        task_id, req = _request()
+        return {"task_id": task_id, **req, "media": pipeline.probe_step(task_id, req["media_uri"])}
+
+    @task
+    def transcribe(job: dict) -> str:
+        from linguaflow import pipeline
+        from linguaflow.asr import AsrOptions
+
+        params = get_current_context()["params"]
+        lang = None if job["source"] == "auto" else job["source"]
+        opts = AsrOptions(model=params["asr_model"], language=lang)
+        return pipeline.transcribe_step(job["task_id"], job["media_uri"], opts)
+
+    @task
+    def targets(job: dict) -> list[str]:
+        return job["targets"]
+
+    @task(map_index_template="{{ task.op_kwargs['lang'] }}")
+    def translate(lang: str, job: dict, transcript: str) -> str:
+        from linguaflow import pipeline
+
+        return pipeline.translate_step(job["task_id"], transcript, lang, job["text_items"], store=_store())
+
+    @task
+    def package(job: dict, transcript: str, translations: list[str]) -> dict:
+        from linguaflow import pipeline
+
+        coded = pipeline.package_step(
+            job["task_id"], job["media"], transcript, list(translations), job["text_items"], _store()
+        )
+        return {"task_id": coded["_id"], "languages": sorted(coded["_ls"])}
+
+    job = probe()
+    transcript = transcribe(job)
+    done = translate.partial(job=job, transcript=transcript).expand(lang=targets(job))
+    package(job, transcript, done)
+
+
+linguaflow_media()

@@ -1,0 +1,45 @@
+"""Failure classes of DESIGN.md's retry table.
+
+Every error the pipeline raises on purpose is one of these, so the retry policy (and the
+`linguaflow transcribe` exit code the Kubernetes pod returns) can tell them apart.
+"""
+
+from __future__ import annotations
+
+
+class LinguaflowError(Exception):
+    """Base class; `kind` names the row of the retry table."""
+
+    kind = "error"
+    exit_code = 1
+
+
+class BadInput(LinguaflowError):
+    """Corrupt, empty or unsupported media, unknown language: fail at once, never retry."""
+
+    kind = "bad_input"
+    exit_code = 65  # EX_DATAERR
+
+
+class NetworkTimeout(LinguaflowError):
+    """Storage or model endpoint timed out: retry once after 30 s."""
+
+    kind = "network_timeout"
+    exit_code = 75  # EX_TEMPFAIL
+
+
+class ServiceUnavailable(LinguaflowError):
+    """Endpoint 5xx / connection refused: retry twice, 5 min apart."""
+
+    kind = "service_unavailable"
+    exit_code = 69  # EX_UNAVAILABLE
+
+
+class ResourceExhausted(LinguaflowError):
+    """Host/GPU out of memory, pod unschedulable: retry 3 times, 30 min apart."""
+
+    kind = "resource_exhausted"
+    exit_code = 71  # EX_OSERR
+
+
+BY_EXIT_CODE = {cls.exit_code: cls for cls in (BadInput, NetworkTimeout, ServiceUnavailable, ResourceExhausted)}

@@ -1,0 +1,101 @@
+"""Object storage for media and intermediate artefacts, through Airflow's ObjectStoragePath.
+
+`file://` on the embedded default, `s3://` (AWS, MinIO, any S3-compatible server) with an
+Airflow connection otherwise. Artefacts of one task live under `<work root>/work/<task id>/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+
+from .errors import BadInput, NetworkTimeout, ServiceUnavailable
+
+
+def conn_id_for(uri: str) -> str | None:
+    """The Airflow connection used for a remote URI (LINGUAFLOW_STORAGE_CONN_ID, default aws_default)."""
+    if uri.startswith("file://") or "://" not in uri:
+        return None
+    return os.environ.get("LINGUAFLOW_STORAGE_CONN_ID", "aws_default")
+
+
+def opath(uri: str):
+    from airflow.sdk import ObjectStoragePath
+
+    if "://" not in uri:
+        uri = "file://" + os.path.abspath(uri)
+    return ObjectStoragePath(uri, conn_id=conn_id_for(uri))
+
+
+def work_root() -> str:
+    default = "file://" + os.path.abspath(os.environ.get("LINGUAFLOW_HOME", ".linguaflow"))
+    return os.environ.get("LINGUAFLOW_WORK_ROOT", default).rstrip("/")
+
+
+def work_uri(task_id: str, *parts: str) -> str:
+    return "/".join([work_root(), "work", task_id, *parts])
+
+
+@contextlib.contextmanager
+def _classified() -> Iterator[None]:
+    """Map storage errors onto the retry table's classes."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise
+    except TimeoutError as exc:
+        raise NetworkTimeout(f"object storage timed out: {exc}") from exc
+    except (ConnectionError, OSError) as exc:
+        if isinstance(exc, (PermissionError, IsADirectoryError, NotADirectoryError)):
+            raise
+        raise ServiceUnavailable(f"object storage unavailable: {exc}") from exc
+
+
+def exists(uri: str) -> bool:
+    with _classified():
+        return opath(uri).exists()
+
+
+def read_json(uri: str):
+    with _classified():
+        return json.loads(opath(uri).read_text())
+
+
+def write_json(uri: str, obj) -> str:
+    """Write JSON so a reader never sees half a file (temp + rename locally; S3 PUTs are atomic)."""
+    data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    p = opath(uri)
+    with _classified():
+        if uri.startswith("file://"):
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.parent / f".{p.name}.{uuid.uuid4().hex}.tmp"
+            tmp.write_text(data)
+            os.replace(tmp.path, p.path)
+        else:
+            p.write_text(data)
+    return uri
+
+
+@contextlib.contextmanager
+def local_copy(uri: str) -> Iterator[str]:
+    """A local file path for `uri`: the file itself for file://, a streamed temp copy otherwise."""
+    p = opath(uri)
+    if p.protocol == "file":
+        if not os.path.exists(p.path):
+            raise BadInput(f"media not found: {uri}")
+        yield p.path
+        return
+    suffix = os.path.splitext(p.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix, prefix="linguaflow-") as tmp:
+        with _classified():
+            if not p.exists():
+                raise BadInput(f"media not found: {uri}")
+            with p.open("rb") as src:
+                shutil.copyfileobj(src, tmp, 8 << 20)
+        tmp.flush()
+        yield tmp.name
