@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from airflow.sdk import DeadlineAlert, DeadlineReference, Param, SyncCallback, dag, get_current_context, task
 
+from linguaflow.alerts import task_failed
 from linguaflow.codes import supported_languages
 from linguaflow.models import BUNDLED_ASR, DEFAULT_ASR_MODEL
 from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
@@ -69,6 +70,7 @@ def _store():
         "retries": MAX_RETRIES,
         "retry_policy": RetryTablePolicy(),
         "execution_timeout": timedelta(hours=2),
+        "on_failure_callback": task_failed,
     },
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,

@@ -12,3 +12,20 @@ def deadline_missed(**kwargs) -> None:
     context = kwargs.get("context") or {}
     dag_run = context.get("dag_run") if isinstance(context, dict) else None
     log.error("linguaflow deadline missed: dag_run=%s kwargs=%s", getattr(dag_run, "run_id", dag_run), kwargs)
+
+
+def task_failed(context) -> None:
+    """on_failure_callback: record the reason in the result document, so a query shows it."""
+    from .pipeline import task_id_for
+    from .store import ResultStore
+
+    exc = context.get("exception")
+    reason = f"{context['ti'].task_id}: {type(exc).__name__}: {exc}" if exc else f"{context['ti'].task_id} failed"
+    try:
+        task_id = task_id_for(context["params"], context["run_id"])
+    except Exception:
+        task_id = context["run_id"]
+    try:
+        ResultStore().mark_failed(task_id, reason)
+    except Exception:  # the store may be what failed; the task is failed either way
+        log.exception("could not record failure of %s", task_id)

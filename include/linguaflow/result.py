@@ -7,7 +7,7 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _id task id       _v code-map version   _s run status (r/d/f/c)   _src source language code
     _t segment timings {id: [start, end]}   _m media {u: uri, d: duration}
     _e engines {"asr": ..., <code>: translation model}   _ls per-language status {code: "d"|"p"|"f:<reason>"}
-    _c / _u created / updated (ISO 8601)
+    _c / _u created / updated (ISO 8601)      _err why the run failed (only when it did)
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def compact(doc: dict) -> dict:
         "_c": doc["created"],
         "_u": doc["updated"],
     }
+    if doc.get("error") is not None:
+        out["_err"] = doc["error"]
     for lang, entry in doc["languages"].items():
         code = language_code(lang, v)
         out[code] = compact_language(entry)
@@ -82,7 +84,7 @@ def expand(coded: dict) -> dict:
         if status.startswith("f:"):
             entry["error"] = status[2:]
         languages[language_of(code, v)] = entry
-    return {
+    out = {
         "task_id": coded["_id"],
         "code_map_version": v,
         "status": _RUN_STATUS_BACK[coded["_s"]],
@@ -94,3 +96,6 @@ def expand(coded: dict) -> dict:
         "created": coded["_c"],
         "updated": coded["_u"],
     }
+    if "_err" in coded:
+        out["error"] = coded["_err"]
+    return out

@@ -45,6 +45,16 @@ class RedisCache:
     def key(task_id: str) -> str:
         return f"linguaflow:result:{task_id}"
 
+    def mark_failed(self, task_id: str, reason: str) -> None:
+        """Record why a task failed; finished languages already stored stay as they are."""
+        now = now_iso()
+        self.col.update_one(
+            {"_id": task_id},
+            {"$set": {"_s": "f", "_err": reason[:2000], "_u": now}, "$setOnInsert": {"_c": now}},
+            upsert=True,
+        )
+        self.cache.invalidate(task_id)
+
     def get(self, task_id: str) -> dict | None:
         if self.client is None:
             return None
@@ -73,9 +83,9 @@ class RedisCache:
 
 
 class ResultStore:
-    def __init__(self, client=None, db: str = DEFAULT_DB, collection: str = DEFAULT_COLLECTION, redis_url=None):
+    def __init__(self, client=None, db: str | None = None, collection: str = DEFAULT_COLLECTION, redis_url=None):
         self.client = client or mongo_client()
-        self.col = self.client[db][collection]
+        self.col = self.client[db or os.environ.get("LINGUAFLOW_MONGO_DB", DEFAULT_DB)][collection]
         self.cache = RedisCache(redis_url if redis_url is not None else os.environ.get("LINGUAFLOW_REDIS_URL"))
         self.col.create_index("_m.u")
         self.col.create_index("_u")
@@ -93,6 +103,16 @@ class ResultStore:
         now = now_iso()
         fields = {code: items, f"_ls.{code}": status, f"_e.{code}": model, "_u": now}
         self.col.update_one({"_id": task_id}, {"$set": fields, "$setOnInsert": {"_c": now}}, upsert=True)
+        self.cache.invalidate(task_id)
+
+    def mark_failed(self, task_id: str, reason: str) -> None:
+        """Record why a task failed; finished languages already stored stay as they are."""
+        now = now_iso()
+        self.col.update_one(
+            {"_id": task_id},
+            {"$set": {"_s": "f", "_err": reason[:2000], "_u": now}, "$setOnInsert": {"_c": now}},
+            upsert=True,
+        )
         self.cache.invalidate(task_id)
 
     def get(self, task_id: str) -> dict | None:
