@@ -55,16 +55,22 @@ def cmd_run(args) -> int:
     embedded.migrate_db()
     from contextlib import nullcontext
 
-    mongo = nullcontext() if os.environ.get("LINGUAFLOW_MONGO_URI") else embedded.EmbeddedMongo()
-    with mongo:
+    external_db = os.environ.get("LINGUAFLOW_MONGO_URI")
+    with nullcontext() if external_db else embedded.EmbeddedMongo():
         dr = run_dag(conf)
         from .store import ResultStore
 
         store = ResultStore()
         doc = store.get(conf["task_id"])
         store.client.close()
-    print(json.dumps(doc, ensure_ascii=False, indent=None if args.compact else 1))
-    where = os.environ.get("LINGUAFLOW_MONGO_URI") if not isinstance(mongo, embedded.EmbeddedMongo) else embedded.home() / "db"
+    text = json.dumps(doc, ensure_ascii=False, indent=None if args.compact else 1)
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as f:
+            f.write(text + "\n")
+    print("\n===== coded result =====", flush=True)
+    print(text)
+    where = external_db or f"the embedded store at {embedded.home() / 'db'}"
     print(f"\nrun {dr.run_id}: {dr.state}; result {conf['task_id']} stored in {where} "
           f"(collection linguaflow.results), artefacts under {os.environ['LINGUAFLOW_WORK_ROOT']}/work/{conf['task_id']}/",
           file=sys.stderr)
@@ -81,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
     run.add_argument("--task-id", default=None)
     run.add_argument("--compact", action="store_true", help="print the JSON on one line")
+    run.add_argument("--out", default=None, help="also write the coded JSON to this file")
     run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

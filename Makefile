@@ -1,0 +1,23 @@
+# The two commands of the README. Both set up everything a fresh machine lacks.
+SAMPLE ?= include/linguaflow/samples/arctic_a0007.wav
+TO ?= zh,ja,de
+
+.PHONY: demo test setup services services-down bench
+
+demo:  ## run the media DAG in-process on the bundled sample (embedded default: SQLite, file://, embedded DB)
+	scripts/setup.sh
+	.venv/bin/linguaflow run $(SAMPLE) --to $(TO) --out .linguaflow/demo-result.json
+
+test:  ## install, start the services (PostgreSQL, Redis, S3, MongoDB-compatible) and run the tests
+	scripts/setup.sh --dev
+	scripts/services.sh up
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+setup:
+	scripts/setup.sh --dev
+
+services:
+	scripts/services.sh up
+
+services-down:
+	scripts/services.sh down
