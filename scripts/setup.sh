@@ -9,10 +9,17 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 [ -x .venv/bin/python ] || uv venv -q --python 3.11 .venv
 
-# llama.cpp is compiled from source: build for a portable x86-64 baseline (AVX2), not -march=native,
-# whose AMX kernels crash on hosts (VMs, sandboxes) that do not grant the AMX state.
-export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF}"
+# llama.cpp is compiled from source (no wheel on the index). Build it once per machine into a
+# wheel cache, for a portable x86-64 baseline (AVX2) rather than -march=native, whose AMX kernels
+# crash on hosts (VMs, sandboxes) that do not grant the AMX state.
+WHEELS=${LINGUAFLOW_WHEEL_CACHE:-$HOME/.cache/linguaflow/wheels}
+LLAMA=$(grep -E '^llama-cpp-python==' requirements.txt | cut -d= -f3)
+if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA"-*.whl >/dev/null 2>&1; then
+  echo "building llama-cpp-python $LLAMA once (a few minutes)..."
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF" \
+    "$PY" -m pip wheel -q --no-deps --no-cache-dir -w "$WHEELS" "llama-cpp-python==$LLAMA"
+fi
 reqs=(-r requirements.txt)
 [ "${1:-}" = "--dev" ] && reqs+=(-r requirements-dev.txt)
-uv pip install -q --python .venv/bin/python "${reqs[@]}"
+uv pip install -q --python .venv/bin/python --find-links "$WHEELS" "${reqs[@]}"
 uv pip install -q --python .venv/bin/python --no-deps -e .

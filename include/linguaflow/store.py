@@ -17,6 +17,14 @@ log = logging.getLogger(__name__)
 DEFAULT_DB = "linguaflow"
 DEFAULT_COLLECTION = "results"
 CACHE_TTL_S = 3600
+# MongoDB refuses documents over 16 MiB; stay clear of it with room for the $set updates.
+MAX_DOC_BYTES = 15 * 1024 * 1024
+
+
+def _bson_size(doc: dict) -> int:
+    import bson
+
+    return len(bson.encode(doc))
 
 
 def mongo_client(uri: str | None = None):
@@ -83,7 +91,11 @@ class RedisCache:
 
 
 class ResultStore:
-    def __init__(self, client=None, db: str | None = None, collection: str = DEFAULT_COLLECTION, redis_url=None):
+    def __init__(
+        self, client=None, db: str | None = None, collection: str = DEFAULT_COLLECTION, redis_url=None,
+        max_doc_bytes: int = MAX_DOC_BYTES,
+    ):
+        self.max_doc_bytes = max_doc_bytes
         self.client = client or mongo_client()
         self.col = self.client[db or os.environ.get("LINGUAFLOW_MONGO_DB", DEFAULT_DB)][collection]
         self.cache = RedisCache(redis_url if redis_url is not None else os.environ.get("LINGUAFLOW_REDIS_URL"))
@@ -95,13 +107,19 @@ class ResultStore:
         task_id = coded["_id"]
         old = self.col.find_one({"_id": task_id}, {"_c": 1})
         doc = {**coded, "_c": old["_c"] if old else coded.get("_c") or now_iso(), "_u": now_iso()}
-        self.col.replace_one({"_id": task_id}, doc, upsert=True)
+        self.col.replace_one({"_id": task_id}, self._offload(doc), upsert=True)
         self.cache.invalidate(task_id)
 
     def put_language(self, task_id: str, code: str, items: dict, status: str, model: str | None) -> None:
         """Write one language as soon as it is done, so a later failure never loses it."""
         now = now_iso()
-        fields = {code: items, f"_ls.{code}": status, f"_e.{code}": model, "_u": now}
+        fields = {f"_ls.{code}": status, f"_e.{code}": model, "_u": now}
+        if _bson_size({code: items}) > self.max_doc_bytes // 4:
+            fields[f"_ref.{code}"] = self._write_ref(task_id, code, items)
+            self.col.update_one({"_id": task_id}, {"$unset": {code: ""}})
+        else:
+            fields[code] = items
+            self.col.update_one({"_id": task_id}, {"$unset": {f"_ref.{code}": ""}})
         self.col.update_one({"_id": task_id}, {"$set": fields, "$setOnInsert": {"_c": now}}, upsert=True)
         self.cache.invalidate(task_id)
 
@@ -116,13 +134,53 @@ class ResultStore:
         self.cache.invalidate(task_id)
 
     def get(self, task_id: str) -> dict | None:
+        """The coded document, with languages stored by reference read back in."""
         doc = self.cache.get(task_id)
         if doc is not None:
             return doc
         doc = self.col.find_one({"_id": task_id})
         if doc is not None:
+            doc = self._resolve(doc)
             self.cache.put(task_id, doc)
         return doc
+
+    # -- documents over MongoDB's size limit: languages go to object storage, by reference --
+
+    @staticmethod
+    def _write_ref(task_id: str, code: str, items: dict) -> str:
+        from . import storage
+
+        return storage.write_json(storage.work_uri(task_id, "result", f"{code}.json"), items)
+
+    def _offload(self, doc: dict) -> dict:
+        """Move the largest language sub-documents out until the document fits."""
+        if _bson_size(doc) <= self.max_doc_bytes:
+            return doc
+        doc = dict(doc)
+        refs = dict(doc.get("_ref") or {})
+        codes = sorted((k for k in doc if k[:1].isdigit()), key=lambda k: _bson_size({k: doc[k]}), reverse=True)
+        for code in codes:
+            refs[code] = self._write_ref(doc["_id"], code, doc.pop(code))
+            doc["_ref"] = refs
+            if _bson_size(doc) <= self.max_doc_bytes:
+                break
+        log.info("result %s over %d bytes: %d languages stored by reference", doc["_id"], self.max_doc_bytes, len(refs))
+        return doc
+
+    @staticmethod
+    def _resolve(doc: dict) -> dict:
+        from . import storage
+
+        for code, uri in (doc.get("_ref") or {}).items():
+            doc[code] = storage.read_json(uri)
+        return doc
+
+    def recent(self, limit: int = 20) -> list[dict]:
+        fields = {"_s": 1, "_ls": 1, "_m": 1, "_u": 1, "_c": 1, "_err": 1}
+        return list(self.col.find({}, fields).sort("_u", -1).limit(limit))
+
+    def by_source(self, uri: str) -> list[dict]:
+        return [self._resolve(d) for d in self.col.find({"_m.u": uri}).sort("_u", -1)]
 
     def count(self, task_id: str) -> int:
         return self.col.count_documents({"_id": task_id})
