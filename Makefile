@@ -21,3 +21,7 @@ services:
 
 services-down:
 	scripts/services.sh down
+
+bench:  ## benchmarks (need the test services)
+	scripts/services.sh up
+	.venv/bin/python bench/results_bench.py

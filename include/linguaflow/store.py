@@ -114,13 +114,15 @@ class ResultStore:
         """Write one language as soon as it is done, so a later failure never loses it."""
         now = now_iso()
         fields = {f"_ls.{code}": status, f"_e.{code}": model, "_u": now}
-        if _bson_size({code: items}) > self.max_doc_bytes // 4:
+        if _bson_size({code: items}) > self.max_doc_bytes // 4:  # too big to sit beside the others
             fields[f"_ref.{code}"] = self._write_ref(task_id, code, items)
-            self.col.update_one({"_id": task_id}, {"$unset": {code: ""}})
+            unset = {code: ""}
         else:
             fields[code] = items
-            self.col.update_one({"_id": task_id}, {"$unset": {f"_ref.{code}": ""}})
-        self.col.update_one({"_id": task_id}, {"$set": fields, "$setOnInsert": {"_c": now}}, upsert=True)
+            unset = {f"_ref.{code}": ""}
+        self.col.update_one(
+            {"_id": task_id}, {"$set": fields, "$unset": unset, "$setOnInsert": {"_c": now}}, upsert=True
+        )
         self.cache.invalidate(task_id)
 
     def mark_failed(self, task_id: str, reason: str) -> None:
