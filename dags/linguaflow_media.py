@@ -95,7 +95,7 @@ def linguaflow_media():
         params = get_current_context()["params"]
         lang = None if job["source"] == "auto" else job["source"]
         opts = AsrOptions(model=params["asr_model"], language=lang)
-        return pipeline.transcribe_step(job["task_id"], job["media_uri"], opts)
+        return pipeline.transcribe_step(job["task_id"], job["media"], opts, store=_store())
 
     @task
     def targets(job: dict) -> list[str]:

@@ -87,3 +87,23 @@ def test_unknown_target_language_is_refused_before_any_work(airflow_db, s3, buck
     with pytest.raises(Exception, match="xx"):  # Param validation refuses the conf at trigger time
         run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["xx"], "task_id": tid})
     assert store.count(tid) == 0
+
+
+def test_a_failed_language_keeps_the_transcript_and_finished_languages(airflow_db, s3, bucket, store, monkeypatch):
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", '{"de": {"backend": "llamacpp", "model": "/models/missing-de.gguf"}}')
+    key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    tid = f"part-{uuid.uuid4().hex[:12]}"
+
+    dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["zh", "de"], "task_id": tid})
+
+    assert str(dr.state) == "failed"
+    tis = _tis(dr)
+    assert tis[("translate", 1)] == ("failed", 1)  # bad model path: bad input, no retry
+    assert tis[("translate", 0)][0] == "success" and tis[("package", -1)][0] == "upstream_failed"
+    doc = expand(store.get(tid))
+    assert doc["status"] == "failed" and "missing-de.gguf" in doc["error"]
+    assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower()  # transcript kept
+    assert doc["languages"]["zh"]["status"] == "done" and CJK.search(doc["languages"]["zh"]["audio"]["0"])
+    assert doc["languages"]["de"]["status"] == "failed" and "missing-de.gguf" in doc["languages"]["de"]["error"]
+    assert doc["segments"][0]["id"] == "0"

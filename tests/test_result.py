@@ -83,3 +83,13 @@ def test_code_map_is_stable_and_rejects_unknown():
     assert len(set(language_code(l) for l in supported_languages())) == len(supported_languages())
     with pytest.raises(BadInput, match="unsupported language 'xx'"):
         language_code("xx")
+
+
+def test_compact_refuses_a_malformed_document():
+    from pydantic import ValidationError
+
+    bad = {"task_id": "t", "code_map_version": 1, "status": "finished", "source_language": "en",
+           "media": {"uri": "u", "duration": 1.0}, "segments": [], "models": {}, "languages": {},
+           "created": "c", "updated": "u"}
+    with pytest.raises(ValidationError, match="status"):
+        compact(bad)

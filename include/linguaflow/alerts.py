@@ -26,6 +26,11 @@ def task_failed(context) -> None:
     except Exception:
         task_id = context["run_id"]
     try:
-        ResultStore().mark_failed(task_id, reason)
+        store = ResultStore()
+        lang = getattr(context["ti"], "rendered_map_index", None)
+        if context["ti"].task_id == "translate" and lang:
+            store.mark_language_failed(task_id, lang, reason)  # the other languages go on
+        else:
+            store.mark_failed(task_id, reason)
     except Exception:  # the store may be what failed; the task is failed either way
         log.exception("could not record failure of %s", task_id)

@@ -53,18 +53,25 @@ def probe_step(task_id: str, media_uri: str) -> dict:
     return {"uri": media_uri, **info.to_dict()}
 
 
-def transcribe_step(task_id: str, media_uri: str, opts: asr.AsrOptions) -> str:
-    """Transcribe once: a transcript already in storage for the same model is reused."""
+def transcribe_step(task_id: str, media_info: dict, opts: asr.AsrOptions, store=None) -> str:
+    """Transcribe once: a transcript already in storage for the same model is reused.
+
+    The transcript also goes into the result document at once (with the segment timings), so a
+    later failure of a translation never loses it.
+    """
     out = storage.work_uri(task_id, "transcript.json")
-    if storage.exists(out):
-        done = storage.read_json(out)
-        if done.get("model") == opts.model and done.get("request_language") == opts.language:
-            log.info("transcript already in storage, reusing %s", out)
-            return out
-    with storage.local_copy(media_uri) as path:
-        transcript = asr.transcribe(path, opts, progress=lambda f: log.info("transcribed %.0f%%", 100 * f))
-    storage.write_json(out, {**transcript.to_dict(), "request_language": opts.language})
-    log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out)
+    done = storage.read_json(out) if storage.exists(out) else {}
+    if done.get("model") == opts.model and done.get("request_language") == opts.language:
+        log.info("transcript already in storage, reusing %s", out)
+    else:
+        with storage.local_copy(media_info["uri"]) as path:
+            transcript = asr.transcribe(path, opts, progress=lambda f: log.info("transcribed %.0f%%", 100 * f))
+        storage.write_json(out, {**transcript.to_dict(), "request_language": opts.language})
+        log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out)
+    if store is not None:
+        partial = compact(build_document(task_id, media_info, out, [], {}, status="running"))
+        store.put_fields(task_id, {k: v for k, v in partial.items() if k not in ("_id", "_c", "_u", "_ls", "_e")},
+                         languages={k: partial[k] for k in partial["_ls"]}, statuses=partial["_ls"], engines=partial["_e"])
     return out
 
 
@@ -94,7 +101,9 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     return out
 
 
-def build_document(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], text_items: dict) -> dict:
+def build_document(
+    task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], text_items: dict, status: str = "done"
+) -> dict:
     """Merge transcript and translations into the expanded result document."""
     transcript = storage.read_json(transcript_uri)
     source = transcript["language"]
@@ -113,7 +122,7 @@ def build_document(task_id: str, media_info: dict, transcript_uri: str, translat
     return {
         "task_id": task_id,
         "code_map_version": CODE_MAP_VERSION,
-        "status": "done",
+        "status": status,
         "source_language": source,
         "media": {"uri": media_info["uri"], "duration": media_info["duration"]},
         "segments": [{"id": s["id"], "start": s["start"], "end": s["end"]} for s in transcript["segments"]],

@@ -13,6 +13,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from .codes import CODE_MAP_VERSION, language_code, language_of
 
@@ -20,6 +23,45 @@ RUN_STATUS = {"running": "r", "done": "d", "failed": "f", "cancelled": "c"}
 LANG_STATUS = {"pending": "p", "done": "d"}
 _RUN_STATUS_BACK = {v: k for k, v in RUN_STATUS.items()}
 _LANG_STATUS_BACK = {v: k for k, v in LANG_STATUS.items()}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class SegmentTiming(_Strict):
+    id: str
+    start: float
+    end: float
+
+
+class LanguageResult(_Strict):
+    status: Literal["pending", "done", "failed"]
+    model: str | None
+    audio: dict[str, str]  # segment id -> text (kind A)
+    text: dict[str, str]  # text item id -> text (kind T)
+    error: str | None = None
+
+
+class Media(_Strict):
+    uri: str
+    duration: float
+
+
+class ResultDocument(_Strict):
+    """The expanded (readable) result; `compact()` validates against it before coding."""
+
+    task_id: str
+    code_map_version: int
+    status: Literal["running", "done", "failed", "cancelled"]
+    source_language: str | None
+    media: Media
+    segments: list[SegmentTiming]
+    models: dict[str, str | None]
+    languages: dict[str, LanguageResult]
+    created: str
+    updated: str
+    error: str | None = None
 
 
 def now_iso() -> str:
@@ -45,6 +87,7 @@ def _status_code(entry: dict) -> str:
 
 def compact(doc: dict) -> dict:
     """Expanded document -> stored coded document."""
+    ResultDocument.model_validate(doc)
     v = doc["code_map_version"]
     out = {
         "_id": doc["task_id"],

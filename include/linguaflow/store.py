@@ -53,6 +53,15 @@ class RedisCache:
     def key(task_id: str) -> str:
         return f"linguaflow:result:{task_id}"
 
+    def put_fields(self, task_id: str, fields: dict, languages: dict, statuses: dict, engines: dict) -> None:
+        """$set top-level fields and some languages without touching the other languages."""
+        now = now_iso()
+        update = {**fields, "_u": now, **languages}
+        update.update({f"_ls.{c}": s for c, s in statuses.items()})
+        update.update({f"_e.{k}": v for k, v in engines.items()})
+        self.col.update_one({"_id": task_id}, {"$set": update, "$setOnInsert": {"_c": now}}, upsert=True)
+        self.cache.invalidate(task_id)
+
     def mark_failed(self, task_id: str, reason: str) -> None:
         """Record why a task failed; finished languages already stored stay as they are."""
         now = now_iso()
@@ -125,12 +134,35 @@ class ResultStore:
         )
         self.cache.invalidate(task_id)
 
+    def put_fields(self, task_id: str, fields: dict, languages: dict, statuses: dict, engines: dict) -> None:
+        """$set top-level fields and some languages without touching the other languages."""
+        now = now_iso()
+        update = {**fields, "_u": now, **languages}
+        update.update({f"_ls.{c}": s for c, s in statuses.items()})
+        update.update({f"_e.{k}": v for k, v in engines.items()})
+        self.col.update_one({"_id": task_id}, {"$set": update, "$setOnInsert": {"_c": now}}, upsert=True)
+        self.cache.invalidate(task_id)
+
     def mark_failed(self, task_id: str, reason: str) -> None:
         """Record why a task failed; finished languages already stored stay as they are."""
         now = now_iso()
         self.col.update_one(
             {"_id": task_id},
             {"$set": {"_s": "f", "_err": reason[:2000], "_u": now}, "$setOnInsert": {"_c": now}},
+            upsert=True,
+        )
+        self.cache.invalidate(task_id)
+
+    def mark_language_failed(self, task_id: str, lang: str, reason: str) -> None:
+        from .codes import language_code
+
+        now = now_iso()
+        self.col.update_one(
+            {"_id": task_id},
+            {
+                "$set": {f"_ls.{language_code(lang)}": "f:" + reason[:2000], "_s": "f", "_err": reason[:2000], "_u": now},
+                "$setOnInsert": {"_c": now},
+            },
             upsert=True,
         )
         self.cache.invalidate(task_id)

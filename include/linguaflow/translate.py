@@ -6,6 +6,7 @@ same order; it never drops, merges or invents an item, and an empty text stays e
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import logging
@@ -74,6 +75,7 @@ class LlamaCppTranslator:
             str(resolve_gguf(model)), n_ctx=n_ctx, n_threads=threads or os.cpu_count(), verbose=True, seed=0
         )
         self.lock = threading.Lock()  # a llama context is not thread-safe
+        atexit.register(self.llm.close)  # free it before interpreter teardown, not during
 
     def _ask(self, batch: list[tuple[str, str]], source: str, target: str) -> dict[str, str]:
         src, tgt = LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target)
