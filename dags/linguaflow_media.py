@@ -6,6 +6,7 @@ Wiring only: every step lives in `linguaflow.pipeline`; heavy imports happen ins
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from airflow.sdk import DeadlineAlert, DeadlineReference, Param, SyncCallback, dag, get_current_context, task
@@ -16,6 +17,8 @@ from linguaflow.models import BUNDLED_ASR, DEFAULT_ASR_MODEL
 from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
 
 LANGS = supported_languages()
+# local: transcribe in the worker process; kubernetes: a pod on the GPU node pool
+RUNNER = os.environ.get("LINGUAFLOW_RUNNER", "local")
 
 PARAMS = {
     "media_uri": Param(
@@ -29,6 +32,10 @@ PARAMS = {
     "source_language": Param(
         "auto", type="string", enum=["auto", *LANGS], title="Source language",
         description="Spoken language, or auto to let Whisper detect it",
+    ),
+    "asr_engine": Param(
+        "faster-whisper", type="string", enum=["faster-whisper", "openai-whisper"], title="ASR engine",
+        description="faster-whisper (CTranslate2, default) or openai-whisper (the reference implementation)",
     ),
     "asr_model": Param(
         DEFAULT_ASR_MODEL, type="string", minLength=1, title="ASR model", examples=list(BUNDLED_ASR),
@@ -85,7 +92,8 @@ def linguaflow_media():
         from linguaflow import pipeline
 
         task_id, req = _request()
-        return {"task_id": task_id, **req, "media": pipeline.probe_step(task_id, req["media_uri"])}
+        media = pipeline.probe_step(task_id, req["media_uri"])
+        return {"task_id": task_id, **req, "media": media, **pipeline.work_refs(task_id)}
 
     @task
     def transcribe(job: dict) -> str:
@@ -94,7 +102,7 @@ def linguaflow_media():
 
         params = get_current_context()["params"]
         lang = None if job["source"] == "auto" else job["source"]
-        opts = AsrOptions(model=params["asr_model"], language=lang)
+        opts = AsrOptions(engine=params["asr_engine"], model=params["asr_model"], language=lang)
         return pipeline.transcribe_step(job["task_id"], job["media"], opts, store=_store())
 
     @task
@@ -117,8 +125,18 @@ def linguaflow_media():
         return {"task_id": coded["_id"], "languages": sorted(coded["_ls"])}
 
     job = probe()
-    transcript = transcribe(job)
+    if RUNNER == "kubernetes":
+        from linguaflow.k8s import whisper_pod_operator
+
+        pull = "{{ ti.xcom_pull(task_ids='probe')['%s'] }}"
+        pod = whisper_pod_operator("transcribe", pull % "media_uri", pull % "transcript_uri", pull % "pod_label")
+        job >> pod
+        transcript = job["transcript_uri"]
+    else:
+        transcript = transcribe(job)
     done = translate.partial(job=job, transcript=transcript).expand(lang=targets(job))
+    if RUNNER == "kubernetes":
+        pod >> done
     package(job, transcript, done)
 
 

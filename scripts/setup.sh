@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned stack (idempotent; fast when nothing changed).
+#   setup.sh            runtime (faster-whisper engine, llama.cpp translation, Airflow + providers)
+#   setup.sh --whisper  + the openai-whisper engine (torch, CPU)
+#   setup.sh --dev      + openai-whisper + test tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +23,16 @@ if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA"-*.whl >/dev/null 2>&1; then
     "$PY" -m pip wheel -q --no-deps --no-cache-dir -w "$WHEELS" "llama-cpp-python==$LLAMA"
 fi
 reqs=(-r requirements.txt)
-[ "${1:-}" = "--dev" ] && reqs+=(-r requirements-dev.txt)
-uv pip install -q --python .venv/bin/python --find-links "$WHEELS" "${reqs[@]}"
+extra=false
+case "${1:-}" in
+  --dev) reqs+=(-r requirements-dev.txt -r requirements-whisper.txt); extra=true ;;
+  --whisper) reqs+=(-r requirements-whisper.txt); extra=true ;;
+esac
+# torch: the CPU wheel (found on this machine's wheel folder when there is one), never a CUDA build
+links=(--find-links "$WHEELS")
+[ -d /opt/wheels ] && links+=(--find-links /opt/wheels)
+uv pip install -q --python .venv/bin/python "${links[@]}" "${reqs[@]}"
+if $extra; then  # openai-whisper without its triton requirement (CUDA kernels only)
+  uv pip install -q --python .venv/bin/python --no-deps "openai-whisper==20250625"
+fi
 uv pip install -q --python .venv/bin/python --no-deps -e .

@@ -3,7 +3,8 @@ from datetime import timedelta
 from airflow.sdk import RetryAction
 
 from linguaflow.errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable
-from linguaflow.retry import MAX_RETRIES, RetryTablePolicy, classify
+from linguaflow.errors import classify
+from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
 
 policy = RetryTablePolicy()
 

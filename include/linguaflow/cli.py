@@ -1,6 +1,9 @@
 """`linguaflow` command line.
 
     linguaflow run FILE --to zh,ja     run the media DAG in-process on the embedded default
+    linguaflow transcribe --input URI --output URI [--engine --model --device ...]
+                                       one transcription (the GPU worker pod's entrypoint); exit codes:
+                                       65 bad input, 71 resources exhausted, 75 timeout, 69 unavailable
 """
 
 from __future__ import annotations
@@ -77,6 +80,28 @@ def cmd_run(args) -> int:
     return 0 if str(dr.state) in ("success", "DagRunState.SUCCESS") and doc else 1
 
 
+def cmd_transcribe(args) -> int:
+    """The Whisper worker's entrypoint: object storage in, transcript JSON out, exit code = failure class."""
+    from .asr import AsrOptions
+    from .errors import classify
+    from .pipeline import transcribe_to
+
+    opts = AsrOptions(
+        engine=args.engine, model=args.model, device=args.device, compute_type=args.compute_type,
+        language=None if args.language in (None, "", "auto") else args.language, task=args.task,
+    )
+    try:
+        doc = transcribe_to(args.input, args.output, opts)
+    except Exception as exc:  # noqa: BLE001 - every failure leaves with its class's exit code
+        cls = classify(exc)
+        logging.getLogger("linguaflow").error("%s: %s", cls.__name__ if cls else type(exc).__name__, exc)
+        if cls is None:
+            logging.getLogger("linguaflow").exception("unexpected failure")
+        return cls.exit_code if cls else 1
+    print(json.dumps({"output": args.output, "language": doc["language"], "segments": len(doc["segments"])}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="linguaflow")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -89,6 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--compact", action="store_true", help="print the JSON on one line")
     run.add_argument("--out", default=None, help="also write the coded JSON to this file")
     run.set_defaults(func=cmd_run)
+
+    tr = sub.add_parser("transcribe", help="transcribe one media object into a transcript JSON (the GPU pod's entrypoint)")
+    tr.add_argument("--input", required=True, help="media URI: s3://bucket/key, file:///path or a path")
+    tr.add_argument("--output", required=True, help="transcript JSON URI")
+    tr.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
+    tr.add_argument("--model", default="base")
+    tr.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+    tr.add_argument("--compute-type", default="auto")
+    tr.add_argument("--language", default="auto")
+    tr.add_argument("--task", default="transcribe", choices=["transcribe", "translate"])
+    tr.set_defaults(func=cmd_transcribe)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return args.func(args)

@@ -43,3 +43,21 @@ class ResourceExhausted(LinguaflowError):
 
 
 BY_EXIT_CODE = {cls.exit_code: cls for cls in (BadInput, NetworkTimeout, ServiceUnavailable, ResourceExhausted)}
+
+
+def classify(exc: BaseException | None) -> type[LinguaflowError] | None:
+    """The retry-table class of an exception, following the cause chain (wrapped errors count)."""
+    for _ in range(10):
+        if exc is None:
+            return None
+        for cls in BY_EXIT_CODE.values():
+            if isinstance(exc, cls):
+                return cls
+        if isinstance(exc, TimeoutError):
+            return NetworkTimeout
+        if isinstance(exc, (ConnectionRefusedError, ConnectionResetError)):
+            return ServiceUnavailable
+        if isinstance(exc, MemoryError):
+            return ResourceExhausted
+        exc = exc.__cause__ or exc.__context__
+    return None

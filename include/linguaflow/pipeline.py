@@ -29,6 +29,12 @@ def task_id_for(params: dict, run_id: str) -> str:
     return task_id
 
 
+def work_refs(task_id: str) -> dict:
+    """Where this task's transcript goes, and a Kubernetes-safe label for its pods."""
+    label = re.sub(r"[^A-Za-z0-9._-]", "-", task_id)[:63].strip("-._") or "task"
+    return {"transcript_uri": storage.work_uri(task_id, "transcript.json"), "pod_label": label}
+
+
 def validate_request(params: dict) -> dict:
     """Check a run's conf before any work: media URI, known languages, known text items."""
     uri = params.get("media_uri") or ""
@@ -61,18 +67,35 @@ def transcribe_step(task_id: str, media_info: dict, opts: asr.AsrOptions, store=
     """
     out = storage.work_uri(task_id, "transcript.json")
     done = storage.read_json(out) if storage.exists(out) else {}
-    if done.get("model") == opts.model and done.get("request_language") == opts.language:
+    if all(done.get(k) == v for k, v in _request_key(opts).items()):
         log.info("transcript already in storage, reusing %s", out)
     else:
-        with storage.local_copy(media_info["uri"]) as path:
-            transcript = asr.transcribe(path, opts, progress=lambda f: log.info("transcribed %.0f%%", 100 * f))
-        storage.write_json(out, {**transcript.to_dict(), "request_language": opts.language})
-        log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out)
+        transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
     if store is not None:
         partial = compact(build_document(task_id, media_info, out, [], {}, status="running"))
         store.put_fields(task_id, {k: v for k, v in partial.items() if k not in ("_id", "_c", "_u", "_ls", "_e")},
                          languages={k: partial[k] for k in partial["_ls"]}, statuses=partial["_ls"], engines=partial["_e"])
     return out
+
+
+def _request_key(opts: asr.AsrOptions) -> dict:
+    """What makes two transcripts of one file the same: engine, model, task, requested language."""
+    return {"engine": opts.engine, "model": opts.model, "task_kind": opts.task, "request_language": opts.language}
+
+
+def transcribe_to(media_uri: str, out_uri: str, opts: asr.AsrOptions, duration: float | None = None) -> dict:
+    """Transcribe media from object storage into a transcript JSON in object storage.
+
+    Shared by the in-process task and `linguaflow transcribe` (the GPU pod's entrypoint).
+    """
+    with storage.local_copy(media_uri) as path:
+        if duration is None:
+            duration = media.probe(path).duration
+        transcript = asr.transcribe(path, opts, progress=lambda f: log.info("progress %.0f%%", 100 * f), duration=duration)
+    doc = {**transcript.to_dict(), **_request_key(opts)}
+    storage.write_json(out_uri, doc)
+    log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
+    return doc
 
 
 def _input_hash(items: list, source: str, target: str, route: str) -> str:

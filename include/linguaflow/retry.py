@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from airflow.sdk import RetryDecision, RetryPolicy
 
-from .errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable
+from .errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable, classify  # noqa: F401
 
 # failure class -> (retries, delay between tries)
 RETRY_TABLE: dict[type[Exception], tuple[int, timedelta]] = {
@@ -20,24 +20,6 @@ RETRY_TABLE: dict[type[Exception], tuple[int, timedelta]] = {
     BadInput: (0, timedelta(0)),
 }
 MAX_RETRIES = max(r for r, _ in RETRY_TABLE.values())
-
-
-def classify(exc: BaseException) -> type[Exception] | None:
-    """The retry-table row of an exception, following the cause chain (wrapped errors count)."""
-    seen = 0
-    while exc is not None and seen < 10:
-        for cls in RETRY_TABLE:
-            if isinstance(exc, cls):
-                return cls
-        if isinstance(exc, (TimeoutError,)):
-            return NetworkTimeout
-        if isinstance(exc, (ConnectionRefusedError, ConnectionResetError)):
-            return ServiceUnavailable
-        if isinstance(exc, MemoryError):
-            return ResourceExhausted
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return None
 
 
 class RetryTablePolicy(RetryPolicy):

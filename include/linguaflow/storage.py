@@ -21,7 +21,7 @@ def conn_id_for(uri: str) -> str | None:
     """The Airflow connection used for a remote URI (LINGUAFLOW_STORAGE_CONN_ID, default aws_default)."""
     if uri.startswith("file://") or "://" not in uri:
         return None
-    return os.environ.get("LINGUAFLOW_STORAGE_CONN_ID", "aws_default")
+    return os.environ.get("LINGUAFLOW_STORAGE_CONN_ID", "aws_default") or None  # "" = SDK credential chain
 
 
 def opath(uri: str):
