@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned stack (idempotent; fast when nothing changed).
 #   setup.sh            runtime (faster-whisper engine, llama.cpp translation, Airflow + providers)
-#   setup.sh --whisper  + the openai-whisper engine (torch, CPU)
+#   setup.sh --torch    + the openai-whisper engine and transformers MT backends (torch, CPU)
 #   setup.sh --dev      + openai-whisper + test tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +25,8 @@ fi
 reqs=(-r requirements.txt)
 extra=false
 case "${1:-}" in
-  --dev) reqs+=(-r requirements-dev.txt -r requirements-whisper.txt); extra=true ;;
-  --whisper) reqs+=(-r requirements-whisper.txt); extra=true ;;
+  --dev) reqs+=(-r requirements-dev.txt -r requirements-torch.txt); extra=true ;;
+  --torch) reqs+=(-r requirements-torch.txt); extra=true ;;
 esac
 # torch: the CPU wheel (found on this machine's wheel folder when there is one), never a CUDA build
 links=(--find-links "$WHEELS")
