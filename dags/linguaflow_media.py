@@ -15,6 +15,8 @@ from linguaflow.alerts import task_failed
 from linguaflow.codes import supported_languages
 from linguaflow.models import BUNDLED_ASR, DEFAULT_ASR_MODEL
 from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
+from linguaflow.translate import DEFAULT_POOL
+from linguaflow.translate import pools as translation_pools
 
 LANGS = supported_languages()
 # local: transcribe in the worker process; kubernetes: a pod on the GPU node pool
@@ -106,8 +108,10 @@ def linguaflow_media():
         return pipeline.transcribe_step(job["task_id"], job["media"], opts, store=_store())
 
     @task
-    def targets(job: dict) -> list[str]:
-        return job["targets"]
+    def targets(job: dict, pool: str) -> list[str]:
+        from linguaflow.translate import route_for
+
+        return [lang for lang in job["targets"] if route_for(lang).pool == pool]
 
     @task(map_index_template="{{ task.op_kwargs['lang'] }}")
     def translate(lang: str, job: dict, transcript: str) -> str:
@@ -115,13 +119,12 @@ def linguaflow_media():
 
         return pipeline.translate_step(job["task_id"], transcript, lang, job["text_items"], store=_store())
 
-    @task
-    def package(job: dict, transcript: str, translations: list[str]) -> dict:
+    @task(trigger_rule="none_failed_min_one_success")  # a pool with no language is skipped, not failed
+    def package(job: dict, transcript: str, translations: list) -> dict:
         from linguaflow import pipeline
 
-        coded = pipeline.package_step(
-            job["task_id"], job["media"], transcript, list(translations), job["text_items"], _store()
-        )
+        uris = [uri for per_pool in translations for uri in per_pool]
+        coded = pipeline.package_step(job["task_id"], job["media"], transcript, uris, job["text_items"], _store())
         return {"task_id": coded["_id"], "languages": sorted(coded["_ls"])}
 
     job = probe()
@@ -134,9 +137,15 @@ def linguaflow_media():
         transcript = job["transcript_uri"]
     else:
         transcript = transcribe(job)
-    done = translate.partial(job=job, transcript=transcript).expand(lang=targets(job))
-    if RUNNER == "kubernetes":
-        pod >> done
+    # one mapped translate task per pool of the routing table, so each pool caps its backend
+    done = []
+    for pool in translation_pools():
+        suffix = "" if pool == DEFAULT_POOL else f"__{pool}"
+        langs = targets.override(task_id=f"targets{suffix}")(job, pool)
+        mapped = translate.override(task_id=f"translate{suffix}", pool=pool)
+        done.append(mapped.partial(job=job, transcript=transcript).expand(lang=langs))
+        if RUNNER == "kubernetes":
+            pod >> done[-1]
     package(job, transcript, done)
 
 

@@ -100,3 +100,58 @@ def store(services):
     s = ResultStore()
     yield s
     s.client.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """llama.cpp's OpenAI-compatible server (llama-cpp-python[server]) with the bundled GGUF, on loopback."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from linguaflow.models import resolve_gguf
+
+    port = free_port()
+    log = open(REPO / ".linguaflow" / "llama-server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(resolve_gguf("qwen2.5-0.5b-instruct-q4")),
+         "--model_alias", "qwen2.5-0.5b", "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(600):  # poll until it answers
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama.cpp server exited {proc.returncode}; see .linguaflow/llama-server.log")
+            try:
+                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("llama.cpp server did not answer in 120 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def marian(tmp_path_factory):
+    """A tiny real MarianMT model on disk, and the same model converted to CTranslate2."""
+    from mtgen import build_marian, convert_ct2
+
+    root = tmp_path_factory.mktemp("marian")
+    model = build_marian(root / "hf")
+    return {"transformers": model, "ctranslate2": convert_ct2(model, root / "ct2")}

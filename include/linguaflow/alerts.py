@@ -28,7 +28,7 @@ def task_failed(context) -> None:
     try:
         store = ResultStore()
         lang = getattr(context["ti"], "rendered_map_index", None)
-        if context["ti"].task_id == "translate" and lang:
+        if context["ti"].task_id.startswith("translate") and lang:
             store.mark_language_failed(task_id, lang, reason)  # the other languages go on
         else:
             store.mark_failed(task_id, reason)

@@ -115,9 +115,9 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
         log.info("translation to %s already in storage for this input, reusing %s", target, out)
         return out
-    done_audio, model = translate.translate(audio, source, target)
-    done_texts, _ = translate.translate(texts, source, target) if texts else ([], model)
-    entry = {"audio": dict(done_audio), "text": dict(done_texts)}
+    # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
+    done, model = translate.translate(audio + [(f"T:{i}", t) for i, t in texts], source, target)
+    entry = {"audio": dict(done[: len(audio)]), "text": {i[2:]: t for i, t in done[len(audio) :]}}
     storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, **entry})
     if store is not None:  # write the language as soon as it is done
         store.put_language(task_id, language_code(target), compact_language(entry), "d", model)
