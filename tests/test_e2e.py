@@ -107,3 +107,27 @@ def test_a_failed_language_keeps_the_transcript_and_finished_languages(airflow_d
     assert doc["languages"]["zh"]["status"] == "done" and CJK.search(doc["languages"]["zh"]["audio"]["0"])
     assert doc["languages"]["de"]["status"] == "failed" and "missing-de.gguf" in doc["languages"]["de"]["error"]
     assert doc["segments"][0]["id"] == "0"
+
+
+def test_three_languages_two_backends_two_pools_in_one_run(airflow_db, s3, bucket, store, llama_server, monkeypatch):
+    import json
+
+    from airflow.models.pool import Pool
+
+    Pool.create_or_update_pool("llm_endpoint", slots=1, description="rate limit of the LLM endpoint", include_deferred=False)
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({
+        "ja": {"backend": "openai", "model": "qwen2.5-0.5b", "pool": "llm_endpoint", "options": {"base_url": llama_server}},
+    }))
+    key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    tid = f"pools-{uuid.uuid4().hex[:12]}"
+
+    dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["zh", "ja", "de"], "task_id": tid})
+
+    assert str(dr.state) == "success", _tis(dr)
+    tis = _tis(dr)
+    assert {k for k in tis if k[0].startswith("translate")} == {("translate", 0), ("translate", 1), ("translate__llm_endpoint", 0)}
+    doc = expand(store.get(tid))
+    models = {lang: e["model"] for lang, e in doc["languages"].items()}
+    assert models["ja"] == "openai/qwen2.5-0.5b" and models["zh"] == models["de"] == "llamacpp/qwen2.5-0.5b-instruct-q4"
+    assert CJK.search(doc["languages"]["ja"]["audio"]["0"]) and CJK.search(doc["languages"]["zh"]["audio"]["0"])

@@ -53,25 +53,6 @@ class RedisCache:
     def key(task_id: str) -> str:
         return f"linguaflow:result:{task_id}"
 
-    def put_fields(self, task_id: str, fields: dict, languages: dict, statuses: dict, engines: dict) -> None:
-        """$set top-level fields and some languages without touching the other languages."""
-        now = now_iso()
-        update = {**fields, "_u": now, **languages}
-        update.update({f"_ls.{c}": s for c, s in statuses.items()})
-        update.update({f"_e.{k}": v for k, v in engines.items()})
-        self.col.update_one({"_id": task_id}, {"$set": update, "$setOnInsert": {"_c": now}}, upsert=True)
-        self.cache.invalidate(task_id)
-
-    def mark_failed(self, task_id: str, reason: str) -> None:
-        """Record why a task failed; finished languages already stored stay as they are."""
-        now = now_iso()
-        self.col.update_one(
-            {"_id": task_id},
-            {"$set": {"_s": "f", "_err": reason[:2000], "_u": now}, "$setOnInsert": {"_c": now}},
-            upsert=True,
-        )
-        self.cache.invalidate(task_id)
-
     def get(self, task_id: str) -> dict | None:
         if self.client is None:
             return None
@@ -121,51 +102,39 @@ class ResultStore:
 
     def put_language(self, task_id: str, code: str, items: dict, status: str, model: str | None) -> None:
         """Write one language as soon as it is done, so a later failure never loses it."""
-        now = now_iso()
-        fields = {f"_ls.{code}": status, f"_e.{code}": model, "_u": now}
+        fields = {f"_ls.{code}": status, f"_e.{code}": model}
         if _bson_size({code: items}) > self.max_doc_bytes // 4:  # too big to sit beside the others
             fields[f"_ref.{code}"] = self._write_ref(task_id, code, items)
-            unset = {code: ""}
+            self._update(task_id, fields, unset={code: ""})
         else:
-            fields[code] = items
-            unset = {f"_ref.{code}": ""}
-        self.col.update_one(
-            {"_id": task_id}, {"$set": fields, "$unset": unset, "$setOnInsert": {"_c": now}}, upsert=True
-        )
+            self._update(task_id, {**fields, code: items}, unset={f"_ref.{code}": ""})
+
+    def _update(self, task_id: str, fields: dict, unset: dict | None = None) -> None:
+        """One partial upsert: $set fields (+ updated time), keep or create `_c`, drop the cached copy."""
+        now = now_iso()
+        update = {"$set": {**fields, "_u": now}, "$setOnInsert": {"_c": now}}
+        if unset:
+            update["$unset"] = unset
+        self.col.update_one({"_id": task_id}, update, upsert=True)
         self.cache.invalidate(task_id)
 
     def put_fields(self, task_id: str, fields: dict, languages: dict, statuses: dict, engines: dict) -> None:
         """$set top-level fields and some languages without touching the other languages."""
-        now = now_iso()
-        update = {**fields, "_u": now, **languages}
+        update = {**fields, **languages}
         update.update({f"_ls.{c}": s for c, s in statuses.items()})
         update.update({f"_e.{k}": v for k, v in engines.items()})
-        self.col.update_one({"_id": task_id}, {"$set": update, "$setOnInsert": {"_c": now}}, upsert=True)
-        self.cache.invalidate(task_id)
+        self._update(task_id, update)
 
     def mark_failed(self, task_id: str, reason: str) -> None:
         """Record why a task failed; finished languages already stored stay as they are."""
-        now = now_iso()
-        self.col.update_one(
-            {"_id": task_id},
-            {"$set": {"_s": "f", "_err": reason[:2000], "_u": now}, "$setOnInsert": {"_c": now}},
-            upsert=True,
-        )
-        self.cache.invalidate(task_id)
+        self._update(task_id, {"_s": "f", "_err": reason[:2000]})
 
     def mark_language_failed(self, task_id: str, lang: str, reason: str) -> None:
+        """A language failed for good: the run is failed, the other languages stay."""
         from .codes import language_code
 
-        now = now_iso()
-        self.col.update_one(
-            {"_id": task_id},
-            {
-                "$set": {f"_ls.{language_code(lang)}": "f:" + reason[:2000], "_s": "f", "_err": reason[:2000], "_u": now},
-                "$setOnInsert": {"_c": now},
-            },
-            upsert=True,
-        )
-        self.cache.invalidate(task_id)
+        reason = reason[:2000]
+        self._update(task_id, {f"_ls.{language_code(lang)}": "f:" + reason, "_s": "f", "_err": reason})
 
     def get(self, task_id: str) -> dict | None:
         """The coded document, with languages stored by reference read back in."""
