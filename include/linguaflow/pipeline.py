@@ -42,7 +42,7 @@ def validate_request(params: dict) -> dict:
         raise BadInput("media_uri is required")
     targets = list(dict.fromkeys(params.get("target_languages") or []))
     for lang in targets:
-        language_code(lang)
+        translate.route_for(lang)  # unknown language or broken route: refuse before any work
     source = params.get("source_language") or "auto"
     if source != "auto":
         language_code(source)
