@@ -1,0 +1,86 @@
+"""The inbox: media objects dropped under a prefix become media DAG runs, exactly once each.
+
+Listing is driven by the inbox DAG run's data interval (objects whose last-modified time falls in
+[start, end)), so a scheduled run picks up what arrived since the previous one and
+`airflow backfill create` over a date range re-lists exactly the objects of those days. The run
+id is derived from bucket, key and ETag: the same object is never processed twice (an existing
+run id is skipped), while a re-uploaded, changed object gets a new ETag and a new run.
+
+Per object, target languages and text items come from a sidecar `<key>.json`
+(`{"target_languages": [...], "text_items": {...}, "source_language": "..."}`), else from object
+metadata (`x-amz-meta-linguaflow-targets: zh,ja`), else the configured defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from datetime import datetime, timezone
+
+from . import storage
+
+log = logging.getLogger(__name__)
+
+MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".webm", ".mp4", ".mkv", ".mov"}
+
+
+def inbox_uri() -> str:
+    return os.environ.get("LINGUAFLOW_INBOX", storage.work_root() + "/inbox").rstrip("/")
+
+
+def default_targets() -> list[str]:
+    return [x for x in os.environ.get("LINGUAFLOW_INBOX_TARGETS", "zh,ja").split(",") if x]
+
+
+def _modified(info: dict) -> datetime:
+    value = info.get("LastModified") or info.get("mtime") or info.get("created")
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.fromtimestamp(float(value), tz=timezone.utc)
+
+
+def run_id_for(uri: str, etag: str) -> str:
+    """Deterministic: same object and content -> same run id."""
+    return "inbox__" + hashlib.sha256(f"{uri}@{etag}".encode()).hexdigest()[:32]
+
+
+def _request_for(root, path: str, info: dict) -> dict:
+    protocol = root.protocol if isinstance(root.protocol, str) else root.protocol[0]
+    uri = f"{protocol}://{path}" if protocol != "file" else f"file://{path}"
+    conf: dict = {"target_languages": default_targets()}
+    sidecar = storage.opath(uri + ".json")
+    if sidecar.exists():
+        conf.update({k: v for k, v in json.loads(sidecar.read_text()).items()
+                     if k in ("target_languages", "text_items", "source_language", "asr_model", "asr_engine")})
+    else:
+        try:
+            meta = root.fs.metadata(path) if hasattr(root.fs, "metadata") else {}
+        except Exception:  # noqa: BLE001 - metadata is optional
+            meta = {}
+        if meta.get("linguaflow-targets"):
+            conf["target_languages"] = [x.strip() for x in meta["linguaflow-targets"].split(",") if x.strip()]
+    etag = str(info.get("ETag") or info.get("VersionId") or f"{info.get('size')}-{_modified(info).timestamp()}").strip('"')
+    run_id = run_id_for(uri, etag)
+    return {"trigger_run_id": run_id, "conf": {**conf, "media_uri": uri, "task_id": run_id}}
+
+
+def list_new(start: datetime, end: datetime, prefix: str | None = None) -> list[dict]:
+    """Trigger requests for media objects under the inbox modified in [start, end), oldest first."""
+    root = storage.opath(prefix or inbox_uri())
+    if not root.exists():
+        log.info("inbox %s does not exist yet", root)
+        return []
+    found = root.fs.find(root.path, detail=True)
+    picked = []
+    for path, info in found.items():
+        if os.path.splitext(path)[1].lower() not in MEDIA_SUFFIXES or info.get("type") == "directory":
+            continue
+        modified = _modified(info)
+        if start <= modified < end:
+            picked.append((modified, path, info))
+    picked.sort(key=lambda x: (x[0], x[1]))
+    requests = [_request_for(root, path, info) for _, path, info in picked]
+    log.info("inbox %s: %d new media objects in [%s, %s)", root, len(requests), start, end)
+    return requests
