@@ -125,16 +125,28 @@ class ResultStore:
         update.update({f"_e.{k}": v for k, v in engines.items()})
         self._update(task_id, update)
 
+    def _cancelled(self, task_id: str) -> bool:
+        return (self.col.find_one({"_id": task_id}, {"_s": 1}) or {}).get("_s") == "c"
+
     def mark_failed(self, task_id: str, reason: str) -> None:
         """Record why a task failed; finished languages already stored stay as they are."""
+        if self._cancelled(task_id):  # steps killed by a cancel fail too: the task stays cancelled
+            return
         self._update(task_id, {"_s": "f", "_err": reason[:2000]})
+
+    def mark_cancelled(self, task_id: str) -> None:
+        """Cancelled by a user: not a failure; whatever was finished stays."""
+        self._update(task_id, {"_s": "c"})
 
     def mark_language_failed(self, task_id: str, lang: str, reason: str) -> None:
         """A language failed for good: the run is failed, the other languages stay."""
         from .codes import language_code
 
         reason = reason[:2000]
-        self._update(task_id, {f"_ls.{language_code(lang)}": "f:" + reason, "_s": "f", "_err": reason})
+        fields = {f"_ls.{language_code(lang)}": "f:" + reason}
+        if not self._cancelled(task_id):
+            fields.update({"_s": "f", "_err": reason})
+        self._update(task_id, fields)
 
     def get(self, task_id: str) -> dict | None:
         """The coded document, with languages stored by reference read back in."""

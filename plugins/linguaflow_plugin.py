@@ -1,0 +1,12 @@
+"""Airflow plugin: mounts the linguaflow task API at /linguaflow in the API server."""
+
+from __future__ import annotations
+
+from airflow.plugins_manager import AirflowPlugin
+
+from linguaflow.taskapi import app
+
+
+class LinguaflowPlugin(AirflowPlugin):
+    name = "linguaflow"
+    fastapi_apps = [{"app": app, "url_prefix": "/linguaflow", "name": "linguaflow task API"}]

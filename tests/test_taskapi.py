@@ -1,0 +1,118 @@
+"""The task API inside Airflow's own API server app (in-process), with Airflow's JWT auth."""
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from linguaflow.errors import BadInput
+from linguaflow.result import compact
+from linguaflow.taskapi import sanitize_key
+
+from conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def api(airflow_db):
+    import subprocess
+    import sys
+    import os
+
+    from airflow.api_fastapi.app import create_app, get_auth_manager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    # the DAGs must be in the metadata DB, as the dag-processor leaves them
+    airflow = os.path.join(os.path.dirname(sys.executable), "airflow")
+    subprocess.run([airflow, "dags", "reserialize"], check=True, capture_output=True, env=os.environ, timeout=300)
+    app = create_app()
+    client = TestClient(app)
+    token = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="admin", role="ADMIN"))
+    viewer = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="viewer", role="VIEWER"))
+    return client, {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {viewer}"}
+
+
+def test_anonymous_and_bad_tokens_are_refused(api):
+    client, _, _ = api
+    assert client.get("/linguaflow/tasks/x").status_code == 401
+    assert client.post("/linguaflow/tasks", json={"media_uri": "s3://b/a.wav"}).status_code == 401
+    # a forged token gets what the v2 REST API answers to it
+    assert client.get("/linguaflow/tasks/x", headers={"Authorization": "Bearer not-a-jwt"}).status_code in (401, 403)
+
+
+def test_viewer_may_read_but_not_create(api):
+    client, _, viewer = api
+    r = client.post("/linguaflow/tasks", json={"media_uri": "s3://b/a.wav", "target_languages": ["zh"]}, headers=viewer)
+    assert r.status_code == 403
+    assert client.get(f"/linguaflow/tasks/none-{uuid.uuid4().hex}", headers=viewer).status_code == 404
+
+
+def test_create_query_cancel(api, store, s3, bucket):
+    client, admin, _ = api
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    r = client.post("/linguaflow/tasks", headers=admin,
+                    json={"media_uri": f"s3://{bucket}/{key}", "target_languages": ["zh", "de"], "text_items": {"title": "T"}})
+    assert r.status_code == 201, r.text
+    tid = r.json()["task_id"]
+    assert client.post("/linguaflow/tasks", headers=admin, json={"media_uri": f"s3://{bucket}/{key}", "task_id": tid}).status_code == 409
+    got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
+    assert got["state"] == "queued" and got["task_id"] == tid
+    # a language finished before the cancel stays
+    store.put_language(tid, "1", {"0": {"A": "你好"}}, "d", "llamacpp/q")
+    r = client.delete(f"/linguaflow/tasks/{tid}", headers=admin)
+    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+    got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
+    assert got["state"] == "cancelled" and got["languages"] == {"zh": "d"}
+    store.mark_failed(tid, "transcribe: killed")  # a killed step's failure callback
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()["state"] == "cancelled"
+    assert client.delete(f"/linguaflow/tasks/{tid}", headers=admin).status_code == 409
+
+
+def test_request_validation(api):
+    client, admin, _ = api
+    r = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": "s3://b/a.wav", "target_languages": ["xx"]})
+    assert r.status_code == 400 and "unsupported language 'xx'" in r.json()["detail"]
+    assert client.post("/linguaflow/tasks", headers=admin, json={"target_languages": ["zh"]}).status_code == 422
+    r = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": "s3://b/a.wav", "task_id": "../etc"})
+    assert r.status_code == 400
+
+
+def test_upload_creates_a_task_and_refuses_traversal(api, s3, bucket):
+    client, admin, _ = api
+    files = {"file": ("talk one.wav", SAMPLE.read_bytes(), "audio/wav")}
+    r = client.post("/linguaflow/tasks/upload", headers=admin, files=files, data={"target_languages": "ja"})
+    assert r.status_code == 201, r.text
+    tid = r.json()["task_id"]
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=f"uploads/{tid}/")["Contents"]]
+    assert keys == [f"uploads/{tid}/talk_one.wav"]
+    bad = {"file": ("../../etc/passwd", b"x", "audio/wav")}
+    assert client.post("/linguaflow/tasks/upload", headers=admin, files=bad, data={"target_languages": "ja"}).status_code == 400
+
+
+def test_result_formats(api, store):
+    client, admin, _ = api
+    tid = f"res-{uuid.uuid4().hex}"
+    store.put(compact({
+        "task_id": tid, "code_map_version": 1, "status": "done", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 4.0}, "segments": [{"id": "0", "start": 0.0, "end": 4.0}],
+        "models": {"asr": "m"}, "languages": {"en": {"status": "done", "model": "m", "audio": {"0": "hello"}, "text": {}},
+                                              "zh": {"status": "done", "model": "m", "audio": {"0": "你好"}, "text": {}}},
+        "created": "c", "updated": "u"}))
+    assert client.get(f"/linguaflow/tasks/{tid}/result", headers=admin).json()["1"] == {"0": {"A": "你好"}}
+    assert client.get(f"/linguaflow/tasks/{tid}/result?format=expanded", headers=admin).json()["languages"]["zh"]["audio"] == {"0": "你好"}
+    srt = client.get(f"/linguaflow/tasks/{tid}/result?format=srt&lang=zh", headers=admin)
+    assert srt.headers["content-type"].startswith("application/x-subrip") and "00:00:00,000 --> 00:00:04,000\n你好" in srt.text
+    assert client.get(f"/linguaflow/tasks/{tid}/result?format=vtt&lang=ja", headers=admin).status_code == 404
+    assert client.get(f"/linguaflow/tasks/{tid}/result?format=pdf", headers=admin).status_code == 422
+
+
+def test_openapi_schema_is_published(api):
+    client, _, _ = api
+    spec = client.get("/linguaflow/openapi.json").json()
+    assert {"/tasks", "/tasks/upload", "/tasks/{task_id}", "/tasks/{task_id}/result"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("name", ["../x.wav", "/etc/passwd", "a/../../b.wav", "..", ""])
+def test_unsafe_names(name):
+    with pytest.raises(BadInput):
+        sanitize_key(name)
