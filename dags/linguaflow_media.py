@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from airflow.sdk import DeadlineAlert, DeadlineReference, Param, SyncCallback, dag, get_current_context, task
+from airflow.sdk import DeadlineAlert, DeadlineReference, Param, SyncCallback, dag, get_current_context, task, teardown
 
 from linguaflow.alerts import task_failed
 from linguaflow.codes import supported_languages
@@ -46,6 +46,10 @@ PARAMS = {
     "task_id": Param(
         None, type=["null", "string"], title="Task id",
         description="Result id; defaults to the DAG run id",
+    ),
+    "callback_url": Param(
+        None, type=["null", "string"], title="Callback URL",
+        description="POSTed a signed JSON (HMAC-SHA256) when the task ends",
     ),
     "text_items": Param(
         {}, type="object", title="Text items",
@@ -127,6 +131,28 @@ def linguaflow_media():
         coded = pipeline.package_step(job["task_id"], job["media"], transcript, uris, job["text_items"], _store())
         return {"task_id": coded["_id"], "languages": sorted(coded["_ls"])}
 
+    @teardown  # runs however the run ends; as a teardown it never decides the run's state
+    def notify() -> None:
+        """Tell the caller the task ended; a callback that keeps failing never fails the run."""
+        from linguaflow import callback, pipeline
+        from linguaflow.errors import classify
+        from linguaflow.retry import RETRY_TABLE
+
+        ctx = get_current_context()
+        url = ctx["params"].get("callback_url")
+        if not url:
+            return
+        task_id = pipeline.task_id_for(ctx["params"], ctx["run_id"])
+        try:
+            callback.post(url, callback.payload_for(task_id, _store().get(task_id), "failed"), callback.secret())
+        except Exception as exc:
+            cls = classify(exc)
+            if cls is not None and ctx["ti"].try_number <= RETRY_TABLE[cls][0]:
+                raise  # transient: Airflow retries it per the retry table
+            import logging
+
+            logging.getLogger("linguaflow").error("callback to %s dropped: %s", url, exc)
+
     job = probe()
     if RUNNER == "kubernetes":
         from linguaflow.k8s import whisper_pod_operator
@@ -146,7 +172,7 @@ def linguaflow_media():
         done.append(mapped.partial(job=job, transcript=transcript).expand(lang=langs))
         if RUNNER == "kubernetes":
             pod >> done[-1]
-    package(job, transcript, done)
+    package(job, transcript, done) >> notify()
 
 
 linguaflow_media()

@@ -131,3 +131,50 @@ def test_three_languages_two_backends_two_pools_in_one_run(airflow_db, s3, bucke
     models = {lang: e["model"] for lang, e in doc["languages"].items()}
     assert models["ja"] == "openai/qwen2.5-0.5b" and models["zh"] == models["de"] == "llamacpp/qwen2.5-0.5b-instruct-q4"
     assert CJK.search(doc["languages"]["ja"]["audio"]["0"]) and CJK.search(doc["languages"]["zh"]["audio"]["0"])
+
+
+class Receiver:
+    """An HTTP endpoint on loopback recording the callbacks it gets."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.got = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.got.append((dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/done"
+
+
+def test_failed_task_calls_back_signed_and_stays_failed(airflow_db, s3, bucket, store, monkeypatch):
+    import json
+
+    from linguaflow.callback import sign
+
+    monkeypatch.setenv("LINGUAFLOW_CALLBACK_SECRET", "shared-secret")
+    receiver = Receiver()
+    key = f"inbox/{uuid.uuid4().hex}/empty.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"")
+    tid = f"cb-{uuid.uuid4().hex[:12]}"
+    try:
+        dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "callback_url": receiver.url})
+    finally:
+        receiver.server.shutdown()
+    assert str(dr.state) == "failed"  # the teardown's success does not hide the failure
+    assert _tis(dr)[("notify", -1)][0] == "success"
+    [(headers, body)] = receiver.got
+    assert headers["X-Linguaflow-Signature"] == sign(body, headers["X-Linguaflow-Timestamp"], "shared-secret")
+    sent = json.loads(body)
+    assert sent["task_id"] == tid and sent["state"] == "failed" and "empty" in sent["error"]

@@ -1,0 +1,69 @@
+"""Completion callbacks: a small signed JSON POSTed to the caller's URL when a task ends.
+
+The body is signed with HMAC-SHA256 over `<timestamp>.<body>` using a shared secret (the password
+of the Airflow connection `linguaflow_callback`, else LINGUAFLOW_CALLBACK_SECRET); receivers check
+`X-Linguaflow-Signature: sha256=<hex>` and `X-Linguaflow-Timestamp`. Timeouts and 5xx/429 are the
+retry table's transient classes; a callback that still fails is logged and dropped, never failing
+the task it reports on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import time
+
+import httpx
+
+from .errors import BadInput, NetworkTimeout, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def secret() -> str | None:
+    try:
+        from airflow.sdk import BaseHook
+
+        return BaseHook.get_connection(os.environ.get("LINGUAFLOW_CALLBACK_CONN_ID", "linguaflow_callback")).password
+    except Exception:  # noqa: BLE001 - no connection configured
+        return os.environ.get("LINGUAFLOW_CALLBACK_SECRET")
+
+
+def sign(body: bytes, timestamp: str, key: str) -> str:
+    return "sha256=" + hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def post(url: str, payload: dict, key: str | None, timeout_s: float = 10.0) -> int:
+    if not url.startswith(("http://", "https://")):
+        raise BadInput(f"callback URL must be http(s): {url!r}")
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    ts = str(int(time.time()))
+    headers = {"Content-Type": "application/json", "X-Linguaflow-Timestamp": ts}
+    if key:
+        headers["X-Linguaflow-Signature"] = sign(body, ts, key)
+    try:
+        r = httpx.post(url, content=body, headers=headers, timeout=timeout_s)
+    except httpx.TimeoutException as exc:
+        raise NetworkTimeout(f"callback {url} timed out") from exc
+    except httpx.TransportError as exc:
+        raise ServiceUnavailable(f"callback {url} unreachable: {exc}") from exc
+    if r.status_code == 429 or r.status_code >= 500:
+        raise ServiceUnavailable(f"callback {url} answered {r.status_code}")
+    if r.status_code >= 400:
+        log.error("callback %s refused with %s; not retried", url, r.status_code)
+    return r.status_code
+
+
+def payload_for(task_id: str, coded: dict | None, run_state: str) -> dict:
+    """What the caller learns: the state, per-language status codes, where to fetch the result."""
+    status = {"d": "done", "f": "failed", "c": "cancelled"}.get((coded or {}).get("_s"), run_state)
+    return {
+        "task_id": task_id,
+        "state": status,
+        "languages": (coded or {}).get("_ls", {}),
+        "error": (coded or {}).get("_err"),
+        "result": f"/linguaflow/tasks/{task_id}/result",
+    }

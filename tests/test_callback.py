@@ -1,0 +1,49 @@
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from linguaflow import callback
+from linguaflow.errors import BadInput, ServiceUnavailable
+
+
+def serve(status: int):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(status)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/cb"
+
+
+def test_5xx_is_transient_4xx_is_dropped():
+    server, url = serve(503)
+    try:
+        with pytest.raises(ServiceUnavailable):
+            callback.post(url, {"task_id": "t"}, "k")
+    finally:
+        server.shutdown()
+    server, url = serve(410)
+    try:
+        assert callback.post(url, {"task_id": "t"}, "k") == 410  # the caller is gone: nothing to retry
+    finally:
+        server.shutdown()
+
+
+def test_only_http_urls_and_signature_depends_on_secret_and_body():
+    with pytest.raises(BadInput):
+        callback.post("file:///etc/passwd", {}, None)
+    a = callback.sign(b'{"a":1}', "100", "k1")
+    assert a.startswith("sha256=") and a != callback.sign(b'{"a":2}', "100", "k1") != callback.sign(b'{"a":1}', "100", "k2")
+
+
+def test_payload_reads_the_stored_state():
+    assert callback.payload_for("t", {"_s": "c", "_ls": {"1": "d"}}, "failed")["state"] == "cancelled"
+    assert callback.payload_for("t", None, "failed") == {
+        "task_id": "t", "state": "failed", "languages": {}, "error": None, "result": "/linguaflow/tasks/t/result"}
