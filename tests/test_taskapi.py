@@ -65,7 +65,8 @@ def test_create_query_cancel(api, store, s3, bucket):
     assert got["state"] == "cancelled" and got["languages"] == {"zh": "d"}
     store.mark_failed(tid, "transcribe: killed")  # a killed step's failure callback
     assert client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()["state"] == "cancelled"
-    assert client.delete(f"/linguaflow/tasks/{tid}", headers=admin).status_code == 409
+    again = client.delete(f"/linguaflow/tasks/{tid}", headers=admin)
+    assert again.status_code == 200 and again.json()["state"] == "cancelled"  # idempotent
 
 
 def test_request_validation(api):
@@ -116,3 +117,22 @@ def test_openapi_schema_is_published(api):
 def test_unsafe_names(name):
     with pytest.raises(BadInput):
         sanitize_key(name)
+
+
+def test_cli_client_submit_status_result_cancel(api, store, monkeypatch, capsys):
+    """The `linguaflow submit|status|result|cancel` commands, talking to the same app."""
+    from linguaflow import cli
+    from linguaflow.client import ApiError, TaskClient
+
+    client, admin, _ = api
+    monkeypatch.setattr(cli, "_client", lambda: TaskClient(http=client, token=admin["Authorization"][7:]))
+    assert cli.main(["submit", str(SAMPLE), "--to", "zh,de"]) == 0
+    tid = capsys.readouterr().out.strip().splitlines()[-1]  # the task id is the last line printed
+    assert tid.startswith("task-")
+    assert cli.main(["status", tid]) == 0 and '"state": "queued"' in capsys.readouterr().out
+    store.put_language(tid, "1", {"0": {"A": "你好"}}, "d", "m")
+    assert cli.main(["cancel", tid]) == 0 and "cancelled" in capsys.readouterr().out
+    assert cli.main(["cancel", "task-does-not-exist"]) == 2  # a clear error, not a traceback
+    assert "404" in capsys.readouterr().err
+    with pytest.raises(ApiError, match="401"):
+        TaskClient(http=TestClient(client.app), token=None).status(tid)

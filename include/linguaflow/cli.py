@@ -102,6 +102,40 @@ def cmd_transcribe(args) -> int:
     return 0
 
 
+def _client():
+    from .client import TaskClient
+
+    return TaskClient()
+
+
+def cmd_submit(args) -> int:
+    client = _client()
+    task_id = client.submit(args.media, [x for x in args.to.split(",") if x], callback_url=args.callback)
+    print(task_id, flush=True)
+    if not args.wait:
+        return 0
+    from .client import progress_line
+
+    st = client.wait(task_id, poll_s=args.poll, on_progress=lambda s: print(progress_line(s), file=sys.stderr, flush=True))
+    return 0 if st["state"] == "success" else 1
+
+
+def cmd_status(args) -> int:
+    print(json.dumps(_client().status(args.task_id), ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_result(args) -> int:
+    out = _client().result(args.task_id, args.format, args.lang)
+    print(out if isinstance(out, str) else json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_cancel(args) -> int:
+    print(json.dumps(_client().cancel(args.task_id)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="linguaflow")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -125,9 +159,37 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--language", default="auto")
     tr.add_argument("--task", default="transcribe", choices=["transcribe", "translate"])
     tr.set_defaults(func=cmd_transcribe)
+
+    # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
+    sb = sub.add_parser("submit", help="create a task from a local file (uploaded) or an s3:// URI")
+    sb.add_argument("media")
+    sb.add_argument("--to", required=True, help="target languages, comma separated")
+    sb.add_argument("--callback", default=None, help="URL to POST the signed completion notice to")
+    sb.add_argument("--wait", action="store_true", help="follow progress until the task ends")
+    sb.add_argument("--poll", type=float, default=5.0)
+    sb.set_defaults(func=cmd_submit)
+    st = sub.add_parser("status", help="state and per-language progress of a task")
+    st.add_argument("task_id")
+    st.set_defaults(func=cmd_status)
+    rs = sub.add_parser("result", help="a task's result")
+    rs.add_argument("task_id")
+    rs.add_argument("--format", default="expanded", choices=["coded", "expanded", "srt", "vtt"])
+    rs.add_argument("--lang", default=None)
+    rs.set_defaults(func=cmd_result)
+    cn = sub.add_parser("cancel", help="cancel a task")
+    cn.add_argument("task_id")
+    cn.set_defaults(func=cmd_cancel)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:
+        from .client import ApiError
+
+        if isinstance(exc, ApiError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

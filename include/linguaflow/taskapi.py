@@ -202,11 +202,14 @@ def cancel_task(task_id: str, user: Writer) -> dict:
         dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=task_id).one_or_none()
         if dr is None:
             raise HTTPException(404, f"no task {task_id!r}")
+        if (_store().get(task_id) or {}).get("_s") == "c":
+            return {"task_id": task_id, "state": "cancelled"}  # cancelling twice is harmless
         if str(dr.state) in ("success", "failed"):
             raise HTTPException(409, f"task {task_id!r} has already ended ({dr.state})")
         dag = SerializedDagModel.get_dag(MEDIA_DAG, session=session)
-        # failing the run fails its unfinished task instances: the scheduler kills running ones
-        # (a pod is deleted by the operator's on_kill), and queued mapped translations never start
+        # failing the run fails its running task instances (the scheduler kills them; a pod is
+        # deleted by the operator's on_kill) and skips the pending ones, so queued mapped
+        # translations never start; the `notify` teardown still runs and reports the cancel
         set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
     _store().mark_cancelled(task_id)
     return {"task_id": task_id, "state": "cancelled"}
