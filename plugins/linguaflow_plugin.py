@@ -10,3 +10,8 @@ from linguaflow.taskapi import app
 class LinguaflowPlugin(AirflowPlugin):
     name = "linguaflow"
     fastapi_apps = [{"app": app, "url_prefix": "/linguaflow", "name": "linguaflow task API"}]
+    # the result viewer, in the UI's navigation and on every media DAG run
+    external_views = [
+        {"name": "Transcripts", "href": "/linguaflow/view", "destination": "nav", "category": "browse"},
+        {"name": "Transcript & translations", "href": "/linguaflow/view/{RUN_ID}", "destination": "dag_run"},
+    ]

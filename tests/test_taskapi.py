@@ -32,7 +32,7 @@ def api(airflow_db):
 
 
 def test_anonymous_and_bad_tokens_are_refused(api):
-    client, _, _ = api
+    client = TestClient(api[0].app)  # no session cookie from earlier calls
     assert client.get("/linguaflow/tasks/x").status_code == 401
     assert client.post("/linguaflow/tasks", json={"media_uri": "s3://b/a.wav"}).status_code == 401
     # a forged token gets what the v2 REST API answers to it
@@ -136,3 +136,33 @@ def test_cli_client_submit_status_result_cancel(api, store, monkeypatch, capsys)
     assert "404" in capsys.readouterr().err
     with pytest.raises(ApiError, match="401"):
         TaskClient(http=TestClient(client.app), token=None).status(tid)
+
+
+def test_result_viewer_page_shows_languages_side_by_side(api, store):
+    client, admin, _ = api
+    tid = f"view-{uuid.uuid4().hex}"
+    store.put(compact({
+        "task_id": tid, "code_map_version": 1, "status": "done", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 8.0},
+        "segments": [{"id": "0", "start": 0.0, "end": 4.0}, {"id": "1", "start": 4.0, "end": 8.0}],
+        "models": {"asr": "faster-whisper/base/int8"},
+        "languages": {"en": {"status": "done", "model": "asr", "audio": {"0": "hello <b>", "1": "bye"}, "text": {"title": "Hi"}},
+                      "zh": {"status": "done", "model": "llm", "audio": {"0": "你好", "1": "再见"}, "text": {"title": "嗨"}}},
+        "created": "c", "updated": "u"}))
+    assert TestClient(client.app).get(f"/linguaflow/view/{tid}").status_code == 401  # fresh client: no cookie
+    page = client.get(f"/linguaflow/view/{tid}", headers=admin)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "00:00:04.000 → 00:00:08.000" in html and html.index("bye") < html.index("再见")
+    assert "hello &lt;b&gt;" in html and "<b>" not in html.split("<body>")[1].replace("<b>done</b>", "")  # escaped
+    assert "text: title" in html and "嗨" in html
+    listing = client.get("/linguaflow/view", headers=admin).text
+    assert f"view/{tid}" in listing
+
+
+def test_plugin_registers_the_api_and_the_viewer(api):
+    client, admin, _ = api
+    plugins = client.get("/api/v2/plugins", headers=admin).json()["plugins"]
+    mine = next(p for p in plugins if p["name"] == "linguaflow")
+    assert {v["href"] for v in mine["external_views"]} == {"/linguaflow/view", "/linguaflow/view/{RUN_ID}"}
+    assert mine["fastapi_apps"][0]["url_prefix"] == "/linguaflow"

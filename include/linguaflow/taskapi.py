@@ -14,10 +14,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
-from . import queries, storage
+from . import queries, storage, viewer
 from .errors import BadInput
 from .pipeline import TASK_ID_RE, validate_request
 
@@ -213,3 +213,13 @@ def cancel_task(task_id: str, user: Writer) -> dict:
         set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
     _store().mark_cancelled(task_id)
     return {"task_id": task_id, "state": "cancelled"}
+
+
+@app.get("/view", response_class=HTMLResponse, include_in_schema=False)
+def view_recent(user: Reader) -> str:
+    return viewer.list_page(queries.recent(_store(), 50))
+
+
+@app.get("/view/{task_id}", response_class=HTMLResponse, include_in_schema=False)
+def view_task(task_id: str, user: Reader) -> str:
+    return viewer.task_page(_bad_input(lambda: queries.result(_store(), task_id, "expanded")))
