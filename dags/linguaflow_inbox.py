@@ -1,4 +1,5 @@
-"""linguaflow inbox DAG: every 10 minutes, one media DAG run per new object under the inbox prefix.
+"""linguaflow inbox DAG: every 10 minutes (LINGUAFLOW_INBOX_SCHEDULE), one media DAG run per new
+object under the inbox prefix.
 
 The listing follows the run's data interval, so `airflow backfill create --dag-id linguaflow_inbox
 --from-date ... --to-date ...` processes exactly the objects uploaded in that range. Run ids come
@@ -7,6 +8,7 @@ from bucket/key/ETag: an object is never processed twice. Logic in `linguaflow.i
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
@@ -15,7 +17,7 @@ from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, tas
 
 @dag(
     dag_id="linguaflow_inbox",
-    schedule=CronDataIntervalTimetable("*/10 * * * *", timezone="UTC"),
+    schedule=CronDataIntervalTimetable(os.environ.get("LINGUAFLOW_INBOX_SCHEDULE", "*/10 * * * *"), timezone="UTC"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

@@ -155,3 +155,21 @@ def marian(tmp_path_factory):
     root = tmp_path_factory.mktemp("marian")
     model = build_marian(root / "hf")
     return {"transformers": model, "ctranslate2": convert_ct2(model, root / "ct2")}
+
+
+@pytest.fixture(scope="session")
+def stack(services, s3, bucket, tmp_path_factory):
+    """A running Airflow (api-server, scheduler, dag-processor) on loopback; see tests/stack.py."""
+    from stack import Stack
+
+    inbox_dir = tmp_path_factory.mktemp("stack-inbox")
+    st = Stack(REPO, services, free_port(), {
+        "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
+        "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
+        "LINGUAFLOW_INBOX_TARGETS": "de",
+        "LINGUAFLOW_MONGO_DB": os.environ["LINGUAFLOW_MONGO_DB"],
+    })
+    st.inbox_dir = inbox_dir
+    st.start()
+    yield st
+    st.stop()

@@ -1,0 +1,110 @@
+"""A running Airflow on loopback for integration tests: api-server, scheduler and dag-processor
+processes (LocalExecutor) on the PostgreSQL metadata DB, with the project's DAGs and plugin."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+AIRFLOW = os.path.join(os.path.dirname(sys.executable), "airflow")
+
+
+class Stack:
+    def __init__(self, repo: Path, services: dict, port: int, extra_env: dict):
+        home = repo / ".linguaflow" / "stack"
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "passwords.json").write_text(json.dumps({"admin": "admin-pw", "viewer": "viewer-pw"}))
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {
+            **os.environ,
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": services["LF_PG_URL"].rsplit("/", 1)[0] + "/linguaflow_stack",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__API__BASE_URL": self.url,
+            "AIRFLOW__API_AUTH__JWT_SECRET": "linguaflow-test-secret",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin,viewer:viewer",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
+            "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            **extra_env,
+        }
+        self.env.pop("AIRFLOW__CORE__UNIT_TEST_MODE", None)
+        self.home = home
+        self.procs: list[subprocess.Popen] = []
+
+    def fresh_db(self) -> None:
+        """Every session starts from an empty metadata DB (runs and backfills of earlier sessions would interfere)."""
+        import psycopg2
+
+        url = self.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+        server, name = url.split("://", 1)[1].rsplit("/", 1)
+        user, hostport = server.split("@")
+        host, port = hostport.split(":")
+        conn = psycopg2.connect(host=host, port=port, user=user, dbname="postgres")
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{name}"')
+        conn.close()
+
+    def start(self, timeout_s: float = 240) -> None:
+        self.fresh_db()
+        subprocess.run([AIRFLOW, "db", "migrate"], env=self.env, check=True, capture_output=True, timeout=600)
+        for name in ("api-server", "scheduler", "dag-processor"):
+            log = open(self.home / f"{name}.log", "w")
+            self.procs.append(subprocess.Popen([AIRFLOW, name], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                               start_new_session=True))
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for p in self.procs:
+                if p.poll() is not None:
+                    raise RuntimeError(f"{p.args[1]} exited {p.returncode}; see {self.home}")
+            try:
+                if httpx.get(f"{self.url}/api/v2/monitor/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(1)
+        else:
+            raise RuntimeError(f"Airflow API server did not answer in {timeout_s} s; see {self.home}")
+        self.token = self.login("admin", "admin-pw")
+        self.wait_for_dags(("linguaflow_media", "linguaflow_inbox"), deadline)
+
+    def login(self, user: str, password: str) -> str:
+        r = httpx.post(f"{self.url}/auth/token", json={"username": user, "password": password}, timeout=30)
+        r.raise_for_status()
+        return r.json()["access_token"]
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=60)
+
+    def wait_for_dags(self, dag_ids, deadline) -> None:
+        with self.client() as c:
+            while time.monotonic() < deadline:
+                found = {d["dag_id"] for d in c.get("/api/v2/dags").json().get("dags", [])}
+                if set(dag_ids) <= found:
+                    return
+                time.sleep(1)
+        raise RuntimeError(f"DAGs {dag_ids} not parsed in time; see {self.home}")
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)

@@ -1,0 +1,91 @@
+"""Integration against a running Airflow (processes on loopback, PostgreSQL metadata DB)."""
+
+import os
+import time
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+
+from conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_state(c: httpx.Client, task_id: str, states, timeout_s=400, predicate=None) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        st = c.get(f"/linguaflow/tasks/{task_id}").json()
+        if st.get("state") in states or (predicate and predicate(st)):
+            return st
+        time.sleep(1)
+    raise AssertionError(f"task {task_id} still {st} after {timeout_s} s")
+
+
+def test_upload_run_and_fetch_the_result(stack):
+    with stack.client() as c:
+        assert httpx.post(f"{stack.url}/linguaflow/tasks", json={"media_uri": "s3://x/y.wav"}).status_code == 401
+        r = c.post("/linguaflow/tasks/upload", files={"file": ("arctic.wav", SAMPLE.read_bytes())}, data={"target_languages": "de"})
+        assert r.status_code == 201, r.text
+        tid = r.json()["task_id"]
+        st = wait_state(c, tid, {"success", "failed"})
+        assert st["state"] == "success", st
+        assert st["languages"] == {"en": "d", "de": "d"}
+        doc = c.get(f"/linguaflow/tasks/{tid}/result", params={"format": "expanded"}).json()
+        assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower() and doc["languages"]["de"]["audio"]["0"]
+        assert "-->" in c.get(f"/linguaflow/tasks/{tid}/result", params={"format": "vtt", "lang": "de"}).text
+        bad = c.post("/linguaflow/tasks/upload", files={"file": ("../../x.wav", b"x")}, data={"target_languages": "de"})
+        assert bad.status_code == 400
+
+
+def test_cancel_mid_transcription(stack, tmp_path):
+    import wave
+
+    import numpy as np
+    import psutil
+
+    long = tmp_path / "long.wav"
+    with wave.open(str(SAMPLE)) as w:
+        speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    with wave.open(str(long), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
+        out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), 60).tobytes())  # 5 minutes
+    with stack.client() as c:
+        tid = c.post("/linguaflow/tasks/upload", files={"file": ("long.wav", long.read_bytes())}, data={"target_languages": "de"}).json()["task_id"]
+        running = lambda st: any(s["step"] == "transcribe" and s["state"] == "running" for s in st["steps"])  # noqa: E731
+        wait_state(c, tid, set(), predicate=running, timeout_s=300)
+        from airflow.models.taskinstance import TaskInstance  # noqa: F401 - pid comes from the API instead
+        ti = c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/transcribe").json()
+        pid = ti.get("pid")
+        t0 = time.monotonic()
+        assert c.delete(f"/linguaflow/tasks/{tid}").json()["state"] == "cancelled"
+        st = wait_state(c, tid, {"cancelled"}, timeout_s=30)
+        steps = {s["step"]: s["state"] for s in st["steps"]}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and pid and psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+            time.sleep(0.5)
+        assert not pid or not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, "transcription still running"
+        assert steps.get("package") in ("skipped", "upstream_failed", None) and time.monotonic() - t0 < 90
+        assert st["languages"].get("de") is None  # nothing was translated: no queued translation started
+
+
+def test_backfill_over_two_days_processes_exactly_their_objects(stack):
+    days = [datetime(2026, 11, d, 12, tzinfo=timezone.utc) for d in (10, 11, 12)]
+    for n, when in enumerate(days):
+        path = stack.inbox_dir / f"day{n}.wav"
+        path.write_bytes(SAMPLE.read_bytes())
+        os.utime(path, (when.timestamp(), when.timestamp()))
+    with stack.client() as c:
+        r = c.post("/api/v2/backfills", json={"dag_id": "linguaflow_inbox", "from_date": "2026-11-10T00:00:00Z",
+                                              "to_date": "2026-11-11T00:00:00Z", "max_active_runs": 1})
+        assert r.status_code == 200, r.text
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            runs = [x for x in c.get("/api/v2/dags/linguaflow_inbox/dagRuns").json()["dag_runs"] if x["run_type"] == "backfill"]
+            if len(runs) >= 2 and all(x["state"] in ("success", "failed") for x in runs):
+                break
+            time.sleep(2)
+        assert sorted(x["state"] for x in runs) == ["success", "success"], runs
+        media = c.get("/api/v2/dags/linguaflow_media/dagRuns", params={"run_id_pattern": "inbox__%"}).json()["dag_runs"]
+        uris = sorted(x["conf"]["media_uri"].rsplit("/", 1)[1] for x in media)
+        assert uris == ["day0.wav", "day1.wav"]
