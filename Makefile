@@ -11,6 +11,7 @@ demo:  ## run the media DAG in-process on the bundled sample (embedded default: 
 test:  ## install, start the services (PostgreSQL, Redis, S3, MongoDB-compatible) and run the tests
 	scripts/setup.sh --dev
 	scripts/services.sh up
+	scripts/browser.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 setup:

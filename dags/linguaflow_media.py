@@ -28,7 +28,7 @@ PARAMS = {
         description="Audio or video in object storage: s3://bucket/key or file:///path",
     ),
     "target_languages": Param(
-        ["zh", "ja"], type="array", items={"type": "string", "enum": LANGS}, uniqueItems=True,
+        ["zh", "ja"], type="array", items={"type": "string", "enum": LANGS}, uniqueItems=True, examples=LANGS,
         title="Target languages", description="ISO 639-1 codes; one mapped translate task per language",
     ),
     "source_language": Param(

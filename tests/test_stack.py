@@ -89,3 +89,40 @@ def test_backfill_over_two_days_processes_exactly_their_objects(stack):
         media = c.get("/api/v2/dags/linguaflow_media/dagRuns", params={"run_id_pattern": "inbox__%"}).json()["dag_runs"]
         uris = sorted(x["conf"]["media_uri"].rsplit("/", 1)[1] for x in media)
         assert uris == ["day0.wav", "day1.wav"]
+
+
+def test_trigger_form_and_result_page_in_chromium(stack, s3, bucket):
+    """Debian's Chromium driven by playwright-core: fill the media DAG's trigger form (Params with
+    titles, a language multi-select), trigger, then open the run's result viewer page."""
+    import json
+    import subprocess
+    import uuid
+
+    from conftest import REPO
+
+    browser = REPO / "tests" / "browser"
+    shots = REPO / ".linguaflow" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    task_id = f"ui-{uuid.uuid4().hex[:10]}"
+    r = subprocess.run(["node", "ui.mjs", stack.url, stack.token, f"s3://{bucket}/{key}", task_id, str(shots)],
+                       cwd=browser, capture_output=True, text=True, timeout=180)
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert r.returncode == 0 and out.get("triggered"), out
+    assert out["form"] == {"media": 1, "languages": 1, "engine": 1} and out["chips"].split() == ["zh", "ja", "de"]
+    with stack.client() as c:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline:
+            runs = [x for x in c.get("/api/v2/dags/linguaflow_media/dagRuns").json()["dag_runs"] if x["conf"].get("task_id") == task_id]
+            if runs and runs[0]["state"] in ("success", "failed"):
+                break
+            time.sleep(2)
+    assert runs[0]["state"] == "success" and runs[0]["conf"]["target_languages"] == ["zh", "ja", "de"]
+    r = subprocess.run(["node", "view.mjs", stack.url, stack.token, runs[0]["dag_run_id"], str(shots / "result-page.png")],
+                       cwd=browser, capture_output=True, text=True, timeout=120)
+    page = json.loads(r.stdout.strip().splitlines()[-1])
+    assert page["status"] == 200, page
+    assert f"Task {task_id}" in page["text"] and "superlative degree" in page["text"]
+    header = page["text"].split("time", 1)[1].split("\n")[0]
+    assert header.split("\t")[1:] == ["en (source)"] and all(f"{lang}\n" in page["text"] for lang in ("de", "ja", "zh"))

@@ -220,6 +220,21 @@ def view_recent(user: Reader) -> str:
     return viewer.list_page(queries.recent(_store(), 50))
 
 
+def _task_id_of_run(run_id: str) -> str:
+    """A run triggered from the UI may name its own task id in its conf (the viewer links by run id)."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    from .pipeline import task_id_for
+
+    with create_session() as session:
+        dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=run_id).one_or_none()
+        return task_id_for(dr.conf or {}, run_id) if dr is not None else run_id
+
+
 @app.get("/view/{task_id}", response_class=HTMLResponse, include_in_schema=False)
 def view_task(task_id: str, user: Reader) -> str:
-    return viewer.task_page(_bad_input(lambda: queries.result(_store(), task_id, "expanded")))
+    store = _store()
+    if store.get(task_id) is None:
+        task_id = _task_id_of_run(task_id)
+    return viewer.task_page(_bad_input(lambda: queries.result(store, task_id, "expanded")))
