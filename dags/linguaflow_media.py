@@ -165,10 +165,10 @@ def linguaflow_media():
         transcript = transcribe(job)
     # one mapped translate task per pool of the routing table, so each pool caps its backend
     done = []
-    for pool in translation_pools():
+    for pool, max_active in translation_pools().items():
         suffix = "" if pool == DEFAULT_POOL else f"__{pool}"
         langs = targets.override(task_id=f"targets{suffix}")(job, pool)
-        mapped = translate.override(task_id=f"translate{suffix}", pool=pool)
+        mapped = translate.override(task_id=f"translate{suffix}", pool=pool, max_active_tis_per_dag=max_active)
         done.append(mapped.partial(job=job, transcript=transcript).expand(lang=langs))
         if RUNNER == "kubernetes":
             pod >> done[-1]

@@ -13,9 +13,11 @@ def test_dag_folder_imports_cleanly(airflow_db):
     bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}
     dag = bag.get_dag("linguaflow_media")
-    assert set(dag.task_ids) == {"probe", "transcribe", "targets", "translate", "package"}
+    assert set(dag.task_ids) == {"probe", "transcribe", "targets", "translate", "package", "notify"}
+    assert dag.get_task("notify").is_teardown
     assert dag.get_task("translate").__class__.__name__.endswith("MappedOperator")
     assert dag.get_task("probe").retries == 0
+    assert dag.get_task("translate").partial_kwargs["max_active_tis_per_dag"] == 1
     assert dag.get_task("transcribe").retry_policy is not None
     assert dag.deadline is not None
     params = dag.params

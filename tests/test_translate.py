@@ -166,7 +166,7 @@ def test_routing_file_then_env_override(tmp_path, monkeypatch):
     monkeypatch.setenv("LINGUAFLOW_ROUTES", '{"de": {"backend": "ctranslate2", "model": "/models/opus-mt-en-de-ct2"}}')
     assert translate.route_for("de").backend == "ctranslate2" and translate.route_for("de").pool == "default_pool"
     assert translate.route_for("ja").options == {"conn_id": "llm"} and translate.route_for("zh").backend == "llamacpp"
-    assert translate.pools() == ["default_pool", "llm"]
+    assert translate.pools() == {"default_pool": 1, "llm": None}  # the in-process LLM runs one at a time
 
 
 def test_non_transient_failure_falls_back(monkeypatch, tmp_path):

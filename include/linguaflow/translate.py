@@ -5,7 +5,8 @@ order (it never drops, merges or invents an item; an empty text stays empty) plu
 route that produced them. A route that fails for good (not a transient error of the retry table)
 hands over to its fallback route; transient errors go up to Airflow's retries.
 
-The table is JSON: {"<lang>" | "*": {"backend", "model", "batch_size", "pool", "options", "fallback"}}.
+The table is JSON: {"<lang>" | "*": {"backend", "model", "batch_size", "pool", "max_active", "options",
+"fallback"}}.
 Defaults below, then the file named by LINGUAFLOW_ROUTES_FILE, then LINGUAFLOW_ROUTES (JSON), each
 overriding per language.
 """
@@ -24,7 +25,8 @@ from .llm_prompt import MalformedReply  # noqa: F401 - part of this module's int
 log = logging.getLogger(__name__)
 
 DEFAULT_POOL = "default_pool"
-DEFAULT_ROUTES = {"*": {"backend": "llamacpp", "model": "qwen2.5-0.5b-instruct-q4", "batch_size": 8}}
+# An in-process LLM uses every core: one at a time per deployment, or they thrash each other.
+DEFAULT_ROUTES = {"*": {"backend": "llamacpp", "model": "qwen2.5-0.5b-instruct-q4", "batch_size": 8, "max_active": 1}}
 BACKENDS = ("llamacpp", "openai", "transformers", "ctranslate2")
 
 
@@ -34,17 +36,19 @@ class Route:
     model: str
     batch_size: int = 8
     pool: str = DEFAULT_POOL
+    max_active: int | None = None  # cap on this route's translate tasks running at once (all runs)
     options: dict = field(default_factory=dict, hash=False)
     fallback: Route | None = None
 
     @classmethod
     def from_spec(cls, spec: dict) -> Route:
-        unknown = set(spec) - {"backend", "model", "batch_size", "pool", "options", "fallback"}
+        unknown = set(spec) - {"backend", "model", "batch_size", "pool", "max_active", "options", "fallback"}
         if unknown or spec.get("backend") not in BACKENDS or not spec.get("model"):
             raise BadInput(f"bad route {spec}: needs backend in {BACKENDS} and model; unknown keys {sorted(unknown)}")
         fallback = cls.from_spec(spec["fallback"]) if spec.get("fallback") else None
+        max_active = int(spec["max_active"]) if spec.get("max_active") else None
         return cls(spec["backend"], spec["model"], int(spec.get("batch_size", 8)), spec.get("pool", DEFAULT_POOL),
-                   dict(spec.get("options", {})), fallback)
+                   max_active, dict(spec.get("options", {})), fallback)
 
     @property
     def name(self) -> str:
@@ -68,9 +72,16 @@ def route_for(target: str) -> Route:
     return Route.from_spec(table.get(target) or table["*"])
 
 
-def pools() -> list[str]:
-    """Every pool the routing table names (the DAG makes one mapped translate task per pool)."""
-    return sorted({Route.from_spec(spec).pool for spec in routes().values()})
+def pools() -> dict[str, int | None]:
+    """Every pool the routing table names -> the smallest `max_active` of its routes (None: no cap).
+
+    The DAG makes one mapped translate task per pool."""
+    caps: dict[str, int | None] = {}
+    for spec in routes().values():
+        r = Route.from_spec(spec)
+        known = [c for c in (caps.get(r.pool), r.max_active) if c]
+        caps[r.pool] = min(known) if known else None
+    return dict(sorted(caps.items()))
 
 
 def backend(route: Route):
