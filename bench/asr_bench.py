@@ -73,7 +73,7 @@ def wer(ref: str, hyp: str) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--long-minutes", type=int, default=60)
+    ap.add_argument("--long-minutes", type=int, default=60, help="0 skips the long-file table")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="lf-bench-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, CPU only\n")
@@ -88,10 +88,12 @@ def main() -> None:
         print(f"| {engine} | {compute} | {r['load_s']:.1f} s | {r['run_s']:.1f} s | {r['run_s'] / r['duration']:.3f} "
               f"| {r['peak_rss_mb']:.0f} MB | {wer(ref, r['text']):.3f} |")
 
-    print(f"\n### Peak RSS against file length (faster-whisper tiny.en int8)\n")
+    if not args.long_minutes:
+        return
+    print("\n### Peak RSS against file length (faster-whisper tiny.en int8)\n")
     print("| audio | decoding | transcribe | real-time factor | peak RSS | WER |")
     print("|---|---|---|---|---|---|")
-    for minutes in (10, args.long_minutes):
+    for minutes in sorted({10, args.long_minutes}):
         path, ref = build(tmp / f"{minutes}min.wav", minutes * 12)
         modes = [("windows of 600 s", 600.0)]
         if minutes == args.long_minutes:
