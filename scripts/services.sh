@@ -33,11 +33,9 @@ postgres_up() {
   fi
   local psql=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAq)
   for _ in $(seq 50); do "${psql[@]}" -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
-  for db in "$PG_DB" linguaflow_stack; do  # tests in-process; the running-Airflow integration tests
-    if [ "$("${psql[@]}" -c "select 1 from pg_database where datname='$db'")" != 1 ]; then
-      "${psql[@]}" -c "create database $db" >/dev/null
-    fi
-  done
+  if [ "$("${psql[@]}" -c "select 1 from pg_database where datname='$PG_DB'")" != 1 ]; then
+    "${psql[@]}" -c "create database $PG_DB" >/dev/null
+  fi
 }
 
 redis_up() {

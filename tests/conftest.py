@@ -168,7 +168,7 @@ def stack(services, s3, bucket, tmp_path_factory):
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
         "LINGUAFLOW_MONGO_DB": os.environ["LINGUAFLOW_MONGO_DB"],
-    })
+    }, db=f"linguaflow_stack_{RUN}")
     st.inbox_dir = inbox_dir
     st.start()
     yield st

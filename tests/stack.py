@@ -17,7 +17,7 @@ AIRFLOW = os.path.join(os.path.dirname(sys.executable), "airflow")
 
 
 class Stack:
-    def __init__(self, repo: Path, services: dict, port: int, extra_env: dict):
+    def __init__(self, repo: Path, services: dict, port: int, extra_env: dict, db: str = "linguaflow_stack"):
         home = repo / ".linguaflow" / "stack"
         home.mkdir(parents=True, exist_ok=True)
         (home / "passwords.json").write_text(json.dumps({"admin": "admin-pw", "viewer": "viewer-pw"}))
@@ -25,7 +25,7 @@ class Stack:
         self.env = {
             **os.environ,
             "AIRFLOW_HOME": str(home),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": services["LF_PG_URL"].rsplit("/", 1)[0] + "/linguaflow_stack",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": services["LF_PG_URL"].rsplit("/", 1)[0] + "/" + db,
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": "4",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
@@ -44,20 +44,23 @@ class Stack:
         self.home = home
         self.procs: list[subprocess.Popen] = []
 
-    def fresh_db(self) -> None:
-        """Every session starts from an empty metadata DB (runs and backfills of earlier sessions would interfere)."""
+    def _admin(self, *statements: str) -> None:
         import psycopg2
 
         url = self.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-        server, name = url.split("://", 1)[1].rsplit("/", 1)
+        server, name = url.split("://", 1)[1].rsplit("/", 1)  # postgresql+psycopg2://user@host:port/name
         user, hostport = server.split("@")
         host, port = hostport.split(":")
         conn = psycopg2.connect(host=host, port=port, user=user, dbname="postgres")
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}"')
+            for statement in statements:
+                cur.execute(statement.format(name=name))
         conn.close()
+
+    def fresh_db(self) -> None:
+        """Every session gets its own empty metadata DB (earlier runs and backfills would interfere)."""
+        self._admin('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', 'CREATE DATABASE "{name}"')
 
     def start(self, timeout_s: float = 240) -> None:
         self.fresh_db()
@@ -108,3 +111,4 @@ class Stack:
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
+        self._admin('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
