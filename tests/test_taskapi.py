@@ -166,3 +166,15 @@ def test_plugin_registers_the_api_and_the_viewer(api):
     mine = next(p for p in plugins if p["name"] == "linguaflow")
     assert {v["href"] for v in mine["external_views"]} == {"/linguaflow/view", "/linguaflow/view/{RUN_ID}"}
     assert mine["fastapi_apps"][0]["url_prefix"] == "/linguaflow"
+
+
+def test_upload_over_the_size_limit_is_refused(api, monkeypatch, s3, bucket):
+    from linguaflow import taskapi
+
+    client, admin, _ = api
+    monkeypatch.setattr(taskapi, "MAX_UPLOAD_BYTES", 1000)
+    count = lambda: s3.list_objects_v2(Bucket=bucket, Prefix="uploads/").get("KeyCount", 0)  # noqa: E731
+    before = count()
+    r = client.post("/linguaflow/tasks/upload", headers=admin, files={"file": ("a.wav", SAMPLE.read_bytes())}, data={"target_languages": "de"})
+    assert r.status_code == 400 and "larger than 1000 bytes" in r.json()["detail"]
+    assert count() == before  # nothing half-written

@@ -144,6 +144,8 @@ def upload_task(
 ) -> TaskCreated:
     def run():
         name = sanitize_key(file.filename or "")
+        if file.size is not None and file.size > MAX_UPLOAD_BYTES:  # refuse before writing anything
+            raise BadInput(f"upload larger than {MAX_UPLOAD_BYTES} bytes")
         task_id = f"task-{uuid.uuid4().hex}"
         uri = "/".join([storage.work_root(), "uploads", task_id, name])
         with storage.opath(uri).open("wb") as out:
