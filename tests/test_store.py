@@ -2,8 +2,6 @@
 
 import uuid
 
-import pytest
-
 from linguaflow.result import compact
 from linguaflow.store import RedisCache, ResultStore
 

@@ -98,7 +98,6 @@ def test_timeout_and_refused_connection(scripted):
 
 
 def test_api_key_comes_from_an_airflow_connection(monkeypatch, scripted):
-    seen = {}
     monkeypatch.setenv("AIRFLOW_CONN_LLM_TEST", json.dumps({"conn_type": "http", "host": scripted.url, "password": "s3cret"}))
     t = OpenAICompatTranslator("m", conn_id="llm_test")
     assert t.url == scripted.url and t.http.headers["Authorization"] == "Bearer s3cret"

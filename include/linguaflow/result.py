@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .codes import CODE_MAP_VERSION, language_code, language_of
+from .codes import language_code, language_of
 
 RUN_STATUS = {"running": "r", "done": "d", "failed": "f", "cancelled": "c"}
 LANG_STATUS = {"pending": "p", "done": "d"}

@@ -13,6 +13,7 @@ overriding per language.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -20,7 +21,6 @@ from dataclasses import dataclass, field
 
 from .codes import language_code
 from .errors import BadInput, LinguaflowError, classify
-from .llm_prompt import MalformedReply  # noqa: F401 - part of this module's interface
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def pools() -> dict[str, int | None]:
 
 
 def backend(route: Route):
-    from .backends import llamacpp, openai_compat, seq2seq
+    from .backends import llamacpp, seq2seq
 
     if route.backend == "llamacpp":
         return llamacpp.get(route.model)
@@ -96,16 +96,11 @@ def backend(route: Route):
     return seq2seq.ctranslate2_backend(route.model, **route.options)
 
 
+@functools.lru_cache(maxsize=8)
 def _openai(model: str, options: tuple):
     from .backends.openai_compat import OpenAICompatTranslator
 
-    key = (model, options)
-    if key not in _OPENAI:
-        _OPENAI[key] = OpenAICompatTranslator(model, **dict(options))
-    return _OPENAI[key]
-
-
-_OPENAI: dict = {}
+    return OpenAICompatTranslator(model, **dict(options))
 
 
 def _run(route: Route, items, source, target):
