@@ -18,7 +18,8 @@ import time
 
 import httpx
 
-from .errors import BadInput, NetworkTimeout, ServiceUnavailable
+from .errors import BadInput
+from .httpcall import send
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +45,7 @@ def post(url: str, payload: dict, key: str | None, timeout_s: float = 10.0) -> i
     headers = {"Content-Type": "application/json", "X-Linguaflow-Timestamp": ts}
     if key:
         headers["X-Linguaflow-Signature"] = sign(body, ts, key)
-    try:
-        r = httpx.post(url, content=body, headers=headers, timeout=timeout_s)
-    except httpx.TimeoutException as exc:
-        raise NetworkTimeout(f"callback {url} timed out") from exc
-    except httpx.TransportError as exc:
-        raise ServiceUnavailable(f"callback {url} unreachable: {exc}") from exc
-    if r.status_code == 429 or r.status_code >= 500:
-        raise ServiceUnavailable(f"callback {url} answered {r.status_code}")
+    r = send(httpx.post, url, what=f"callback {url}", content=body, headers=headers, timeout=timeout_s)
     if r.status_code >= 400:
         log.error("callback %s refused with %s; not retried", url, r.status_code)
     return r.status_code

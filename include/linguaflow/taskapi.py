@@ -162,16 +162,23 @@ def upload_task(
     return _bad_input(run)
 
 
+def _run(session, task_id: str):
+    """The media DAG run of a task, or 404."""
+    from airflow.models.dagrun import DagRun
+
+    dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=task_id).one_or_none()
+    if dr is None:
+        raise HTTPException(404, f"no task {task_id!r}")
+    return dr
+
+
 @app.get("/tasks/{task_id}", summary="State, per-language progress and failure reasons")
 def get_task(task_id: str, user: Reader) -> dict:
-    from airflow.models.dagrun import DagRun
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=task_id).one_or_none()
-        if dr is None:
-            raise HTTPException(404, f"no task {task_id!r}")
+        dr = _run(session, task_id)
         tis = session.query(TaskInstance).filter_by(dag_id=MEDIA_DAG, run_id=task_id).all()
         steps = [{"step": ti.task_id, "language": ti.rendered_map_index if ti.map_index >= 0 else None,
                   "state": str(ti.state) if ti.state else "scheduled", "tries": ti.try_number} for ti in tis]
@@ -196,14 +203,11 @@ def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern=
 @app.delete("/tasks/{task_id}", summary="Cancel: stop the run and every running step; finished languages stay")
 def cancel_task(task_id: str, user: Writer) -> dict:
     from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
-    from airflow.models.dagrun import DagRun
     from airflow.models.serialized_dag import SerializedDagModel
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=task_id).one_or_none()
-        if dr is None:
-            raise HTTPException(404, f"no task {task_id!r}")
+        dr = _run(session, task_id)
         if (_store().get(task_id) or {}).get("_s") == "c":
             return {"task_id": task_id, "state": "cancelled"}  # cancelling twice is harmless
         if str(dr.state) in ("success", "failed"):

@@ -12,7 +12,8 @@ import os
 
 import httpx
 
-from ..errors import LinguaflowError, NetworkTimeout, ServiceUnavailable
+from ..errors import LinguaflowError
+from ..httpcall import send
 from ..llm_prompt import translate_batches
 
 
@@ -47,14 +48,7 @@ class OpenAICompatTranslator:
         body = {"model": self.model, "messages": messages, "temperature": 0, "response_format": {"type": "json_object"}}
         if self.max_tokens:
             body["max_tokens"] = self.max_tokens
-        try:
-            r = self.http.post("/chat/completions", json=body)
-        except httpx.TimeoutException as exc:
-            raise NetworkTimeout(f"{self.url} timed out: {exc}") from exc
-        except httpx.TransportError as exc:
-            raise ServiceUnavailable(f"{self.url} unreachable: {exc}") from exc
-        if r.status_code == 429 or r.status_code >= 500:
-            raise ServiceUnavailable(f"{self.url} answered {r.status_code} (retry-after {r.headers.get('retry-after')})")
+        r = send(self.http.post, "/chat/completions", what=self.url, json=body)
         if r.status_code >= 400:
             raise BackendError(f"{self.url} refused the request: {r.status_code} {r.text[:200]}")
         try:
