@@ -134,24 +134,10 @@ def linguaflow_media():
     @teardown  # runs however the run ends; as a teardown it never decides the run's state
     def notify() -> None:
         """Tell the caller the task ended; a callback that keeps failing never fails the run."""
-        from linguaflow import callback, pipeline
-        from linguaflow.errors import classify
-        from linguaflow.retry import RETRY_TABLE
+        from linguaflow import callback
 
         ctx = get_current_context()
-        url = ctx["params"].get("callback_url")
-        if not url:
-            return
-        task_id = pipeline.task_id_for(ctx["params"], ctx["run_id"])
-        try:
-            callback.post(url, callback.payload_for(task_id, _store().get(task_id), "failed"), callback.secret())
-        except Exception as exc:
-            cls = classify(exc)
-            if cls is not None and ctx["ti"].try_number <= RETRY_TABLE[cls][0]:
-                raise  # transient: Airflow retries it per the retry table
-            import logging
-
-            logging.getLogger("linguaflow").error("callback to %s dropped: %s", url, exc)
+        callback.notify(ctx["params"], ctx["run_id"], ctx["ti"].try_number, _store)
 
     job = probe()
     if RUNNER == "kubernetes":

@@ -47,3 +47,17 @@ def test_payload_reads_the_stored_state():
     assert callback.payload_for("t", {"_s": "c", "_ls": {"1": "d"}}, "failed")["state"] == "cancelled"
     assert callback.payload_for("t", None, "failed") == {
         "task_id": "t", "state": "failed", "languages": {}, "error": None, "result": "/linguaflow/tasks/t/result"}
+
+
+def test_notify_retries_transient_failures_then_drops_them():
+    server, url = serve(503)
+    store = lambda: type("S", (), {"get": staticmethod(lambda tid: {"_s": "d", "_ls": {"2": "d"}})})()  # noqa: E731
+    try:
+        with pytest.raises(ServiceUnavailable):
+            callback.notify({"callback_url": url}, "run-1", 1, store)  # try 1 of 3: Airflow retries
+        with pytest.raises(ServiceUnavailable):
+            callback.notify({"callback_url": url}, "run-1", 2, store)
+        callback.notify({"callback_url": url}, "run-1", 3, store)  # retries used up: dropped, no failure
+        callback.notify({}, "run-1", 1, store)  # no callback asked for
+    finally:
+        server.shutdown()

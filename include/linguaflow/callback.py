@@ -61,3 +61,26 @@ def payload_for(task_id: str, coded: dict | None, run_state: str) -> dict:
         "error": (coded or {}).get("_err"),
         "result": f"/linguaflow/tasks/{task_id}/result",
     }
+
+
+def notify(params: dict, run_id: str, try_number: int, store_factory) -> None:
+    """The `notify` teardown: POST the end of a task to its callback URL, if it has one.
+
+    Transient failures are raised while the retry table allows another try; after that, and for
+    any other failure, the callback is logged and dropped.
+    """
+    from .errors import classify
+    from .pipeline import task_id_for
+    from .retry import RETRY_TABLE
+
+    url = params.get("callback_url")
+    if not url:
+        return
+    task_id = task_id_for(params, run_id)
+    try:
+        post(url, payload_for(task_id, store_factory().get(task_id), "failed"), secret())
+    except Exception as exc:
+        cls = classify(exc)
+        if cls is not None and try_number <= RETRY_TABLE[cls][0]:
+            raise  # transient: Airflow retries the teardown per the retry table
+        log.error("callback to %s dropped: %s", url, exc)
