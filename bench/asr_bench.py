@@ -74,19 +74,22 @@ def wer(ref: str, hyp: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--long-minutes", type=int, default=60, help="0 skips the long-file table")
+    ap.add_argument("--no-whole", action="store_true", help="skip the whole-file-at-once run")
+    ap.add_argument("--no-engines", action="store_true", help="skip the engine comparison")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="lf-bench-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, CPU only\n")
 
-    one_min, ref = build(tmp / "1min.wav", 12)
-    print("### Engines on the same file (60 s of speech) and the same Whisper base weights\n")
-    print("| engine | compute | model load | transcribe | real-time factor | peak RSS | WER |")
-    print("|---|---|---|---|---|---|---|")
-    for engine, extra in (("faster-whisper", {}), ("openai-whisper", {})):
-        r = run(one_min, engine=engine, model="base", language="en", **extra)
-        compute = "int8" if engine == "faster-whisper" else "fp32"
-        print(f"| {engine} | {compute} | {r['load_s']:.1f} s | {r['run_s']:.1f} s | {r['run_s'] / r['duration']:.3f} "
-              f"| {r['peak_rss_mb']:.0f} MB | {wer(ref, r['text']):.3f} |")
+    if not args.no_engines:
+        one_min, ref = build(tmp / "1min.wav", 12)
+        print("### Engines on the same file (60 s of speech) and the same Whisper base weights\n")
+        print("| engine | compute | model load | transcribe | real-time factor | peak RSS | WER |")
+        print("|---|---|---|---|---|---|---|")
+        for engine, extra in (("faster-whisper", {}), ("openai-whisper", {})):
+            r = run(one_min, engine=engine, model="base", language="en", **extra)
+            compute = "int8" if engine == "faster-whisper" else "fp32"
+            print(f"| {engine} | {compute} | {r['load_s']:.1f} s | {r['run_s']:.1f} s | {r['run_s'] / r['duration']:.3f} "
+                  f"| {r['peak_rss_mb']:.0f} MB | {wer(ref, r['text']):.3f} |")
 
     if not args.long_minutes:
         return
@@ -96,7 +99,7 @@ def main() -> None:
     for minutes in sorted({10, args.long_minutes}):
         path, ref = build(tmp / f"{minutes}min.wav", minutes * 12)
         modes = [("windows of 600 s", 600.0)]
-        if minutes == args.long_minutes:
+        if minutes == args.long_minutes and not args.no_whole:
             modes.append(("whole file at once", 1e9))
         for label, chunk in modes:
             r = run(path, engine="faster-whisper", model="tiny.en", language="en", chunk_s=chunk)
