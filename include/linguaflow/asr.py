@@ -196,16 +196,6 @@ def _openai_whisper(samples, language, opts: AsrOptions, compute_type: str):
 _RUN = {"faster-whisper": _faster_whisper, "openai-whisper": _openai_whisper}
 
 
-def _release_memory() -> None:
-    """Hand freed window buffers back to the OS (glibc keeps them otherwise, and RSS creeps up)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
-
-
 def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, duration: float | None = None) -> Transcript:
     """Transcribe a local media file window by window; `progress(fraction)` after each segment."""
     if opts.engine not in _RUN:
@@ -237,8 +227,6 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
             if language is None:  # detected on the first window, kept for the rest
                 language, probability = lang, prob
             end = offset + len(samples) / audio.SAMPLE_RATE
-            del samples
-            _release_memory()
     except MemoryError as exc:
         raise ResourceExhausted(f"out of memory while transcribing: {exc}") from exc
     except RuntimeError as exc:
