@@ -71,10 +71,8 @@ def transcribe_step(task_id: str, media_info: dict, opts: asr.AsrOptions, store=
         log.info("transcript already in storage, reusing %s", out)
     else:
         transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
-    if store is not None:
-        partial = compact(build_document(task_id, media_info, out, [], {}, status="running"))
-        store.put_fields(task_id, {k: v for k, v in partial.items() if k not in ("_id", "_c", "_u", "_ls", "_e")},
-                         languages={k: partial[k] for k in partial["_ls"]}, statuses=partial["_ls"], engines=partial["_e"])
+    if store is not None:  # the transcript, timings and media go into the result document now
+        store.merge(compact(build_document(task_id, media_info, out, [], {}, status="running")))
     return out
 
 

@@ -118,12 +118,12 @@ class ResultStore:
         self.col.update_one({"_id": task_id}, update, upsert=True)
         self.cache.invalidate(task_id)
 
-    def put_fields(self, task_id: str, fields: dict, languages: dict, statuses: dict, engines: dict) -> None:
-        """$set top-level fields and some languages without touching the other languages."""
-        update = {**fields, **languages}
-        update.update({f"_ls.{c}": s for c, s in statuses.items()})
-        update.update({f"_e.{k}": v for k, v in engines.items()})
-        self._update(task_id, update)
+    def merge(self, coded: dict) -> None:
+        """$set what a partial coded document holds, leaving the languages it lacks untouched."""
+        update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e")}
+        for nested in ("_ls", "_e"):  # per-language maps: merge key by key
+            update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
+        self._update(coded["_id"], update)
 
     def _cancelled(self, task_id: str) -> bool:
         return (self.col.find_one({"_id": task_id}, {"_s": 1}) or {}).get("_s") == "c"
