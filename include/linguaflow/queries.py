@@ -57,7 +57,7 @@ def language(store, task_id: str, lang: str) -> dict:
             "segments": segments, "text": entry["text"]}
 
 
-def _summary(d: dict) -> dict:
+def summary(d: dict) -> dict:
     v = d.get("_v", 1)
     return {
         "task_id": d["_id"],
@@ -71,9 +71,9 @@ def _summary(d: dict) -> dict:
 
 def recent(store, limit: int = 20) -> list[dict]:
     """Most recently updated tasks with their status and per-language progress."""
-    return [_summary(d) for d in store.recent(limit)]
+    return [summary(d) for d in store.recent(limit)]
 
 
 def by_source(store, uri: str) -> list[dict]:
     """Every task made from one source object, newest first."""
-    return [_summary(d) for d in store.by_source(uri)]
+    return [summary(d) for d in store.by_source(uri)]

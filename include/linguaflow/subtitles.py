@@ -8,7 +8,7 @@ MAX_LINE = 42
 MAX_LINES = 2
 
 
-def _ts(seconds: float, sep: str) -> str:
+def timestamp(seconds: float, sep: str) -> str:
     ms = max(0, round(seconds * 1000))
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
@@ -37,12 +37,12 @@ def _cues(segments: list[dict], texts: dict[str, str]):
 def to_srt(segments: list[dict], texts: dict[str, str]) -> str:
     blocks = []
     for n, (start, end, lines) in enumerate(_cues(segments, texts), 1):
-        blocks.append(f"{n}\n{_ts(start, ',')} --> {_ts(end, ',')}\n" + "\n".join(lines))
+        blocks.append(f"{n}\n{timestamp(start, ',')} --> {timestamp(end, ',')}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
 def to_vtt(segments: list[dict], texts: dict[str, str]) -> str:
     blocks = ["WEBVTT"]
     for start, end, lines in _cues(segments, texts):
-        blocks.append(f"{_ts(start, '.')} --> {_ts(end, '.')}\n" + "\n".join(lines))
+        blocks.append(f"{timestamp(start, '.')} --> {timestamp(end, '.')}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"

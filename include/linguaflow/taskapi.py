@@ -184,7 +184,7 @@ def get_task(task_id: str, user: Reader) -> dict:
                   "state": str(ti.state) if ti.state else "scheduled", "tries": ti.try_number} for ti in tis]
         state = str(dr.state)
     doc = _store().get(task_id)
-    summary = queries._summary(doc) if doc else {"languages": {}, "error": None}
+    summary = queries.summary(doc) if doc else {"languages": {}, "error": None}
     if summary.get("status") == "cancelled":
         state = "cancelled"
     return {"task_id": task_id, "state": state, "languages": summary["languages"], "error": summary["error"], "steps": steps}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .subtitles import _ts
+from .subtitles import timestamp
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1f24}
@@ -33,7 +33,7 @@ def task_page(doc: dict) -> str:
     rows = []
     for seg in doc["segments"]:
         cells = "".join(f"<td lang='{escape(lang)}'>{escape(doc['languages'][lang]['audio'].get(seg['id'], ''))}</td>" for lang in langs)
-        rows.append(f"<tr id='s{escape(seg['id'])}'><td class='t'>{_ts(seg['start'], '.')} → {_ts(seg['end'], '.')}</td>{cells}</tr>")
+        rows.append(f"<tr id='s{escape(seg['id'])}'><td class='t'>{timestamp(seg['start'], '.')} → {timestamp(seg['end'], '.')}</td>{cells}</tr>")
     items = sorted({i for lang in langs for i in doc["languages"][lang]["text"]})
     for item in items:
         cells = "".join(f"<td lang='{escape(lang)}'>{escape(doc['languages'][lang]['text'].get(item, ''))}</td>" for lang in langs)
