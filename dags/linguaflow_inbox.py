@@ -8,16 +8,17 @@ from bucket/key/ETag: an object is never processed twice. Logic in `linguaflow.i
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
+from linguaflow.settings import settings
+
 
 @dag(
     dag_id="linguaflow_inbox",
-    schedule=CronDataIntervalTimetable(os.environ.get("LINGUAFLOW_INBOX_SCHEDULE", "*/10 * * * *"), timezone="UTC"),
+    schedule=CronDataIntervalTimetable(settings().inbox_schedule, timezone="UTC"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
-from linguaflow.taskapi import app
+from linguaflow.api.app import app
 
 
 class LinguaflowPlugin(AirflowPlugin):

@@ -48,6 +48,32 @@ if SERVICES:
     os.environ["LINGUAFLOW_WORK_ROOT"] = f"s3://linguaflow-test-{RUN}"
 Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
 
+# linguaflow reads its settings once per process; a test that changes a LINGUAFLOW_* variable
+# gets them read again, and every test starts from the environment as it is.
+from linguaflow import settings as _settings  # noqa: E402
+
+_setenv, _delenv = pytest.MonkeyPatch.setenv, pytest.MonkeyPatch.delenv
+
+
+def _setenv_and_reload(self, name, value, prepend=None):
+    _setenv(self, name, value, prepend)
+    _settings.reload()
+
+
+def _delenv_and_reload(self, name, raising=True):
+    _delenv(self, name, raising)
+    _settings.reload()
+
+
+pytest.MonkeyPatch.setenv, pytest.MonkeyPatch.delenv = _setenv_and_reload, _delenv_and_reload
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    _settings.reload()
+    yield
+    _settings.reload()  # after monkeypatch has put the environment back
+
 
 def pytest_collection_modifyitems(config, items):
     if SERVICES:
@@ -93,9 +119,30 @@ def airflow_db(services):
     return settings
 
 
+@pytest.fixture(scope="session")
+def api(airflow_db):
+    """The task API inside Airflow's own API server app (in-process): (client, admin headers, viewer headers)."""
+    import subprocess
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    from airflow.api_fastapi.app import create_app, get_auth_manager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    # the DAGs must be in the metadata DB, as the dag-processor leaves them
+    airflow = os.path.join(os.path.dirname(sys.executable), "airflow")
+    subprocess.run([airflow, "dags", "reserialize"], check=True, capture_output=True, env=os.environ, timeout=300)
+    app = create_app()
+    client = TestClient(app)
+    token = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="admin", role="ADMIN"))
+    viewer = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="viewer", role="VIEWER"))
+    return client, {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {viewer}"}
+
+
 @pytest.fixture
 def store(services):
-    from linguaflow.store import ResultStore
+    from linguaflow.results.store import ResultStore
 
     s = ResultStore()
     yield s
@@ -119,7 +166,7 @@ def llama_server():
 
     import httpx
 
-    from linguaflow.models import resolve_gguf
+    from linguaflow.weights import resolve_gguf
 
     port = free_port()
     log = open(REPO / ".linguaflow" / "llama-server.log", "w")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from linguaflow.cli import run_dag
-from linguaflow.result import expand
+from linguaflow.results.document import expand
 
 from conftest import SAMPLE
 
@@ -161,7 +161,7 @@ class Receiver:
 def test_failed_task_calls_back_signed_and_stays_failed(airflow_db, s3, bucket, store, monkeypatch):
     import json
 
-    from linguaflow.callback import sign
+    from linguaflow.webhook import sign
 
     monkeypatch.setenv("LINGUAFLOW_CALLBACK_SECRET", "shared-secret")
     receiver = Receiver()

@@ -41,11 +41,13 @@ def test_listing_follows_the_data_interval_like_a_backfill(tmp_path):
 
 def test_sidecar_and_defaults_and_deterministic_run_ids(tmp_path, monkeypatch):
     monkeypatch.setenv("LINGUAFLOW_INBOX_TARGETS", "de,fr")
-    drop(tmp_path, "talk.wav", D1, sidecar={"target_languages": ["ja"], "text_items": {"title": "A talk"}, "evil": 1})
+    drop(tmp_path, "talk.wav", D1, sidecar={"target_languages": ["Japanese"], "text_items": {"title": "A talk"}, "task_id": "mine"})
+    drop(tmp_path, "evil.wav", D1, sidecar={"target_languages": ["ja"], "evil": 1})  # refused like at the API
     drop(tmp_path, "plain.wav", D1)
     reqs = {r["conf"]["media_uri"].rsplit("/", 1)[1]: r for r in inbox.list_new(D1, D1 + DAY, f"file://{tmp_path}")}
     assert reqs["talk.wav"]["conf"]["target_languages"] == ["ja"] and reqs["talk.wav"]["conf"]["text_items"] == {"title": "A talk"}
-    assert "evil" not in reqs["talk.wav"]["conf"]
+    assert reqs["talk.wav"]["conf"]["task_id"] == reqs["talk.wav"]["trigger_run_id"]  # the object's own id
+    assert "evil.wav" not in reqs
     assert reqs["plain.wav"]["conf"]["target_languages"] == ["de", "fr"]
     again = {r["conf"]["media_uri"].rsplit("/", 1)[1]: r for r in inbox.list_new(D1, D1 + DAY, f"file://{tmp_path}")}
     assert again["plain.wav"]["trigger_run_id"] == reqs["plain.wav"]["trigger_run_id"]

@@ -15,6 +15,8 @@ import logging
 import os
 import sys
 
+from .request import ENGINES
+
 
 def _file_task_id(path: str) -> str:
     """Same file -> same task id, so re-running the demo updates one result document."""
@@ -29,7 +31,9 @@ def run_dag(conf: dict):
     """Run the media DAG once with `dag.test()` and return the finished DagRun."""
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    from . import embedded
+
+    bag = DagBag(dag_folder=str(embedded.dags_folder()))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     dag = bag.get_dag("linguaflow_media")
@@ -48,20 +52,26 @@ def cmd_run(args) -> int:
     if not os.path.exists(path):
         print(f"no such file: {args.file}", file=sys.stderr)
         return 2
-    conf = {
-        "media_uri": "file://" + path,
-        "target_languages": [x for x in args.to.split(",") if x],
-        "source_language": args.language,
-        "asr_model": args.model,
-        "task_id": args.task_id or _file_task_id(path),
-    }
+    from .errors import BadInput
+    from .request import MediaRequest, split_languages
+    from .settings import settings
+
+    try:
+        req = MediaRequest.parse({
+            "media_uri": "file://" + path, "target_languages": split_languages(args.to), "source_language": args.language,
+            "asr_engine": args.engine, "asr_model": args.model, "task_id": args.task_id or _file_task_id(path),
+        })
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    conf = req.conf()
     embedded.migrate_db()
     from contextlib import nullcontext
 
-    external_db = os.environ.get("LINGUAFLOW_MONGO_URI")
+    external_db = settings().mongo_uri
     with nullcontext() if external_db else embedded.EmbeddedMongo():
         dr = run_dag(conf)
-        from .store import ResultStore
+        from .results.store import ResultStore
 
         store = ResultStore()
         doc = store.get(conf["task_id"])
@@ -75,16 +85,16 @@ def cmd_run(args) -> int:
     print(text)
     where = external_db or f"the embedded store at {embedded.home() / 'db'}"
     print(f"\nrun {dr.run_id}: {dr.state}; result {conf['task_id']} stored in {where} "
-          f"(collection linguaflow.results), artefacts under {os.environ['LINGUAFLOW_WORK_ROOT']}/work/{conf['task_id']}/",
+          f"(collection linguaflow.results), artefacts under {settings().work_root_uri}/work/{conf['task_id']}/",
           file=sys.stderr)
     return 0 if str(dr.state) in ("success", "DagRunState.SUCCESS") and doc else 1
 
 
 def cmd_transcribe(args) -> int:
     """The Whisper worker's entrypoint: object storage in, transcript JSON out, exit code = failure class."""
-    from .asr import AsrOptions
     from .errors import classify
     from .pipeline import transcribe_to
+    from .speech.types import AsrOptions
 
     opts = AsrOptions(
         engine=args.engine, model=args.model, device=args.device, compute_type=args.compute_type,
@@ -110,14 +120,15 @@ def _client():
 
 def cmd_submit(args) -> int:
     client = _client()
-    task_id = client.submit(args.media, [x for x in args.to.split(",") if x], callback_url=args.callback)
+    task_id = client.submit(args.media, [x for x in args.to.split(",") if x], callback_url=args.callback,
+                            source_language=args.language, asr_engine=args.engine, asr_model=args.model)
     print(task_id, flush=True)
     if not args.wait:
         return 0
     from .client import progress_line
 
     st = client.wait(task_id, poll_s=args.poll, on_progress=lambda s: print(progress_line(s), file=sys.stderr, flush=True))
-    return 0 if st["state"] == "success" else 1
+    return 0 if st["state"] in ("done", "done_with_flags") else 1
 
 
 def cmd_status(args) -> int:
@@ -143,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("file", help="audio or video file")
     run.add_argument("--to", default="zh,ja", help="target languages, comma separated ISO 639-1 codes")
     run.add_argument("--language", default="auto", help="spoken language or auto")
+    run.add_argument("--engine", default="faster-whisper", choices=ENGINES)
     run.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
     run.add_argument("--task-id", default=None)
     run.add_argument("--compact", action="store_true", help="print the JSON on one line")
@@ -152,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     tr = sub.add_parser("transcribe", help="transcribe one media object into a transcript JSON (the GPU pod's entrypoint)")
     tr.add_argument("--input", required=True, help="media URI: s3://bucket/key, file:///path or a path")
     tr.add_argument("--output", required=True, help="transcript JSON URI")
-    tr.add_argument("--engine", default="faster-whisper", choices=["faster-whisper", "openai-whisper"])
+    tr.add_argument("--engine", default="faster-whisper", choices=ENGINES)
     tr.add_argument("--model", default="base")
     tr.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
     tr.add_argument("--compute-type", default="auto")
@@ -165,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     sb.add_argument("media")
     sb.add_argument("--to", required=True, help="target languages, comma separated")
     sb.add_argument("--callback", default=None, help="URL to POST the signed completion notice to")
+    sb.add_argument("--language", default="auto", help="spoken language or auto")
+    sb.add_argument("--engine", default="faster-whisper", choices=ENGINES)
+    sb.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
     sb.add_argument("--wait", action="store_true", help="follow progress until the task ends")
     sb.add_argument("--poll", type=float, default=5.0)
     sb.set_defaults(func=cmd_submit)

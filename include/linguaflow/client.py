@@ -1,17 +1,19 @@
 """A client of the task API, behind the `linguaflow submit|status|result|cancel` commands.
 
-Settings: LINGUAFLOW_API (Airflow's API server, default http://127.0.0.1:8080) and either
-LINGUAFLOW_TOKEN (a JWT) or LINGUAFLOW_USER / LINGUAFLOW_PASSWORD (exchanged at /auth/token).
+Settings (`linguaflow.settings`): LINGUAFLOW_API (Airflow's API server) and either LINGUAFLOW_TOKEN
+(a JWT) or LINGUAFLOW_USER / LINGUAFLOW_PASSWORD (exchanged at /auth/token).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
 import httpx
 
-TERMINAL = {"success", "failed", "cancelled"}
+from .results.document import ENDED
+from .settings import settings
 
 
 class ApiError(RuntimeError):
@@ -20,13 +22,15 @@ class ApiError(RuntimeError):
 
 class TaskClient:
     def __init__(self, http: httpx.Client | None = None, base: str | None = None, token: str | None = None):
-        self.http = http or httpx.Client(base_url=base or os.environ.get("LINGUAFLOW_API", "http://127.0.0.1:8080"), timeout=60)
-        token = token or os.environ.get("LINGUAFLOW_TOKEN") or self._login()
+        cfg = settings()
+        self.http = http or httpx.Client(base_url=base or cfg.api, timeout=60)
+        token = token or (cfg.token.get_secret_value() if cfg.token else None) or self._login()
         if token:
             self.http.headers["Authorization"] = f"Bearer {token}"
 
     def _login(self) -> str | None:
-        user, password = os.environ.get("LINGUAFLOW_USER"), os.environ.get("LINGUAFLOW_PASSWORD")
+        cfg = settings()
+        user, password = cfg.user, cfg.password.get_secret_value() if cfg.password else None
         if not user:
             return None
         r = self.http.post("/auth/token", json={"username": user, "password": password})
@@ -43,14 +47,20 @@ class TaskClient:
             raise ApiError(f"{r.request.method} {r.request.url.path}: {r.status_code} {detail}")
         return r
 
-    def submit(self, media: str, targets: list[str], text_items: dict | None = None, callback_url: str | None = None) -> str:
+    def submit(self, media: str, targets: list[str], text_items: dict | None = None, callback_url: str | None = None,
+               **options) -> str:
+        """Create a task from an s3:// URI or a local file (uploaded); `options` are further request
+        fields (source_language, asr_engine, asr_model, task_id)."""
         if "://" in media:
-            body = {"media_uri": media, "target_languages": targets, "text_items": text_items or {}, "callback_url": callback_url}
+            body = {"media_uri": media, "target_languages": targets, "text_items": text_items or {},
+                    "callback_url": callback_url, **options}
             r = self.http.post("/linguaflow/tasks", json={k: v for k, v in body.items() if v is not None})
         else:
             with open(media, "rb") as f:
-                data = {"target_languages": ",".join(targets)} | ({"callback_url": callback_url} if callback_url else {})
-                r = self.http.post("/linguaflow/tasks/upload", files={"file": (os.path.basename(media), f)}, data=data)
+                data = {"target_languages": ",".join(targets), "callback_url": callback_url, **options,
+                        "text_items": json.dumps(text_items) if text_items else None}
+                r = self.http.post("/linguaflow/tasks/upload", files={"file": (os.path.basename(media), f)},
+                                   data={k: v for k, v in data.items() if v is not None})
         return self._check(r).json()["task_id"]
 
     def status(self, task_id: str) -> dict:
@@ -62,7 +72,7 @@ class TaskClient:
         return r.text if fmt in ("srt", "vtt") else r.json()
 
     def cancel(self, task_id: str) -> dict:
-        return self._check(self.http.delete(f"/linguaflow/tasks/{task_id}")).json()
+        return self._check(self.http.post(f"/linguaflow/tasks/{task_id}/cancel")).json()
 
     def wait(self, task_id: str, poll_s: float = 5.0, timeout_s: float = 6 * 3600, on_progress=None) -> dict:
         deadline = time.monotonic() + timeout_s
@@ -70,7 +80,7 @@ class TaskClient:
             st = self.status(task_id)
             if on_progress:
                 on_progress(st)
-            if st["state"] in TERMINAL or time.monotonic() > deadline:
+            if st["state"] in ENDED or time.monotonic() > deadline:
                 return st
             time.sleep(poll_s)
 
@@ -79,5 +89,5 @@ def progress_line(st: dict) -> str:
     """One line for a terminal: state, finished steps, languages done."""
     steps = st.get("steps", [])
     done = sum(1 for s in steps if s["state"] in ("success", "skipped"))
-    langs = " ".join(f"{k}:{'done' if v == 'd' else 'failed' if v.startswith('f') else v}" for k, v in sorted(st.get("languages", {}).items()))
+    langs = " ".join(f"{k}:{v}" for k, v in sorted(st.get("languages", {}).items()))
     return f"{st['task_id']}  {st['state']:<9} steps {done}/{len(steps)}  {langs}"

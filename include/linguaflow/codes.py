@@ -1,14 +1,15 @@
-"""The versioned code map: short codes for languages and source kinds.
+"""The versioned code map of languages: ISO 639-1 (or Whisper's) name -> short code.
 
-Codes are append-only within a version: a code once given never changes meaning, so every
-stored document can be expanded with the map version it records (`_v`).
+Codes are append-only: a code once given never changes meaning, so every stored document can be
+expanded with the map version it records (`_v`). What else a version changed (state codes) is
+in `results/document.py`, the only reader and writer of coded documents.
 """
 
 from __future__ import annotations
 
 from .errors import BadInput
 
-CODE_MAP_VERSION = 1
+CODE_MAP_VERSION = 2
 
 # Version 1: zh=1, en=2 as in the seed, then the rest of Whisper's languages.
 _V1 = (
@@ -20,9 +21,8 @@ _V1 = (
 
 LANGUAGE_CODES: dict[int, dict[str, str]] = {
     1: {lang: str(i + 1) for i, lang in enumerate(_V1)},
+    2: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v2 changed state codes only
 }
-
-SOURCE_KINDS = {"A": "audio", "T": "text"}  # A = transcribed from the audio, T = supplied text items
 
 
 def language_code(lang: str, version: int = CODE_MAP_VERSION) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import settings
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -28,6 +30,12 @@ def configure_env() -> None:
     os.environ.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{h / 'airflow' / 'airflow.db'}")
     os.environ.setdefault("LINGUAFLOW_WORK_ROOT", "file://" + str(h / "storage"))
     (h / "airflow").mkdir(parents=True, exist_ok=True)
+    settings.reload()
+
+
+def dags_folder() -> Path:
+    """The DAG folder Airflow is configured with (this repo's `dags/` unless told otherwise)."""
+    return Path(os.environ.get("AIRFLOW__CORE__DAGS_FOLDER") or REPO / "dags")
 
 
 def migrate_db() -> None:
@@ -51,6 +59,7 @@ class EmbeddedMongo:
         self.server.start()
         uri = f"mongodb://127.0.0.1:{self.server.port}/?directConnection=true&retryWrites=false"
         os.environ["LINGUAFLOW_MONGO_URI"] = uri
+        settings.reload()
         return uri
 
     def __exit__(self, *exc) -> None:

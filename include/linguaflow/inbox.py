@@ -20,6 +20,9 @@ import os
 from datetime import datetime, timezone
 
 from . import storage
+from .errors import BadInput
+from .request import MediaRequest, split_languages
+from .settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +30,7 @@ MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".we
 
 
 def inbox_uri() -> str:
-    return os.environ.get("LINGUAFLOW_INBOX", storage.work_root() + "/inbox").rstrip("/")
-
-
-def default_targets() -> list[str]:
-    return [x for x in os.environ.get("LINGUAFLOW_INBOX_TARGETS", "zh,ja").split(",") if x]
+    return (settings().inbox or storage.work_root() + "/inbox").rstrip("/")
 
 
 def _modified(info: dict) -> datetime:
@@ -46,24 +45,41 @@ def run_id_for(uri: str, etag: str) -> str:
     return "inbox__" + hashlib.sha256(f"{uri}@{etag}".encode()).hexdigest()[:32]
 
 
-def _request_for(root, path: str, info: dict) -> dict:
+def request_for(uri: str, etag: str, sidecar: dict | None = None, metadata: dict | None = None) -> dict:
+    """The trigger request of one inbox object: its run id and the parsed request as the conf.
+
+    The sidecar may set every request field but the media and the task id (the object's own);
+    a sidecar breaking the request model's rules is BadInput, as it would be at the task API."""
+    conf: dict = {"target_languages": split_languages(settings().inbox_targets)}
+    if sidecar is not None:
+        if not isinstance(sidecar, dict):
+            raise BadInput("a sidecar is a JSON object")
+        conf.update({k: v for k, v in sidecar.items() if k not in ("media_uri", "task_id")})
+    elif (metadata or {}).get("linguaflow-targets"):
+        conf["target_languages"] = split_languages(metadata["linguaflow-targets"])
+    run_id = run_id_for(uri, etag)
+    req = MediaRequest.parse({**conf, "media_uri": uri, "task_id": run_id})
+    return {"trigger_run_id": run_id, "conf": req.conf()}
+
+
+def _object_request(root, path: str, info: dict) -> dict | None:
     protocol = root.protocol if isinstance(root.protocol, str) else root.protocol[0]
     uri = f"{protocol}://{path}" if protocol != "file" else f"file://{path}"
-    conf: dict = {"target_languages": default_targets()}
-    sidecar = storage.opath(uri + ".json")
-    if sidecar.exists():
-        conf.update({k: v for k, v in json.loads(sidecar.read_text()).items()
-                     if k in ("target_languages", "text_items", "source_language", "asr_model", "asr_engine")})
-    else:
-        try:
-            meta = root.fs.metadata(path) if hasattr(root.fs, "metadata") else {}
-        except Exception:  # noqa: BLE001 - metadata is optional
-            meta = {}
-        if meta.get("linguaflow-targets"):
-            conf["target_languages"] = [x.strip() for x in meta["linguaflow-targets"].split(",") if x.strip()]
-    etag = str(info.get("ETag") or info.get("VersionId") or f"{info.get('size')}-{_modified(info).timestamp()}").strip('"')
-    run_id = run_id_for(uri, etag)
-    return {"trigger_run_id": run_id, "conf": {**conf, "media_uri": uri, "task_id": run_id}}
+    sidecar_path = storage.opath(uri + ".json")
+    sidecar = meta = None
+    try:
+        if sidecar_path.exists():
+            sidecar = json.loads(sidecar_path.read_text())
+        else:
+            try:
+                meta = root.fs.metadata(path) if hasattr(root.fs, "metadata") else {}
+            except Exception:  # noqa: BLE001 - metadata is optional
+                meta = {}
+        etag = str(info.get("ETag") or info.get("VersionId") or f"{info.get('size')}-{_modified(info).timestamp()}").strip('"')
+        return request_for(uri, etag, sidecar, meta)
+    except (BadInput, json.JSONDecodeError) as exc:  # one bad sidecar never holds up the others
+        log.error("inbox object %s skipped: its request is refused: %s", uri, exc)
+        return None
 
 
 def list_new(start: datetime, end: datetime, prefix: str | None = None) -> list[dict]:
@@ -81,6 +97,6 @@ def list_new(start: datetime, end: datetime, prefix: str | None = None) -> list[
         if start <= modified < end:
             picked.append((modified, path, info))
     picked.sort(key=lambda x: (x[0], x[1]))
-    requests = [_request_for(root, path, info) for _, path, info in picked]
+    requests = [r for _, path, info in picked if (r := _object_request(root, path, info)) is not None]
     log.info("inbox %s: %d new media objects in [%s, %s)", root, len(requests), start, end)
     return requests

@@ -7,7 +7,6 @@ retry table applies to pods exactly as to in-process transcription.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
@@ -16,6 +15,10 @@ from airflow.providers.cncf.kubernetes.utils.pod_manager import PodLaunchFailedE
 from kubernetes.client import models as k8s
 
 from .errors import BY_EXIT_CODE, LinguaflowError, ResourceExhausted
+from .settings import settings
+
+# the probe task's XCom (the job) holds the parsed request; the pod's arguments are rendered from it
+JOB = "ti.xcom_pull(task_ids='probe')"
 
 # Requests per model for the GPU worker: host RAM covers decoding, model load and the
 # CTranslate2 runtime (measured peak RSS on CPU, see bench/RESULTS.md, plus headroom);
@@ -37,7 +40,7 @@ def resources_for(model: str) -> dict:
 
 @dataclass(frozen=True)
 class PodConfig:
-    """Where and how the worker pod runs; every field has a LINGUAFLOW_K8S_* env override."""
+    """Where and how the worker pod runs; every field has a LINGUAFLOW_K8S_* setting."""
 
     image: str = "linguaflow/whisper-worker:0.1.0"
     namespace: str = "linguaflow"
@@ -49,18 +52,12 @@ class PodConfig:
     startup_timeout_s: int = 900  # includes waiting for a GPU node to scale up
 
     @classmethod
-    def from_env(cls) -> PodConfig:
-        e = os.environ.get
-        d = cls()
-        selector = e("LINGUAFLOW_K8S_NODE_SELECTOR")
+    def from_settings(cls) -> PodConfig:
+        cfg = settings()
         return cls(
-            image=e("LINGUAFLOW_K8S_IMAGE", d.image),
-            namespace=e("LINGUAFLOW_K8S_NAMESPACE", d.namespace),
-            service_account=e("LINGUAFLOW_K8S_SERVICE_ACCOUNT", d.service_account),
-            node_selector=dict(kv.split("=", 1) for kv in selector.split(",")) if selector else d.node_selector,
-            s3_secret=e("LINGUAFLOW_K8S_S3_SECRET", d.s3_secret),
-            models_pvc=e("LINGUAFLOW_K8S_MODELS_PVC", d.models_pvc),
-            startup_timeout_s=int(e("LINGUAFLOW_K8S_STARTUP_TIMEOUT", d.startup_timeout_s)),
+            image=cfg.k8s_image, namespace=cfg.k8s_namespace, service_account=cfg.k8s_service_account,
+            node_selector=cfg.node_selector, s3_secret=cfg.k8s_s3_secret, models_pvc=cfg.k8s_models_pvc,
+            startup_timeout_s=cfg.k8s_startup_timeout,
         )
 
 
@@ -88,7 +85,7 @@ class WhisperPodOperator(KubernetesPodOperator):
         )
 
     def execute(self, context):
-        self.size_for(context["params"]["asr_model"])
+        self.size_for(context["ti"].xcom_pull(task_ids="probe")["request"]["asr_model"])
         try:
             return super().execute(context)
         except PodLaunchFailedException as exc:  # unschedulable / no GPU node in time
@@ -104,9 +101,17 @@ class WhisperPodOperator(KubernetesPodOperator):
             raise mapped from exc
 
 
-def whisper_pod_operator(task_id: str, input_uri: str, output_uri: str, label: str, cfg: PodConfig | None = None, **kwargs):
-    """Build the `transcribe` pod task. URIs and label may be Jinja templates."""
-    cfg = cfg or PodConfig.from_env()
+def whisper_pod_operator(
+    task_id: str,
+    input_uri: str = "{{ %s['media']['uri'] }}" % JOB,
+    output_uri: str = "{{ %s['transcript_uri'] }}" % JOB,
+    label: str = "{{ %s['pod_label'] }}" % JOB,
+    cfg: PodConfig | None = None,
+    **kwargs,
+):
+    """Build the `transcribe` pod task; by default everything comes from the probe's job."""
+    cfg = cfg or PodConfig.from_settings()
+    request = "{{ %s['request']['%%s'] }}" % JOB
     op = WhisperPodOperator(
         task_id=task_id,
         name="whisper-transcribe",
@@ -115,8 +120,8 @@ def whisper_pod_operator(task_id: str, input_uri: str, output_uri: str, label: s
         cmds=["linguaflow", "transcribe"],
         arguments=[
             "--input", input_uri, "--output", output_uri,
-            "--engine", "{{ params.asr_engine }}", "--model", "{{ params.asr_model }}",
-            "--language", "{{ params.source_language }}", "--device", "cuda", "--compute-type", "float16",
+            "--engine", request % "asr_engine", "--model", request % "asr_model",
+            "--language", request % "source_language", "--device", "cuda", "--compute-type", "float16",
         ],
         labels={"app.kubernetes.io/name": "linguaflow-whisper", "linguaflow.io/task-id": label},
         service_account_name=cfg.service_account,

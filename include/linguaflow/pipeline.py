@@ -11,55 +11,50 @@ import json
 import logging
 import re
 
-from . import asr, media, storage, translate
-from .codes import CODE_MAP_VERSION, language_code
-from .errors import BadInput
-from .result import compact, compact_language, now_iso
+from . import storage
+from .codes import CODE_MAP_VERSION
+from .request import MediaRequest
+from .results.document import compact, compact_language, now_iso, summary
+from .speech import probe, transcribe
+from .speech.types import AsrOptions
+from .translation import router
 
 log = logging.getLogger(__name__)
 
-TASK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$")
+
+def pod_label(task_id: str) -> str:
+    """A Kubernetes-safe label value for a task's pods."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", task_id)[:63].strip("-._") or "task"
 
 
-def task_id_for(params: dict, run_id: str) -> str:
-    """The task id: given in the conf, else the DAG run id (one file = one run)."""
-    task_id = params.get("task_id") or run_id
-    if not TASK_ID_RE.match(task_id):
-        raise BadInput(f"invalid task id {task_id!r}: letters, digits and . _ : + - only, at most 128")
-    return task_id
+def probe_step(conf: dict, run_id: str) -> dict:
+    """Check a run's request and its media before any work; the job every later step gets.
+
+    The conf is parsed with the one request model again, so a run triggered straight through
+    Airflow's REST API meets the same rules as one created through the task API."""
+    req = MediaRequest.parse(conf)
+    task_id = req.task_id_for(run_id)
+    for lang in req.target_languages:
+        router.route_for(lang)  # a broken route: refuse before any work
+    with storage.local_copy(req.media_uri) as path:
+        info = probe.probe(path)
+    log.info("probed %s: %s", req.media_uri, info)
+    return {
+        "task_id": task_id,
+        "request": req.model_dump(),
+        "media": {"uri": req.media_uri, **info.to_dict()},
+        "transcript_uri": storage.work_uri(task_id, "transcript.json"),
+        "pod_label": pod_label(task_id),
+    }
 
 
-def work_refs(task_id: str) -> dict:
-    """Where this task's transcript goes, and a Kubernetes-safe label for its pods."""
-    label = re.sub(r"[^A-Za-z0-9._-]", "-", task_id)[:63].strip("-._") or "task"
-    return {"transcript_uri": storage.work_uri(task_id, "transcript.json"), "pod_label": label}
+def asr_options(request: dict) -> AsrOptions:
+    """The transcription options a request asks for."""
+    lang = None if request["source_language"] == "auto" else request["source_language"]
+    return AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang)
 
 
-def validate_request(params: dict) -> dict:
-    """Check a run's conf before any work: media URI, known languages, known text items."""
-    uri = params.get("media_uri") or ""
-    if not uri:
-        raise BadInput("media_uri is required")
-    targets = list(dict.fromkeys(params.get("target_languages") or []))
-    for lang in targets:
-        translate.route_for(lang)  # unknown language or broken route: refuse before any work
-    source = params.get("source_language") or "auto"
-    if source != "auto":
-        language_code(source)
-    items = params.get("text_items") or {}
-    if not isinstance(items, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in items.items()):
-        raise BadInput("text_items must map ids to strings")
-    return {"media_uri": uri, "targets": targets, "source": source, "text_items": items}
-
-
-def probe_step(task_id: str, media_uri: str) -> dict:
-    with storage.local_copy(media_uri) as path:
-        info = media.probe(path)
-    log.info("probed %s: %s", media_uri, info)
-    return {"uri": media_uri, **info.to_dict()}
-
-
-def transcribe_step(task_id: str, media_info: dict, opts: asr.AsrOptions, store=None) -> str:
+def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None) -> str:
     """Transcribe once: a transcript already in storage for the same model is reused.
 
     The transcript also goes into the result document at once (with the segment timings), so a
@@ -76,20 +71,20 @@ def transcribe_step(task_id: str, media_info: dict, opts: asr.AsrOptions, store=
     return out
 
 
-def _request_key(opts: asr.AsrOptions) -> dict:
+def _request_key(opts: AsrOptions) -> dict:
     """What makes two transcripts of one file the same: engine, model, task, requested language."""
     return {"engine": opts.engine, "model": opts.model, "task_kind": opts.task, "request_language": opts.language}
 
 
-def transcribe_to(media_uri: str, out_uri: str, opts: asr.AsrOptions, duration: float | None = None) -> dict:
+def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> dict:
     """Transcribe media from object storage into a transcript JSON in object storage.
 
     Shared by the in-process task and `linguaflow transcribe` (the GPU pod's entrypoint).
     """
     with storage.local_copy(media_uri) as path:
         if duration is None:
-            duration = media.probe(path).duration
-        transcript = asr.transcribe(path, opts, progress=lambda f: log.info("progress %.0f%%", 100 * f), duration=duration)
+            duration = probe.probe(path).duration
+        transcript = transcribe.transcribe(path, opts, progress=lambda f: log.info("progress %.0f%%", 100 * f), duration=duration)
     doc = {**transcript.to_dict(), **_request_key(opts)}
     storage.write_json(out_uri, doc)
     log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
@@ -107,18 +102,18 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     source = transcript["language"]
     audio = [(s["id"], s["text"]) for s in transcript["segments"]]
     texts = sorted(text_items.items())
-    route = "source" if source == target else translate.route_for(target).name
+    route = "source" if source == target else router.route_for(target).name
     digest = _input_hash([audio, texts], source, target, route)
     out = storage.work_uri(task_id, "translations", f"{target}.json")
     if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
         log.info("translation to %s already in storage for this input, reusing %s", target, out)
         return out
     # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
-    done, model = translate.translate(audio + [(f"T:{i}", t) for i, t in texts], source, target)
+    done, model = router.translate(audio + [(f"T:{i}", t) for i, t in texts], source, target)
     entry = {"audio": dict(done[: len(audio)]), "text": {i[2:]: t for i, t in done[len(audio) :]}}
     storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, **entry})
     if store is not None:  # write the language as soon as it is done
-        store.put_language(task_id, language_code(target), compact_language(entry), "d", model)
+        store.put_language(task_id, target, compact_language(entry), "done", model)
     return out
 
 
@@ -155,8 +150,9 @@ def build_document(
 
 
 def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], text_items: dict, store) -> dict:
-    """Write the final coded document (upsert by task id) and keep a copy in object storage."""
+    """Write the final coded document (upsert by task id), keep a copy in object storage, and
+    return its readable summary."""
     coded = compact(build_document(task_id, media_info, transcript_uri, translation_uris, text_items))
     store.put(coded)
     storage.write_json(storage.work_uri(task_id, "result.json"), coded)
-    return coded
+    return summary(coded)

@@ -1,4 +1,4 @@
-"""DESIGN.md's retry table on Airflow 3's own retry machinery (task `retry_policy`).
+"""The retry table on Airflow 3's own retry machinery (task `retry_policy`); its classes are `errors.py`'s.
 
 Tasks are declared with `retries=MAX_RETRIES`; the policy then cuts each failure class down
 to its own count and delay. Unknown errors keep Airflow's default behaviour.

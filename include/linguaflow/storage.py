@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Iterator
 
 from .errors import BadInput, NetworkTimeout, ServiceUnavailable
+from .settings import settings
 
 
 def conn_id_for(uri: str) -> str | None:
     """The Airflow connection used for a remote URI (LINGUAFLOW_STORAGE_CONN_ID, default aws_default)."""
     if uri.startswith("file://") or "://" not in uri:
         return None
-    return os.environ.get("LINGUAFLOW_STORAGE_CONN_ID", "aws_default") or None  # "" = SDK credential chain
+    return settings().storage_conn_id or None  # "" = SDK credential chain
 
 
 def opath(uri: str):
@@ -33,8 +34,7 @@ def opath(uri: str):
 
 
 def work_root() -> str:
-    default = "file://" + os.path.abspath(os.environ.get("LINGUAFLOW_HOME", ".linguaflow"))
-    return os.environ.get("LINGUAFLOW_WORK_ROOT", default).rstrip("/")
+    return settings().work_root_uri
 
 
 def work_uri(task_id: str, *parts: str) -> str:

@@ -1,0 +1,1 @@
+"""The task API: FastAPI routes (`app`), access rules (`auth`), runs of the media DAG (`runs`), the viewer."""

@@ -1,0 +1,202 @@
+"""The task API: create, query, fetch and cancel linguaflow tasks over HTTP.
+
+A FastAPI app that the Airflow plugin (`plugins/linguaflow_plugin.py`) mounts at `/linguaflow` in
+Airflow's API server, behind Airflow's own authentication (`auth.py`). Request bodies are the one
+request model (`linguaflow.request.MediaRequest`); clients see readable states and ISO language
+codes, never the stored codes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Annotated
+
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from pydantic import BaseModel
+
+from .. import storage
+from ..errors import BadInput
+from ..request import MediaRequest, split_languages
+from ..results import document, queries
+from ..settings import settings
+from . import runs, viewer
+from .auth import Reader, Writer
+
+log = logging.getLogger(__name__)
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+app = FastAPI(
+    title="linguaflow task API",
+    version="1",
+    description="Create, query and cancel speech-to-text-and-translation tasks (media DAG runs).",
+)
+
+
+class TaskCreated(BaseModel):
+    task_id: str
+    state: str
+
+
+def sanitize_key(name: str) -> str:
+    """An uploaded file name -> one safe key segment; refuses traversal and absolute paths."""
+    if not name or name.startswith("/") or "\\" in name or any(part in ("..", ".") for part in name.split("/")):
+        raise BadInput(f"unsafe object name {name!r}")
+    safe = _SAFE_NAME.sub("_", name.rsplit("/", 1)[-1]).strip("._")
+    if not safe:
+        raise BadInput(f"unsafe object name {name!r}")
+    return safe[:200]
+
+
+def _answer(fn):
+    """Run a route's work; the errors a caller can cause become 4xx."""
+    try:
+        return fn()
+    except BadInput as exc:
+        raise HTTPException(400, str(exc)) from exc
+    except (queries.NotFound, runs.NoSuchTask) as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except runs.Conflict as exc:
+        raise HTTPException(409, str(exc)) from exc
+
+
+def _store():
+    from ..results.store import ResultStore
+
+    return ResultStore()
+
+
+def _user_name(user) -> str | None:
+    return getattr(user, "get_name", lambda: None)()
+
+
+def _create(req: MediaRequest, user) -> TaskCreated:
+    task_id, state = runs.trigger(req, _user_name(user))
+    return TaskCreated(task_id=task_id, state=state)
+
+
+# -- routes -------------------------------------------------------------------------------------
+
+@app.exception_handler(RequestValidationError)
+async def _invalid_request(request: Request, exc: RequestValidationError):
+    """A body breaking the request model's rules (unknown language, too many...) is 400 with a
+    readable reason; one of the wrong shape (missing field, wrong type) stays FastAPI's 422."""
+    errors = exc.errors()
+    if errors and all(e.get("type") == "value_error" for e in errors):
+        reason = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg'].removeprefix('Value error, ')}" for e in errors)
+        return JSONResponse({"detail": reason}, status_code=400)
+    return await request_validation_exception_handler(request, exc)
+
+
+@app.post("/tasks", response_model=TaskCreated, status_code=201, summary="Create a task from an object in storage")
+def create_task(req: MediaRequest, user: Writer) -> TaskCreated:
+    return _answer(lambda: _create(req, user))
+
+
+@app.post("/tasks/upload", response_model=TaskCreated, status_code=201, summary="Upload media and create a task")
+def upload_task(
+    user: Writer,
+    file: Annotated[UploadFile, File(description="audio or video")],
+    target_languages: Annotated[str, Form(description="comma separated ISO 639-1 codes or names")] = "",
+    source_language: Annotated[str, Form()] = "auto",
+    asr_engine: Annotated[str, Form()] = "faster-whisper",
+    asr_model: Annotated[str, Form()] = "base",
+    callback_url: Annotated[str | None, Form()] = None,
+    text_items: Annotated[str | None, Form(description="JSON object: id -> text")] = None,
+    task_id: Annotated[str | None, Form()] = None,
+) -> TaskCreated:
+    def run():
+        import json
+
+        try:
+            items = json.loads(text_items) if text_items else {}
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"text_items: not JSON ({exc.msg})") from None
+        name = sanitize_key(file.filename or "")
+        tid = task_id or runs.new_task_id()
+        uri = "/".join([storage.work_root(), "uploads", tid, name])
+        # everything but the media is checked before a byte is written
+        req = MediaRequest.parse({
+            "media_uri": uri, "target_languages": split_languages(target_languages), "source_language": source_language,
+            "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
+            "text_items": items, "task_id": tid,
+        })
+        limit = settings().max_upload_bytes
+        if file.size is not None and file.size > limit:  # refuse before writing anything
+            raise BadInput(f"upload larger than {limit} bytes")
+        with storage.opath(uri).open("wb") as out:
+            total = 0
+            while chunk := file.file.read(8 << 20):
+                total += len(chunk)
+                if total > limit:
+                    raise BadInput(f"upload larger than {limit} bytes")
+                out.write(chunk)
+        return _create(req, user)
+
+    return _answer(run)
+
+
+@app.get("/tasks/{task_id}", summary="State, per-language progress and failure reasons")
+def get_task(task_id: str, user: Reader) -> dict:
+    run_state, steps = _answer(lambda: runs.look_up(task_id))
+    degraded = False
+    try:
+        coded = _store().get(task_id)
+    except Exception as exc:  # noqa: BLE001 - the store is down: answer from Airflow alone
+        log.warning("result store unavailable for %s: %s", task_id, exc)
+        coded, degraded = None, True
+    out = {
+        "task_id": task_id,
+        "state": runs.task_state(run_state, document.state_of(coded)),
+        "languages": document.language_states(coded),
+        "language_errors": document.language_errors(coded),
+        "error": document.error_of(coded),
+        "steps": steps,
+    }
+    if degraded:
+        out["degraded"] = True
+    return out
+
+
+@app.get("/tasks/{task_id}/result", summary="The result: coded or expanded JSON, or SRT / WebVTT subtitles")
+def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern="^(coded|expanded|srt|vtt)$")] = "coded",
+               lang: str | None = None):
+    out = _answer(lambda: queries.result(_store(), task_id, format, lang))
+    if isinstance(out, str):
+        media = "text/vtt" if format == "vtt" else "application/x-subrip"
+        return PlainTextResponse(out, media_type=media)
+    return out
+
+
+def _cancel(task_id: str) -> dict:
+    store = _store()
+    state = runs.cancel(task_id, store.state(task_id))
+    store.mark_cancelled(task_id)
+    return {"task_id": task_id, "state": state}
+
+
+@app.post("/tasks/{task_id}/cancel", summary="Cancel: stop the run and every running step; finished languages stay")
+def cancel_task(task_id: str, user: Writer) -> dict:
+    return _answer(lambda: _cancel(task_id))
+
+
+@app.delete("/tasks/{task_id}", summary="Cancel (kept until deletion lands): same as POST /tasks/{task_id}/cancel")
+def delete_task(task_id: str, user: Writer) -> dict:
+    return _answer(lambda: _cancel(task_id))
+
+
+@app.get("/view", response_class=HTMLResponse, include_in_schema=False)
+def view_recent(user: Reader) -> str:
+    return viewer.list_page(queries.recent(_store(), 50))
+
+
+@app.get("/view/{task_id}", response_class=HTMLResponse, include_in_schema=False)
+def view_task(task_id: str, user: Reader) -> str:
+    store = _store()
+    if store.get(task_id) is None:
+        task_id = runs.task_id_of_run(task_id)
+    return viewer.task_page(_answer(lambda: queries.result(store, task_id, "expanded")))

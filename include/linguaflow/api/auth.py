@@ -1,0 +1,42 @@
+"""The task API's access rules: Airflow's own JWT (a bearer token from `/auth/token`, or the UI's
+session cookie) and Airflow's authorization of runs of the media DAG."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+
+from .runs import MEDIA_DAG
+
+
+async def _user(request: Request):
+    from airflow.api_fastapi.core_api.security import get_user
+    from fastapi.security import HTTPAuthorizationCredentials
+
+    header = request.headers.get("authorization", "")
+    creds = HTTPAuthorizationCredentials(scheme="Bearer", credentials=header[7:]) if header.lower().startswith("bearer ") else None
+    try:
+        return await get_user(request, None, creds)
+    except HTTPException:
+        raise
+    except Exception as exc:  # a missing or malformed token
+        raise HTTPException(401, "not authenticated") from exc
+
+
+def _authorize(method: str):
+    async def check(user=Depends(_user)):
+        from airflow.api_fastapi.app import get_auth_manager
+        from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity, DagDetails
+
+        if not get_auth_manager().is_authorized_dag(
+            method=method, access_entity=DagAccessEntity.RUN, details=DagDetails(id=MEDIA_DAG), user=user
+        ):
+            raise HTTPException(403, f"not allowed to {method} runs of {MEDIA_DAG}")
+        return user
+
+    return check
+
+
+Reader = Annotated[Any, Depends(_authorize("GET"))]
+Writer = Annotated[Any, Depends(_authorize("POST"))]

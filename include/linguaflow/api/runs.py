@@ -1,0 +1,121 @@
+"""A task is a media DAG run whose run id is the task id: trigger, look up and cancel those runs,
+and tell a task's readable state from Airflow's run state and the stored result."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from ..errors import BadInput
+from ..request import MediaRequest
+from ..results.document import ENDED
+
+log = logging.getLogger(__name__)
+
+MEDIA_DAG = "linguaflow_media"
+
+
+class Conflict(Exception):
+    """The request clashes with the task as it is (exists already, already ended): HTTP 409."""
+
+    pass
+
+
+class NoSuchTask(LookupError):
+    pass
+
+
+def new_task_id() -> str:
+    return f"task-{uuid.uuid4().hex}"
+
+
+def trigger(req: MediaRequest, user_name: str | None) -> tuple[str, str]:
+    """Start the media run of a request; (task id, readable state)."""
+    from airflow.api.common.trigger_dag import trigger_dag
+    from airflow.utils.types import DagRunTriggeredByType
+
+    task_id = req.task_id_for(req.task_id or new_task_id())
+    conf = req.model_copy(update={"task_id": task_id}).conf()
+    try:
+        dr = trigger_dag(MEDIA_DAG, run_id=task_id, conf=conf, triggered_by=DagRunTriggeredByType.REST_API,
+                         triggering_user_name=user_name)
+    except Exception as exc:
+        if "already exists" in str(exc).lower():
+            raise Conflict(f"task {task_id!r} exists already") from exc
+        raise
+    return task_id, task_state(str(dr.state) if dr else "queued", None)
+
+
+def find(session, task_id: str):
+    """The media DAG run of a task."""
+    from airflow.models.dagrun import DagRun
+
+    dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=task_id).one_or_none()
+    if dr is None:
+        raise NoSuchTask(f"no task {task_id!r}")
+    return dr
+
+
+def look_up(task_id: str) -> tuple[str, list[dict]]:
+    """(Airflow's run state, the steps with their states) of a task."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        dr = find(session, task_id)
+        tis = session.query(TaskInstance).filter_by(dag_id=MEDIA_DAG, run_id=task_id).all()
+        steps = [{"step": ti.task_id, "language": ti.rendered_map_index if ti.map_index >= 0 else None,
+                  "state": str(ti.state) if ti.state else "scheduled", "tries": ti.try_number} for ti in tis]
+        return str(dr.state), steps
+
+
+def task_id_of_run(run_id: str) -> str:
+    """A run triggered from the UI may name its own task id in its conf (the viewer links by run id)."""
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        try:
+            dr = find(session, run_id)
+        except NoSuchTask:
+            return run_id
+        try:
+            return MediaRequest.parse(dr.conf or {}).task_id_for(run_id)
+        except BadInput:
+            return run_id
+
+
+def task_state(run_state: str | None, stored: str | None) -> str:
+    """The readable state of a task from Airflow's run state and the stored result's state.
+
+    A cancel and the result's own finish (done / done with flags) are only in the store; whether
+    it is still queued or running only Airflow knows."""
+    if stored == "cancelled":
+        return "cancelled"
+    if run_state == "success":
+        return stored if stored in ("done", "done_with_flags") else "done"
+    if run_state == "failed":
+        return "failed"
+    if stored == "awaiting_review":
+        return stored
+    return "queued" if run_state == "queued" else "running"
+
+
+def cancel(task_id: str, stored: str | None) -> str:
+    """Stop a task's run: running steps are killed, pending ones never start. Returns the state."""
+    from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
+    from airflow.models.serialized_dag import SerializedDagModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        dr = find(session, task_id)
+        if stored == "cancelled":
+            return "cancelled"  # cancelling twice is harmless
+        state = task_state(str(dr.state), stored)
+        if state in ENDED:
+            raise Conflict(f"task {task_id!r} has already ended ({state})")
+        dag = SerializedDagModel.get_dag(MEDIA_DAG, session=session)
+        # failing the run fails its running task instances (the scheduler kills them; a pod is
+        # deleted by the operator's on_kill) and skips the pending ones, so queued mapped
+        # translations never start; the `notify` teardown still runs and reports the cancel
+        set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
+    return "cancelled"

@@ -1,0 +1,214 @@
+"""The media-run contract: one request model for every entry point.
+
+The DAG's Params are generated from `MediaRequest` (`dag_params()`); the task API takes it as its
+body, the inbox builds it from sidecars and object metadata, the CLI from its flags, and `probe`
+parses every run's conf with it again, so a run triggered straight through Airflow's REST API
+with a hand-written conf meets the same rules. Normalisation lives here and only here:
+language codes are case-insensitive, English and native names map to codes (`German`,
+`Deutsch` -> `de`), duplicates are dropped, and an unknown language is refused with the closest
+supported ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .codes import supported_languages
+from .errors import BadInput
+from .settings import settings
+
+ENGINES = ("faster-whisper", "openai-whisper")
+DEFAULT_ASR_MODEL = "base"
+DEFAULT_TARGETS = ("zh", "ja")
+TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$"
+TASK_ID_RE = re.compile(TASK_ID_PATTERN)
+MAX_URI_CHARS = 2048
+
+
+@functools.cache
+def _language_index() -> dict[str, str]:
+    """Lower-cased code, English name and native name -> supported code."""
+    from babel import Locale, UnknownLocaleError
+
+    index: dict[str, str] = {}
+    for code in supported_languages():
+        index[code] = code
+        try:
+            locale = Locale.parse({"jw": "jv", "haw": "haw"}.get(code, code))
+        except (UnknownLocaleError, ValueError):
+            continue
+        for name in (locale.get_display_name("en"), locale.get_display_name(), locale.english_name):
+            if name:
+                index.setdefault(name.lower(), code)
+                index.setdefault(name.split(" (")[0].lower(), code)
+    index.update({"chinese": "zh", "mandarin": "zh", "cantonese": "yue", "norwegian": "no", "javanese": "jw"})
+    return index
+
+
+def language(value: str) -> str:
+    """A language code or name -> the supported code; BadInput with the closest ones otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"language must be a non-empty string, not {value!r}")
+    key = value.strip().lower().replace("_", "-")
+    index = _language_index()
+    if key in index:
+        return index[key]
+    base = key.split("-")[0]  # zh-CN, pt-BR: the language, not the region
+    if base in index and base in supported_languages():
+        return base
+    close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
+    hint = f"; closest: {', '.join(dict.fromkeys(index[c] for c in close))}" if close else ""
+    raise BadInput(f"unsupported language {value[:40]!r}{hint}")
+
+
+def split_languages(text: str) -> list[str]:
+    """"zh, ja" (a form field, a CLI flag, object metadata) -> ["zh", "ja"]; parsed by the model after."""
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
+def _as_value_error(fn, value):
+    """Inside a validator a refusal must be a ValueError for pydantic to report it."""
+    try:
+        return fn(value)
+    except BadInput as exc:
+        raise ValueError(str(exc)) from None
+
+
+class MediaRequest(BaseModel):
+    """What one media task asks for. Every field is reachable from every entry point."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    media_uri: str = Field(
+        min_length=1, max_length=MAX_URI_CHARS, title="Media URI",
+        description="Audio or video in object storage: s3://bucket/key (file:///path on the embedded default)",
+    )
+    target_languages: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_TARGETS), title="Target languages",
+        description="ISO 639-1 codes or names; one mapped translate task per language",
+        json_schema_extra={"examples": supported_languages()},
+    )
+    source_language: str = Field(
+        "auto", title="Source language", description="Spoken language, or auto to let Whisper detect it",
+        json_schema_extra={"examples": ["auto", *supported_languages()]},
+    )
+    asr_engine: Literal["faster-whisper", "openai-whisper"] = Field(
+        "faster-whisper", title="ASR engine",
+        description="faster-whisper (CTranslate2, default) or openai-whisper (the reference implementation)",
+    )
+    asr_model: str = Field(
+        DEFAULT_ASR_MODEL, min_length=1, max_length=512, title="ASR model",
+        description="A bundled model name (base, tiny.en) or a CTranslate2 model directory",
+    )
+    task_id: str | None = Field(
+        None, pattern=TASK_ID_PATTERN, title="Task id",
+        description="Result id: letters, digits and . _ : + - (at most 128); defaults to the DAG run id",
+    )
+    callback_url: str | None = Field(
+        None, max_length=MAX_URI_CHARS, title="Callback URL",
+        description="POSTed a signed JSON (HMAC-SHA256) when the task ends",
+    )
+    text_items: dict[str, str] = Field(
+        default_factory=dict, title="Text items",
+        description="Supplied text (id -> text: title, description...) translated beside the transcript",
+    )
+
+    @field_validator("target_languages", mode="before")
+    @classmethod
+    def _targets(cls, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            raise ValueError("target_languages must be a list of language codes")
+        codes = list(dict.fromkeys(_as_value_error(language, v) for v in value))
+        cap = settings().max_target_languages
+        if len(codes) > cap:
+            raise ValueError(f"{len(codes)} target languages; at most {cap} per task")
+        return codes
+
+    @field_validator("source_language", mode="before")
+    @classmethod
+    def _source(cls, value: Any) -> str:
+        if value in (None, "", "auto") or (isinstance(value, str) and value.strip().lower() == "auto"):
+            return "auto"
+        return _as_value_error(language, value)
+
+    @field_validator("text_items")
+    @classmethod
+    def _items(cls, value: dict[str, str]) -> dict[str, str]:
+        size = len(json.dumps(value, ensure_ascii=False).encode())
+        cap = settings().max_text_items_bytes
+        if size > cap:
+            raise ValueError(f"text items are {size} bytes; at most {cap}")
+        if any(not k or len(k) > 128 for k in value):
+            raise ValueError("text item ids must be 1 to 128 characters")
+        return value
+
+    @classmethod
+    def parse(cls, conf: dict) -> MediaRequest:
+        """A conf (or request body) -> the request; any violation is BadInput with a readable reason."""
+        if not isinstance(conf, dict):
+            raise BadInput("a request is a JSON object")
+        try:
+            return cls.model_validate(conf)
+        except BadInput:
+            raise
+        except ValidationError as exc:
+            raise BadInput(readable(exc)) from None
+
+    def task_id_for(self, run_id: str) -> str:
+        """The task id: given in the request, else the DAG run id (one file = one run)."""
+        task_id = self.task_id or run_id
+        if not TASK_ID_RE.match(task_id):
+            raise BadInput(f"invalid task id {task_id!r}: letters, digits and . _ : + - only, at most 128")
+        return task_id
+
+    def conf(self) -> dict:
+        """The DAG run conf of this request (defaults included, so every run records them)."""
+        return self.model_dump()
+
+
+def readable(exc: ValidationError) -> str:
+    """pydantic's errors -> one line a caller can act on (never echoing large inputs)."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"]) or "request"
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)
+
+
+def _param_schema(prop: dict) -> dict:
+    """One property of pydantic's JSON schema -> an Airflow Param schema (Optional -> type list)."""
+    prop = dict(prop)
+    any_of = prop.pop("anyOf", None)
+    if any_of:
+        types = [a.get("type") for a in any_of]
+        for a in any_of:
+            prop.update({k: v for k, v in a.items() if k != "type"})
+        prop["type"] = types
+    if "const" in prop:
+        prop["enum"] = [prop.pop("const")]
+    return prop
+
+
+def dag_params() -> dict:
+    """The media DAG's Params, generated from the model: same fields, same names, same constraints.
+
+    Normalisation (names, duplicates, caps) is not JSON Schema: `probe` applies it to every conf."""
+    from airflow.sdk import Param
+
+    schema = MediaRequest.model_json_schema()
+    params = {}
+    for name, field in MediaRequest.model_fields.items():
+        prop = _param_schema(schema["properties"][name])
+        default = field.get_default(call_default_factory=True)
+        if name == "media_uri":
+            default = ""  # required: the trigger form starts empty
+        prop.pop("default", None)
+        params[name] = Param(default, **prop)
+    return params

@@ -1,0 +1,246 @@
+"""The coded result document: compact (stored) <-> expanded (read) forms, exact inverses.
+
+This is the only module that knows the codes. Everyone else speaks readable states
+(`STATES`) and ISO language codes, and asks this module for the fields to write.
+
+Stored shape, following the seed: `{<language code>: {<id>: {"A": text, "T": text}}}` where
+A is text transcribed from the audio (keyed by segment id) and T a supplied text item (keyed
+by item id). Metadata keys start with "_" so they never collide with language codes:
+
+    _id task id       _v code-map version   _s task state code   _src source language code
+    _t segment timings {id: [start, end]}   _m media {u: uri, d: duration}
+    _e engines {"asr": ..., <code>: translation model}   _ls per-language state {code: code | "f:<reason>"}
+    _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
+    _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
+
+Code-map versions (every past version stays readable):
+    v1  states r/d/f/c for the task, p/d/f:<reason> per language
+    v2  adds q (queued), h (awaiting review), w (done with flags) for both; "p" becomes "q"
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict
+
+from ..codes import CODE_MAP_VERSION, language_code, language_of
+
+State = Literal["queued", "running", "awaiting_review", "done", "done_with_flags", "failed", "cancelled"]
+STATES: tuple[str, ...] = get_args(State)
+ENDED = frozenset({"done", "done_with_flags", "failed", "cancelled"})
+
+_STATE_CODES = {
+    "queued": "q", "running": "r", "awaiting_review": "h", "done": "d", "done_with_flags": "w",
+    "failed": "f", "cancelled": "c",
+}
+_STATE_BACK = {v: k for k, v in _STATE_CODES.items()} | {"p": "queued"}  # v1's "pending"
+_FAILED = "f:"
+
+# field paths the store indexes, projects and updates
+ID, STATE, MEDIA_URI, UPDATED, CREATED, REFS = "_id", "_s", "_m.u", "_u", "_c", "_ref"
+SUMMARY_FIELDS = ("_s", "_ls", "_m", "_u", "_c", "_err", "_v")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class SegmentTiming(_Strict):
+    id: str
+    start: float
+    end: float
+
+
+class LanguageResult(_Strict):
+    status: State
+    model: str | None
+    audio: dict[str, str]  # segment id -> text (kind A)
+    text: dict[str, str]  # text item id -> text (kind T)
+    error: str | None = None
+
+
+class Media(_Strict):
+    uri: str
+    duration: float
+
+
+class ResultDocument(_Strict):
+    """The expanded (readable) result; `compact()` validates against it before coding."""
+
+    task_id: str
+    code_map_version: int
+    status: State
+    source_language: str | None
+    media: Media
+    segments: list[SegmentTiming]
+    models: dict[str, str | None]
+    languages: dict[str, LanguageResult]
+    created: str
+    updated: str
+    error: str | None = None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def is_language_key(key: str) -> bool:
+    return key[:1].isdigit()
+
+
+def compact_language(entry: dict) -> dict:
+    """Expanded language entry {"audio": {id: text}, "text": {id: text}} -> {id: {"A":..,"T":..}}."""
+    out: dict[str, dict[str, str]] = {}
+    for sid, text in entry.get("audio", {}).items():
+        out.setdefault(sid, {})["A"] = text
+    for tid, text in entry.get("text", {}).items():
+        out.setdefault(tid, {})["T"] = text
+    return out
+
+
+def _language_state_code(state: str, error: str | None = None) -> str:
+    return _FAILED + (error or "") if state == "failed" else _STATE_CODES[state]
+
+
+def _language_state(code: str) -> tuple[str, str | None]:
+    return ("failed", code[len(_FAILED):]) if code.startswith(_FAILED) else (_STATE_BACK[code], None)
+
+
+def compact(doc: dict) -> dict:
+    """Expanded document -> stored coded document."""
+    ResultDocument.model_validate(doc)
+    v = doc["code_map_version"]
+    out = {
+        "_id": doc["task_id"],
+        "_v": v,
+        "_s": _STATE_CODES[doc["status"]],
+        "_src": language_code(doc["source_language"], v) if doc.get("source_language") else None,
+        "_m": {"u": doc["media"]["uri"], "d": doc["media"]["duration"]},
+        "_t": {s["id"]: [s["start"], s["end"]] for s in doc["segments"]},
+        "_e": {"asr": doc["models"].get("asr")},
+        "_ls": {},
+        "_c": doc["created"],
+        "_u": doc["updated"],
+    }
+    if doc.get("error") is not None:
+        out["_err"] = doc["error"]
+    for lang, entry in doc["languages"].items():
+        code = language_code(lang, v)
+        out[code] = compact_language(entry)
+        out["_ls"][code] = _language_state_code(entry["status"], entry.get("error"))
+        if entry.get("model") is not None:
+            out["_e"][code] = entry["model"]
+    return out
+
+
+def expand(coded: dict) -> dict:
+    """Stored coded document (any code-map version) -> readable document."""
+    v = coded["_v"]
+    languages = {}
+    for code, state_code in coded.get("_ls", {}).items():
+        items = coded.get(code, {})
+        state, error = _language_state(state_code)
+        entry = {
+            "status": state,
+            "model": coded["_e"].get(code),
+            "audio": {i: t["A"] for i, t in items.items() if "A" in t},
+            "text": {i: t["T"] for i, t in items.items() if "T" in t},
+        }
+        if error is not None:
+            entry["error"] = error
+        languages[language_of(code, v)] = entry
+    out = {
+        "task_id": coded["_id"],
+        "code_map_version": v,
+        "status": _STATE_BACK[coded["_s"]],
+        "source_language": language_of(coded["_src"], v) if coded.get("_src") else None,
+        "media": {"uri": coded["_m"]["u"], "duration": coded["_m"]["d"]},
+        "segments": [{"id": i, "start": t[0], "end": t[1]} for i, t in coded["_t"].items()],
+        "models": {"asr": coded["_e"].get("asr")},
+        "languages": languages,
+        "created": coded["_c"],
+        "updated": coded["_u"],
+    }
+    if "_err" in coded:
+        out["error"] = coded["_err"]
+    return out
+
+
+# -- readable views and the fields a writer sets (so no other module spells a code) ---------------
+
+
+def state_of(coded: dict | None) -> str | None:
+    """The task's readable state as stored, or None when there is no (state in the) document."""
+    code = (coded or {}).get("_s")
+    return _STATE_BACK.get(code) if code else None
+
+
+def error_of(coded: dict | None) -> str | None:
+    """Why the task failed, if it did."""
+    return (coded or {}).get("_err")
+
+
+def language_states(coded: dict | None) -> dict[str, str]:
+    """{ISO language: readable state} of a stored document."""
+    if not coded:
+        return {}
+    v = coded.get("_v", CODE_MAP_VERSION)
+    return {language_of(c, v): _language_state(s)[0] for c, s in (coded.get("_ls") or {}).items()}
+
+
+def language_errors(coded: dict | None) -> dict[str, str]:
+    """{ISO language: why it failed} for the failed languages of a stored document."""
+    if not coded:
+        return {}
+    v = coded.get("_v", CODE_MAP_VERSION)
+    out = {}
+    for c, s in (coded.get("_ls") or {}).items():
+        state, error = _language_state(s)
+        if state == "failed":
+            out[language_of(c, v)] = error or ""
+    return out
+
+
+def summary(coded: dict) -> dict:
+    """A stored document's readable summary: state, media, per-language states, error, times."""
+    return {
+        "task_id": coded["_id"],
+        "status": state_of(coded) or "running",
+        "media": (coded.get("_m") or {}).get("u"),
+        "languages": language_states(coded),
+        "error": coded.get("_err"),
+        "updated": coded.get("_u"),
+    }
+
+
+def language_key(lang: str) -> str:
+    """The stored key of a language's texts."""
+    return language_code(lang)
+
+
+def language_fields(lang: str, items: dict, state: str, model: str | None) -> dict:
+    """$set fields that store one language's coded items, state and model."""
+    code = language_code(lang)
+    return {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model}
+
+
+def language_failed_fields(lang: str, reason: str) -> dict:
+    code = language_code(lang)
+    return {f"_ls.{code}": _language_state_code("failed", reason)}
+
+
+def task_state_fields(state: str, error: str | None = None) -> dict:
+    fields = {"_s": _STATE_CODES[state]}
+    if error is not None:
+        fields["_err"] = error
+    return fields
+
+
+def merge_fields(coded: dict) -> dict:
+    """$set fields of a partial coded document: per-language maps merged key by key."""
+    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e")}
+    for nested in ("_ls", "_e"):
+        update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
+    return update

@@ -1,0 +1,200 @@
+"""Result store: coded documents in MongoDB (upsert by task id), hot copies in Redis.
+
+Works against any MongoDB wire-compatible server; only the URI differs. Redis is a cache:
+when it is down or not configured, every call still answers from MongoDB.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from ..settings import settings
+from . import document
+from .document import now_iso
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COLLECTION = "results"
+CACHE_TTL_S = 3600
+# MongoDB refuses documents over 16 MiB; stay clear of it with room for the $set updates.
+MAX_DOC_BYTES = 15 * 1024 * 1024
+
+
+def _bson_size(doc: dict) -> int:
+    import bson
+
+    return len(bson.encode(doc))
+
+
+def mongo_client(uri: str | None = None):
+    """pymongo client from LINGUAFLOW_MONGO_URI, else from the Airflow connection `linguaflow_mongo`."""
+    uri = uri or settings().mongo_uri
+    if uri:
+        import pymongo
+
+        return pymongo.MongoClient(uri, serverSelectionTimeoutMS=10_000)
+    from airflow.providers.mongo.hooks.mongo import MongoHook
+
+    return MongoHook(mongo_conn_id=settings().mongo_conn_id).get_conn()
+
+
+class RedisCache:
+    """Read-through cache of coded documents; every failure is logged and treated as a miss."""
+
+    def __init__(self, url: str | None):
+        self.client = None
+        if url:
+            import redis
+
+            self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+    @staticmethod
+    def key(task_id: str) -> str:
+        return f"linguaflow:result:{task_id}"
+
+    def get(self, task_id: str) -> dict | None:
+        if self.client is None:
+            return None
+        try:
+            raw = self.client.get(self.key(task_id))
+        except Exception as exc:  # redis down: answer from MongoDB
+            log.warning("redis get failed, reading MongoDB: %s", exc)
+            return None
+        return json.loads(raw) if raw else None
+
+    def put(self, task_id: str, doc: dict) -> None:
+        if self.client is None:
+            return
+        try:
+            self.client.set(self.key(task_id), json.dumps(doc, separators=(",", ":")), ex=CACHE_TTL_S)
+        except Exception as exc:
+            log.warning("redis set failed: %s", exc)
+
+    def invalidate(self, task_id: str) -> None:
+        if self.client is None:
+            return
+        try:
+            self.client.delete(self.key(task_id))
+        except Exception as exc:
+            log.warning("redis delete failed: %s", exc)
+
+
+class ResultStore:
+    def __init__(
+        self, client=None, db: str | None = None, collection: str = DEFAULT_COLLECTION, redis_url=None,
+        max_doc_bytes: int = MAX_DOC_BYTES,
+    ):
+        self.max_doc_bytes = max_doc_bytes
+        self.client = client or mongo_client()
+        self.col = self.client[db or settings().mongo_db][collection]
+        self.cache = RedisCache(redis_url if redis_url is not None else settings().redis_url)
+        self.col.create_index(document.MEDIA_URI)
+        self.col.create_index(document.UPDATED)
+
+    def put(self, coded: dict) -> None:
+        """Replace the whole document (idempotent: one document per task id, keeps `_c`)."""
+        task_id = coded["_id"]
+        old = self.col.find_one({"_id": task_id}, {document.CREATED: 1})
+        created = old[document.CREATED] if old else coded.get(document.CREATED) or now_iso()
+        doc = {**coded, document.CREATED: created, document.UPDATED: now_iso()}
+        self.col.replace_one({"_id": task_id}, self._offload(doc), upsert=True)
+        self.cache.invalidate(task_id)
+
+    def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None) -> None:
+        """Write one language (coded items) as soon as it is done, so a later failure never loses it."""
+        fields = document.language_fields(lang, items, state, model)
+        code = document.language_key(lang)
+        if _bson_size({code: items}) > self.max_doc_bytes // 4:  # too big to sit beside the others
+            fields.pop(code)
+            fields[f"{document.REFS}.{code}"] = self._write_ref(task_id, code, items)
+            self._update(task_id, fields, unset={code: ""})
+        else:
+            self._update(task_id, fields, unset={f"{document.REFS}.{code}": ""})
+
+    def _update(self, task_id: str, fields: dict, unset: dict | None = None) -> None:
+        """One partial upsert: $set fields (+ updated time), keep or create `_c`, drop the cached copy."""
+        now = now_iso()
+        update = {"$set": {**fields, document.UPDATED: now}, "$setOnInsert": {document.CREATED: now}}
+        if unset:
+            update["$unset"] = unset
+        self.col.update_one({"_id": task_id}, update, upsert=True)
+        self.cache.invalidate(task_id)
+
+    def merge(self, coded: dict) -> None:
+        """$set what a partial coded document holds, leaving the languages it lacks untouched."""
+        self._update(coded[document.ID], document.merge_fields(coded))
+
+    def state(self, task_id: str) -> str | None:
+        """The task's stored readable state (None: no document yet)."""
+        return document.state_of(self.col.find_one({document.ID: task_id}, {document.STATE: 1}))
+
+    def mark_failed(self, task_id: str, reason: str) -> None:
+        """Record why a task failed; finished languages already stored stay as they are."""
+        if self.state(task_id) == "cancelled":  # steps killed by a cancel fail too: the task stays cancelled
+            return
+        self._update(task_id, document.task_state_fields("failed", reason[:2000]))
+
+    def mark_cancelled(self, task_id: str) -> None:
+        """Cancelled by a user: not a failure; whatever was finished stays."""
+        self._update(task_id, document.task_state_fields("cancelled"))
+
+    def mark_language_failed(self, task_id: str, lang: str, reason: str) -> None:
+        """A language failed for good: the run is failed, the other languages stay."""
+        reason = reason[:2000]
+        fields = document.language_failed_fields(lang, reason)
+        if self.state(task_id) != "cancelled":
+            fields.update(document.task_state_fields("failed", reason))
+        self._update(task_id, fields)
+
+    def get(self, task_id: str) -> dict | None:
+        """The coded document, with languages stored by reference read back in."""
+        doc = self.cache.get(task_id)
+        if doc is not None:
+            return doc
+        doc = self.col.find_one({"_id": task_id})
+        if doc is not None:
+            doc = self._resolve(doc)
+            self.cache.put(task_id, doc)
+        return doc
+
+    # -- documents over MongoDB's size limit: languages go to object storage, by reference --
+
+    @staticmethod
+    def _write_ref(task_id: str, code: str, items: dict) -> str:
+        from .. import storage
+
+        return storage.write_json(storage.work_uri(task_id, "result", f"{code}.json"), items)
+
+    def _offload(self, doc: dict) -> dict:
+        """Move the largest language sub-documents out until the document fits."""
+        if _bson_size(doc) <= self.max_doc_bytes:
+            return doc
+        doc = dict(doc)
+        refs = dict(doc.get(document.REFS) or {})
+        codes = sorted((k for k in doc if document.is_language_key(k)), key=lambda k: _bson_size({k: doc[k]}), reverse=True)
+        for code in codes:
+            refs[code] = self._write_ref(doc["_id"], code, doc.pop(code))
+            doc[document.REFS] = refs
+            if _bson_size(doc) <= self.max_doc_bytes:
+                break
+        log.info("result %s over %d bytes: %d languages stored by reference", doc["_id"], self.max_doc_bytes, len(refs))
+        return doc
+
+    @staticmethod
+    def _resolve(doc: dict) -> dict:
+        from .. import storage
+
+        for code, uri in (doc.get(document.REFS) or {}).items():
+            doc[code] = storage.read_json(uri)
+        return doc
+
+    def recent(self, limit: int = 20) -> list[dict]:
+        fields = dict.fromkeys(document.SUMMARY_FIELDS, 1)
+        return list(self.col.find({}, fields).sort(document.UPDATED, -1).limit(limit))
+
+    def by_source(self, uri: str) -> list[dict]:
+        return [self._resolve(d) for d in self.col.find({document.MEDIA_URI: uri}).sort(document.UPDATED, -1)]
+
+    def count(self, task_id: str) -> int:
+        return self.col.count_documents({document.ID: task_id})

@@ -1,0 +1,107 @@
+"""Every LINGUAFLOW_* setting in one place: its type, its default and what it is for.
+
+Read from the environment once per process (`settings()`); connections to services stay Airflow
+connections. The README's settings table is generated from this class
+(`python -m linguaflow.settings`) and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LINGUAFLOW_", extra="ignore", frozen=True)
+
+    # -- where things live
+    home: Path = Field(Path(".linguaflow"), description="project-local state of the embedded default (Airflow on SQLite, files, embedded store)")
+    work_root: str | None = Field(None, description="where media uploads and artefacts go: `s3://my-bucket` or `file:///data` (default `file://<home>`)")
+    storage_conn_id: str = Field("aws_default", description="Airflow connection for `s3://` URIs (empty: the SDK's credential chain; `endpoint_url` in its extra for MinIO)")
+    model_cache: Path | None = Field(None, description="where bundled model files are joined once (default `~/.cache/linguaflow/models`)")
+    openai_whisper_dir: Path = Field(Path("/models/openai-whisper"), description="where openai-whisper checkpoints `<name>.pt` are mounted")
+
+    # -- results
+    mongo_uri: str | None = Field(None, description="MongoDB URI; if unset, the Airflow connection named by `LINGUAFLOW_MONGO_CONN_ID`")
+    mongo_conn_id: str = Field("linguaflow_mongo", description="Airflow connection of the result store when no URI is set")
+    mongo_db: str = Field("linguaflow", description="database of the result store (collection `results`)")
+    redis_url: str | None = Field(None, description="Redis hot cache (optional: without it, or with Redis down, reads go to MongoDB)")
+
+    # -- the run
+    runner: Literal["local", "kubernetes"] = Field("local", description="`local`: transcribe in the worker process; `kubernetes`: in a GPU pod (`LINGUAFLOW_K8S_*`)")
+    routes: dict[str, dict] | None = Field(None, description="routing table (JSON), per language or `*`: backend, model, pool, fallback; over the file's")
+    routes_file: Path | None = Field(None, description="routing table file (JSON), over the defaults")
+    max_target_languages: int = Field(20, ge=1, description="most target languages one task may ask for")
+    max_text_items_bytes: int = Field(256 * 1024, ge=0, description="most bytes of supplied text items (UTF-8) in one task")
+
+    # -- entry points
+    inbox: str | None = Field(None, description="inbox prefix watched by the inbox DAG (default `<work root>/inbox`)")
+    inbox_targets: str = Field("zh,ja", description="target languages of inbox objects without sidecar or metadata, comma separated")
+    inbox_schedule: str = Field("*/10 * * * *", description="cron schedule of the inbox DAG (its data intervals)")
+    max_upload_bytes: int = Field(2 * 1024**3, ge=1, description="largest media upload the task API accepts")
+    callback_conn_id: str = Field("linguaflow_callback", description="Airflow connection whose password signs callbacks")
+    callback_secret: SecretStr | None = Field(None, description="callback signing secret when that connection does not exist")
+
+    # -- the CLI's task API client
+    api: str = Field("http://127.0.0.1:8080", description="Airflow API server the CLI talks to")
+    token: SecretStr | None = Field(None, description="JWT for the task API (else user and password)")
+    user: str | None = Field(None, description="user exchanged for a JWT at `/auth/token`")
+    password: SecretStr | None = Field(None, description="that user's password")
+
+    # -- the GPU pod (runner = kubernetes)
+    k8s_image: str = Field("linguaflow/whisper-worker:0.1.0", description="Whisper worker image")
+    k8s_namespace: str = Field("linguaflow", description="namespace of the worker pods")
+    k8s_service_account: str = Field("linguaflow-worker", description="service account of the worker pods")
+    k8s_node_selector: str = Field("linguaflow.io/pool=gpu", description="node selector of the GPU pool, `k=v,k2=v2`")
+    k8s_s3_secret: str = Field("linguaflow-s3", description="Kubernetes secret with the pod's S3 credentials (envFrom)")
+    k8s_models_pvc: str = Field("whisper-models", description="volume claim mounted read-only at /models")
+    k8s_startup_timeout: int = Field(900, ge=1, description="seconds a pod may wait for a GPU node")
+
+    @property
+    def work_root_uri(self) -> str:
+        return (self.work_root or "file://" + os.path.abspath(self.home)).rstrip("/")
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.model_cache or Path.home() / ".cache" / "linguaflow" / "models"
+
+    @property
+    def node_selector(self) -> dict[str, str]:
+        return dict(kv.split("=", 1) for kv in self.k8s_node_selector.split(",") if "=" in kv)
+
+
+@functools.cache
+def settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()
+
+
+def reload() -> Settings:
+    """Read the environment again (the embedded default and tests change it at run time)."""
+    settings.cache_clear()
+    return settings()
+
+
+def secret_from_env(name: str) -> str | None:
+    """A secret whose variable a route names (e.g. an LLM endpoint's `api_key_env`)."""
+    return os.environ.get(name) or None
+
+
+def markdown_table() -> str:
+    """The README's settings table."""
+    rows = ["| setting | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "" if default is None else f"`{default.get_secret_value() if isinstance(default, SecretStr) else default}`"
+        rows.append(f"| `LINGUAFLOW_{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown_table() + "\n")

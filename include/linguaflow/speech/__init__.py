@@ -1,0 +1,1 @@
+"""Speech: media probing, windowed decoding, and one module per ASR engine behind `transcribe`."""

@@ -1,0 +1,66 @@
+"""Speech recognition: engine dispatch and windowed decoding.
+
+Each engine module (`faster_whisper`, `openai_whisper`) maps (samples, language, options) to raw
+segments; this module feeds them the audio in windows (`audio.chunks`), so memory stays flat on
+long files, numbers and flags the segments, and returns one `Transcript` whatever the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..errors import BadInput, ResourceExhausted
+from ..request import ENGINES
+from . import audio, faster_whisper, openai_whisper
+from .types import AsrOptions, Segment, Transcript, compute_type as _compute_type, flags_for
+
+log = logging.getLogger(__name__)
+
+_RUN = {"faster-whisper": faster_whisper.run, "openai-whisper": openai_whisper.run}
+
+
+def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, duration: float | None = None) -> Transcript:
+    """Transcribe a local media file window by window; `progress(fraction)` after each segment."""
+    if opts.engine not in _RUN:
+        raise BadInput(f"unknown ASR engine {opts.engine!r}: one of {', '.join(ENGINES)}")
+    compute_type = _compute_type(opts)
+    segments: list[Segment] = []
+    language, probability, end = opts.language, 1.0, 0.0
+    try:
+        for offset, samples in audio.chunks(path, opts.chunk_s):
+            raw, lang, prob = _RUN[opts.engine](samples, language, opts, compute_type)
+            for r in raw:
+                seg = Segment(
+                    id=str(len(segments)), start=round(offset + float(r["start"]), 3), end=round(offset + float(r["end"]), 3),
+                    text=r["text"].strip(), avg_logprob=round(float(r["avg_logprob"]), 4),
+                    no_speech_prob=round(float(r["no_speech_prob"]), 4),
+                    compression_ratio=round(float(r["compression_ratio"]), 4),
+                    words=[
+                        {"start": round(offset + float(w["start"]), 3), "end": round(offset + float(w["end"]), 3),
+                         "word": w["word"], "probability": round(float(w["probability"]), 4)}
+                        for w in r["words"]
+                    ] if r["words"] else None,
+                )
+                if not seg.text:
+                    continue
+                seg.flags = flags_for(seg, opts)
+                segments.append(seg)
+                if progress and duration:
+                    progress(min(1.0, seg.end / duration))
+            if language is None:  # detected on the first window, kept for the rest
+                language, probability = lang, prob
+            end = offset + len(samples) / audio.SAMPLE_RATE
+    except MemoryError as exc:
+        raise ResourceExhausted(f"out of memory while transcribing: {exc}") from exc
+    except RuntimeError as exc:
+        if "out of memory" in str(exc).lower():
+            raise ResourceExhausted(str(exc)) from exc
+        raise
+    except ValueError as exc:
+        if opts.language and "language" in str(exc).lower():
+            raise BadInput(f"unsupported source language {opts.language!r}") from exc
+        raise
+    return Transcript(
+        language=language or "en", language_probability=round(float(probability), 4), duration=round(end, 3),
+        engine=opts.engine, model=opts.model, compute_type=compute_type, segments=segments,
+    )

@@ -1,0 +1,82 @@
+"""What every ASR engine takes and gives: options, segments, transcripts, hallucination flags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Segment:
+    id: str
+    start: float
+    end: float
+    text: str
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    compression_ratio: float = 0.0
+    flags: list[str] = field(default_factory=list)  # "repetition", "low_confidence"
+    words: list[dict] | None = None
+
+
+@dataclass
+class Transcript:
+    language: str
+    language_probability: float
+    duration: float
+    engine: str
+    model: str
+    compute_type: str
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments).strip()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Transcript:
+        return cls(**{**d, "segments": [Segment(**s) for s in d["segments"]]})
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    engine: str = "faster-whisper"
+    model: str = "base"
+    device: str = "cpu"
+    compute_type: str = "auto"  # faster-whisper: int8 on CPU, float16 on CUDA
+    language: str | None = None  # None = detect
+    task: str = "transcribe"  # or "translate" (any language -> English)
+    beam_size: int = 5
+    vad_filter: bool = True
+    word_timestamps: bool = False
+    condition_on_previous_text: bool = True
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # fallback ladder
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    chunk_s: float = 600.0
+    cpu_threads: int = 0
+
+
+def compute_type(opts: AsrOptions) -> str:
+    if opts.engine == "openai-whisper":
+        return "float16" if opts.device == "cuda" else "float32"
+    if opts.compute_type != "auto":
+        return opts.compute_type
+    return "float16" if opts.device == "cuda" else "int8"
+
+
+_REPEAT = re.compile(r"(\b.{3,}?\b)(?:\W*\1){3,}", re.I | re.S)
+
+
+def flags_for(seg: Segment, opts: AsrOptions) -> list[str]:
+    """Whisper's own hallucination signals, applied per segment."""
+    flags = []
+    if seg.compression_ratio > opts.compression_ratio_threshold or _REPEAT.search(seg.text):
+        flags.append("repetition")
+    if seg.avg_logprob < opts.log_prob_threshold and seg.no_speech_prob > opts.no_speech_threshold:
+        flags.append("low_confidence")
+    return flags

@@ -1,0 +1,1 @@
+"""Translation: the routing table (`router`) and one module per backend behind it."""

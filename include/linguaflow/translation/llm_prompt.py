@@ -1,0 +1,106 @@
+"""Talking to chat LLMs for translation: numbered JSON batches in, a strictly validated JSON out.
+
+Shared by every chat backend (in-process llama.cpp, any OpenAI-compatible endpoint).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from ..errors import BadInput
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {
+    "zh": "Simplified Chinese", "en": "English", "ja": "Japanese", "de": "German", "fr": "French",
+    "es": "Spanish", "ko": "Korean", "ru": "Russian", "pt": "Portuguese", "it": "Italian",
+    "ar": "Arabic", "hi": "Hindi", "nl": "Dutch", "tr": "Turkish", "pl": "Polish", "sv": "Swedish",
+    "uk": "Ukrainian", "vi": "Vietnamese", "th": "Thai", "id": "Indonesian", "el": "Greek", "he": "Hebrew",
+}
+
+# Targets whose text must be mostly in one script: a reply in another script is not a translation.
+SCRIPTS = {
+    "zh": r"[\u4e00-\u9fff]", "ja": r"[\u3040-\u30ff\u4e00-\u9fff]", "ko": r"[\uac00-\ud7af]",
+    "ru": r"[\u0400-\u04ff]", "uk": r"[\u0400-\u04ff]", "ar": r"[\u0600-\u06ff]", "hi": r"[\u0900-\u097f]",
+    "th": r"[\u0e00-\u0e7f]", "el": r"[\u0370-\u03ff]", "he": r"[\u0590-\u05ff]",
+}
+
+
+class MalformedReply(BadInput):
+    """A reply without exactly the requested ids, or not in the target's script.
+
+    Asked again a bounded number of times inside the task; after that it counts as bad input for
+    the retry table (at temperature 0 a task retry would get the same reply) and the route's
+    fallback, if any, takes over.
+    """
+
+    kind = "bad_reply"
+
+
+def messages(batch: list[tuple[str, str]], source: str, target: str) -> list[dict]:
+    src, tgt = LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target)
+    payload = json.dumps({i: t for i, t in batch}, ensure_ascii=False)
+    return [
+        {"role": "system", "content": f"You translate {src} into {tgt}. Reply with one JSON object only."},
+        {
+            "role": "user",
+            "content": f"Translate every value of this JSON object from {src} into {tgt}. "
+            f"Keep the same keys. Reply with the JSON object only.\n{payload}",
+        },
+    ]
+
+
+def script_plausible(text: str, target: str) -> bool:
+    pattern = SCRIPTS.get(target)
+    if not pattern:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and len(re.findall(pattern, text)) / len(letters) >= 0.3
+
+
+def parse_reply(text: str, ids: list[str], target: str | None = None) -> dict[str, str]:
+    """Validate a reply: one JSON object, every id back as a non-empty string, nothing extra."""
+    match = re.search(r"\{.*\}", text, re.S)
+    if not match:
+        raise MalformedReply(f"no JSON object in reply: {text[:200]!r}")
+    try:
+        obj = json.loads(match.group(0))
+    except json.JSONDecodeError as exc:
+        raise MalformedReply(f"reply is not valid JSON: {exc}") from exc
+    if not isinstance(obj, dict) or set(obj) != set(ids):
+        raise MalformedReply(f"reply ids {sorted(obj) if isinstance(obj, dict) else type(obj)} != {sorted(ids)}")
+    if not all(isinstance(v, str) and v.strip() for v in obj.values()):
+        raise MalformedReply("reply holds empty or non-string translations")
+    if target and not all(script_plausible(obj[k], target) for k in ids):
+        raise MalformedReply(f"reply is not in the script of {target!r}: {text[:200]!r}")
+    return {k: obj[k].strip() for k in ids}
+
+
+def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 3):
+    """Send non-empty items in batches through `ask(messages) -> reply text`, validating each reply.
+
+    A malformed reply is asked again up to `max_attempts` times; a batch that still fails is split
+    into single items, so one bad item cannot sink its neighbours; a single item that still fails
+    raises MalformedReply.
+    """
+    out = {i: "" for i, t in items if not t.strip()}
+    todo = [(i, t) for i, t in items if t.strip()]
+
+    def one(batch):
+        for attempt in range(1, max_attempts + 1):
+            try:
+                return parse_reply(ask(messages(batch, source, target)), [i for i, _ in batch], target)
+            except MalformedReply as exc:
+                log.warning("malformed reply (attempt %d/%d): %s", attempt, max_attempts, exc)
+        if len(batch) > 1:
+            result = {}
+            for item in batch:
+                result.update(one([item]))
+            return result
+        raise MalformedReply(f"no valid reply for item {batch[0][0]} after {max_attempts} attempts")
+
+    for start in range(0, len(todo), batch_size):
+        out.update(one(todo[start : start + batch_size]))
+    return [(i, out[i]) for i, _ in items]

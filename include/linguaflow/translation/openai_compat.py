@@ -1,0 +1,53 @@
+"""Any OpenAI-compatible chat endpoint: vLLM, Ollama, llama.cpp's server, a hosted API.
+
+The endpoint and key come from an Airflow connection (host = base URL, password = API key) or
+from the route's `base_url` / `api_key_env`; the key is sent as a bearer token and never logged.
+HTTP 429/5xx and refused connections are ServiceUnavailable, timeouts NetworkTimeout (the retry
+table's transient classes); other 4xx mean a wrong route (BackendError, which falls back).
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from ..errors import BackendError
+from ..httpcall import send
+from ..settings import secret_from_env
+from .llm_prompt import translate_batches
+
+
+def endpoint(conn_id: str | None, base_url: str | None, api_key_env: str | None) -> tuple[str, str | None]:
+    if conn_id:
+        from airflow.sdk import BaseHook
+
+        conn = BaseHook.get_connection(conn_id)
+        url = conn.host if "://" in (conn.host or "") else f"{conn.schema or 'http'}://{conn.host}:{conn.port or 80}"
+        return url.rstrip("/"), conn.password or None
+    if not base_url:
+        raise BackendError("an openai route needs conn_id or base_url")
+    return base_url.rstrip("/"), secret_from_env(api_key_env) if api_key_env else None
+
+
+class OpenAICompatTranslator:
+    def __init__(self, model: str, conn_id: str | None = None, base_url: str | None = None,
+                 api_key_env: str | None = None, timeout_s: float = 120.0, max_tokens: int | None = None):
+        self.model = model
+        self.url, key = endpoint(conn_id, base_url, api_key_env)
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self.http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout_s)
+        self.max_tokens = max_tokens
+
+    def _ask(self, messages: list[dict]) -> str:
+        body = {"model": self.model, "messages": messages, "temperature": 0, "response_format": {"type": "json_object"}}
+        if self.max_tokens:
+            body["max_tokens"] = self.max_tokens
+        r = send(self.http.post, "/chat/completions", what=self.url, json=body)
+        if r.status_code >= 400:
+            raise BackendError(f"{self.url} refused the request: {r.status_code} {r.text[:200]}")
+        try:
+            return r.json()["choices"][0]["message"]["content"] or ""
+        except (ValueError, KeyError, IndexError, TypeError):
+            return r.text  # let reply validation call it malformed
+
+    def translate(self, items, source, target, batch_size: int = 8, **_):
+        return translate_batches(self._ask, items, source, target, batch_size)

@@ -1,0 +1,137 @@
+"""Translation: one interface, a routing table choosing backend and model per target language.
+
+`translate(items, source, target)` takes [(id, text), ...] and returns the same ids in the same
+order (it never drops, merges or invents an item; an empty text stays empty) plus the name of the
+route that produced them. A route that fails for good (not a transient error of the retry table)
+hands over to its fallback route; transient errors go up to Airflow's retries.
+
+The table is JSON: {"<lang>" | "*": {"backend", "model", "batch_size", "pool", "max_active", "options",
+"fallback"}}.
+Defaults below, then the file named by LINGUAFLOW_ROUTES_FILE, then LINGUAFLOW_ROUTES (JSON), each
+overriding per language. The table is read and checked once per process (`table()`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from dataclasses import dataclass, field
+
+from ..codes import language_code
+from ..errors import BadInput, LinguaflowError, classify
+from ..settings import Settings, settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POOL = "default_pool"
+# An in-process LLM uses every core: one at a time per deployment, or they thrash each other.
+DEFAULT_ROUTES = {"*": {"backend": "llamacpp", "model": "qwen2.5-0.5b-instruct-q4", "batch_size": 8, "max_active": 1}}
+BACKENDS = ("llamacpp", "openai", "transformers", "ctranslate2")
+
+
+@dataclass(frozen=True)
+class Route:
+    backend: str
+    model: str
+    batch_size: int = 8
+    pool: str = DEFAULT_POOL
+    max_active: int | None = None  # cap on this route's translate tasks running at once (all runs)
+    options: dict = field(default_factory=dict, hash=False)
+    fallback: Route | None = None
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> Route:
+        unknown = set(spec) - {"backend", "model", "batch_size", "pool", "max_active", "options", "fallback"}
+        if unknown or spec.get("backend") not in BACKENDS or not spec.get("model"):
+            raise BadInput(f"bad route {spec}: needs backend in {BACKENDS} and model; unknown keys {sorted(unknown)}")
+        fallback = cls.from_spec(spec["fallback"]) if spec.get("fallback") else None
+        max_active = int(spec["max_active"]) if spec.get("max_active") else None
+        return cls(spec["backend"], spec["model"], int(spec.get("batch_size", 8)), spec.get("pool", DEFAULT_POOL),
+                   max_active, dict(spec.get("options", {})), fallback)
+
+    @property
+    def name(self) -> str:
+        return f"{self.backend}/{self.model}"
+
+
+def _specs(cfg: Settings) -> dict[str, dict]:
+    table = dict(DEFAULT_ROUTES)
+    if cfg.routes_file:
+        with open(cfg.routes_file) as f:
+            table.update(json.load(f))
+    if cfg.routes:
+        table.update(cfg.routes)
+    return table
+
+
+_parsed: tuple[Settings, dict[str, Route]] | None = None
+
+
+def table() -> dict[str, Route]:
+    """The routing table of the process's settings, parsed and checked once: language or "*" -> Route."""
+    global _parsed
+    cfg = settings()
+    if _parsed is None or _parsed[0] is not cfg:
+        _parsed = (cfg, {lang: Route.from_spec(spec) for lang, spec in _specs(cfg).items()})
+    return _parsed[1]
+
+
+def route_for(target: str) -> Route:
+    """The route of a target language; an unknown language is bad input."""
+    language_code(target)
+    routes = table()
+    return routes.get(target) or routes["*"]
+
+
+def pools() -> dict[str, int | None]:
+    """Every pool the routing table names -> the smallest `max_active` of its routes (None: no cap).
+
+    The DAG makes one mapped translate task per pool."""
+    caps: dict[str, int | None] = {}
+    for r in table().values():
+        known = [c for c in (caps.get(r.pool), r.max_active) if c]
+        caps[r.pool] = min(known) if known else None
+    return dict(sorted(caps.items()))
+
+
+def backend(route: Route):
+    from . import llamacpp, seq2seq
+
+    if route.backend == "llamacpp":
+        return llamacpp.get(route.model)
+    if route.backend == "openai":
+        return _openai(route.model, tuple(sorted(route.options.items())))
+    if route.backend == "transformers":
+        return seq2seq.transformers_backend(route.model, **route.options)
+    return seq2seq.ctranslate2_backend(route.model, **route.options)
+
+
+@functools.lru_cache(maxsize=8)
+def _openai(model: str, options: tuple):
+    from .openai_compat import OpenAICompatTranslator
+
+    return OpenAICompatTranslator(model, **dict(options))
+
+
+def _run(route: Route, items, source, target):
+    out = backend(route).translate(items, source, target, batch_size=route.batch_size)
+    if [i for i, _ in out] != [i for i, _ in items]:
+        raise LinguaflowError(f"{route.name} changed the item ids")  # a backend bug, never stored
+    return out
+
+
+def translate(items: list[tuple[str, str]], source: str, target: str) -> tuple[list[tuple[str, str]], str]:
+    """Translate with the target's route, falling back on a non-transient failure."""
+    if source == target:
+        return list(items), "source"
+    route = route_for(target)
+    while True:
+        try:
+            return _run(route, items, source, target), route.name
+        except Exception as exc:
+            transient = classify(exc) not in (None, BadInput)
+            if transient or route.fallback is None:
+                raise
+            log.warning("route %s failed (%s: %s); falling back to %s", route.name, type(exc).__name__, exc, route.fallback.name)
+            route = route.fallback

@@ -1,0 +1,179 @@
+"""The task API inside Airflow's own API server app (in-process), with Airflow's JWT auth."""
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from linguaflow.errors import BadInput
+from linguaflow.results.document import compact
+from linguaflow.api.app import sanitize_key
+
+from conftest import SAMPLE
+
+
+def test_anonymous_and_bad_tokens_are_refused(api):
+    client = TestClient(api[0].app)  # no session cookie from earlier calls
+    assert client.get("/linguaflow/tasks/x").status_code == 401
+    assert client.post("/linguaflow/tasks", json={"media_uri": "s3://b/a.wav"}).status_code == 401
+    # a forged token gets what the v2 REST API answers to it
+    assert client.get("/linguaflow/tasks/x", headers={"Authorization": "Bearer not-a-jwt"}).status_code in (401, 403)
+
+
+def test_viewer_may_read_but_not_create(api):
+    client, _, viewer = api
+    r = client.post("/linguaflow/tasks", json={"media_uri": "s3://b/a.wav", "target_languages": ["zh"]}, headers=viewer)
+    assert r.status_code == 403
+    assert client.get(f"/linguaflow/tasks/none-{uuid.uuid4().hex}", headers=viewer).status_code == 404
+
+
+def test_create_query_cancel(api, store, s3, bucket):
+    client, admin, _ = api
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    r = client.post("/linguaflow/tasks", headers=admin,
+                    json={"media_uri": f"s3://{bucket}/{key}", "target_languages": ["zh", "de"], "text_items": {"title": "T"}})
+    assert r.status_code == 201, r.text
+    tid = r.json()["task_id"]
+    assert client.post("/linguaflow/tasks", headers=admin, json={"media_uri": f"s3://{bucket}/{key}", "task_id": tid}).status_code == 409
+    got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
+    assert got["state"] == "queued" and got["task_id"] == tid
+    # a language finished before the cancel stays
+    store.put_language(tid, "zh", {"0": {"A": "你好"}}, "done", "llamacpp/q")
+    r = client.delete(f"/linguaflow/tasks/{tid}", headers=admin)
+    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+    got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
+    assert got["state"] == "cancelled" and got["languages"] == {"zh": "done"}
+    store.mark_failed(tid, "transcribe: killed")  # a killed step's failure callback
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()["state"] == "cancelled"
+    again = client.delete(f"/linguaflow/tasks/{tid}", headers=admin)
+    assert again.status_code == 200 and again.json()["state"] == "cancelled"  # idempotent
+
+
+def test_request_validation(api):
+    client, admin, _ = api
+    r = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": "s3://b/a.wav", "target_languages": ["xx"]})
+    assert r.status_code == 400 and "unsupported language 'xx'" in r.json()["detail"]
+    assert client.post("/linguaflow/tasks", headers=admin, json={"target_languages": ["zh"]}).status_code == 422
+    r = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": "s3://b/a.wav", "task_id": "../etc"})
+    assert r.status_code == 400
+
+
+def test_upload_creates_a_task_and_refuses_traversal(api, s3, bucket):
+    client, admin, _ = api
+    files = {"file": ("talk one.wav", SAMPLE.read_bytes(), "audio/wav")}
+    r = client.post("/linguaflow/tasks/upload", headers=admin, files=files, data={"target_languages": "ja"})
+    assert r.status_code == 201, r.text
+    tid = r.json()["task_id"]
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=f"uploads/{tid}/")["Contents"]]
+    assert keys == [f"uploads/{tid}/talk_one.wav"]
+    bad = {"file": ("../../etc/passwd", b"x", "audio/wav")}
+    assert client.post("/linguaflow/tasks/upload", headers=admin, files=bad, data={"target_languages": "ja"}).status_code == 400
+
+
+def test_result_formats(api, store):
+    client, admin, _ = api
+    tid = f"res-{uuid.uuid4().hex}"
+    store.put(compact({
+        "task_id": tid, "code_map_version": 1, "status": "done", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 4.0}, "segments": [{"id": "0", "start": 0.0, "end": 4.0}],
+        "models": {"asr": "m"}, "languages": {"en": {"status": "done", "model": "m", "audio": {"0": "hello"}, "text": {}},
+                                              "zh": {"status": "done", "model": "m", "audio": {"0": "你好"}, "text": {}}},
+        "created": "c", "updated": "u"}))
+    assert client.get(f"/linguaflow/tasks/{tid}/result", headers=admin).json()["1"] == {"0": {"A": "你好"}}
+    assert client.get(f"/linguaflow/tasks/{tid}/result?format=expanded", headers=admin).json()["languages"]["zh"]["audio"] == {"0": "你好"}
+    srt = client.get(f"/linguaflow/tasks/{tid}/result?format=srt&lang=zh", headers=admin)
+    assert srt.headers["content-type"].startswith("application/x-subrip") and "00:00:00,000 --> 00:00:04,000\n你好" in srt.text
+    assert client.get(f"/linguaflow/tasks/{tid}/result?format=vtt&lang=ja", headers=admin).status_code == 404
+    assert client.get(f"/linguaflow/tasks/{tid}/result?format=pdf", headers=admin).status_code == 422
+
+
+def test_openapi_schema_is_published(api):
+    client, _, _ = api
+    spec = client.get("/linguaflow/openapi.json").json()
+    assert {"/tasks", "/tasks/upload", "/tasks/{task_id}", "/tasks/{task_id}/result"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("name", ["../x.wav", "/etc/passwd", "a/../../b.wav", "..", ""])
+def test_unsafe_names(name):
+    with pytest.raises(BadInput):
+        sanitize_key(name)
+
+
+def test_cli_client_submit_status_result_cancel(api, store, monkeypatch, capsys):
+    """The `linguaflow submit|status|result|cancel` commands, talking to the same app."""
+    from linguaflow import cli
+    from linguaflow.client import ApiError, TaskClient
+
+    client, admin, _ = api
+    monkeypatch.setattr(cli, "_client", lambda: TaskClient(http=client, token=admin["Authorization"][7:]))
+    assert cli.main(["submit", str(SAMPLE), "--to", "zh,de"]) == 0
+    tid = capsys.readouterr().out.strip().splitlines()[-1]  # the task id is the last line printed
+    assert tid.startswith("task-")
+    assert cli.main(["status", tid]) == 0 and '"state": "queued"' in capsys.readouterr().out
+    store.put_language(tid, "zh", {"0": {"A": "你好"}}, "done", "m")
+    assert cli.main(["cancel", tid]) == 0 and "cancelled" in capsys.readouterr().out
+    assert cli.main(["cancel", "task-does-not-exist"]) == 2  # a clear error, not a traceback
+    assert "404" in capsys.readouterr().err
+    with pytest.raises(ApiError, match="401"):
+        TaskClient(http=TestClient(client.app), token=None).status(tid)
+
+
+def test_result_viewer_page_shows_languages_side_by_side(api, store):
+    client, admin, _ = api
+    tid = f"view-{uuid.uuid4().hex}"
+    store.put(compact({
+        "task_id": tid, "code_map_version": 1, "status": "done", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 8.0},
+        "segments": [{"id": "0", "start": 0.0, "end": 4.0}, {"id": "1", "start": 4.0, "end": 8.0}],
+        "models": {"asr": "faster-whisper/base/int8"},
+        "languages": {"en": {"status": "done", "model": "asr", "audio": {"0": "hello <b>", "1": "bye"}, "text": {"title": "Hi"}},
+                      "zh": {"status": "done", "model": "llm", "audio": {"0": "你好", "1": "再见"}, "text": {"title": "嗨"}}},
+        "created": "c", "updated": "u"}))
+    assert TestClient(client.app).get(f"/linguaflow/view/{tid}").status_code == 401  # fresh client: no cookie
+    page = client.get(f"/linguaflow/view/{tid}", headers=admin)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "00:00:04.000 → 00:00:08.000" in html and html.index("bye") < html.index("再见")
+    assert "hello &lt;b&gt;" in html and "<b>" not in html.split("<body>")[1].replace("<b>done</b>", "")  # escaped
+    assert "text: title" in html and "嗨" in html
+    listing = client.get("/linguaflow/view", headers=admin).text
+    assert f"view/{tid}" in listing
+
+
+def test_plugin_registers_the_api_and_the_viewer(api):
+    client, admin, _ = api
+    plugins = client.get("/api/v2/plugins", headers=admin).json()["plugins"]
+    mine = next(p for p in plugins if p["name"] == "linguaflow")
+    assert {v["href"] for v in mine["external_views"]} == {"/linguaflow/view", "/linguaflow/view/{RUN_ID}"}
+    assert mine["fastapi_apps"][0]["url_prefix"] == "/linguaflow"
+
+
+def test_upload_over_the_size_limit_is_refused(api, monkeypatch, s3, bucket):
+    client, admin, _ = api
+    monkeypatch.setenv("LINGUAFLOW_MAX_UPLOAD_BYTES", "1000")
+    count = lambda: s3.list_objects_v2(Bucket=bucket, Prefix="uploads/").get("KeyCount", 0)  # noqa: E731
+    before = count()
+    r = client.post("/linguaflow/tasks/upload", headers=admin, files={"file": ("a.wav", SAMPLE.read_bytes())}, data={"target_languages": "de"})
+    assert r.status_code == 400 and "larger than 1000 bytes" in r.json()["detail"]
+    assert count() == before  # nothing half-written
+
+
+def test_clients_get_readable_states_never_codes(api, store, s3, bucket):
+    """Every state and language a client sees is readable: no stored code leaks out."""
+    from linguaflow.results.document import STATES
+
+    client, admin, _ = api
+    tid = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": f"s3://{bucket}/x.wav", "target_languages": ["de", "zh", "ja"]}).json()["task_id"]
+    store.put_language(tid, "zh", {"0": {"A": "你好"}}, "done", "m")
+    store.put_language(tid, "ja", {}, "queued", None)
+    store.mark_language_failed(tid, "de", "translate: BadInput: no route")
+    got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
+    assert got["state"] in STATES and got["languages"] == {"zh": "done", "ja": "queued", "de": "failed"}
+    assert got["language_errors"] == {"de": "translate: BadInput: no route"}
+    listing = client.get("/linguaflow/view", headers=admin).text
+    for body in (repr(got), listing):
+        assert not any(code in body for code in ("'d'", "'f:", "'p'", "'_s'", "'_ls'", ":d<", ":f<"))
+    r = client.post(f"/linguaflow/tasks/{tid}/cancel", headers=admin)
+    assert r.json() == {"task_id": tid, "state": "cancelled"}
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()["state"] == "cancelled"

@@ -1,0 +1,125 @@
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linguaflow.codes import CODE_MAP_VERSION, language_code, language_of, supported_languages
+from linguaflow.errors import BadInput
+from linguaflow.results.document import STATES, compact, expand, language_errors, language_states, state_of, summary
+
+import pytest
+
+ids = st.text(alphabet="abcdefghij0123456789_-", min_size=1, max_size=6)
+texts = st.text(max_size=40)
+langs = st.sampled_from(supported_languages())
+
+
+@st.composite
+def documents(draw):
+    seg_ids = draw(st.lists(ids, unique=True, max_size=6))
+    segments = [
+        {"id": i, "start": draw(st.floats(0, 1e4, allow_nan=False)), "end": draw(st.floats(0, 1e4, allow_nan=False))}
+        for i in seg_ids
+    ]
+    languages = {}
+    for lang in draw(st.lists(langs, unique=True, min_size=1, max_size=4)):
+        status = draw(st.sampled_from(STATES))
+        entry = {
+            "status": status,
+            "model": draw(st.none() | st.text(max_size=10)),
+            "audio": {i: draw(texts) for i in seg_ids},
+            "text": draw(st.dictionaries(ids, texts, max_size=3)),
+        }
+        if status == "failed":
+            entry["error"] = draw(st.text(max_size=20))
+        languages[lang] = entry
+    doc = {
+        "task_id": draw(ids),
+        "code_map_version": CODE_MAP_VERSION,
+        "status": draw(st.sampled_from(STATES)),
+        "source_language": draw(st.none() | langs),
+        "media": {"uri": draw(st.text(max_size=20)), "duration": draw(st.floats(0, 1e5, allow_nan=False))},
+        "segments": segments,
+        "models": {"asr": draw(st.none() | st.text(max_size=10))},
+        "languages": languages,
+        "created": "2026-11-24T00:00:00.000+00:00",
+        "updated": "2026-11-24T00:00:01.000+00:00",
+    }
+    if draw(st.booleans()):
+        doc["error"] = draw(st.text(max_size=20))
+    return doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_expand_inverts_compact(doc):
+    coded = compact(doc)
+    assert expand(coded) == doc
+    # survives a JSON round trip too (what Redis and object storage hold)
+    assert expand(json.loads(json.dumps(coded))) == doc
+
+
+def test_coded_shape_follows_the_seed():
+    doc = {
+        "task_id": "t1", "code_map_version": 1, "status": "done", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 4.0},
+        "segments": [{"id": "0", "start": 0.0, "end": 4.0}],
+        "models": {"asr": "faster-whisper/base/int8"},
+        "languages": {
+            "en": {"status": "done", "model": "asr", "audio": {"0": "hello"}, "text": {"title": "Hi"}},
+            "zh": {"status": "done", "model": "llm", "audio": {"0": "你好"}, "text": {"title": "嗨"}},
+        },
+        "created": "c", "updated": "u",
+    }
+    coded = compact(doc)
+    assert coded["1"] == {"0": {"A": "你好"}, "title": {"T": "嗨"}}  # zh = 1
+    assert coded["2"] == {"0": {"A": "hello"}, "title": {"T": "Hi"}}  # en = 2
+    assert coded["_src"] == "2" and coded["_t"] == {"0": [0.0, 4.0]}
+
+
+def test_code_map_is_stable_and_rejects_unknown():
+    assert language_code("zh") == "1" and language_code("en") == "2"
+    assert all(language_of(language_code(l)) == l for l in supported_languages())
+    assert len(set(language_code(l) for l in supported_languages())) == len(supported_languages())
+    with pytest.raises(BadInput, match="unsupported language 'xx'"):
+        language_code("xx")
+
+
+def test_compact_refuses_a_malformed_document():
+    from pydantic import ValidationError
+
+    bad = {"task_id": "t", "code_map_version": 1, "status": "finished", "source_language": "en",
+           "media": {"uri": "u", "duration": 1.0}, "segments": [], "models": {}, "languages": {},
+           "created": "c", "updated": "u"}
+    with pytest.raises(ValidationError, match="status"):
+        compact(bad)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_stored_v1_document_stays_readable():
+    """Written by the v1 code (states r/d/f/c, per language p/d/f:); read by today's code."""
+    fixture = json.loads((FIXTURES / "result_v1.json").read_text())
+    coded, old = fixture["coded"], fixture["expanded_by_v1_code"]
+    doc = expand(coded)
+    assert doc["code_map_version"] == 1 and doc["status"] == "failed" and doc["error"] == old["error"]
+    assert doc["languages"]["zh"]["audio"] == {"0": "你好", "1": "再见"} and doc["languages"]["en"]["text"] == {"title": "Hi"}
+    assert doc["languages"]["ja"]["status"] == "queued"  # v1's "pending"
+    assert doc["languages"]["de"] == {**old["languages"]["de"], "status": "failed"}
+    assert {k: v for k, v in doc.items() if k != "languages"} == {k: v for k, v in old.items() if k != "languages"}
+    assert language_states(coded) == {"en": "done", "zh": "done", "ja": "queued", "de": "failed"}
+    assert language_errors(coded) == {"de": "translate: ServiceUnavailable: 503"}
+    assert state_of(coded) == "failed" and summary(coded)["languages"]["ja"] == "queued"
+
+
+def test_every_state_has_one_code_and_reads_back():
+    for state in STATES:
+        doc = {"task_id": "t", "code_map_version": CODE_MAP_VERSION, "status": state, "source_language": "en",
+               "media": {"uri": "u", "duration": 1.0}, "segments": [], "models": {"asr": None},
+               "languages": {"de": {"status": state, "model": None, "audio": {}, "text": {}}},
+               "created": "c", "updated": "u"}
+        coded = compact(doc)
+        assert state_of(coded) == state and language_states(coded) == {"de": state}
+    assert len({compact({**doc, "status": s})["_s"] for s in STATES}) == len(STATES)
