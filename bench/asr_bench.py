@@ -28,17 +28,20 @@ SENTENCE = "and you always want to see it in the superlative degree"
 CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from linguaflow import asr
+from linguaflow.speech import faster_whisper, openai_whisper
+from linguaflow.speech.transcribe import transcribe
+from linguaflow.speech.types import AsrOptions, compute_type
+from linguaflow.weights import resolve_asr_model
 opts = json.loads(sys.argv[3])
 opts["temperature"] = tuple(opts.get("temperature", (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)))
-o = asr.AsrOptions(**opts)
+o = AsrOptions(**opts)
 t0 = time.perf_counter()
 if o.engine == "faster-whisper":
-    asr._faster_whisper_model(str(asr.resolve_asr_model(o.model)), o.device, asr._compute_type(o), o.cpu_threads)
+    faster_whisper._model(str(resolve_asr_model(o.model)), o.device, compute_type(o), o.cpu_threads)
 else:
-    asr._openai_whisper_model(str(asr.openai_whisper_checkpoint(o.model)), o.device)
+    openai_whisper._model(str(openai_whisper.checkpoint(o.model)), o.device)
 t1 = time.perf_counter()
-t = asr.transcribe(sys.argv[2], o)
+t = transcribe(sys.argv[2], o)
 t2 = time.perf_counter()
 print(json.dumps({"load_s": t1 - t0, "run_s": t2 - t1, "duration": t.duration, "text": t.text,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -20,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "include"))
 
-from linguaflow.result import compact, expand  # noqa: E402
-from linguaflow.store import ResultStore  # noqa: E402
+from linguaflow.results.document import compact, expand  # noqa: E402
+from linguaflow.results.store import ResultStore  # noqa: E402
 
 
 def services() -> dict:
@@ -82,7 +82,7 @@ def main() -> None:
     lang_writes = 0
     t0 = time.perf_counter()
     for tid in ids[:100]:
-        store.put_language(tid, "4", coded["1"], "d", "m")
+        store.put_language(tid, "de", coded["1"], "done", "m")
         lang_writes += 1
     lang_rate = lang_writes / (time.perf_counter() - t0)
 

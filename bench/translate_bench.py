@@ -24,10 +24,10 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "include"), str(REPO / "tests")]
 
-from linguaflow.backends.llamacpp import LlamaCppTranslator  # noqa: E402
-from linguaflow.backends.openai_compat import OpenAICompatTranslator  # noqa: E402
-from linguaflow.backends.seq2seq import CTranslate2Translator, TransformersTranslator  # noqa: E402
-from linguaflow.models import resolve_gguf  # noqa: E402
+from linguaflow.translation.llamacpp import LlamaCppTranslator  # noqa: E402
+from linguaflow.translation.openai_compat import OpenAICompatTranslator  # noqa: E402
+from linguaflow.translation.seq2seq import CTranslate2Translator, TransformersTranslator  # noqa: E402
+from linguaflow.weights import resolve_gguf  # noqa: E402
 
 SENTENCES = [
     "The weather is nice today.", "I like green tea.", "We will meet at the station at nine.",

@@ -16,15 +16,12 @@ def deadline_missed(**kwargs) -> None:
 
 def task_failed(context) -> None:
     """on_failure_callback: record the reason in the result document, so a query shows it."""
-    from .request import MediaRequest
+    from .request import task_id_of
     from .results.store import ResultStore
 
     exc = context.get("exception")
     reason = f"{context['ti'].task_id}: {type(exc).__name__}: {exc}" if exc else f"{context['ti'].task_id} failed"
-    try:
-        task_id = MediaRequest.parse(dict(context["params"])).task_id_for(context["run_id"])
-    except Exception:  # noqa: BLE001 - a refused request: its reason goes under the run id
-        task_id = context["run_id"]
+    task_id = task_id_of(dict(context["params"]), context["run_id"])
     try:
         store = ResultStore()
         lang = getattr(context["ti"], "rendered_map_index", None)

@@ -172,6 +172,13 @@ class MediaRequest(BaseModel):
         return self.model_dump()
 
 
+def task_id_of(conf: dict, run_id: str) -> str:
+    """The task id of a run, whatever else its conf holds (a refused request still has one):
+    the conf's valid `task_id`, else the run id."""
+    task_id = conf.get("task_id") if isinstance(conf, dict) else None
+    return task_id if isinstance(task_id, str) and TASK_ID_RE.match(task_id) else run_id
+
+
 def readable(exc: ValidationError) -> str:
     """pydantic's errors -> one line a caller can act on (never echoing large inputs)."""
     parts = []

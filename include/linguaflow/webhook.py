@@ -19,7 +19,7 @@ import httpx
 
 from .errors import BadInput, classify
 from .httpcall import send
-from .request import MediaRequest
+from .request import task_id_of
 from .results import document
 from .settings import settings
 
@@ -77,11 +77,7 @@ def notify(params: dict, run_id: str, try_number: int, store_factory) -> None:
     url = params.get("callback_url")
     if not url:
         return
-    try:
-        task_id = MediaRequest.parse(params).task_id_for(run_id)
-    except BadInput as exc:  # the run was refused at probe: nobody to tell in a trusted way
-        log.error("no callback for a refused request: %s", exc)
-        return
+    task_id = task_id_of(params, run_id)
     try:
         post(url, payload_for(task_id, store_factory().get(task_id), "failed"), secret())
     except Exception as exc:

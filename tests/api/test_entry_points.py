@@ -48,7 +48,8 @@ def _api(api, fields):
 
 
 def _dag(dag, fields):
-    """What a hand-written conf meets: Airflow's Param validation at trigger, then probe's parse."""
+    """What a hand-written conf meets: Airflow's Param validation at trigger (as create_dagrun does
+    it), then probe's parse of the run's params."""
     from airflow.exceptions import ParamValidationError
 
     try:
@@ -67,12 +68,11 @@ def _inbox(fields):
 
 
 @pytest.fixture(scope="module")
-def media_dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
+def media_dag(api):
+    """The media DAG as the scheduler and the REST API hold it (serialized by the dag-processor)."""
+    from airflow.models.serialized_dag import SerializedDagModel
 
-    from conftest import REPO
-
-    return DagBag(dag_folder=str(REPO / "dags" / "linguaflow_media.py")).get_dag("linguaflow_media")
+    return SerializedDagModel.get_dag("linguaflow_media")
 
 
 @pytest.mark.parametrize("fields,expected", CASES, ids=IDS)

@@ -123,3 +123,11 @@ def test_every_state_has_one_code_and_reads_back():
         coded = compact(doc)
         assert state_of(coded) == state and language_states(coded) == {"de": state}
     assert len({compact({**doc, "status": s})["_s"] for s in STATES}) == len(STATES)
+
+
+def test_a_partial_document_reads_with_the_skeleton():
+    """v1 code recorded a failure before anything else as a bare document; it still reads."""
+    bare = {"_id": "t", "_s": "f", "_err": "probe: BadInput: empty", "_c": "c", "_u": "u"}
+    doc = expand(bare)
+    assert doc["status"] == "failed" and doc["error"] == "probe: BadInput: empty" and doc["languages"] == {}
+    assert doc["code_map_version"] == 1 and doc["segments"] == [] and doc["media"] == {"uri": "", "duration": 0.0}

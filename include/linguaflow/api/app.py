@@ -83,10 +83,11 @@ def _create(req: MediaRequest, user) -> TaskCreated:
 
 @app.exception_handler(RequestValidationError)
 async def _invalid_request(request: Request, exc: RequestValidationError):
-    """A body breaking the request model's rules (unknown language, too many...) is 400 with a
-    readable reason; one of the wrong shape (missing field, wrong type) stays FastAPI's 422."""
+    """A body breaking the request model's rules (unknown language, bad task id, too many...) is
+    400 with a readable reason; one of the wrong shape (missing field, wrong type) stays FastAPI's 422."""
     errors = exc.errors()
-    if errors and all(e.get("type") == "value_error" for e in errors):
+    shape = any(e.get("type") in ("missing", "json_invalid") or str(e.get("type", "")).endswith("_type") for e in errors)
+    if errors and not shape and all(e.get("loc", ("",))[0] == "body" for e in errors):
         reason = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg'].removeprefix('Value error, ')}" for e in errors)
         return JSONResponse({"detail": reason}, status_code=400)
     return await request_validation_exception_handler(request, exc)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from ..errors import BadInput
-from ..request import MediaRequest
+from ..request import MediaRequest, task_id_of
 from ..results.document import ENDED
 
 log = logging.getLogger(__name__)
@@ -78,10 +77,7 @@ def task_id_of_run(run_id: str) -> str:
             dr = find(session, run_id)
         except NoSuchTask:
             return run_id
-        try:
-            return MediaRequest.parse(dr.conf or {}).task_id_for(run_id)
-        except BadInput:
-            return run_id
+        return task_id_of(dr.conf or {}, run_id)
 
 
 def task_state(run_state: str | None, stored: str | None) -> str:

@@ -135,8 +135,19 @@ def compact(doc: dict) -> dict:
     return out
 
 
+def skeleton() -> dict:
+    """The fields every stored document has, for a partial write that creates one (a failure
+    recorded before anything else was stored)."""
+    return {"_v": CODE_MAP_VERSION, "_s": _STATE_CODES["running"], "_src": None, "_m": {"u": "", "d": 0.0},
+            "_t": {}, "_e": {"asr": None}, "_ls": {}}
+
+
 def expand(coded: dict) -> dict:
-    """Stored coded document (any code-map version) -> readable document."""
+    """Stored coded document (any code-map version) -> readable document.
+
+    Partial documents written by v1 code (a failure recorded before anything else) lack the
+    skeleton's fields; they read as the skeleton of v1."""
+    coded = {**skeleton(), "_v": 1, **coded}
     v = coded["_v"]
     languages = {}
     for code, state_code in coded.get("_ls", {}).items():

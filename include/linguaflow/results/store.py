@@ -115,7 +115,9 @@ class ResultStore:
     def _update(self, task_id: str, fields: dict, unset: dict | None = None) -> None:
         """One partial upsert: $set fields (+ updated time), keep or create `_c`, drop the cached copy."""
         now = now_iso()
-        update = {"$set": {**fields, document.UPDATED: now}, "$setOnInsert": {document.CREATED: now}}
+        # a write that creates the document gives it the skeleton, minus what it sets itself
+        insert = {k: v for k, v in document.skeleton().items() if not any(f == k or f.startswith(k + ".") for f in fields)}
+        update = {"$set": {**fields, document.UPDATED: now}, "$setOnInsert": {**insert, document.CREATED: now}}
         if unset:
             update["$unset"] = unset
         self.col.update_one({"_id": task_id}, update, upsert=True)
