@@ -35,6 +35,9 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+# the input policy stays on; the tests' own callback receivers on loopback are allowed by name
+os.environ["LINGUAFLOW_ALLOW_HTTP_CALLBACKS"] = "true"
+os.environ["LINGUAFLOW_CALLBACK_ALLOW_HOSTS"] = "127.0.0.1,localhost"
 if SERVICES:
     os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = SERVICES["LF_PG_URL"]
     os.environ["LINGUAFLOW_MONGO_URI"] = SERVICES["LF_MONGO_URI"]

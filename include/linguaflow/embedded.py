@@ -29,6 +29,8 @@ def configure_env() -> None:
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{h / 'airflow' / 'airflow.db'}")
     os.environ.setdefault("LINGUAFLOW_WORK_ROOT", "file://" + str(h / "storage"))
+    # one user's own machine, no API in front: the run may read any of that user's local files
+    os.environ.setdefault("LINGUAFLOW_LOCAL_MEDIA_ROOTS", "/")
     (h / "airflow").mkdir(parents=True, exist_ok=True)
     settings.reload()
 

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 
-from . import storage
+from . import policy, storage
 from .codes import CODE_MAP_VERSION
 from .request import MediaRequest
 from .results.document import compact, compact_language, now_iso, summary
@@ -34,6 +34,8 @@ def probe_step(conf: dict, run_id: str) -> dict:
     Airflow's REST API meets the same rules as one created through the task API."""
     req = MediaRequest.parse(conf)
     task_id = req.task_id_for(run_id)
+    policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
+    policy.check_callback(req.callback_url)  # resolved addresses
     for lang in req.target_languages:
         router.route_for(lang)  # a broken route: refuse before any work
     with storage.local_copy(req.media_uri) as path:

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     max_target_languages: int = Field(20, ge=1, description="most target languages one task may ask for")
     max_text_items_bytes: int = Field(256 * 1024, ge=0, description="most bytes of supplied text items (UTF-8) in one task")
 
+    # -- input policy (linguaflow.policy)
+    media_prefixes: str = Field("", description="comma-separated `s3://bucket/prefix` media may come from (empty: any bucket the storage connection reads)")
+    local_media_roots: str = Field("", description="comma-separated local directories `file://` media may come from in a run (never through the API; the embedded default sets `/`)")
+    allow_http_callbacks: bool = Field(False, description="allow `http://` callback URLs (else `https://` only)")
+    callback_allow_hosts: str = Field("", description="comma-separated callback hosts exempt from the public-address check (a receiver you trust on an internal address)")
+    max_request_bytes: int = Field(1024 * 1024, ge=1024, description="largest JSON body the task API accepts (uploads have their own cap)")
+
     # -- entry points
     inbox: str | None = Field(None, description="inbox prefix watched by the inbox DAG (default `<work root>/inbox`)")
     inbox_targets: str = Field("zh,ja", description="target languages of inbox objects without sidecar or metadata, comma separated")

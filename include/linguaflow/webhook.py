@@ -14,10 +14,12 @@ import hmac
 import json
 import logging
 import time
+from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import BadInput, classify
+from . import policy
+from .errors import classify
 from .httpcall import send
 from .request import task_id_of
 from .results import document
@@ -41,14 +43,21 @@ def sign(body: bytes, timestamp: str, key: str) -> str:
 
 
 def post(url: str, payload: dict, key: str | None, timeout_s: float = 10.0) -> int:
-    if not url.startswith(("http://", "https://")):
-        raise BadInput(f"callback URL must be http(s): {url!r}")
+    """POST the signed payload to the address the input policy checked (BadInput if refused).
+
+    The connection goes to the checked IP address; the name is kept for Host and TLS (SNI and
+    certificate), so a DNS answer changed after the check cannot redirect it. Redirects are not
+    followed."""
+    target, host = policy.callback_target(url)
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     ts = str(int(time.time()))
-    headers = {"Content-Type": "application/json", "X-Linguaflow-Timestamp": ts}
+    port = urlsplit(url).port
+    headers = {"Content-Type": "application/json", "X-Linguaflow-Timestamp": ts, "Host": f"{host}:{port}" if port else host}
     if key:
         headers["X-Linguaflow-Signature"] = sign(body, ts, key)
-    r = send(httpx.post, url, what=f"callback {url}", content=body, headers=headers, timeout=timeout_s)
+    with httpx.Client(timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
+        r = send(client.post, target, what=f"callback {url}", content=body, headers=headers,
+                 extensions={"sni_hostname": host})
     if r.status_code >= 400:
         log.error("callback %s refused with %s; not retried", url, r.status_code)
     return r.status_code

@@ -177,3 +177,25 @@ def test_clients_get_readable_states_never_codes(api, store, s3, bucket):
     r = client.post(f"/linguaflow/tasks/{tid}/cancel", headers=admin)
     assert r.json() == {"task_id": tid, "state": "cancelled"}
     assert client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()["state"] == "cancelled"
+
+
+def test_oversize_bodies_and_internal_addresses_are_refused(api):
+    client, admin, _ = api
+    big = {"media_uri": "s3://b/a.wav", "text_items": {"t": "x" * (2 << 20)}}
+    assert client.post("/linguaflow/tasks", headers=admin, json=big).status_code == 413
+
+    def chunks():  # no declared length: counted while it streams
+        yield b'{"media_uri": "s3://b/a.wav", "text_items": {"t": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'"}}'
+
+    r = client.post("/linguaflow/tasks", headers={**admin, "Content-Type": "application/json"}, content=chunks())
+    assert r.status_code == 413
+    for body, reason in [
+        ({"media_uri": "file:///etc/passwd"}, "cannot be named through the API"),
+        ({"media_uri": "ftp://example.org/a.wav"}, "scheme 'ftp' is not allowed"),
+        ({"media_uri": "s3://b/a.wav", "callback_url": "http://169.254.169.254/latest"}, "not public"),
+    ]:
+        r = client.post("/linguaflow/tasks", headers=admin, json=body)
+        assert r.status_code == 400 and reason in r.json()["detail"], r.text

@@ -27,7 +27,7 @@ CASES = [
     ({"target_languages": ["de"], "text_items": {"title": 5}}, None),
     ({"target_languages": ["de"], "text_items": {"title": "A talk"}}, ["de"]),
     ({"target_languages": ["de"], "text_items": {"big": "x" * 300_000}}, None),
-    ({"target_languages": ["de"], "callback_url": "https://example.org/hook"}, ["de"]),
+    ({"target_languages": ["de"], "callback_url": "https://93.184.216.34/hook"}, ["de"]),
     ({"target_languages": ["de"], "target_language": ["ja"]}, None),  # a typo is refused, never ignored
 ]
 IDS = [f"case{i}" for i in range(len(CASES))]
@@ -98,7 +98,7 @@ def test_upload_form_and_cli_reach_every_field(api, s3, bucket):
     client, admin, _ = api
     r = client.post("/linguaflow/tasks/upload", headers=admin, files={"file": ("a.wav", SAMPLE.read_bytes())},
                     data={"target_languages": "German, ja", "source_language": "en", "asr_engine": "openai-whisper",
-                          "asr_model": "tiny.en", "text_items": json.dumps({"title": "T"}), "callback_url": "https://example.org/h"})
+                          "asr_model": "tiny.en", "text_items": json.dumps({"title": "T"}), "callback_url": "https://93.184.216.34/h"})
     assert r.status_code == 201, r.text
     from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session

@@ -8,6 +8,7 @@ codes, never the stored codes.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Annotated
@@ -18,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
-from .. import storage
+from .. import policy, storage
 from ..errors import BadInput
 from ..request import MediaRequest, split_languages
 from ..results import document, queries
@@ -74,12 +75,63 @@ def _user_name(user) -> str | None:
     return getattr(user, "get_name", lambda: None)()
 
 
-def _create(req: MediaRequest, user) -> TaskCreated:
+def _create(req: MediaRequest, user, *, uploaded: bool = False) -> TaskCreated:
+    if not uploaded:  # an upload's URI is ours; a named one must pass the input policy
+        policy.check_media(req.media_uri, from_api=True)
+    policy.check_callback(req.callback_url)
     task_id, state = runs.trigger(req, _user_name(user))
     return TaskCreated(task_id=task_id, state=state)
 
 
 # -- routes -------------------------------------------------------------------------------------
+
+class BodyLimit:
+    """ASGI middleware: a JSON body over LINGUAFLOW_MAX_REQUEST_BYTES is 413 before the app sees
+    it: by its declared length, or, streamed without one, read up to the cap and then replayed.
+    Uploads have their own, larger cap."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].endswith("/tasks/upload"):
+            return await self.app(scope, receive, send)
+        limit = settings().max_request_bytes
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > limit:
+                return await _too_large(send, limit)
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay([message]), send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await _too_large(send, limit)
+        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
+
+
+def _replay(messages: list, then=None):
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        return await then() if then else {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _too_large(send, limit: int) -> None:
+    body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+app.add_middleware(BodyLimit)
+
 
 @app.exception_handler(RequestValidationError)
 async def _invalid_request(request: Request, exc: RequestValidationError):
@@ -111,8 +163,6 @@ def upload_task(
     task_id: Annotated[str | None, Form()] = None,
 ) -> TaskCreated:
     def run():
-        import json
-
         try:
             items = json.loads(text_items) if text_items else {}
         except json.JSONDecodeError as exc:
@@ -126,6 +176,7 @@ def upload_task(
             "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
             "text_items": items, "task_id": tid,
         })
+        policy.check_callback(req.callback_url)
         limit = settings().max_upload_bytes
         if file.size is not None and file.size > limit:  # refuse before writing anything
             raise BadInput(f"upload larger than {limit} bytes")
@@ -136,7 +187,7 @@ def upload_task(
                 if total > limit:
                     raise BadInput(f"upload larger than {limit} bytes")
                 out.write(chunk)
-        return _create(req, user)
+        return _create(req, user, uploaded=True)
 
     return _answer(run)
 

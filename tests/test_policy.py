@@ -1,0 +1,105 @@
+"""The input policy: no request makes a worker read a local path or call an internal address."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from linguaflow import pipeline, policy, webhook
+from linguaflow.errors import BadInput
+
+
+@pytest.mark.parametrize("uri", [
+    "file:///etc/passwd", "file:///nonexistent/x.wav", "ftp://example.org/a.wav", "http://169.254.169.254/latest/meta-data",
+    "https://example.org/a.wav", "gs://b/a.wav", "/etc/passwd", "s3://", "s3://bucket", "s3://bucket/../other/a.wav",
+])
+def test_api_callers_name_only_s3_objects(uri):
+    with pytest.raises(BadInput):
+        policy.check_media(uri, from_api=True)
+
+
+def test_s3_prefix_allow_list(monkeypatch):
+    assert policy.check_media("s3://media/talks/a.wav", from_api=True)
+    monkeypatch.setenv("LINGUAFLOW_MEDIA_PREFIXES", "s3://media/talks/, s3://archive/")
+    assert policy.check_media("s3://archive/2026/a.wav", from_api=True)
+    with pytest.raises(BadInput, match="outside the allowed"):
+        policy.check_media("s3://media/private/a.wav", from_api=True)
+
+
+def test_a_run_reads_local_files_only_under_configured_roots(tmp_path, monkeypatch):
+    inside = tmp_path / "media" / "a.wav"
+    inside.parent.mkdir()
+    inside.write_bytes(b"x")
+    (tmp_path / "media" / "escape.wav").symlink_to("/etc/passwd")
+    with pytest.raises(BadInput, match="outside the local directories"):
+        policy.check_media(f"file://{inside}", from_api=False)
+    monkeypatch.setenv("LINGUAFLOW_LOCAL_MEDIA_ROOTS", str(tmp_path / "media"))
+    assert policy.check_media(f"file://{inside}", from_api=False)
+    for bad in (tmp_path / "media" / "escape.wav", tmp_path / "media" / ".." / "other.wav", "/etc/passwd"):
+        with pytest.raises(BadInput, match="outside the local directories"):
+            policy.check_media(f"file://{bad}", from_api=False)
+    with pytest.raises(BadInput, match="cannot be named through the API"):
+        policy.check_media(f"file://{inside}", from_api=True)
+
+
+def test_probe_refuses_a_local_path_without_touching_it():
+    """A run triggered straight through Airflow's REST API: same refusal whether the file exists or not."""
+    reasons = []
+    for path in ("/etc/passwd", "/no/such/file.wav"):
+        with pytest.raises(BadInput) as err:
+            pipeline.probe_step({"media_uri": f"file://{path}", "target_languages": ["de"]}, "manual__x")
+        reasons.append(str(err.value))
+    assert reasons[0] == reasons[1] and "outside the local directories" in reasons[0]
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:5432/", "https://127.0.0.1/", "https://10.0.0.8/hook", "https://192.168.1.1/", "https://172.16.0.1/",
+    "https://169.254.169.254/latest/meta-data/", "https://[::1]/", "https://[fd00:ec2::254]/", "https://0.0.0.0/",
+    "https://2130706433/", "https://[::ffff:127.0.0.1]/", "https://100.64.0.1/", "https://224.0.0.1/",
+    "ftp://93.184.216.34/", "file:///etc/passwd", "https://user:pw@93.184.216.34/", "https:///nohost",
+])
+def test_callbacks_to_internal_addresses_are_refused(url, monkeypatch):
+    monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "")
+    with pytest.raises(BadInput):
+        policy.check_callback(url)
+
+
+def test_callback_scheme_and_allow_listed_hosts(monkeypatch):
+    monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "")
+    monkeypatch.setenv("LINGUAFLOW_ALLOW_HTTP_CALLBACKS", "false")
+    assert policy.callback_target("https://93.184.216.34/hook?x=1") == ("https://93.184.216.34:443/hook?x=1", "93.184.216.34")
+    with pytest.raises(BadInput, match="must be https"):
+        policy.check_callback("http://93.184.216.34/hook")
+    monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "localhost")
+    monkeypatch.setenv("LINGUAFLOW_ALLOW_HTTP_CALLBACKS", "true")
+    target, host = policy.callback_target("http://localhost:8123/done")
+    assert host == "localhost" and target in ("http://127.0.0.1:8123/done", "http://[::1]:8123/done")
+    with pytest.raises(BadInput):
+        policy.check_callback("http://127.0.0.1:8123/done")  # the exemption names a host, not every loopback name
+
+
+def test_callback_goes_to_the_checked_address_with_the_name_as_host(monkeypatch):
+    seen = {}
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            seen["host"] = self.headers["Host"]
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "localhost")
+        port = server.server_address[1]
+        assert webhook.post(f"http://localhost:{port}/done", {"task_id": "t"}, "k") == 204
+        assert seen["host"] == f"localhost:{port}"
+        monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "")
+        with pytest.raises(BadInput):
+            webhook.post(f"http://localhost:{port}/done", {"task_id": "t"}, "k")
+    finally:
+        server.shutdown()
