@@ -45,7 +45,7 @@ def _store():
     doc_md=__doc__,
 )
 def linguaflow_media():
-    @task(retries=0)
+    @task
     def probe() -> dict:
         from linguaflow import pipeline
 

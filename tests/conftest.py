@@ -143,6 +143,16 @@ def api(airflow_db):
     return client, {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {viewer}"}
 
 
+@pytest.fixture(scope="session")
+def task_api_schema(api):
+    """The task API's OpenAPI document, loaded by schemathesis from the app itself (ASGI)."""
+    import schemathesis
+
+    from linguaflow.api.app import app
+
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
 @pytest.fixture
 def store(services):
     from linguaflow.results.store import ResultStore

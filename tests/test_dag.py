@@ -2,6 +2,8 @@ import os
 import subprocess
 import sys
 
+from linguaflow.retry import MAX_RETRIES
+
 from conftest import REPO
 
 DAGS = REPO / "dags"
@@ -16,7 +18,8 @@ def test_dag_folder_imports_cleanly(airflow_db):
     assert set(dag.task_ids) == {"probe", "transcribe", "targets", "translate", "package", "notify"}
     assert dag.get_task("notify").is_teardown
     assert dag.get_task("translate").__class__.__name__.endswith("MappedOperator")
-    assert dag.get_task("probe").retries == 0
+    # probe retries a passing storage failure; bad input still fails it at once (the policy)
+    assert dag.get_task("probe").retries == MAX_RETRIES and dag.get_task("probe").retry_policy is not None
     assert dag.get_task("translate").partial_kwargs["max_active_tis_per_dag"] == 1
     assert dag.get_task("transcribe").retry_policy is not None
     assert dag.deadline is not None

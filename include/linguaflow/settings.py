@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     mongo_uri: str | None = Field(None, description="MongoDB URI; if unset, the Airflow connection named by `LINGUAFLOW_MONGO_CONN_ID`")
     mongo_conn_id: str = Field("linguaflow_mongo", description="Airflow connection of the result store when no URI is set")
     mongo_db: str = Field("linguaflow", description="database of the result store (collection `results`)")
+    mongo_timeout_ms: int = Field(5000, ge=100, description="how long a store call waits for a MongoDB server before the store counts as down")
     redis_url: str | None = Field(None, description="Redis hot cache (optional: without it, or with Redis down, reads go to MongoDB)")
 
     # -- the run

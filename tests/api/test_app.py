@@ -199,3 +199,31 @@ def test_oversize_bodies_and_internal_addresses_are_refused(api):
     ]:
         r = client.post("/linguaflow/tasks", headers=admin, json=body)
         assert r.status_code == 400 and reason in r.json()["detail"], r.text
+
+
+def test_answers_from_airflow_and_the_snapshot_while_the_store_is_down(api, store, monkeypatch, bucket):
+    """MongoDB unreachable: the task state comes from Airflow (marked degraded), a finished result
+    from its copy in object storage (marked by a header); never a 500."""
+    from linguaflow import storage
+    from linguaflow.api import app as app_module
+
+    client, admin, _ = api
+    tid = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": f"s3://{bucket}/x.wav", "target_languages": ["de"]}).json()["task_id"]
+    coded = compact({
+        "task_id": tid, "code_map_version": 2, "status": "done", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 4.0}, "segments": [{"id": "0", "start": 0.0, "end": 4.0}],
+        "models": {"asr": "m"}, "languages": {"en": {"status": "done", "model": "m", "audio": {"0": "hello"}, "text": {}}},
+        "created": "c", "updated": "u"})
+    storage.write_json(storage.work_uri(tid, "result.json"), coded)
+    monkeypatch.setenv("LINGUAFLOW_MONGO_URI", "mongodb://127.0.0.1:1/?directConnection=true")  # nothing listens
+    monkeypatch.setenv("LINGUAFLOW_MONGO_TIMEOUT_MS", "300")
+    app_module._store.cache_clear()
+    try:
+        got = client.get(f"/linguaflow/tasks/{tid}", headers=admin)
+        assert got.status_code == 200 and got.json()["degraded"] is True and got.json()["state"] == "queued"
+        r = client.get(f"/linguaflow/tasks/{tid}/result?format=srt&lang=en", headers=admin)
+        assert r.status_code == 200 and "hello" in r.text and r.headers["X-Linguaflow-Degraded"]
+        missing = client.get("/linguaflow/tasks/never-packaged/result", headers=admin)
+        assert missing.status_code == 404
+    finally:
+        app_module._store.cache_clear()

@@ -8,6 +8,7 @@ codes, never the stored codes.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -20,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
 from .. import policy, storage
-from ..errors import BadInput
+from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable, classify
 from ..request import MediaRequest, split_languages
 from ..results import document, queries
 from ..settings import settings
@@ -63,12 +64,25 @@ def _answer(fn):
         raise HTTPException(404, str(exc)) from exc
     except runs.Conflict as exc:
         raise HTTPException(409, str(exc)) from exc
+    except Exception as exc:  # a service behind the API is down: say so, with a retry hint
+        cls = classify(exc)
+        if cls in (ServiceUnavailable, NetworkTimeout, ResourceExhausted):
+            log.warning("service unavailable: %s", exc)
+            raise HTTPException(503, f"temporarily unavailable ({cls.__name__}); retry later",
+                                headers={"Retry-After": "30"}) from exc
+        raise
 
 
+@functools.cache
 def _store():
+    """One result store per API process (a failed connection is not kept: the next call tries again)."""
     from ..results.store import ResultStore
 
     return ResultStore()
+
+
+def _transient(exc: Exception) -> bool:
+    return classify(exc) in (ServiceUnavailable, NetworkTimeout, ResourceExhausted)
 
 
 def _user_name(user) -> str | None:
@@ -180,13 +194,16 @@ def upload_task(
         limit = settings().max_upload_bytes
         if file.size is not None and file.size > limit:  # refuse before writing anything
             raise BadInput(f"upload larger than {limit} bytes")
-        with storage.opath(uri).open("wb") as out:
-            total = 0
-            while chunk := file.file.read(8 << 20):
-                total += len(chunk)
-                if total > limit:
-                    raise BadInput(f"upload larger than {limit} bytes")
-                out.write(chunk)
+        try:
+            with storage.opath(uri).open("wb") as out:
+                total = 0
+                while chunk := file.file.read(8 << 20):
+                    total += len(chunk)
+                    if total > limit:
+                        raise BadInput(f"upload larger than {limit} bytes")
+                    out.write(chunk)
+        except (FileNotFoundError, PermissionError) as exc:  # the upload area itself: ours, not the caller's
+            raise ServiceUnavailable(f"upload area unavailable: {exc}") from exc
         return _create(req, user, uploaded=True)
 
     return _answer(run)
@@ -217,11 +234,25 @@ def get_task(task_id: str, user: Reader) -> dict:
 @app.get("/tasks/{task_id}/result", summary="The result: coded or expanded JSON, or SRT / WebVTT subtitles")
 def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern="^(coded|expanded|srt|vtt)$")] = "coded",
                lang: str | None = None):
-    out = _answer(lambda: queries.result(_store(), task_id, format, lang))
+    headers = {}
+
+    def read():
+        try:
+            return queries.result(_store(), task_id, format, lang)
+        except Exception as exc:  # noqa: BLE001 - the store is down: the copy in object storage
+            if not _transient(exc):
+                raise
+            from ..results.store import SnapshotStore
+
+            log.warning("result store unavailable for %s, reading its snapshot: %s", task_id, exc)
+            headers["X-Linguaflow-Degraded"] = "result store unavailable; served from the object-storage copy"
+            return queries.result(SnapshotStore(), task_id, format, lang)
+
+    out = _answer(read)
     if isinstance(out, str):
         media = "text/vtt" if format == "vtt" else "application/x-subrip"
-        return PlainTextResponse(out, media_type=media)
-    return out
+        return PlainTextResponse(out, media_type=media, headers=headers)
+    return JSONResponse(out, headers=headers)
 
 
 def _cancel(task_id: str) -> dict:

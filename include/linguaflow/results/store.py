@@ -33,7 +33,7 @@ def mongo_client(uri: str | None = None):
     if uri:
         import pymongo
 
-        return pymongo.MongoClient(uri, serverSelectionTimeoutMS=10_000)
+        return pymongo.MongoClient(uri, serverSelectionTimeoutMS=settings().mongo_timeout_ms)
     from airflow.providers.mongo.hooks.mongo import MongoHook
 
     return MongoHook(mongo_conn_id=settings().mongo_conn_id).get_conn()
@@ -78,6 +78,17 @@ class RedisCache:
             self.client.delete(self.key(task_id))
         except Exception as exc:
             log.warning("redis delete failed: %s", exc)
+
+
+class SnapshotStore:
+    """Read-only: the copy of a finished result that `package` keeps in object storage
+    (`work/<task id>/result.json`), read when MongoDB is down."""
+
+    def get(self, task_id: str) -> dict | None:
+        from .. import storage
+
+        uri = storage.work_uri(task_id, "result.json")
+        return storage.read_json(uri) if storage.exists(uri) else None
 
 
 class ResultStore:
