@@ -66,6 +66,16 @@ def test_cancel_mid_transcription(stack, tmp_path):
         assert not pid or not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, "transcription still running"
         assert steps.get("package") in ("skipped", "upstream_failed", None) and time.monotonic() - t0 < 90
         assert st["languages"].get("de") is None  # nothing was translated: no queued translation started
+        # Airflow agrees: the run ends failed (not success after its teardown), with a note
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            run = c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}").json()
+            notify = c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/notify").json()
+            if run["state"] in ("success", "failed") and notify.get("state") in ("success", "failed"):
+                break
+            time.sleep(1)
+        assert run["state"] == "failed" and "cancelled through the task API by admin" in (run.get("note") or ""), run
+        assert c.get(f"/linguaflow/tasks/{tid}").json()["state"] == "cancelled"
 
 
 def test_backfill_over_two_days_processes_exactly_their_objects(stack):

@@ -255,21 +255,20 @@ def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern=
     return JSONResponse(out, headers=headers)
 
 
-def _cancel(task_id: str) -> dict:
+def _cancel(task_id: str, user) -> dict:
     store = _store()
-    state = runs.cancel(task_id, store.state(task_id))
-    store.mark_cancelled(task_id)
+    state = runs.cancel(task_id, store.state(task_id), lambda: store.mark_cancelled(task_id), _user_name(user))
     return {"task_id": task_id, "state": state}
 
 
 @app.post("/tasks/{task_id}/cancel", summary="Cancel: stop the run and every running step; finished languages stay")
 def cancel_task(task_id: str, user: Writer) -> dict:
-    return _answer(lambda: _cancel(task_id))
+    return _answer(lambda: _cancel(task_id, user))
 
 
 @app.delete("/tasks/{task_id}", summary="Cancel (kept until deletion lands): same as POST /tasks/{task_id}/cancel")
 def delete_task(task_id: str, user: Writer) -> dict:
-    return _answer(lambda: _cancel(task_id))
+    return _answer(lambda: _cancel(task_id, user))
 
 
 @app.get("/view", response_class=HTMLResponse, include_in_schema=False)

@@ -96,11 +96,15 @@ def task_state(run_state: str | None, stored: str | None) -> str:
     return "queued" if run_state == "queued" else "running"
 
 
-def cancel(task_id: str, stored: str | None) -> str:
-    """Stop a task's run: running steps are killed, pending ones never start. Returns the state."""
+def cancel(task_id: str, stored: str | None, mark_cancelled, user_name: str | None = None) -> str:
+    """Stop a task's run: running steps are killed, pending ones never start, and the run ends
+    `failed` in Airflow with a note saying who cancelled it. `mark_cancelled()` records the cancel
+    in the result first, so the steps killed and the `notify` teardown all read it. Returns the
+    task's state."""
     from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
     from airflow.models.serialized_dag import SerializedDagModel
     from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
 
     with create_session() as session:
         dr = find(session, task_id)
@@ -109,9 +113,17 @@ def cancel(task_id: str, stored: str | None) -> str:
         state = task_state(str(dr.state), stored)
         if state in ENDED:
             raise Conflict(f"task {task_id!r} has already ended ({state})")
+        mark_cancelled()
         dag = SerializedDagModel.get_dag(MEDIA_DAG, session=session)
         # failing the run fails its running task instances (the scheduler kills them; a pod is
         # deleted by the operator's on_kill) and skips the pending ones, so queued mapped
         # translations never start; the `notify` teardown still runs and reports the cancel
-        set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
+        updated, _ = set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
+        # Airflow skips the pending steps; with the teardown still to run, the run's state is
+        # decided later from its leaves, and skipped leaves would make a cancelled run "success".
+        # They did not run because the run was stopped: upstream_failed, so the run ends failed.
+        for ti in updated:
+            if ti.state == TaskInstanceState.SKIPPED:
+                ti.set_state(TaskInstanceState.UPSTREAM_FAILED, session=session)
+        dr.note = f"cancelled through the task API{f' by {user_name}' if user_name else ''}"
     return "cancelled"
