@@ -11,9 +11,11 @@ from datetime import timedelta
 from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, get_current_context, task, teardown
 
 from linguaflow.alerts import task_failed
+from linguaflow.limits import limit_for
 from linguaflow.request import dag_params
 from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
 from linguaflow.settings import settings
+from linguaflow.speech.probe import MAX_DURATION_S
 from linguaflow.translation.router import DEFAULT_POOL
 from linguaflow.translation.router import pools as translation_pools
 
@@ -34,7 +36,7 @@ def _store():
     default_args={
         "retries": MAX_RETRIES,
         "retry_policy": RetryTablePolicy(),
-        "execution_timeout": timedelta(hours=2),
+        "execution_timeout": timedelta(seconds=limit_for(MAX_DURATION_S)),  # a ceiling: each step's limit comes from its media
         "on_failure_callback": task_failed,
     },
     deadline=DeadlineAlert(

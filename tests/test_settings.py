@@ -24,7 +24,7 @@ def test_readme_settings_table_is_generated_from_the_class():
     readme = (REPO / "README.md").read_text()
     table = re.search(r"<!-- settings-table:start -->\n(.*?)\n<!-- settings-table:end -->", readme, re.S)
     assert table, "README lacks the settings table markers"
-    assert table.group(1).strip() == markdown_table().strip(), "regenerate: python -m linguaflow.settings"
+    assert table.group(1).strip() == markdown_table().strip(), "regenerate: python -m linguaflow.settings README.md"
 
 
 def test_every_setting_has_a_description_and_a_type():

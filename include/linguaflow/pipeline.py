@@ -11,7 +11,7 @@ import json
 import logging
 import re
 
-from . import policy, storage
+from . import limits, policy, storage
 from .codes import CODE_MAP_VERSION
 from .request import MediaRequest
 from .results.document import compact, compact_language, now_iso, summary
@@ -67,7 +67,8 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
     if all(done.get(k) == v for k, v in _request_key(opts).items()):
         log.info("transcript already in storage, reusing %s", out)
     else:
-        transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
+        with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
+            transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
     if store is not None:  # the transcript, timings and media go into the result document now
         store.merge(compact(build_document(task_id, media_info, out, [], {}, status="running")))
     return out
@@ -111,7 +112,8 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         log.info("translation to %s already in storage for this input, reusing %s", target, out)
         return out
     # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
-    done, model = router.translate(audio + [(f"T:{i}", t) for i, t in texts], source, target)
+    with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
+        done, model = router.translate(audio + [(f"T:{i}", t) for i, t in texts], source, target)
     entry = {"audio": dict(done[: len(audio)]), "text": {i[2:]: t for i, t in done[len(audio) :]}}
     storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, **entry})
     if store is not None:  # write the language as soon as it is done

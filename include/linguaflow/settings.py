@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     runner: Literal["local", "kubernetes"] = Field("local", description="`local`: transcribe in the worker process; `kubernetes`: in a GPU pod (`LINGUAFLOW_K8S_*`)")
     routes: dict[str, dict] | None = Field(None, description="routing table (JSON), per language or `*`: backend, model, pool, fallback; over the file's")
     routes_file: Path | None = Field(None, description="routing table file (JSON), over the defaults")
+    step_timeout_base_s: float = Field(600.0, ge=1, description="time limit of a heavy step (transcribe, translate one language) for media of no length, seconds")
+    step_timeout_factor: float = Field(4.0, gt=0, description="seconds more per second of media in that limit (the tasks' `execution_timeout` is the limit of the longest media probe accepts)")
     max_target_languages: int = Field(20, ge=1, description="most target languages one task may ask for")
     max_text_items_bytes: int = Field(256 * 1024, ge=0, description="most bytes of supplied text items (UTF-8) in one task")
 
@@ -111,5 +113,17 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":
-    sys.stdout.write(markdown_table() + "\n")
+def write_readme_table(readme: Path) -> None:
+    """Put the generated table between the README's settings-table markers."""
+    import re
+
+    text = readme.read_text()
+    table = "<!-- settings-table:start -->\n" + markdown_table() + "\n<!-- settings-table:end -->"
+    readme.write_text(re.sub(r"<!-- settings-table:start -->\n.*?\n<!-- settings-table:end -->", lambda _: table, text, flags=re.S))
+
+
+if __name__ == "__main__":  # python -m linguaflow.settings [README.md]: print the table, or write it there
+    if len(sys.argv) > 1:
+        write_readme_table(Path(sys.argv[1]))
+    else:
+        sys.stdout.write(markdown_table() + "\n")
