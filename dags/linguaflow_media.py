@@ -13,7 +13,7 @@ from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, get
 from linguaflow.alerts import task_failed
 from linguaflow.limits import limit_for
 from linguaflow.request import dag_params
-from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
+from linguaflow.retry import MAX_RETRIES, RetryTablePolicy, unclassified_retry_delay
 from linguaflow.settings import settings
 from linguaflow.speech.probe import MAX_DURATION_S
 from linguaflow.translation.router import DEFAULT_POOL
@@ -36,6 +36,7 @@ def _store():
     default_args={
         "retries": MAX_RETRIES,
         "retry_policy": RetryTablePolicy(),
+        "retry_delay": unclassified_retry_delay(),  # unknown failures and killed tasks
         "execution_timeout": timedelta(seconds=limit_for(MAX_DURATION_S)),  # a ceiling: each step's limit comes from its media
         "on_failure_callback": task_failed,
     },

@@ -220,16 +220,31 @@ def marian(tmp_path_factory):
 @pytest.fixture(scope="session")
 def stack(services, s3, bucket, tmp_path_factory):
     """A running Airflow (api-server, scheduler, dag-processor) on loopback; see tests/stack.py."""
-    from stack import Stack
+    import sys
+
+    from stack import Server, Stack
 
     inbox_dir = tmp_path_factory.mktemp("stack-inbox")
+    mongo_port = free_port()
+    mongo = Server([str(Path(sys.executable).parent / "secantusd-py"), "--host", "127.0.0.1", "--port", str(mongo_port),
+                    "--storage-path", str(tmp_path_factory.mktemp("stack-mongo"))], mongo_port, REPO / ".linguaflow" / "stack-mongo.log")
+    mongo.start()
     st = Stack(REPO, services, free_port(), {
         "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
+        # the stack's own store, so a drill can stop and start it
+        "LINGUAFLOW_MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true&retryWrites=false",
         "LINGUAFLOW_MONGO_DB": os.environ["LINGUAFLOW_MONGO_DB"],
+        # crash recovery as documented: a lost worker is noticed in 40 s, retried 30 s later
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "40",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+        # drills: the retry table's delays scaled down (5 min -> 6 s); the unclassified 30 s stays real
+        "LINGUAFLOW_RETRY_DELAY_SCALE": "0.02",
     }, db=f"linguaflow_stack_{RUN}")
     st.inbox_dir = inbox_dir
+    st.mongo = mongo
     st.start()
     yield st
     st.stop()
+    mongo.stop()

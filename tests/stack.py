@@ -16,6 +16,40 @@ import httpx
 AIRFLOW = os.path.join(os.path.dirname(sys.executable), "airflow")
 
 
+def wait_port(port: int, timeout_s: float = 30, up: bool = True) -> None:
+    """Poll until something answers on the loopback port (or, with up=False, until nothing does)."""
+    import socket
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            answers = s.connect_ex(("127.0.0.1", port)) == 0
+        if answers == up:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"port {port} still {'closed' if up else 'open'} after {timeout_s} s")
+
+
+class Server:
+    """A server process of the stack's own (its MongoDB-compatible store, a Redis) that a drill
+    may stop and start again, while the machine's shared servers stay untouched."""
+
+    def __init__(self, argv: list[str], port: int, log: Path):
+        self.argv, self.port, self.log = argv, port, log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv, stdout=open(self.log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+        wait_port(self.port)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        wait_port(self.port, up=False)
+
+
 class Stack:
     def __init__(self, repo: Path, services: dict, port: int, extra_env: dict, db: str = "linguaflow_stack"):
         home = repo / ".linguaflow" / "stack"

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     runner: Literal["local", "kubernetes"] = Field("local", description="`local`: transcribe in the worker process; `kubernetes`: in a GPU pod (`LINGUAFLOW_K8S_*`)")
     routes: dict[str, dict] | None = Field(None, description="routing table (JSON), per language or `*`: backend, model, pool, fallback; over the file's")
     routes_file: Path | None = Field(None, description="routing table file (JSON), over the defaults")
+    unclassified_retry_delay_s: float = Field(30.0, ge=0, description="delay before another try of an unknown failure or of a task whose process or worker was killed")
+    retry_delay_scale: float = Field(1.0, gt=0, le=1, description="scales the retry table's delays (drills only; production: 1)")
     step_timeout_base_s: float = Field(600.0, ge=1, description="time limit of a heavy step (transcribe, translate one language) for media of no length, seconds")
     step_timeout_factor: float = Field(4.0, gt=0, description="seconds more per second of media in that limit (the tasks' `execution_timeout` is the limit of the longest media probe accepts)")
     max_target_languages: int = Field(20, ge=1, description="most target languages one task may ask for")

@@ -38,7 +38,7 @@ def probe(path: str) -> MediaInfo:
     try:
         container = av.open(path, metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise BadInput(f"not a decodable media file: {exc}") from exc
+        raise BadInput(f"not a decodable media file: {_reason(exc)}") from exc
     with container:
         audio = next((s for s in container.streams if s.type == "audio"), None)
         if audio is None:
@@ -52,7 +52,7 @@ def probe(path: str) -> MediaInfo:
                 if frame.time is not None and frame.time > 1.0 or frames >= 50:
                     break
         except av.error.FFmpegError as exc:
-            raise BadInput(f"audio stream cannot be decoded: {exc}") from exc
+            raise BadInput(f"audio stream cannot be decoded: {_reason(exc)}") from exc
         if frames == 0:
             raise BadInput("audio stream holds no decodable frames (truncated file?)")
         if not duration or duration < MIN_DURATION_S:
@@ -68,6 +68,11 @@ def probe(path: str) -> MediaInfo:
             has_video=has_video,
             size=size,
         )
+
+
+def _reason(exc: Exception) -> str:
+    """FFmpeg's reason without the worker's local path of the file."""
+    return getattr(exc, "strerror", None) or type(exc).__name__
 
 
 def _duration(container, stream) -> float | None:
