@@ -227,3 +227,15 @@ def test_answers_from_airflow_and_the_snapshot_while_the_store_is_down(api, stor
         assert missing.status_code == 404
     finally:
         app_module._store.cache_clear()
+
+
+@pytest.mark.parametrize("run_state,stored,expected", [
+    ("queued", None, "queued"), ("running", None, "running"), ("running", "awaiting_review", "awaiting_review"),
+    ("running", "failed", "failed"),  # a failure is final while the teardown still reports it
+    ("running", "done", "done"), ("success", None, "done"), ("success", "done_with_flags", "done_with_flags"),
+    ("failed", "running", "failed"), ("failed", "cancelled", "cancelled"), ("running", "cancelled", "cancelled"),
+])
+def test_task_state_from_airflow_and_the_store(run_state, stored, expected):
+    from linguaflow.api.runs import task_state
+
+    assert task_state(run_state, stored) == expected

@@ -91,6 +91,8 @@ def task_state(run_state: str | None, stored: str | None) -> str:
         return stored if stored in ("done", "done_with_flags") else "done"
     if run_state == "failed":
         return "failed"
+    if stored in ("done", "done_with_flags", "failed"):
+        return stored  # the result is final; only the `notify` teardown is still running
     if stored == "awaiting_review":
         return stored
     return "queued" if run_state == "queued" else "running"
