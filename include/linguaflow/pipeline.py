@@ -94,6 +94,9 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     return doc
 
 
+CHECK_VERSION = "output-check-1"  # translations made before every output was checked are made again
+
+
 def _input_hash(items: list, source: str, target: str, route: str) -> str:
     raw = json.dumps([items, source, target, route], ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -106,18 +109,23 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     audio = [(s["id"], s["text"]) for s in transcript["segments"]]
     texts = sorted(text_items.items())
     route = "source" if source == target else router.route_for(target).name
-    digest = _input_hash([audio, texts], source, target, route)
+    digest = _input_hash([audio, texts, CHECK_VERSION], source, target, route)
     out = storage.work_uri(task_id, "translations", f"{target}.json")
     if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
         log.info("translation to %s already in storage for this input, reusing %s", target, out)
         return out
     # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
     with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
-        done, model = router.translate(audio + [(f"T:{i}", t) for i, t in texts], source, target)
+        done, model, flagged = router.translate_checked(audio + [(f"T:{i}", t) for i, t in texts], source, target)
     entry = {"audio": dict(done[: len(audio)]), "text": {i[2:]: t for i, t in done[len(audio) :]}}
-    storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, **entry})
+    flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
+    state = "done_with_flags" if flags else "done"
+    if flags:
+        log.warning("%s: %d of %d items flagged %s", target, len(flags), len(done), sorted({f for v in flags.values() for f in v}))
+    storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, "status": state,
+                             "flags": flags, **entry})
     if store is not None:  # write the language as soon as it is done
-        store.put_language(task_id, target, compact_language(entry), "done", model)
+        store.put_language(task_id, target, compact_language(entry), state, model, flags)
     return out
 
 
@@ -127,18 +135,23 @@ def build_document(
     """Merge transcript and translations into the expanded result document."""
     transcript = storage.read_json(transcript_uri)
     source = transcript["language"]
+    asr_flags = {s["id"]: s["flags"] for s in transcript["segments"] if s.get("flags")}  # likely hallucinations
     languages = {
         source: {
-            "status": "done",
+            "status": "done_with_flags" if asr_flags else "done",
             "model": f"{transcript['engine']}/{transcript['model']}/{transcript['compute_type']}",
             "audio": {s["id"]: s["text"] for s in transcript["segments"]},
             "text": dict(text_items),
+            **({"flags": asr_flags} if asr_flags else {}),
         }
     }
     for uri in translation_uris:
         tr = storage.read_json(uri)
-        languages[tr["target"]] = {"status": "done", "model": tr["model"], "audio": tr["audio"], "text": tr["text"]}
+        languages[tr["target"]] = {"status": tr.get("status", "done"), "model": tr["model"], "audio": tr["audio"], "text": tr["text"],
+                                   **({"flags": tr["flags"]} if tr.get("flags") else {})}
     now = now_iso()
+    if status == "done" and any(entry.get("flags") for entry in languages.values()):
+        status = "done_with_flags"
     return {
         "task_id": task_id,
         "code_map_version": CODE_MAP_VERSION,

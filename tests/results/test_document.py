@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from linguaflow.codes import CODE_MAP_VERSION, language_code, language_of, supported_languages
 from linguaflow.errors import BadInput
-from linguaflow.results.document import STATES, compact, expand, language_errors, language_states, state_of, summary
+from linguaflow.results.document import FLAG_CODES, STATES, compact, expand, language_errors, language_states, state_of, summary
 
 import pytest
 
@@ -33,6 +33,9 @@ def documents(draw):
         }
         if status == "failed":
             entry["error"] = draw(st.text(max_size=20))
+        if draw(st.booleans()):
+            entry["flags"] = draw(st.dictionaries(ids, st.lists(st.sampled_from(list(FLAG_CODES)), min_size=1, max_size=2),
+                                                  min_size=1, max_size=3))
         languages[lang] = entry
     doc = {
         "task_id": draw(ids),

@@ -69,18 +69,26 @@ def scripted():
     s.server.shutdown()
 
 
-def test_malformed_reply_is_asked_again_then_succeeds(scripted):
-    scripted.replies = [(200, "I cannot do that", 0), (200, '{"7": "x"}', 0), (200, '{"7": "天气很好", "9": "我喜欢绿茶"}', 0)]
+def test_a_malformed_batch_is_split_at_once_and_a_single_item_asked_again_strictly(scripted):
+    scripted.replies = [(200, "I cannot do that", 0), (200, '{"7": "x"}', 0), (200, '{"7": "天气很好"}', 0),
+                        (200, '{"9": "我喜欢绿茶"}', 0)]
     out = OpenAICompatTranslator("m", base_url=scripted.url).translate(ITEMS, "en", "zh")
-    assert out == [("7", "天气很好"), ("3", ""), ("9", "我喜欢绿茶")] and scripted.calls == 3
+    assert out == [("7", "天气很好"), ("3", ""), ("9", "我喜欢绿茶")]
+    assert scripted.calls == 4  # the batch once (never the same request again), item 7 twice, item 9 once
 
 
-def test_persistently_malformed_reply_is_split_then_classified_bad_input(scripted):
+def test_one_hard_item_is_kept_as_it_was_and_the_rest_translated(scripted):
+    scripted.replies = [(200, "nope", 0), (200, "nope", 0), (200, "still no", 0), (200, '{"9": "我喜欢绿茶"}', 0)]
+    out = OpenAICompatTranslator("m", base_url=scripted.url).translate(ITEMS, "en", "zh")
+    assert out == [("7", dict(ITEMS)["7"]), ("3", ""), ("9", "我喜欢绿茶")]  # 7 stays as it was: the check flags it
+
+
+def test_a_route_that_never_answers_is_classified_bad_input(scripted):
     scripted.replies = [(200, "nope", 0)] * 20
     with pytest.raises(MalformedReply) as err:
         OpenAICompatTranslator("m", base_url=scripted.url).translate(ITEMS, "en", "zh")
     assert isinstance(err.value, BadInput)
-    assert scripted.calls == 3 + 3  # the batch 3 times, then the first single item 3 times
+    assert scripted.calls == 1 + 2 + 2  # the batch once, then each item twice
 
 
 @pytest.mark.parametrize("status,cls", [(429, ServiceUnavailable), (503, ServiceUnavailable), (500, ServiceUnavailable), (401, BackendError)])

@@ -223,6 +223,7 @@ def get_task(task_id: str, user: Reader) -> dict:
         "state": runs.task_state(run_state, document.state_of(coded)),
         "languages": document.language_states(coded),
         "language_errors": document.language_errors(coded),
+        "flags": document.language_flags(coded),
         "error": document.error_of(coded),
         "steps": steps,
     }

@@ -21,6 +21,15 @@ def _page(title: str, body: str) -> str:
             f"<style>{STYLE}</style></head><body>{body}</body></html>")
 
 
+def _cell(entry: dict, lang: str, item_id: str, kind: str) -> str:
+    """One text of one language; a flagged one is marked, with what is wrong as its title."""
+    text = escape(entry[kind].get(item_id, ""))
+    flags = entry.get("flags", {}).get(item_id)
+    if flags:
+        return f"<td lang='{escape(lang)}' class='flag' title='{escape(', '.join(flags))}'>⚑ {text}</td>"
+    return f"<td lang='{escape(lang)}'>{text}</td>"
+
+
 def task_page(doc: dict) -> str:
     """`doc` is the expanded result document."""
     source = doc.get("source_language")
@@ -32,11 +41,11 @@ def task_page(doc: dict) -> str:
     )
     rows = []
     for seg in doc["segments"]:
-        cells = "".join(f"<td lang='{escape(lang)}'>{escape(doc['languages'][lang]['audio'].get(seg['id'], ''))}</td>" for lang in langs)
+        cells = "".join(_cell(doc["languages"][lang], lang, seg["id"], "audio") for lang in langs)
         rows.append(f"<tr id='s{escape(seg['id'])}'><td class='t'>{timestamp(seg['start'], '.')} → {timestamp(seg['end'], '.')}</td>{cells}</tr>")
     items = sorted({i for lang in langs for i in doc["languages"][lang]["text"]})
     for item in items:
-        cells = "".join(f"<td lang='{escape(lang)}'>{escape(doc['languages'][lang]['text'].get(item, ''))}</td>" for lang in langs)
+        cells = "".join(_cell(doc["languages"][lang], lang, item, "text") for lang in langs)
         rows.append(f"<tr><td class='t'>text: {escape(item)}</td>{cells}</tr>")
     failed = "".join(
         f"<p class='failed'>{escape(lang)} failed: {escape(e.get('error') or '')}</p>"

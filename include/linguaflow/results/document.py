@@ -12,10 +12,13 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _e engines {"asr": ..., <code>: translation model}   _ls per-language state {code: code | "f:<reason>"}
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
+    _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
+        w wrong language, r repetition, l low confidence
 
 Code-map versions (every past version stays readable):
     v1  states r/d/f/c for the task, p/d/f:<reason> per language
-    v2  adds q (queued), h (awaiting review), w (done with flags) for both; "p" becomes "q"
+    v2  adds q (queued), h (awaiting review), w (done with flags) for both; "p" becomes "q";
+        adds `_f`, the flags of segments
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ _STATE_CODES = {
     "failed": "f", "cancelled": "c",
 }
 _STATE_BACK = {v: k for k, v in _STATE_CODES.items()} | {"p": "queued"}  # v1's "pending"
+FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l"}
+_FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
+Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates
@@ -59,6 +65,7 @@ class LanguageResult(_Strict):
     audio: dict[str, str]  # segment id -> text (kind A)
     text: dict[str, str]  # text item id -> text (kind T)
     error: str | None = None
+    flags: dict[str, list[Flag]] = {}  # segment or item id -> what is wrong with it (absent: nothing)
 
 
 class Media(_Strict):
@@ -132,7 +139,17 @@ def compact(doc: dict) -> dict:
         out["_ls"][code] = _language_state_code(entry["status"], entry.get("error"))
         if entry.get("model") is not None:
             out["_e"][code] = entry["model"]
+        if entry.get("flags"):
+            out.setdefault("_f", {})[code] = _flag_codes(entry["flags"])
     return out
+
+
+def _flag_codes(flags: dict[str, list[str]]) -> dict[str, str]:
+    return {i: "".join(FLAG_CODES[f] for f in names) for i, names in flags.items() if names}
+
+
+def _flag_names(codes: dict[str, str]) -> dict[str, list[str]]:
+    return {i: [_FLAG_BACK[c] for c in letters] for i, letters in codes.items()}
 
 
 def skeleton() -> dict:
@@ -161,6 +178,8 @@ def expand(coded: dict) -> dict:
         }
         if error is not None:
             entry["error"] = error
+        if coded.get("_f", {}).get(code):
+            entry["flags"] = _flag_names(coded["_f"][code])
         languages[language_of(code, v)] = entry
     out = {
         "task_id": coded["_id"],
@@ -231,10 +250,18 @@ def language_key(lang: str) -> str:
     return language_code(lang)
 
 
-def language_fields(lang: str, items: dict, state: str, model: str | None) -> dict:
-    """$set fields that store one language's coded items, state and model."""
+def language_fields(lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> dict:
+    """$set fields that store one language's coded items, state, model and flagged segments."""
     code = language_code(lang)
-    return {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model}
+    return {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model, f"_f.{code}": _flag_codes(flags or {})}
+
+
+def language_flags(coded: dict | None) -> dict[str, dict[str, list[str]]]:
+    """{ISO language: {segment or item id: flags}} of a stored document."""
+    if not coded:
+        return {}
+    v = coded.get("_v", CODE_MAP_VERSION)
+    return {language_of(c, v): _flag_names(f) for c, f in (coded.get("_f") or {}).items() if f}
 
 
 def language_failed_fields(lang: str, reason: str) -> dict:
@@ -251,7 +278,7 @@ def task_state_fields(state: str, error: str | None = None) -> dict:
 
 def merge_fields(coded: dict) -> dict:
     """$set fields of a partial coded document: per-language maps merged key by key."""
-    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e")}
-    for nested in ("_ls", "_e"):
+    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f")}
+    for nested in ("_ls", "_e", "_f"):
         update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
     return update

@@ -112,9 +112,9 @@ class ResultStore:
         self.col.replace_one({"_id": task_id}, self._offload(doc), upsert=True)
         self.cache.invalidate(task_id)
 
-    def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None) -> None:
+    def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> None:
         """Write one language (coded items) as soon as it is done, so a later failure never loses it."""
-        fields = document.language_fields(lang, items, state, model)
+        fields = document.language_fields(lang, items, state, model, flags)
         code = document.language_key(lang)
         if _bson_size({code: items}) > self.max_doc_bytes // 4:  # too big to sit beside the others
             fields.pop(code)

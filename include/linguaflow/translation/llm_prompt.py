@@ -39,11 +39,15 @@ class MalformedReply(BadInput):
     kind = "bad_reply"
 
 
-def messages(batch: list[tuple[str, str]], source: str, target: str) -> list[dict]:
+def messages(batch: list[tuple[str, str]], source: str, target: str, strict: bool = False) -> list[dict]:
+    """The chat of one batch; `strict` (a second try of a single item) insists on the target."""
     src, tgt = LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target)
     payload = json.dumps({i: t for i, t in batch}, ensure_ascii=False)
+    system = f"You translate {src} into {tgt}. Reply with one JSON object only."
+    if strict:
+        system += f" Every value must be written in {tgt}, never left in {src}."
     return [
-        {"role": "system", "content": f"You translate {src} into {tgt}. Reply with one JSON object only."},
+        {"role": "system", "content": system},
         {
             "role": "user",
             "content": f"Translate every value of this JSON object from {src} into {tgt}. "
@@ -78,29 +82,39 @@ def parse_reply(text: str, ids: list[str], target: str | None = None) -> dict[st
     return {k: obj[k].strip() for k in ids}
 
 
-def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 3):
+def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 2):
     """Send non-empty items in batches through `ask(messages) -> reply text`, validating each reply.
 
-    A malformed reply is asked again up to `max_attempts` times; a batch that still fails is split
-    into single items, so one bad item cannot sink its neighbours; a single item that still fails
-    raises MalformedReply.
+    A malformed batch is split into single items at once (repeating the same request at
+    temperature 0 gets the same reply); a single item is asked again with a stricter prompt, and
+    one that still fails is returned as its source text, which the output check then flags
+    `untranslated`: one hard segment never sinks its language. Only when every item fails is the
+    route unusable (MalformedReply, so its fallback takes over).
     """
     out = {i: "" for i, t in items if not t.strip()}
     todo = [(i, t) for i, t in items if t.strip()]
+    failed: list[str] = []
 
     def one(batch):
-        for attempt in range(1, max_attempts + 1):
-            try:
-                return parse_reply(ask(messages(batch, source, target)), [i for i, _ in batch], target)
-            except MalformedReply as exc:
-                log.warning("malformed reply (attempt %d/%d): %s", attempt, max_attempts, exc)
+        try:
+            return parse_reply(ask(messages(batch, source, target)), [i for i, _ in batch], target)
+        except MalformedReply as exc:
+            log.warning("malformed reply for %d item(s): %s", len(batch), exc)
         if len(batch) > 1:
             result = {}
             for item in batch:
                 result.update(one([item]))
             return result
-        raise MalformedReply(f"no valid reply for item {batch[0][0]} after {max_attempts} attempts")
+        for attempt in range(2, max_attempts + 1):
+            try:
+                return parse_reply(ask(messages(batch, source, target, strict=True)), [batch[0][0]], target)
+            except MalformedReply as exc:
+                log.warning("malformed reply for item %s (attempt %d/%d): %s", batch[0][0], attempt, max_attempts, exc)
+        failed.append(batch[0][0])
+        return {batch[0][0]: batch[0][1]}  # kept as it was; the output check flags it
 
     for start in range(0, len(todo), batch_size):
         out.update(one(todo[start : start + batch_size]))
+    if todo and len(failed) == len(todo):
+        raise MalformedReply(f"no valid reply for any of {len(todo)} items into {target}")
     return [(i, out[i]) for i, _ in items]

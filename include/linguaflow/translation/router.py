@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from ..codes import language_code
 from ..errors import BadInput, LinguaflowError, classify
 from ..settings import Settings, settings
+from . import check
+from .llm_prompt import MalformedReply
 
 log = logging.getLogger(__name__)
 
@@ -121,17 +123,44 @@ def _run(route: Route, items, source, target):
     return out
 
 
-def translate(items: list[tuple[str, str]], source: str, target: str) -> tuple[list[tuple[str, str]], str]:
+def _translate(items, source, target) -> tuple[list[tuple[str, str]], Route]:
     """Translate with the target's route, falling back on a non-transient failure."""
-    if source == target:
-        return list(items), "source"
     route = route_for(target)
     while True:
         try:
-            return _run(route, items, source, target), route.name
+            return _run(route, items, source, target), route
         except Exception as exc:
             transient = classify(exc) not in (None, BadInput)
             if transient or route.fallback is None:
                 raise
             log.warning("route %s failed (%s: %s); falling back to %s", route.name, type(exc).__name__, exc, route.fallback.name)
             route = route.fallback
+
+
+def translate(items: list[tuple[str, str]], source: str, target: str) -> tuple[list[tuple[str, str]], str]:
+    """Translate with the target's route, falling back on a non-transient failure."""
+    if source == target:
+        return list(items), "source"
+    out, route = _translate(items, source, target)
+    return out, route.name
+
+
+def translate_checked(items: list[tuple[str, str]], source: str, target: str):
+    """Translate, check that every output is in the target language, ask again one by one for
+    the items that are not, and return (items, route name, {item id: flags}) for what is left.
+
+    Flagged items are kept as they came back (a copy of the source, or another language), so a
+    language is stored with flags, never failed or passed off as done because of a few segments."""
+    if source == target:
+        return list(items), "source", {}
+    out, route = _translate(items, source, target)
+    flags = check.check(items, out, source, target)
+    if flags:
+        log.info("%d of %d items into %s not translated; asking again one by one", len(flags), len(items), target)
+        try:
+            again = dict(backend(route).translate([(i, t) for i, t in items if i in flags], source, target, batch_size=1))
+        except MalformedReply:  # none came back valid: keep the first answers, flagged
+            again = {}
+        out = [(i, again.get(i, t)) for i, t in out]
+        flags = check.check(items, out, source, target)
+    return out, route.name, flags
