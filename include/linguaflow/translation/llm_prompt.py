@@ -39,6 +39,28 @@ class MalformedReply(BadInput):
     kind = "bad_reply"
 
 
+# One worked example per target (English source), shown before the batch: small models follow
+# a shown answer in the target language far better than an instruction alone.
+EXAMPLES = {
+    "de": "Wo kann ich eine Fahrkarte kaufen? Der Zug fährt um acht Uhr ab.",
+    "zh": "我在哪里可以买票？火车八点出发。",
+    "ja": "切符はどこで買えますか？電車は8時に出発します。",
+    "fr": "Où puis-je acheter un billet ? Le train part à huit heures.",
+    "es": "¿Dónde puedo comprar un billete? El tren sale a las ocho.",
+    "it": "Dove posso comprare un biglietto? Il treno parte alle otto.",
+    "pt": "Onde posso comprar um bilhete? O comboio parte às oito.",
+    "ko": "표는 어디에서 살 수 있나요? 기차는 여덟 시에 출발합니다.",
+    "ru": "Где можно купить билет? Поезд отправляется в восемь.",
+}
+EXAMPLE_SOURCE = "Where can I buy a ticket? The train leaves at eight."
+FEW_SHOT = True
+
+
+def _ask(src: str, tgt: str, payload: str) -> str:
+    return (f"Translate every value of this JSON object from {src} into {tgt}. "
+            f"Keep the same keys. Reply with the JSON object only.\n{payload}")
+
+
 def messages(batch: list[tuple[str, str]], source: str, target: str, strict: bool = False) -> list[dict]:
     """The chat of one batch; `strict` (a second try of a single item) insists on the target."""
     src, tgt = LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target)
@@ -46,14 +68,13 @@ def messages(batch: list[tuple[str, str]], source: str, target: str, strict: boo
     system = f"You translate {src} into {tgt}. Reply with one JSON object only."
     if strict:
         system += f" Every value must be written in {tgt}, never left in {src}."
-    return [
-        {"role": "system", "content": system},
-        {
-            "role": "user",
-            "content": f"Translate every value of this JSON object from {src} into {tgt}. "
-            f"Keep the same keys. Reply with the JSON object only.\n{payload}",
-        },
-    ]
+    chat = [{"role": "system", "content": system}]
+    if FEW_SHOT and source == "en" and target in EXAMPLES:
+        chat += [
+            {"role": "user", "content": _ask(src, tgt, json.dumps({"1": EXAMPLE_SOURCE}))},
+            {"role": "assistant", "content": json.dumps({"1": EXAMPLES[target]}, ensure_ascii=False)},
+        ]
+    return chat + [{"role": "user", "content": _ask(src, tgt, payload)}]
 
 
 def script_plausible(text: str, target: str) -> bool:
