@@ -136,7 +136,8 @@ def test_a_killed_task_or_worker_is_retried_within_90_s_with_one_result(stack, w
         retried = _retried_after(c, tid, t0)
         st = ended(c, tid)
     assert retried <= 90, f"{what} killed: retried after {retried:.0f} s"
-    assert st["state"] == "done" and stored_count(stack, tid) == 1, st
+    # (the repeated sentence trips Whisper's repetition signal: done, with those segments flagged)
+    assert st["state"] in ("done", "done_with_flags") and stored_count(stack, tid) == 1, st
     FIGURES[f"killed_{what.replace(' ', '_')}"] = {"retried_after_s": round(retried, 1), "results": 1}
 
 
@@ -288,8 +289,12 @@ def test_a_corpus_of_bad_input_gets_clear_refusals(stack, tmp_path):
         # media: each upload becomes a run whose probe fails at once, with a readable reason, no retry
         runs = {what: upload(c, data, name) for what, (name, data) in _media_corpus(tmp_path).items()}
         for what, tid in runs.items():
-            st = ended(c, tid, timeout_s=300)
-            probe = next(s for s in st["steps"] if s["step"] == "probe")
+            def probe_ended():  # the stored failure can be read before Airflow has closed the step
+                st = task(c, tid)
+                step = next((s for s in st["steps"] if s["step"] == "probe"), {})
+                return st["state"] in ENDED and step.get("state") in ("failed", "success") and (st, step)
+
+            st, probe = wait_for(f"probe of {what}", probe_ended, timeout_s=300)
             assert st["state"] == "failed" and probe["state"] == "failed" and probe["tries"] == 1, (what, st)
             assert st["error"].startswith("probe: BadInput:") and len(st["error"]) < 400 and "/tmp/" not in st["error"], (what, st["error"])
             handled[what] = st["error"][len("probe: BadInput: "):][:80]
