@@ -1,11 +1,22 @@
-"""SRT and WebVTT writers: one cue per segment, text wrapped to two lines of at most 42 chars."""
+"""SRT and WebVTT writers that people can read.
+
+A cue holds at most two lines of 42 columns (CJK characters count two columns, by display width)
+and is shown at no more than 17 columns per second where the timing allows. A segment too long
+for that is re-split into several cues at sentence ends, then clause marks, then words (or
+characters, for text without spaces), each given a share of the segment's time in proportion to
+its length; a cue still too fast borrows the silence before the next segment. No text is dropped.
+"""
 
 from __future__ import annotations
 
-import textwrap
+import re
+import unicodedata
 
-MAX_LINE = 42
+MAX_LINE = 42  # columns per line
 MAX_LINES = 2
+MAX_CPS = 17.0  # columns per second
+_SENTENCE = re.compile(r"(?<=[.!?。！？…])\s*")
+_CLAUSE = re.compile(r"(?<=[,;:，、；：])\s*")
 
 
 def timestamp(seconds: float, sep: str) -> str:
@@ -16,22 +27,136 @@ def timestamp(seconds: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
-def wrap(text: str, width: int = MAX_LINE) -> list[str]:
-    """Wrap on spaces; text without spaces (Chinese, Japanese) is cut by characters."""
+def width(text: str) -> int:
+    """Display columns: wide and full-width characters (CJK) take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def _join(a: str, b: str) -> str:
+    """Join two pieces of one text: with a space between words, without between CJK."""
+    if not a or not b:
+        return a + b
+    if width(a[-1]) == 2 or width(b[0]) == 2:
+        return a + b
+    return f"{a} {b}"
+
+
+def _atoms(text: str) -> list[str]:
+    """The smallest pieces a line or cue may be cut between: words, and in text without spaces
+    (CJK) single characters, with punctuation kept on the character before it."""
+    atoms: list[str] = []
+    for word in text.split():
+        if not any(width(c) == 2 for c in word):
+            atoms.append(word)
+            continue
+        start, run = len(atoms), ""
+        for c in word:
+            if _is_punct(c) and (run or len(atoms) > start):
+                if run:
+                    run += c
+                else:
+                    atoms[-1] += c
+            elif width(c) == 2:
+                if run:
+                    atoms.append(run)
+                    run = ""
+                atoms.append(c)
+            else:
+                run += c  # a Latin word or a number inside CJK text stays whole
+        if run:
+            atoms.append(run)
+    return atoms
+
+
+def _is_punct(c: str) -> bool:
+    return unicodedata.category(c).startswith("P")
+
+
+def _pack(atoms: list[str], limit: int) -> list[str]:
+    """Greedy: atoms into pieces of at most `limit` columns (an atom longer than that stands alone)."""
+    pieces, current = [], ""
+    for atom in atoms:
+        candidate = _join(current, atom)
+        if current and width(candidate) > limit:
+            pieces.append(current)
+            candidate = atom
+        current = candidate
+    return pieces + ([current] if current else [])
+
+
+def wrap(text: str, limit: int = MAX_LINE) -> list[str]:
+    """One cue's text on at most two balanced lines of `limit` columns, when it fits in them."""
     text = " ".join(text.split())
-    lines = textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)
-    if len(lines) > MAX_LINES:  # re-balance into MAX_LINES longer lines rather than drop text
-        per = -(-len(text) // MAX_LINES)
-        lines = textwrap.wrap(text, width=max(width, per + 8), break_long_words=True)
-    return lines
+    if width(text) <= limit:
+        return [text]
+    atoms = _atoms(text)
+    best = None
+    for cut in range(1, len(atoms)):  # the most balanced cut whose lines fit
+        first, second = _pack(atoms[:cut], 10**9)[0], _pack(atoms[cut:], 10**9)[0]
+        score = (max(width(first), width(second)) > limit, abs(width(first) - width(second)))
+        if best is None or score < best[0]:
+            best = (score, [first, second])
+    if best is None or best[0][0]:  # does not fit two lines: as many full lines as it takes
+        return _pack(atoms, limit)
+    return best[1]
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Split text into pieces of at most `limit` columns: at sentence ends, clause marks, words."""
+    if width(text) <= limit:
+        return [text]
+    for pattern in (_SENTENCE, _CLAUSE):
+        parts = [p for p in pattern.split(text) if p.strip()]
+        if len(parts) > 1:
+            out = []
+            for part in parts:
+                out.extend(_chunks(part.strip(), limit))
+            return _pack_chunks(out, limit)
+    return _pack(_atoms(text), limit)
+
+
+def _two_lines(chunk: str) -> list[str]:
+    """A chunk whose words do not wrap into two lines becomes several cues of two full lines."""
+    if len(wrap(chunk)) <= MAX_LINES:
+        return [chunk]
+    lines = _pack(_atoms(chunk), MAX_LINE)
+    return [_join(*lines[i : i + 2]) if len(lines[i : i + 2]) == 2 else lines[i] for i in range(0, len(lines), 2)]
+
+
+def _pack_chunks(chunks: list[str], limit: int) -> list[str]:
+    """Put neighbouring short chunks back together while they fit."""
+    out: list[str] = []
+    for chunk in chunks:
+        if out and width(_join(out[-1], chunk)) <= limit:
+            out[-1] = _join(out[-1], chunk)
+        else:
+            out.append(chunk)
+    return out
 
 
 def _cues(segments: list[dict], texts: dict[str, str]):
-    """(start, end, lines) per non-empty segment, in time order, ends never before starts."""
-    for seg in sorted(segments, key=lambda s: (s["start"], s["end"])):
-        text = texts.get(seg["id"], "").strip()
-        if text:
-            yield seg["start"], max(seg["end"], seg["start"]), wrap(text)
+    """(start, end, lines) per cue, in time order, never overlapping."""
+    segs = [s for s in sorted(segments, key=lambda s: (s["start"], s["end"])) if texts.get(s["id"], "").strip()]
+    for n, seg in enumerate(segs):
+        text = " ".join(texts[seg["id"]].split())
+        start, end = seg["start"], max(seg["end"], seg["start"])
+        next_start = segs[n + 1]["start"] if n + 1 < len(segs) else end + 3.0
+        total = width(text)
+        # enough cues that each fits two lines and, if the time allows it, 17 columns per second
+        pieces = [cue for chunk in _chunks(text, MAX_LINE * MAX_LINES) for cue in _two_lines(chunk)]
+        if total / max(end - start, 1e-3) > MAX_CPS and len(pieces) == 1 and next_start > end:
+            end = min(next_start, start + total / MAX_CPS)  # borrow the silence before the next one
+        if len(pieces) == 1:
+            yield start, end, wrap(text)
+            continue
+        span = end - start
+        if total / max(span, 1e-3) > MAX_CPS and next_start > end:
+            span = min(next_start - start, total / MAX_CPS)
+        at = start
+        for piece in pieces:
+            share = span * width(piece) / sum(width(p) for p in pieces)
+            yield round(at, 3), round(at + share, 3), wrap(piece)
+            at += share
 
 
 def to_srt(segments: list[dict], texts: dict[str, str]) -> str:
