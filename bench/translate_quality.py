@@ -7,7 +7,9 @@ The reference set (`bench/data/mt_reference.json`) is 42 ordinary spoken-style E
 written for this project. Each target is translated twice through the routing table, side by
 side: `plain` is the route's own output (what was stored before every output was checked),
 `checked` is what the pipeline stores now (output check, flagged items asked again one by one).
-`+example` variants show the model one worked example in the target language first.
+`+example` variants show the model one worked example in the target language first;
+`+grammar` ones constrain llama.cpp's reply with its JSON grammar (the default answers freely; the
+reply is parsed and validated the same way either way).
 chrF++ is sacrebleu's (word order 2); `untranslated` counts segments still in English or copied.
 """
 
@@ -37,7 +39,7 @@ def main() -> None:
 
     import sacrebleu
 
-    from linguaflow.translation import check, llm_prompt, router
+    from linguaflow.translation import check, llamacpp, llm_prompt, router
 
     data = json.loads((REPO / "bench" / "data" / "mt_reference.json").read_text())["items"]
     if args.limit:
@@ -51,7 +53,8 @@ def main() -> None:
     for lang in args.langs.split(","):
         refs = [d[lang] for d in data]
         for variant in args.variants.split(","):
-            llm_prompt.FEW_SHOT = variant.endswith("+example")
+            llm_prompt.FEW_SHOT = "+example" in variant
+            llamacpp.JSON_GRAMMAR = "+grammar" in variant
             t0 = time.perf_counter()
             if variant.startswith("plain"):
                 out, route = router.translate(items, "en", lang)
