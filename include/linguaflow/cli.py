@@ -16,6 +16,7 @@ import os
 import sys
 
 from .request import ENGINES
+from .settings import split_csv
 
 
 def _file_task_id(path: str) -> str:
@@ -53,12 +54,12 @@ def cmd_run(args) -> int:
         print(f"no such file: {args.file}", file=sys.stderr)
         return 2
     from .errors import BadInput
-    from .request import MediaRequest, split_languages
+    from .request import MediaRequest
     from .settings import settings
 
     try:
         req = MediaRequest.parse({
-            "media_uri": "file://" + path, "target_languages": split_languages(args.to), "source_language": args.language,
+            "media_uri": "file://" + path, "target_languages": split_csv(args.to), "source_language": args.language,
             "asr_engine": args.engine, "asr_model": args.model, "task_id": args.task_id or _file_task_id(path),
         })
     except BadInput as exc:
@@ -120,7 +121,7 @@ def _client():
 
 def cmd_submit(args) -> int:
     client = _client()
-    task_id = client.submit(args.media, [x for x in args.to.split(",") if x], callback_url=args.callback,
+    task_id = client.submit(args.media, split_csv(args.to), callback_url=args.callback,
                             source_language=args.language, asr_engine=args.engine, asr_model=args.model)
     print(task_id, flush=True)
     if not args.wait:

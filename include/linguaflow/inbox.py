@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 
 from . import storage
 from .errors import BadInput
-from .request import MediaRequest, split_languages
-from .settings import settings
+from .request import MediaRequest
+from .settings import settings, split_csv
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +50,13 @@ def request_for(uri: str, etag: str, sidecar: dict | None = None, metadata: dict
 
     The sidecar may set every request field but the media and the task id (the object's own);
     a sidecar breaking the request model's rules is BadInput, as it would be at the task API."""
-    conf: dict = {"target_languages": split_languages(settings().inbox_targets)}
+    conf: dict = {"target_languages": split_csv(settings().inbox_targets)}
     if sidecar is not None:
         if not isinstance(sidecar, dict):
             raise BadInput("a sidecar is a JSON object")
         conf.update({k: v for k, v in sidecar.items() if k not in ("media_uri", "task_id")})
     elif (metadata or {}).get("linguaflow-targets"):
-        conf["target_languages"] = split_languages(metadata["linguaflow-targets"])
+        conf["target_languages"] = split_csv(metadata["linguaflow-targets"])
     run_id = run_id_for(uri, etag)
     req = MediaRequest.parse({**conf, "media_uri": uri, "task_id": run_id})
     return {"trigger_run_id": run_id, "conf": req.conf()}

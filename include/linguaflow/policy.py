@@ -23,21 +23,17 @@ import socket
 from urllib.parse import urlsplit
 
 from .errors import BadInput
-from .settings import settings
+from .settings import settings, split_csv
 
 MEDIA_SCHEMES = ("s3", "file")
 METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
                       ipaddress.ip_address("100.100.100.200")}
 
 
-def _split(csv: str) -> list[str]:
-    return [x.strip() for x in (csv or "").split(",") if x.strip()]
-
-
 def _local_roots() -> list[str]:
     """Local directories a run may read media from (resolved, no symlink escapes)."""
     cfg = settings()
-    roots = list(_split(cfg.local_media_roots))
+    roots = list(split_csv(cfg.local_media_roots))
     for uri in (cfg.work_root_uri + "/uploads", cfg.inbox or ""):
         if uri.startswith("file://"):
             roots.append(uri[len("file://"):])
@@ -59,7 +55,7 @@ def check_media(uri: str, *, from_api: bool) -> str:
             raise BadInput("media URI must name a bucket and a key: s3://bucket/key")
         if ".." in parts.path.split("/"):
             raise BadInput("media URI must not contain '..'")
-        allowed = _split(settings().media_prefixes)
+        allowed = split_csv(settings().media_prefixes)
         if allowed:
             own = [settings().work_root_uri + "/uploads/", (settings().inbox or "").rstrip("/") + "/"]
             if not any(uri.startswith(p) for p in allowed + [o for o in own if o.startswith("s3://")]):
@@ -94,7 +90,7 @@ def callback_target(url: str) -> tuple[str, str]:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise BadInput("callback URL has an invalid port") from None
-    exempt = host in {h.lower() for h in _split(cfg.callback_allow_hosts)}
+    exempt = host in {h.lower() for h in split_csv(cfg.callback_allow_hosts)}
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:

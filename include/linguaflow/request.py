@@ -67,11 +67,6 @@ def language(value: str) -> str:
     raise BadInput(f"unsupported language {value[:40]!r}{hint}")
 
 
-def split_languages(text: str) -> list[str]:
-    """"zh, ja" (a form field, a CLI flag, object metadata) -> ["zh", "ja"]; parsed by the model after."""
-    return [x.strip() for x in (text or "").split(",") if x.strip()]
-
-
 def _as_value_error(fn, value):
     """Inside a validator a refusal must be a ValueError for pydantic to report it."""
     try:

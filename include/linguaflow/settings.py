@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         return dict(kv.split("=", 1) for kv in self.k8s_node_selector.split(",") if "=" in kv)
 
 
+def split_csv(text: str | None) -> list[str]:
+    """"zh, ja" (a comma-separated setting, form field, CLI flag or object metadata) -> ["zh", "ja"]."""
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
 @functools.cache
 def settings() -> Settings:
     """The process's settings, read from the environment on first use."""

@@ -22,9 +22,9 @@ from pydantic import BaseModel
 
 from .. import policy, storage
 from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable, classify
-from ..request import MediaRequest, split_languages
+from ..request import MediaRequest
 from ..results import document, queries
-from ..settings import settings
+from ..settings import settings, split_csv
 from . import runs, viewer
 from .auth import Reader, Writer
 
@@ -186,7 +186,7 @@ def upload_task(
         uri = "/".join([storage.work_root(), "uploads", tid, name])
         # everything but the media is checked before a byte is written
         req = MediaRequest.parse({
-            "media_uri": uri, "target_languages": split_languages(target_languages), "source_language": source_language,
+            "media_uri": uri, "target_languages": split_csv(target_languages), "source_language": source_language,
             "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
             "text_items": items, "task_id": tid,
         })
