@@ -55,6 +55,7 @@ class BackendError(BadInput):
 
 
 RETRY_CLASSES = (BadInput, NetworkTimeout, ServiceUnavailable, ResourceExhausted)
+TRANSIENT = (NetworkTimeout, ServiceUnavailable, ResourceExhausted)  # the rows that try again
 BY_EXIT_CODE = {cls.exit_code: cls for cls in RETRY_CLASSES}
 
 # Third-party exceptions by dotted class name (subclasses match through the MRO).
@@ -158,6 +159,11 @@ def classify_one(exc: BaseException) -> type[LinguaflowError] | None:
         if name in BY_NAME:
             return BY_NAME[name]
     return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Would the retry table try this again (a timeout, an unavailable service, exhausted resources)?"""
+    return classify(exc) in TRANSIENT
 
 
 def classify(exc: BaseException | None) -> type[LinguaflowError] | None:

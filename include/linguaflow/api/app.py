@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
 from .. import policy, storage
-from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable, classify
+from ..errors import BadInput, ServiceUnavailable, classify, is_transient
 from ..request import MediaRequest
 from ..results import document, queries
 from ..settings import settings, split_csv
@@ -65,10 +65,9 @@ def _answer(fn):
     except runs.Conflict as exc:
         raise HTTPException(409, str(exc)) from exc
     except Exception as exc:  # a service behind the API is down: say so, with a retry hint
-        cls = classify(exc)
-        if cls in (ServiceUnavailable, NetworkTimeout, ResourceExhausted):
+        if is_transient(exc):
             log.warning("service unavailable: %s", exc)
-            raise HTTPException(503, f"temporarily unavailable ({cls.__name__}); retry later",
+            raise HTTPException(503, f"temporarily unavailable ({classify(exc).__name__}); retry later",
                                 headers={"Retry-After": "30"}) from exc
         raise
 
@@ -79,10 +78,6 @@ def _store():
     from ..results.store import ResultStore
 
     return ResultStore()
-
-
-def _transient(exc: Exception) -> bool:
-    return classify(exc) in (ServiceUnavailable, NetworkTimeout, ResourceExhausted)
 
 
 def _user_name(user) -> str | None:
@@ -241,7 +236,7 @@ def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern=
         try:
             return queries.result(_store(), task_id, format, lang)
         except Exception as exc:  # noqa: BLE001 - the store is down: the copy in object storage
-            if not _transient(exc):
+            if not is_transient(exc):
                 raise
             from ..results.store import SnapshotStore
 

@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..codes import language_code
-from ..errors import BadInput, LinguaflowError, classify
+from ..errors import BadInput, LinguaflowError, is_transient
 from ..settings import Settings, settings
 from . import check
 from .llm_prompt import MalformedReply
@@ -130,8 +130,7 @@ def _translate(items, source, target) -> tuple[list[tuple[str, str]], Route]:
         try:
             return _run(route, items, source, target), route
         except Exception as exc:
-            transient = classify(exc) not in (None, BadInput)
-            if transient or route.fallback is None:
+            if is_transient(exc) or route.fallback is None:
                 raise
             log.warning("route %s failed (%s: %s); falling back to %s", route.name, type(exc).__name__, exc, route.fallback.name)
             route = route.fallback
