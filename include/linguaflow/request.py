@@ -150,10 +150,8 @@ class MediaRequest(BaseModel):
             raise BadInput("a request is a JSON object")
         try:
             return cls.model_validate(conf)
-        except BadInput:
-            raise
         except ValidationError as exc:
-            raise BadInput(readable(exc)) from None
+            raise BadInput(readable(exc.errors(include_url=False, include_input=False))) from None
 
     def task_id_for(self, run_id: str) -> str:
         """The task id: given in the request, else the DAG run id (one file = one run)."""
@@ -174,11 +172,12 @@ def task_id_of(conf: dict, run_id: str) -> str:
     return task_id if isinstance(task_id, str) and TASK_ID_RE.match(task_id) else run_id
 
 
-def readable(exc: ValidationError) -> str:
-    """pydantic's errors -> one line a caller can act on (never echoing large inputs)."""
+def readable(errors: list[dict], skip: int = 0) -> str:
+    """pydantic's errors -> one line a caller can act on (never echoing large inputs); `skip`
+    leading parts of each location (FastAPI's "body")."""
     parts = []
-    for err in exc.errors(include_url=False, include_input=False):
-        where = ".".join(str(p) for p in err["loc"]) or "request"
+    for err in errors:
+        where = ".".join(str(p) for p in err["loc"][skip:]) or "request"
         msg = err["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {msg}")
     return "; ".join(parts)

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .. import policy, storage
 from ..errors import BadInput, ServiceUnavailable, classify, is_transient
-from ..request import MediaRequest
+from ..request import MediaRequest, readable
 from ..results import document, queries
 from ..settings import settings, split_csv
 from . import runs, viewer
@@ -149,8 +149,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError):
     errors = exc.errors()
     shape = any(e.get("type") in ("missing", "json_invalid") or str(e.get("type", "")).endswith("_type") for e in errors)
     if errors and not shape and all(e.get("loc", ("",))[0] == "body" for e in errors):
-        reason = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg'].removeprefix('Value error, ')}" for e in errors)
-        return JSONResponse({"detail": reason}, status_code=400)
+        return JSONResponse({"detail": readable(errors, skip=1)}, status_code=400)
     return await request_validation_exception_handler(request, exc)
 
 
