@@ -212,25 +212,21 @@ def error_of(coded: dict | None) -> str | None:
     return (coded or {}).get("_err")
 
 
+def _stored_languages(coded: dict | None):
+    """(ISO language, readable state, failure reason or None) per language of a stored document."""
+    v = (coded or {}).get("_v", CODE_MAP_VERSION)
+    for code, state_code in ((coded or {}).get("_ls") or {}).items():
+        yield (language_of(code, v), *_language_state(state_code))
+
+
 def language_states(coded: dict | None) -> dict[str, str]:
     """{ISO language: readable state} of a stored document."""
-    if not coded:
-        return {}
-    v = coded.get("_v", CODE_MAP_VERSION)
-    return {language_of(c, v): _language_state(s)[0] for c, s in (coded.get("_ls") or {}).items()}
+    return {lang: state for lang, state, _ in _stored_languages(coded)}
 
 
 def language_errors(coded: dict | None) -> dict[str, str]:
     """{ISO language: why it failed} for the failed languages of a stored document."""
-    if not coded:
-        return {}
-    v = coded.get("_v", CODE_MAP_VERSION)
-    out = {}
-    for c, s in (coded.get("_ls") or {}).items():
-        state, error = _language_state(s)
-        if state == "failed":
-            out[language_of(c, v)] = error or ""
-    return out
+    return {lang: error or "" for lang, state, error in _stored_languages(coded) if state == "failed"}
 
 
 def summary(coded: dict) -> dict:
@@ -240,7 +236,7 @@ def summary(coded: dict) -> dict:
         "status": state_of(coded) or "running",
         "media": (coded.get("_m") or {}).get("u"),
         "languages": language_states(coded),
-        "error": coded.get("_err"),
+        "error": error_of(coded),
         "updated": coded.get("_u"),
     }
 
