@@ -142,19 +142,15 @@ def _cues(segments: list[dict], texts: dict[str, str]):
         start, end = seg["start"], max(seg["end"], seg["start"])
         next_start = segs[n + 1]["start"] if n + 1 < len(segs) else end + 3.0
         total = width(text)
-        # enough cues that each fits two lines and, if the time allows it, 17 columns per second
+        # enough cues that each fits two lines, sharing the time by length
         pieces = [cue for chunk in _chunks(text, MAX_LINE * MAX_LINES) for cue in _two_lines(chunk)]
-        if total / max(end - start, 1e-3) > MAX_CPS and len(pieces) == 1 and next_start > end:
-            end = min(next_start, start + total / MAX_CPS)  # borrow the silence before the next one
-        if len(pieces) == 1:
-            yield start, end, wrap(text)
-            continue
         span = end - start
-        if total / max(span, 1e-3) > MAX_CPS and next_start > end:
+        if total / max(span, 1e-3) > MAX_CPS and next_start > end:  # too fast: borrow the silence after
             span = min(next_start - start, total / MAX_CPS)
+        widths = [width(p) for p in pieces]
         at = start
-        for piece in pieces:
-            share = span * width(piece) / sum(width(p) for p in pieces)
+        for piece, piece_width in zip(pieces, widths):
+            share = span * piece_width / sum(widths)
             yield round(at, 3), round(at + share, 3), wrap(piece)
             at += share
 
