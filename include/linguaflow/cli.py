@@ -129,7 +129,9 @@ def cmd_submit(args) -> int:
     from .client import progress_line
 
     st = client.wait(task_id, poll_s=args.poll, on_progress=lambda s: print(progress_line(s), file=sys.stderr, flush=True))
-    return 0 if st["state"] in ("done", "done_with_flags") else 1
+    from .results.document import SUCCEEDED
+
+    return 0 if st["state"] in SUCCEEDED else 1
 
 
 def cmd_status(args) -> int:

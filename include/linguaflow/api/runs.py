@@ -7,7 +7,7 @@ import logging
 import uuid
 
 from ..request import MediaRequest, task_id_of
-from ..results.document import ENDED
+from ..results.document import ENDED, SUCCEEDED
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +88,10 @@ def task_state(run_state: str | None, stored: str | None) -> str:
     if stored == "cancelled":
         return "cancelled"
     if run_state == "success":
-        return stored if stored in ("done", "done_with_flags") else "done"
+        return stored if stored in SUCCEEDED else "done"
     if run_state == "failed":
         return "failed"
-    if stored in ("done", "done_with_flags", "failed"):
+    if stored in SUCCEEDED or stored == "failed":
         return stored  # the result is final; only the `notify` teardown is still running
     if stored == "awaiting_review":
         return stored

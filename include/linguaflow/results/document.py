@@ -32,7 +32,8 @@ from ..codes import CODE_MAP_VERSION, language_code, language_of
 
 State = Literal["queued", "running", "awaiting_review", "done", "done_with_flags", "failed", "cancelled"]
 STATES: tuple[str, ...] = get_args(State)
-ENDED = frozenset({"done", "done_with_flags", "failed", "cancelled"})
+SUCCEEDED = frozenset({"done", "done_with_flags"})
+ENDED = SUCCEEDED | {"failed", "cancelled"}
 
 _STATE_CODES = {
     "queued": "q", "running": "r", "awaiting_review": "h", "done": "d", "done_with_flags": "w",
