@@ -53,7 +53,7 @@ def linguaflow_media():
         from linguaflow import pipeline
 
         ctx = get_current_context()
-        return pipeline.probe_step(dict(ctx["params"]), ctx["run_id"])
+        return pipeline.probe_step(dict(ctx["params"]), ctx["run_id"], _store(), getattr(ctx["dag_run"], "triggering_user_name", None))
 
     @task
     def transcribe(job: dict) -> str:

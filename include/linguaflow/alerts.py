@@ -17,7 +17,7 @@ def deadline_missed(**kwargs) -> None:
 def task_failed(context) -> None:
     """on_failure_callback: record the reason in the result document, so a query shows it."""
     from .request import task_id_of
-    from .results.store import ResultStore
+    from .results.store import ResultStore, TaskDeleted
 
     exc = context.get("exception")
     reason = f"{context['ti'].task_id}: {type(exc).__name__}: {exc}" if exc else f"{context['ti'].task_id} failed"
@@ -29,5 +29,7 @@ def task_failed(context) -> None:
             store.mark_language_failed(task_id, lang, reason)  # the other languages go on
         else:
             store.mark_failed(task_id, reason)
+    except TaskDeleted:
+        log.info("task %s was deleted; its failure is not recorded", task_id)
     except Exception:  # the store may be what failed; the task is failed either way
         log.exception("could not record failure of %s", task_id)

@@ -150,6 +150,37 @@ def cmd_cancel(args) -> int:
     return 0
 
 
+def cmd_delete(args) -> int:
+    report = _client().delete(args.task_id, media=args.media)
+    removed = report["removed"]
+    print(f"deleted {report['task_id']}: result {'yes' if removed['result_document'] else 'none'}, "
+          f"{removed['objects']} objects, {removed['redis_keys']} cache keys, run {'yes' if removed['run'] else 'none'}, "
+          f"{removed['log_files']} log files, source media {'deleted' if removed['media'] else 'kept'}"
+          + (" (a step was running: its leftovers are purged again shortly)" if report.get("purge_pending") else ""))
+    return 0
+
+
+def cmd_list(args) -> int:
+    filters = {"state": split_csv(args.state) or None, "created_after": args.since, "created_before": args.until,
+               "source_language": args.source, "target_language": args.target, "media_prefix": args.media,
+               "flagged": {"yes": "true", "no": "false"}.get(args.flagged), "created_by": args.by, "limit": args.limit}
+    client, cursor, shown = _client(), None, 0
+    print(f"{'task':<40} {'state':<16} {'src':<4} {'targets':<12} {'created':<24} media")
+    while True:
+        page = client.list(**filters, cursor=cursor)
+        for t in page["tasks"]:
+            print(f"{t['task_id']:<40} {t['status']:<16} {t['source_language'] or '-':<4} "
+                  f"{','.join(t['target_languages']) or '-':<12} {(t['created'] or '')[:23]:<24} {t['media'] or ''}"
+                  + ("  ⚑" if t["flagged"] else ""))
+        shown += len(page["tasks"])
+        cursor = page["next_cursor"]
+        if not cursor or not args.all:
+            break
+    if cursor:
+        print(f"… more: --all for every page ({shown} shown)", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="linguaflow")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -197,6 +228,22 @@ def main(argv: list[str] | None = None) -> int:
     cn = sub.add_parser("cancel", help="cancel a task")
     cn.add_argument("task_id")
     cn.set_defaults(func=cmd_cancel)
+    dl = sub.add_parser("delete", help="delete a task and everything derived from it, everywhere")
+    dl.add_argument("task_id")
+    dl.add_argument("--media", action="store_true", help="also delete the source object (an upload always goes)")
+    dl.set_defaults(func=cmd_delete)
+    ls = sub.add_parser("list", help="list tasks, newest first (yours, or all if your role sees all)")
+    ls.add_argument("--state", default=None, help="comma separated: queued, running, done, done_with_flags, failed, cancelled, ...")
+    ls.add_argument("--since", default=None, help="created at or after (ISO 8601)")
+    ls.add_argument("--until", default=None, help="created before (ISO 8601)")
+    ls.add_argument("--source", default=None, help="spoken language")
+    ls.add_argument("--target", default=None, help="a requested target language")
+    ls.add_argument("--media", default=None, help="media URI prefix, e.g. s3://bucket/inbox/")
+    ls.add_argument("--flagged", choices=["yes", "no"], default=None, help="with or without flagged segments")
+    ls.add_argument("--by", default=None, help="created by this user")
+    ls.add_argument("--limit", type=int, default=50, help="tasks per page")
+    ls.add_argument("--all", action="store_true", help="every page, not only the first")
+    ls.set_defaults(func=cmd_list)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

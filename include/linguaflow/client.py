@@ -1,4 +1,4 @@
-"""A client of the task API, behind the `linguaflow submit|status|result|cancel` commands.
+"""A client of the task API, behind the `linguaflow submit|status|result|cancel|delete|list` commands.
 
 Settings (`linguaflow.settings`): LINGUAFLOW_API (Airflow's API server) and either LINGUAFLOW_TOKEN
 (a JWT) or LINGUAFLOW_USER / LINGUAFLOW_PASSWORD (exchanged at /auth/token).
@@ -17,7 +17,9 @@ from .settings import settings
 
 
 class ApiError(RuntimeError):
-    pass
+    def __init__(self, message: str, status: int = 0):
+        super().__init__(message)
+        self.status = status
 
 
 class TaskClient:
@@ -44,7 +46,7 @@ class TaskClient:
                 detail = r.json().get("detail")
             except ValueError:
                 detail = r.text
-            raise ApiError(f"{r.request.method} {r.request.url.path}: {r.status_code} {detail}")
+            raise ApiError(f"{r.request.method} {r.request.url.path}: {r.status_code} {detail}", r.status_code)
         return r
 
     def submit(self, media: str, targets: list[str], text_items: dict | None = None, callback_url: str | None = None,
@@ -73,6 +75,16 @@ class TaskClient:
 
     def cancel(self, task_id: str) -> dict:
         return self._check(self.http.post(f"/linguaflow/tasks/{task_id}/cancel")).json()
+
+    def delete(self, task_id: str, media: bool = False) -> dict:
+        """Delete a task everywhere (its own uploaded media too; the source object with media=True)."""
+        params = {"media": "true"} if media else {}
+        return self._check(self.http.delete(f"/linguaflow/tasks/{task_id}", params=params)).json()
+
+    def list(self, **filters) -> dict:
+        """One page of tasks (`linguaflow.results.listing.TaskQuery` filters; `cursor` for the next)."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._check(self.http.get("/linguaflow/tasks", params=params)).json()
 
     def wait(self, task_id: str, poll_s: float = 5.0, timeout_s: float = 6 * 3600, on_progress=None) -> dict:
         deadline = time.monotonic() + timeout_s

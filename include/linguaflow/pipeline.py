@@ -27,13 +27,16 @@ def pod_label(task_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", task_id)[:63].strip("-._") or "task"
 
 
-def probe_step(conf: dict, run_id: str) -> dict:
+def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) -> dict:
     """Check a run's request and its media before any work; the job every later step gets.
 
     The conf is parsed with the one request model again, so a run triggered straight through
-    Airflow's REST API meets the same rules as one created through the task API."""
+    Airflow's REST API meets the same rules as one created through the task API. The task is
+    recorded in the result store (listed from now on, with who triggered it)."""
     req = MediaRequest.parse(conf)
     task_id = req.task_id_for(run_id)
+    if store is not None:
+        store.register(task_id, req.media_uri, req.target_languages, creator)
     policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
     policy.check_callback(req.callback_url)  # resolved addresses
     for lang in req.target_languages:

@@ -67,7 +67,7 @@ def language(value: str) -> str:
     raise BadInput(f"unsupported language {value[:40]!r}{hint}")
 
 
-def _as_value_error(fn, value):
+def as_value_error(fn, value):
     """Inside a validator a refusal must be a ValueError for pydantic to report it."""
     try:
         return fn(value)
@@ -119,7 +119,7 @@ class MediaRequest(BaseModel):
     def _targets(cls, value: Any) -> list[str]:
         if not isinstance(value, list):
             raise ValueError("target_languages must be a list of language codes")
-        codes = list(dict.fromkeys(_as_value_error(language, v) for v in value))
+        codes = list(dict.fromkeys(as_value_error(language, v) for v in value))
         cap = settings().max_target_languages
         if len(codes) > cap:
             raise ValueError(f"{len(codes)} target languages; at most {cap} per task")
@@ -130,7 +130,7 @@ class MediaRequest(BaseModel):
     def _source(cls, value: Any) -> str:
         if value in (None, "", "auto") or (isinstance(value, str) and value.strip().lower() == "auto"):
             return "auto"
-        return _as_value_error(language, value)
+        return as_value_error(language, value)
 
     @field_validator("text_items")
     @classmethod

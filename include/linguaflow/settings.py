@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     callback_allow_hosts: str = Field("", description="comma-separated callback hosts exempt from the public-address check (a receiver you trust on an internal address)")
     max_request_bytes: int = Field(1024 * 1024, ge=1024, description="largest JSON body the task API accepts (uploads have their own cap)")
 
+    # -- task lifecycle (linguaflow.deletion, the retention DAG)
+    delete_grace_s: float = Field(60.0, ge=0, description="after deleting a task with a running step: seconds until its leftovers are purged once more")
+    retention: dict[str, float] = Field(
+        {}, description="days a task is kept, per state or `*` (JSON, e.g. `{\"failed\": 7, \"*\": 90}`; empty: forever); the retention DAG deletes older ones")
+    retention_schedule: str = Field("@daily", description="schedule of the retention DAG")
+    retention_batch: int = Field(100, ge=1, description="tasks the retention DAG deletes per batch")
+
     # -- entry points
     inbox: str | None = Field(None, description="inbox prefix watched by the inbox DAG (default `<work root>/inbox`)")
     inbox_targets: str = Field("zh,ja", description="target languages of inbox objects without sidecar or metadata, comma separated")
@@ -74,6 +81,16 @@ class Settings(BaseSettings):
     k8s_s3_secret: str = Field("linguaflow-s3", description="Kubernetes secret with the pod's S3 credentials (envFrom)")
     k8s_models_pvc: str = Field("whisper-models", description="volume claim mounted read-only at /models")
     k8s_startup_timeout: int = Field(900, ge=1, description="seconds a pod may wait for a GPU node")
+
+    @field_validator("retention")
+    @classmethod
+    def _retention_states(cls, v: dict[str, float]) -> dict[str, float]:
+        from .results.document import STATES
+
+        unknown = sorted(set(v) - set(STATES) - {"*"})
+        if unknown or any(days <= 0 for days in v.values()):
+            raise ValueError(f"retention: days > 0 per state ({', '.join(STATES)}) or '*'; not {unknown or v}")
+        return v
 
     @property
     def work_root_uri(self) -> str:

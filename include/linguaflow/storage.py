@@ -99,3 +99,27 @@ def local_copy(uri: str) -> Iterator[str]:
                 shutil.copyfileobj(src, tmp, 8 << 20)
         tmp.flush()
         yield tmp.name
+
+
+def delete_tree(uri: str) -> int:
+    """Remove every object under a prefix (a task's artefacts or upload); how many were removed."""
+    p = opath(uri)
+    with _classified():
+        found = p.fs.find(p.path)  # objects only (S3 has no directories)
+        if found:
+            p.fs.rm(found)
+        if p.protocol == "file" and os.path.isdir(p.path):
+            shutil.rmtree(p.path, ignore_errors=True)
+        if hasattr(p.fs, "invalidate_cache"):
+            p.fs.invalidate_cache()
+    return len(found)
+
+
+def delete(uri: str) -> bool:
+    """Remove one object; False when it was not there."""
+    p = opath(uri)
+    with _classified():
+        if not p.exists():
+            return False
+        p.fs.rm(p.path)
+    return True

@@ -40,13 +40,13 @@ def test_create_query_cancel(api, store, s3, bucket):
     assert got["state"] == "queued" and got["task_id"] == tid
     # a language finished before the cancel stays
     store.put_language(tid, "zh", {"0": {"A": "你好"}}, "done", "llamacpp/q")
-    r = client.delete(f"/linguaflow/tasks/{tid}", headers=admin)
+    r = client.post(f"/linguaflow/tasks/{tid}/cancel", headers=admin)
     assert r.status_code == 200 and r.json()["state"] == "cancelled"
     got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
     assert got["state"] == "cancelled" and got["languages"] == {"zh": "done"}
     store.mark_failed(tid, "transcribe: killed")  # a killed step's failure callback
     assert client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()["state"] == "cancelled"
-    again = client.delete(f"/linguaflow/tasks/{tid}", headers=admin)
+    again = client.post(f"/linguaflow/tasks/{tid}/cancel", headers=admin)
     assert again.status_code == 200 and again.json()["state"] == "cancelled"  # idempotent
 
 

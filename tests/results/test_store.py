@@ -2,6 +2,8 @@
 
 import uuid
 
+import pytest
+
 from linguaflow.results.document import compact
 from linguaflow.results.store import RedisCache, ResultStore
 
@@ -60,3 +62,43 @@ def test_redis_cache_unconfigured_is_a_no_op():
     cache = RedisCache(None)
     cache.put("x", {"a": 1})
     assert cache.get("x") is None
+
+
+def test_a_deleted_task_is_never_written_back_and_its_late_artefacts_go(store, bucket):
+    from linguaflow import storage
+    from linguaflow.results.store import TaskDeleted
+
+    tid = f"t-{uuid.uuid4().hex}"
+    store.register(tid, "s3://b/a.wav", ["de"], "alice")
+    old, deleted = store.tombstone(tid)
+    assert deleted and old["_by"] == "alice" and old["_s"] == "q"
+    assert store.tombstone(tid) == (None, False)  # deleting twice: nothing more to delete
+    late = storage.write_json(storage.work_uri(tid, "translations", "de.json"), {"text": "a late step"})
+    for write in (lambda: store.put_language(tid, "de", {"0": {"A": "Hallo"}}, "done", "m"),
+                  lambda: store.put(coded(tid)), lambda: store.mark_failed(tid, "x"),
+                  lambda: store.register(tid, "s3://b/a.wav", ["de"], "alice")):
+        with pytest.raises(TaskDeleted):
+            write()
+    assert not storage.exists(late)  # what the late step wrote is removed with its write
+    assert store.get(tid) is None and store.state(tid) is None
+    assert store.col.find_one({"_id": tid}).keys() == {"_id", "_del", "_pend"}  # nothing of the task
+
+
+def test_tombstone_of_a_task_with_no_document_yet_still_stops_its_first_write(store):
+    from linguaflow.results.store import TaskDeleted
+
+    tid = f"t-{uuid.uuid4().hex}"
+    assert store.tombstone(tid) == (None, True)
+    with pytest.raises(TaskDeleted):
+        store.merge(coded(tid))
+
+
+def test_registration_is_kept_by_later_writes(store):
+    tid = f"t-{uuid.uuid4().hex}"
+    store.register(tid, "s3://b/a.wav", ["de", "zh"], "alice")
+    assert store.state(tid) == "queued"
+    store.merge({k: v for k, v in coded(tid).items() if k not in ("_c", "_u")} | {"_s": "r"})
+    store.register(tid, "s3://b/a.wav", ["de", "zh"], "alice")  # the run's probe: the state stays
+    store.put(coded(tid))  # package replaces the document, keeping who asked for what
+    doc = store.get(tid)
+    assert doc["_by"] == "alice" and doc["_tl"] == ["4", "1"] and doc["_s"] == "d"

@@ -20,13 +20,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
-from .. import policy, storage
+from .. import deletion, policy, storage
 from ..errors import BadInput, ServiceUnavailable, classify, is_transient
 from ..request import MediaRequest, readable
-from ..results import document, queries
+from ..results import document, listing, queries
 from ..settings import settings, split_csv
 from . import runs, viewer
-from .auth import Reader, Writer
+from .auth import Deleter, Reader, Writer, may_see, sees_all, user_name
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 app = FastAPI(
     title="linguaflow task API",
     version="1",
-    description="Create, query and cancel speech-to-text-and-translation tasks (media DAG runs).",
+    description="Create, list, query, cancel and delete speech-to-text-and-translation tasks (media DAG runs).",
 )
 
 
@@ -60,7 +60,7 @@ def _answer(fn):
         return fn()
     except BadInput as exc:
         raise HTTPException(400, str(exc)) from exc
-    except (queries.NotFound, runs.NoSuchTask) as exc:
+    except (queries.NotFound, runs.NoSuchTask, deletion.NotFound) as exc:
         raise HTTPException(404, str(exc)) from exc
     except runs.Conflict as exc:
         raise HTTPException(409, str(exc)) from exc
@@ -80,16 +80,27 @@ def _store():
     return ResultStore()
 
 
-def _user_name(user) -> str | None:
-    return getattr(user, "get_name", lambda: None)()
-
-
 def _create(req: MediaRequest, user, *, uploaded: bool = False) -> TaskCreated:
     if not uploaded:  # an upload's URI is ours; a named one must pass the input policy
         policy.check_media(req.media_uri, from_api=True)
     policy.check_callback(req.callback_url)
-    task_id, state = runs.trigger(req, _user_name(user))
+    task_id, state = runs.trigger(req, user_name(user))
+    try:  # listed (queued) from now on; the run's probe records it too, should this fail
+        _store().register(task_id, req.media_uri, req.target_languages, user_name(user))
+    except Exception as exc:  # noqa: BLE001 - the task exists in Airflow; the store is only late
+        log.warning("task %s created, but not yet recorded in the result store: %s", task_id, exc)
     return TaskCreated(task_id=task_id, state=state)
+
+
+def _check_visible(task_id: str, user, coded: dict | None) -> None:
+    """Another user's task is answered as unknown (unless the caller sees every task)."""
+    if sees_all(user):
+        return
+    creator = (coded or {}).get(document.CREATOR)
+    if creator is None:
+        creator = runs.creator_of(task_id)[1]
+    if not may_see(user, creator):
+        raise HTTPException(404, f"no task {task_id!r}")
 
 
 # -- routes -------------------------------------------------------------------------------------
@@ -203,6 +214,14 @@ def upload_task(
     return _answer(run)
 
 
+@app.get("/tasks", summary="List and search tasks, newest first, a page at a time")
+def list_tasks(user: Reader, query: Annotated[listing.TaskQuery, Query()]) -> dict:
+    """Filters combine with AND; `next_cursor` fetches the next page (null on the last). A caller
+    who does not see every task gets their own tasks only."""
+    owner = None if sees_all(user) else (user_name(user) or "")
+    return _answer(lambda: listing.page(_store(), query, owner))
+
+
 @app.get("/tasks/{task_id}", summary="State, per-language progress and failure reasons")
 def get_task(task_id: str, user: Reader) -> dict:
     run_state, steps = _answer(lambda: runs.look_up(task_id))
@@ -212,6 +231,7 @@ def get_task(task_id: str, user: Reader) -> dict:
     except Exception as exc:  # noqa: BLE001 - the store is down: answer from Airflow alone
         log.warning("result store unavailable for %s: %s", task_id, exc)
         coded, degraded = None, True
+    _check_visible(task_id, user, coded)
     out = {
         "task_id": task_id,
         "state": runs.task_state(run_state, document.state_of(coded)),
@@ -233,6 +253,7 @@ def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern=
 
     def read():
         try:
+            _check_visible(task_id, user, _store().get(task_id))
             return queries.result(_store(), task_id, format, lang)
         except Exception as exc:  # noqa: BLE001 - the store is down: the copy in object storage
             if not is_transient(exc):
@@ -252,7 +273,8 @@ def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern=
 
 def _cancel(task_id: str, user) -> dict:
     store = _store()
-    state = runs.cancel(task_id, store.state(task_id), lambda: store.mark_cancelled(task_id), _user_name(user))
+    _check_visible(task_id, user, store.get(task_id))
+    state = runs.cancel(task_id, store.state(task_id), lambda: store.mark_cancelled(task_id), user_name(user))
     return {"task_id": task_id, "state": state}
 
 
@@ -261,14 +283,21 @@ def cancel_task(task_id: str, user: Writer) -> dict:
     return _answer(lambda: _cancel(task_id, user))
 
 
-@app.delete("/tasks/{task_id}", summary="Cancel (kept until deletion lands): same as POST /tasks/{task_id}/cancel")
-def delete_task(task_id: str, user: Writer) -> dict:
-    return _answer(lambda: _cancel(task_id, user))
+@app.delete("/tasks/{task_id}", summary="Delete a task and everything derived from it, everywhere")
+def delete_task(task_id: str, user: Deleter,
+                media: Annotated[bool, Query(description="also delete the source object (media uploaded through this API always goes)")] = False) -> dict:
+    """Stops the run if it is going, then removes the result, its Redis keys, the artefacts under
+    `work/<task id>/`, media uploaded through this API, the Airflow run (conf, XComs, rendered
+    fields, task logs); an audit entry records who deleted what. `purge_pending: true` means a
+    step was still running: its leftovers are purged again after a grace period. A second DELETE
+    answers 404 (while a purge is pending it runs the purge again)."""
+    return _answer(lambda: deletion.delete(_store(), task_id, user_name(user), sees_all=sees_all(user), media=media))
 
 
 @app.get("/view", response_class=HTMLResponse, include_in_schema=False)
 def view_recent(user: Reader) -> str:
-    return viewer.list_page(queries.recent(_store(), 50))
+    owner = None if sees_all(user) else (user_name(user) or "")
+    return viewer.list_page(_answer(lambda: listing.page(_store(), listing.TaskQuery(), owner))["tasks"])
 
 
 @app.get("/view/{task_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -276,4 +305,6 @@ def view_task(task_id: str, user: Reader) -> str:
     store = _store()
     if store.get(task_id) is None:
         task_id = runs.task_id_of_run(task_id)
+    coded = store.get(task_id)
+    _check_visible(task_id, user, coded)
     return viewer.task_page(_answer(lambda: queries.result(store, task_id, "expanded")))

@@ -1,5 +1,10 @@
 """The task API's access rules: Airflow's own JWT (a bearer token from `/auth/token`, or the UI's
-session cookie) and Airflow's authorization of runs of the media DAG."""
+session cookie) and Airflow's authorization of runs of the media DAG.
+
+Reading needs GET on the media DAG's runs, creating and cancelling POST, deleting DELETE. A
+caller sees (and cancels, deletes) only the tasks they created, unless Airflow lets them read the
+deployment's connections (Op and Admin in both the simple and the FAB auth manager): operators
+see every task."""
 
 from __future__ import annotations
 
@@ -40,3 +45,19 @@ def _authorize(method: str):
 
 Reader = Annotated[Any, Depends(_authorize("GET"))]
 Writer = Annotated[Any, Depends(_authorize("POST"))]
+Deleter = Annotated[Any, Depends(_authorize("DELETE"))]
+
+
+def user_name(user) -> str | None:
+    return getattr(user, "get_name", lambda: None)()
+
+
+def sees_all(user) -> bool:
+    """Whether a caller sees every task, not only their own."""
+    from airflow.api_fastapi.app import get_auth_manager
+
+    return bool(get_auth_manager().is_authorized_connection(method="GET", user=user))
+
+
+def may_see(user, creator: str | None) -> bool:
+    return sees_all(user) or (creator is not None and creator == user_name(user))

@@ -129,3 +129,74 @@ def cancel(task_id: str, stored: str | None, mark_cancelled, user_name: str | No
                 ti.set_state(TaskInstanceState.UPSTREAM_FAILED, session=session)
         dr.note = f"cancelled through the task API{f' by {user_name}' if user_name else ''}"
     return "cancelled"
+
+
+def creator_of(task_id: str) -> tuple[bool, str | None]:
+    """(whether the task has a run, who triggered it)."""
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        try:
+            dr = find(session, task_id)
+        except NoSuchTask:
+            return False, None
+        return True, dr.triggering_user_name
+
+
+def purge(task_id: str) -> dict:
+    """Remove a task's run from Airflow: stopped first if it is still going, then the run with its
+    task instances, XComs, rendered fields, notes and history (Airflow deletes them with the run),
+    Airflow's audit-log rows of the run (their `extra` may hold the conf) and its task logs.
+    What was removed: {"run": bool, "was_running": bool, "log_rows": n, "log_files": n}."""
+    from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
+    from airflow.models.log import Log
+    from airflow.models.serialized_dag import SerializedDagModel
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import DagRunState, TaskInstanceState
+
+    out = {"run": False, "was_running": False, "log_rows": 0, "log_files": 0}
+    with create_session() as session:
+        try:
+            dr = find(session, task_id)
+        except NoSuchTask:
+            dr = None
+        if dr is not None:
+            tis = session.query(TaskInstance).filter_by(dag_id=MEDIA_DAG, run_id=task_id).all()
+            out["was_running"] = any(ti.state in (TaskInstanceState.RUNNING, TaskInstanceState.QUEUED) for ti in tis)
+            if dr.state not in (DagRunState.SUCCESS, DagRunState.FAILED):
+                # a running step is killed: its heartbeat finds the run failed (then gone)
+                dag = SerializedDagModel.get_dag(MEDIA_DAG, session=session)
+                set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
+            session.delete(dr)
+            out["run"] = True
+        out["log_rows"] = session.query(Log).filter(Log.dag_id == MEDIA_DAG, Log.run_id == task_id).delete(
+            synchronize_session=False)
+    out["log_files"] = purge_logs(task_id)
+    return out
+
+
+def purge_logs(task_id: str) -> int:
+    """Delete a run's task logs: the local log folder (`dag_id=…/run_id=…`, Airflow's default
+    file name template) and, with remote logging to object storage, the same folder there."""
+    import shutil
+    from pathlib import Path
+
+    from airflow.configuration import conf
+
+    removed = 0
+    folder = f"dag_id={MEDIA_DAG}/run_id={task_id}"
+    local = Path(conf.get("logging", "base_log_folder")) / folder
+    if local.is_dir():
+        removed += sum(1 for p in local.rglob("*") if p.is_file())
+        shutil.rmtree(local, ignore_errors=True)
+    remote = conf.get("logging", "remote_base_log_folder", fallback="")
+    if conf.getboolean("logging", "remote_logging", fallback=False) and "://" in remote:
+        from airflow.sdk import ObjectStoragePath
+
+        p = ObjectStoragePath(f"{remote.rstrip('/')}/{folder}", conn_id=conf.get("logging", "remote_log_conn_id", fallback=None) or None)
+        found = p.fs.find(p.path)
+        if found:
+            p.fs.rm(found)
+        removed += len(found)
+    return removed

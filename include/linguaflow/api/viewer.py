@@ -4,6 +4,7 @@ with timestamps, linked from the Airflow UI (an external view of each media DAG 
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from ..results.subtitles import timestamp
 
@@ -54,9 +55,21 @@ def task_page(doc: dict) -> str:
     meta = (f"<p class='meta'>status <b>{escape(doc['status'])}</b> · media {escape(doc['media']['uri'])} · "
             f"{doc['media']['duration']:.1f} s · speech model {escape(str(doc['models'].get('asr')))}</p>")
     error = f"<p class='failed'>{escape(doc['error'])}</p>" if doc.get("error") else ""
-    body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{error}{failed}"
+    body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{error}{failed}{_delete_button(doc['task_id'])}"
             f"<table><thead><tr><th>time</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     return _page(f"linguaflow {doc['task_id']}", body)
+
+
+def _delete_button(task_id: str) -> str:
+    """Delete the task (the task API's DELETE, with the UI's session), after a confirmation."""
+    url = f"../tasks/{quote(task_id, safe='')}"
+    return (f"<p><button id='delete' data-url='{escape(url)}'>Delete this task and its data</button> "
+            "<span id='deleted' class='meta'></span></p><script>"
+            "document.getElementById('delete').onclick=async e=>{"
+            "if(!confirm('Delete this task, its transcript, translations and uploaded media everywhere?'))return;"
+            "const r=await fetch(e.target.dataset.url,{method:'DELETE',credentials:'same-origin'});"
+            "document.getElementById('deleted').textContent=r.ok?'deleted':'not deleted: '+r.status;"
+            "if(r.ok)e.target.disabled=true};</script>")
 
 
 def list_page(rows: list[dict]) -> str:

@@ -14,6 +14,12 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
     _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
         w wrong language, r repetition, l low confidence
+    _by who created the task (Airflow user name)   _tl requested target language codes
+    _fl true when any segment was flagged (indexed for listing)
+Optional fields (absent in older documents; no code changes meaning, so no new map version).
+
+A deleted task leaves a tombstone `{_id, _del: when, _pend: true while its purge is unfinished}`:
+nothing derived from the task, only what stops a late write from recreating it.
 
 Code-map versions (every past version stays readable):
     v1  states r/d/f/c for the task, p/d/f:<reason> per language
@@ -47,7 +53,8 @@ _FAILED = "f:"
 
 # field paths the store indexes, projects and updates
 ID, STATE, MEDIA_URI, UPDATED, CREATED, REFS = "_id", "_s", "_m.u", "_u", "_c", "_ref"
-SUMMARY_FIELDS = ("_s", "_ls", "_m", "_u", "_c", "_err", "_v")
+SOURCE, TARGETS, CREATOR, FLAGGED, DELETED, PURGE_PENDING = "_src", "_tl", "_by", "_fl", "_del", "_pend"
+SUMMARY_FIELDS = ("_s", "_ls", "_m", "_u", "_c", "_err", "_v", "_src", "_tl", "_by", "_fl")
 
 
 class _Strict(BaseModel):
@@ -88,6 +95,8 @@ class ResultDocument(_Strict):
     created: str
     updated: str
     error: str | None = None
+    created_by: str | None = None
+    target_languages: list[str] | None = None
 
 
 def now_iso() -> str:
@@ -134,6 +143,10 @@ def compact(doc: dict) -> dict:
     }
     if doc.get("error") is not None:
         out["_err"] = doc["error"]
+    if doc.get("created_by") is not None:
+        out["_by"] = doc["created_by"]
+    if doc.get("target_languages") is not None:
+        out["_tl"] = [language_code(lang, v) for lang in doc["target_languages"]]
     for lang, entry in doc["languages"].items():
         code = language_code(lang, v)
         out[code] = compact_language(entry)
@@ -142,6 +155,8 @@ def compact(doc: dict) -> dict:
             out["_e"][code] = entry["model"]
         if entry.get("flags"):
             out.setdefault("_f", {})[code] = _flag_codes(entry["flags"])
+    if any(out.get("_f", {}).values()):
+        out["_fl"] = True
     return out
 
 
@@ -196,6 +211,10 @@ def expand(coded: dict) -> dict:
     }
     if "_err" in coded:
         out["error"] = coded["_err"]
+    if "_by" in coded:
+        out["created_by"] = coded["_by"]
+    if "_tl" in coded:
+        out["target_languages"] = [language_of(c, v) for c in coded["_tl"]]
     return out
 
 
@@ -231,15 +250,48 @@ def language_errors(coded: dict | None) -> dict[str, str]:
 
 
 def summary(coded: dict) -> dict:
-    """A stored document's readable summary: state, media, per-language states, error, times."""
+    """A stored document's readable summary: state, media, languages, who created it, times."""
+    v = coded.get("_v", CODE_MAP_VERSION)
     return {
         "task_id": coded["_id"],
         "status": state_of(coded) or "running",
         "media": (coded.get("_m") or {}).get("u"),
+        "source_language": language_of(coded["_src"], v) if coded.get("_src") else None,
+        "target_languages": [language_of(c, v) for c in coded.get("_tl") or []],
         "languages": language_states(coded),
+        "flagged": bool(coded.get("_fl")),
         "error": error_of(coded),
+        "created_by": coded.get("_by"),
+        "created": coded.get("_c"),
         "updated": coded.get("_u"),
     }
+
+
+def registration_fields(media_uri: str, targets: list[str], creator: str | None) -> dict:
+    """$set fields that record a task when it is created (before any step ran)."""
+    fields = {"_m.u": media_uri, "_tl": [language_code(lang) for lang in targets]}
+    if creator:
+        fields["_by"] = creator
+    return fields
+
+
+def queued_state() -> dict:
+    """The state a document created by registration starts in."""
+    return {"_s": _STATE_CODES["queued"]}
+
+
+def tombstone(when: str) -> dict:
+    """What is left of a deleted task (the purge still to finish)."""
+    return {DELETED: when, PURGE_PENDING: True}
+
+
+def is_tombstone(coded: dict | None) -> bool:
+    return bool(coded) and DELETED in coded
+
+
+def state_code(state: str) -> str:
+    """The stored code of a readable task state (for queries)."""
+    return _STATE_CODES[state]
 
 
 def language_key(lang: str) -> str:
@@ -250,7 +302,10 @@ def language_key(lang: str) -> str:
 def language_fields(lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> dict:
     """$set fields that store one language's coded items, state, model and flagged segments."""
     code = language_code(lang)
-    return {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model, f"_f.{code}": _flag_codes(flags or {})}
+    fields = {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model, f"_f.{code}": _flag_codes(flags or {})}
+    if any(flags.values() if flags else ()):
+        fields["_fl"] = True
+    return fields
 
 
 def language_flags(coded: dict | None) -> dict[str, dict[str, list[str]]]:
@@ -275,7 +330,7 @@ def task_state_fields(state: str, error: str | None = None) -> dict:
 
 def merge_fields(coded: dict) -> dict:
     """$set fields of a partial coded document: per-language maps merged key by key."""
-    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f")}
+    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_by", "_tl")}
     for nested in ("_ls", "_e", "_f"):
         update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
     return update

@@ -6,9 +6,11 @@ when it is down or not configured, every call still answers from MongoDB.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
+from ..errors import BadInput
 from ..settings import settings
 from . import document
 from .document import now_iso
@@ -16,6 +18,11 @@ from .document import now_iso
 log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "results"
+AUDIT_COLLECTION = "audit"
+# what listing filters and sorts on (see listing.py); newest first, ties broken by task id
+LIST_ORDER = [(document.CREATED, -1), (document.ID, -1)]
+INDEXES = [document.MEDIA_URI, document.UPDATED, LIST_ORDER, document.STATE, document.SOURCE, document.TARGETS,
+           document.CREATOR, document.FLAGGED, document.DELETED]
 CACHE_TTL_S = 3600
 # MongoDB refuses documents over 16 MiB; stay clear of it with room for the $set updates.
 MAX_DOC_BYTES = 15 * 1024 * 1024
@@ -71,6 +78,14 @@ class RedisCache:
         except Exception as exc:
             log.warning("redis set failed: %s", exc)
 
+    def purge(self, task_id: str) -> int:
+        """Delete every key of a task (its result and anything else named after it); how many.
+        Unlike a cache miss, a failure here is raised: a deletion must not pass over Redis."""
+        if self.client is None:
+            return 0
+        keys = {self.key(task_id).encode(), *self.client.scan_iter(match=f"linguaflow:*{task_id}*", count=1000)}
+        return self.client.delete(*keys)
+
     def invalidate(self, task_id: str) -> None:
         if self.client is None:
             return
@@ -78,6 +93,36 @@ class RedisCache:
             self.client.delete(self.key(task_id))
         except Exception as exc:
             log.warning("redis delete failed: %s", exc)
+
+
+class TaskDeleted(BadInput):
+    """The task was deleted: a late write of one of its steps is dropped, never retried."""
+
+
+def _live(task_id: str) -> dict:
+    """Filter matching a task's document unless it is a tombstone. An upsert with it fails with a
+    duplicate key on a tombstone: a write after a delete can never recreate the document."""
+    return {document.ID: task_id, document.DELETED: {"$exists": False}}
+
+
+def _dropped_if_deleted(write):
+    """A write of a deleted task raises TaskDeleted, and what the writing step may have left in
+    object storage meanwhile (`work/<task id>/`) is removed."""
+
+    @functools.wraps(write)
+    def guarded(self, first, *args, **kwargs):
+        import pymongo.errors
+
+        try:
+            return write(self, first, *args, **kwargs)
+        except pymongo.errors.DuplicateKeyError:
+            from .. import storage
+
+            task_id = first[document.ID] if isinstance(first, dict) else first
+            leftovers = storage.delete_tree(storage.work_uri(task_id))
+            raise TaskDeleted(f"task {task_id!r} was deleted: write dropped, {leftovers} artefacts removed") from None
+
+    return guarded
 
 
 class SnapshotStore:
@@ -99,17 +144,33 @@ class ResultStore:
         self.max_doc_bytes = max_doc_bytes
         self.client = client or mongo_client()
         self.col = self.client[db or settings().mongo_db][collection]
+        self.audit = self.client[db or settings().mongo_db][AUDIT_COLLECTION]
         self.cache = RedisCache(redis_url if redis_url is not None else settings().redis_url)
-        self.col.create_index(document.MEDIA_URI)
-        self.col.create_index(document.UPDATED)
+        for index in INDEXES:
+            self.col.create_index(index)
 
+    @_dropped_if_deleted
     def put(self, coded: dict) -> None:
-        """Replace the whole document (idempotent: one document per task id, keeps `_c`)."""
+        """Replace the whole document (idempotent: one document per task id, keeps when and by
+        whom it was created and what was asked)."""
         task_id = coded["_id"]
-        old = self.col.find_one({"_id": task_id}, {document.CREATED: 1})
-        created = old[document.CREATED] if old else coded.get(document.CREATED) or now_iso()
-        doc = {**coded, document.CREATED: created, document.UPDATED: now_iso()}
-        self.col.replace_one({"_id": task_id}, self._offload(doc), upsert=True)
+        kept = (document.CREATED, document.CREATOR, document.TARGETS)
+        old = self.col.find_one(_live(task_id), dict.fromkeys(kept, 1)) or {}
+        doc = {**coded, **{k: old[k] for k in kept if k in old}, document.UPDATED: now_iso()}
+        doc.setdefault(document.CREATED, now_iso())
+        self.col.replace_one(_live(task_id), self._offload(doc), upsert=True)
+        self.cache.invalidate(task_id)
+
+    @_dropped_if_deleted
+    def register(self, task_id: str, media_uri: str, targets: list[str], creator: str | None) -> None:
+        """Record a task the moment it is created (queued), so it is listed before any step ran;
+        a later registration (the run's own probe) keeps the state the steps reached."""
+        now = now_iso()
+        fields = document.registration_fields(media_uri, targets, creator)
+        insert = {k: v for k, v in {**document.skeleton(), **document.queued_state()}.items()
+                  if not any(f == k or f.startswith(k + ".") for f in fields)}
+        self.col.update_one(_live(task_id), {"$set": {**fields, document.UPDATED: now},
+                                             "$setOnInsert": {**insert, document.CREATED: now}}, upsert=True)
         self.cache.invalidate(task_id)
 
     def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> None:
@@ -123,6 +184,7 @@ class ResultStore:
         else:
             self._update(task_id, fields, unset={f"{document.REFS}.{code}": ""})
 
+    @_dropped_if_deleted
     def _update(self, task_id: str, fields: dict, unset: dict | None = None) -> None:
         """One partial upsert: $set fields (+ updated time), keep or create `_c`, drop the cached copy."""
         now = now_iso()
@@ -131,7 +193,7 @@ class ResultStore:
         update = {"$set": {**fields, document.UPDATED: now}, "$setOnInsert": {**insert, document.CREATED: now}}
         if unset:
             update["$unset"] = unset
-        self.col.update_one({"_id": task_id}, update, upsert=True)
+        self.col.update_one(_live(task_id), update, upsert=True)
         self.cache.invalidate(task_id)
 
     def merge(self, coded: dict) -> None:
@@ -140,7 +202,7 @@ class ResultStore:
 
     def state(self, task_id: str) -> str | None:
         """The task's stored readable state (None: no document yet)."""
-        return document.state_of(self.col.find_one({document.ID: task_id}, {document.STATE: 1}))
+        return document.state_of(self.col.find_one(_live(task_id), {document.STATE: 1}))
 
     def mark_failed(self, task_id: str, reason: str) -> None:
         """Record why a task failed; finished languages already stored stay as they are."""
@@ -165,7 +227,7 @@ class ResultStore:
         doc = self.cache.get(task_id)
         if doc is not None:
             return doc
-        doc = self.col.find_one({"_id": task_id})
+        doc = self.col.find_one(_live(task_id))
         if doc is not None:
             doc = self._resolve(doc)
             self.cache.put(task_id, doc)
@@ -204,10 +266,55 @@ class ResultStore:
 
     def recent(self, limit: int = 20) -> list[dict]:
         fields = dict.fromkeys(document.SUMMARY_FIELDS, 1)
-        return list(self.col.find({}, fields).sort(document.UPDATED, -1).limit(limit))
+        live = {document.DELETED: {"$exists": False}}
+        return list(self.col.find(live, fields).sort(document.UPDATED, -1).limit(limit))
 
     def by_source(self, uri: str) -> list[dict]:
-        return [self._resolve(d) for d in self.col.find({document.MEDIA_URI: uri}).sort(document.UPDATED, -1)]
+        live = {document.MEDIA_URI: uri, document.DELETED: {"$exists": False}}
+        return [self._resolve(d) for d in self.col.find(live).sort(document.UPDATED, -1)]
+
+    def find(self, where: dict, sort: list, limit: int) -> list[dict]:
+        """Summaries matching a query (see `listing`), tombstones never among them."""
+        where = {**where, document.DELETED: {"$exists": False}}
+        return list(self.col.find(where, dict.fromkeys(document.SUMMARY_FIELDS, 1)).sort(sort).limit(limit))
 
     def count(self, task_id: str) -> int:
-        return self.col.count_documents({document.ID: task_id})
+        return self.col.count_documents(_live(task_id))
+
+    # -- deletion ---------------------------------------------------------------------------------
+
+    def tombstone(self, task_id: str) -> tuple[dict | None, bool]:
+        """Replace a task's document by its tombstone, atomically: (the document it held, whether
+        this call deleted it). From here on every write of the task fails (`TaskDeleted`)."""
+        import pymongo.errors
+
+        tomb = document.tombstone(now_iso())
+        old = self.col.find_one_and_replace(_live(task_id), tomb)
+        if old is None:  # no document (yet): the tombstone still stops a late first write
+            try:
+                self.col.insert_one({document.ID: task_id, **tomb})
+            except pymongo.errors.DuplicateKeyError:
+                return None, False  # deleted before
+        self.cache.invalidate(task_id)
+        return (self._resolve(old) if old else None), True
+
+    def is_deleted(self, task_id: str) -> bool:
+        return self.col.count_documents({document.ID: task_id, document.DELETED: {"$exists": True}}) > 0
+
+    def purge_finished(self, task_id: str) -> None:
+        self.col.update_one({document.ID: task_id, document.DELETED: {"$exists": True}},
+                            {"$unset": {document.PURGE_PENDING: ""}})
+
+    def unfinished_purges(self, older_than: str, limit: int = 100) -> list[str]:
+        """Deleted tasks whose purge did not finish (the deleting process died), for a sweep."""
+        where = {document.PURGE_PENDING: True, document.DELETED: {"$lt": older_than}}
+        return [d[document.ID] for d in self.col.find(where, {document.ID: 1}).limit(limit)]
+
+    def forget_tombstones(self, older_than: str) -> int:
+        """Tombstones of finished purges past the time a late write could still arrive."""
+        where = {document.DELETED: {"$lt": older_than}, document.PURGE_PENDING: {"$exists": False}}
+        return self.col.delete_many(where).deleted_count
+
+    def record_deletion(self, entry: dict) -> None:
+        """The audit line of a deletion (who, when, what was removed); one per task, re-written."""
+        self.audit.replace_one({document.ID: entry["task_id"]}, {document.ID: entry["task_id"], **entry}, upsert=True)

@@ -1,0 +1,120 @@
+"""Task lifecycle over the task API (in-process, real PostgreSQL, MongoDB-compatible server, Redis,
+S3 server): owners, listing, and deletion of everything a task left."""
+
+import uuid
+
+import pytest
+
+from conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def users(api):
+    from airflow.api_fastapi.app import get_auth_manager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    def bearer(name, role):
+        return {"Authorization": f"Bearer {get_auth_manager().generate_jwt(SimpleAuthManagerUser(username=name, role=role))}"}
+
+    return {"alice": bearer("alice", "USER"), "bob": bearer("bob", "USER"), "op": bearer("op", "OP"),
+            "viewer": api[2], "admin": api[1]}
+
+
+def put_media(s3, bucket) -> str:
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    return f"s3://{bucket}/{key}"
+
+
+def create(client, headers, media, **extra) -> str:
+    r = client.post("/linguaflow/tasks", headers=headers, json={"media_uri": media, "target_languages": ["de"], **extra})
+    assert r.status_code == 201, r.text
+    return r.json()["task_id"]
+
+
+def listed(client, headers, **params) -> list[str]:
+    r = client.get("/linguaflow/tasks", headers=headers, params=params)
+    assert r.status_code == 200, r.text
+    return [t["task_id"] for t in r.json()["tasks"]]
+
+
+def objects(s3, bucket, prefix) -> list[str]:
+    return [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+
+
+def test_a_task_is_listed_from_creation_and_seen_only_by_its_owner_and_operators(api, users, s3, bucket):
+    client = api[0]
+    media = put_media(s3, bucket)
+    tid = create(client, users["alice"], media)
+    mine = client.get("/linguaflow/tasks", headers=users["alice"], params={"media_prefix": media}).json()["tasks"]
+    assert [(t["task_id"], t["status"], t["created_by"], t["target_languages"]) for t in mine] == [(tid, "queued", "alice", ["de"])]
+    assert tid not in listed(client, users["bob"], media_prefix=media)
+    assert tid in listed(client, users["op"], media_prefix=media, state="queued")
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=users["bob"]).status_code == 404
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=users["op"]).status_code == 200
+    assert client.post(f"/linguaflow/tasks/{tid}/cancel", headers=users["bob"]).status_code == 404
+    assert client.delete(f"/linguaflow/tasks/{tid}", headers=users["bob"]).status_code == 404
+    assert client.delete(f"/linguaflow/tasks/{tid}", headers=users["viewer"]).status_code == 403
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=users["alice"]).json()["state"] == "queued"  # all refused
+
+
+def test_listing_answers_bad_filters_with_4xx(api, users):
+    client = api[0]
+    for params in ({"cursor": "zzz"}, {"target_language": "xx"}, {"state": "bogus"}, {"limit": 0}, {"limit": 10_000},
+                   {"created_after": "yesterday"}, {"unknown": "1"}):
+        r = client.get("/linguaflow/tasks", headers=users["alice"], params=params)
+        assert 400 <= r.status_code < 500, (params, r.status_code, r.text)
+
+
+def test_delete_removes_the_task_everywhere_and_records_who(api, users, store, s3, bucket):
+    from linguaflow import storage
+    from linguaflow.api import runs
+    from linguaflow.results.store import TaskDeleted
+
+    client = api[0]
+    r = client.post("/linguaflow/tasks/upload", headers=users["alice"], files={"file": ("talk.wav", SAMPLE.read_bytes())},
+                    data={"target_languages": "de", "text_items": '{"title": "Quarterly numbers"}'})
+    tid = r.json()["task_id"]
+    # what the steps would have left: artefacts, a stored language, a cached copy
+    storage.write_json(storage.work_uri(tid, "transcript.json"), {"segments": [{"text": "secret words"}]})
+    store.put_language(tid, "de", {"0": {"A": "geheime Wörter"}}, "done", "m")
+    assert store.get(tid) and store.cache.get(tid)
+    root = bucket  # the tests' work root is the bucket itself
+    assert objects(s3, root, f"uploads/{tid}/") and objects(s3, root, f"work/{tid}/")
+
+    r = client.delete(f"/linguaflow/tasks/{tid}", headers=users["alice"])
+    assert r.status_code == 200, r.text
+    removed = r.json()["removed"]
+    assert removed["result_document"] and removed["run"] and removed["objects"] == 2
+    assert r.json()["purge_pending"] is False and r.json()["deleted_by"] == "alice"
+
+    assert objects(s3, root, f"uploads/{tid}/") == [] and objects(s3, root, f"work/{tid}/") == []
+    assert store.cache.client.keys(f"*{tid}*") == []
+    with pytest.raises(runs.NoSuchTask):
+        runs.look_up(tid)
+    assert store.col.find_one({"_id": tid}).keys() == {"_id", "_del"}  # a tombstone, nothing of the task
+    audit = store.audit.find_one({"_id": tid})
+    assert audit["deleted_by"] == "alice" and audit["removed"]["objects"] == 2
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=users["alice"]).status_code == 404
+    assert client.delete(f"/linguaflow/tasks/{tid}", headers=users["alice"]).status_code == 404  # documented
+    assert tid not in listed(client, users["op"])
+    with pytest.raises(TaskDeleted):  # a step finishing late cannot bring it back
+        store.put_language(tid, "de", {"0": {"A": "geheime Wörter"}}, "done", "m")
+    assert store.get(tid) is None
+
+
+def test_a_users_own_media_is_deleted_only_when_asked(api, users, s3, bucket):
+    client = api[0]
+    media = put_media(s3, bucket)
+    key = media.split("/", 3)[3]
+    first = create(client, users["alice"], media)
+    assert client.delete(f"/linguaflow/tasks/{first}", headers=users["alice"]).json()["removed"]["media"] is False
+    assert objects(s3, bucket, key) == [key]
+    second = create(client, users["alice"], media)
+    r = client.delete(f"/linguaflow/tasks/{second}", headers=users["alice"], params={"media": "true"})
+    assert r.status_code == 200 and r.json()["removed"]["media"] is True
+    assert objects(s3, bucket, key) == []
+
+
+def test_unknown_task_delete_is_404(api, users):
+    assert api[0].delete(f"/linguaflow/tasks/none-{uuid.uuid4().hex}", headers=users["op"]).status_code == 404
