@@ -229,7 +229,8 @@ def stack(services, s3, bucket, tmp_path_factory):
     mongo = Server([str(Path(sys.executable).parent / "secantusd-py"), "--host", "127.0.0.1", "--port", str(mongo_port),
                     "--storage-path", str(tmp_path_factory.mktemp("stack-mongo"))], mongo_port, REPO / ".linguaflow" / "stack-mongo.log")
     mongo.start()
-    st = Stack(REPO, services, free_port(), {
+    port = free_port()
+    st = Stack(REPO, services, port, {
         "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
@@ -241,6 +242,10 @@ def stack(services, s3, bucket, tmp_path_factory):
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
         # drills: the retry table's delays scaled down (5 min -> 6 s); the unclassified 30 s stays real
         "LINGUAFLOW_RETRY_DELAY_SCALE": "0.02",
+        # the retention DAG deletes through the task API, as an operator would configure it
+        "LINGUAFLOW_API": f"http://127.0.0.1:{port}", "LINGUAFLOW_USER": "admin", "LINGUAFLOW_PASSWORD": "admin-pw",
+        "LINGUAFLOW_RETENTION": '{"failed": 7, "*": 365}',
+        "LINGUAFLOW_DELETE_GRACE_S": "5",
     }, db=f"linguaflow_stack_{RUN}")
     st.inbox_dir = inbox_dir
     st.mongo = mongo

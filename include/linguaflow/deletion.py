@@ -71,7 +71,8 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
         removed["media"] = storage.delete(media_uri)
     report = {"task_id": task_id, "deleted_by": user_name, "deleted_at": now_iso(), "removed": removed,
               "purge_pending": bool(removed["was_running"])}
-    store.record_deletion(report)
+    if pending is None:  # finishing an interrupted deletion keeps its first audit line
+        store.record_deletion(report)
     if removed["was_running"]:
         # a killed step may write for a moment more: purge its leftovers once it is surely gone
         timer = threading.Timer(settings().delete_grace_s, finish_purge, args=(store, task_id))
