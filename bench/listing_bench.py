@@ -48,7 +48,7 @@ def main() -> None:
         "no filter": TaskQuery(limit=PAGE),
         "state=done,done_with_flags": TaskQuery(state=["done", "done_with_flags"], limit=PAGE),
         "target_language=ja": TaskQuery(target_language="ja", limit=PAGE),
-        "media_prefix + flagged": TaskQuery(media_prefix="s3://media/inbox/", flagged=True, limit=PAGE),
+        "media_prefix + flagged": TaskQuery(media_prefix="s3://media/uploads/", flagged=True, limit=PAGE),
         "created range + source": TaskQuery(created_after=start + timedelta(hours=2), created_before=start + timedelta(hours=14),
                                             source_language="de", limit=PAGE),
         "owner alice (non-operator)": TaskQuery(limit=PAGE),
