@@ -118,3 +118,28 @@ def test_a_users_own_media_is_deleted_only_when_asked(api, users, s3, bucket):
 
 def test_unknown_task_delete_is_404(api, users):
     assert api[0].delete(f"/linguaflow/tasks/none-{uuid.uuid4().hex}", headers=users["op"]).status_code == 404
+
+
+def test_cli_list_and_delete(api, users, monkeypatch, capsys, s3, bucket):
+    """`linguaflow list` (a readable table, every page with --all) and `linguaflow delete`."""
+    from linguaflow import cli
+    from linguaflow.client import TaskClient
+
+    client = api[0]
+    monkeypatch.setattr(cli, "_client", lambda: TaskClient(http=client, token=users["alice"]["Authorization"][7:]))
+    media = put_media(s3, bucket)
+    ids = [create(client, users["alice"], media) for _ in range(3)]
+    def table(out):  # the in-process API server logs to the same stdout (quiet CLI: issue 12)
+        return [line.split() for line in out.splitlines() if not line[:2].isdigit()]
+
+    assert cli.main(["list", "--media", media, "--limit", "2", "--state", "queued"]) == 0
+    out, err = capsys.readouterr()
+    assert table(out)[0][:2] == ["task", "state"]
+    assert [row[0] for row in table(out)[1:]] == ids[::-1][:2] and "--all" in err
+    assert cli.main(["list", "--media", media, "--limit", "2", "--all"]) == 0
+    assert [row[0] for row in table(capsys.readouterr().out)[1:]] == ids[::-1]
+    assert cli.main(["delete", ids[0]]) == 0
+    assert f"deleted {ids[0]}: result yes" in capsys.readouterr().out
+    assert cli.main(["delete", ids[0]]) == 2 and "404" in capsys.readouterr().err
+    assert cli.main(["list", "--target", "Klingon"]) == 2  # a readable refusal, not a traceback
+    assert "Klingon" in capsys.readouterr().err
