@@ -72,7 +72,9 @@ def linguaflow_media():
     def translate(lang: str, job: dict, transcript: str) -> str:
         from linguaflow import pipeline
 
-        return pipeline.translate_step(job["task_id"], transcript, lang, job["request"]["text_items"], store=_store())
+        request = job["request"]
+        return pipeline.translate_step(job["task_id"], transcript, lang, request["text_items"], store=_store(),
+                                       glossary=request.get("glossary"))
 
     @task(trigger_rule="none_failed_min_one_success")  # a pool with no language is skipped, not failed
     def package(job: dict, transcript: str, translations: list) -> dict:

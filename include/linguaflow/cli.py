@@ -61,6 +61,7 @@ def cmd_run(args) -> int:
         req = MediaRequest.parse({
             "media_uri": "file://" + path, "target_languages": split_csv(args.to), "source_language": args.language,
             "asr_engine": args.engine, "asr_model": args.model, "task_id": args.task_id or _file_task_id(path),
+            "glossary": _glossary_arg(args.glossary),
         })
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -89,6 +90,19 @@ def cmd_run(args) -> int:
           f"(collection linguaflow.results), artefacts under {settings().work_root_uri}/work/{conf['task_id']}/",
           file=sys.stderr)
     return 0 if str(dr.state) in ("success", "DagRunState.SUCCESS") and doc else 1
+
+
+def _glossary_arg(value: str | None) -> dict:
+    """--glossary: inline JSON or a JSON file ({"Acme": "keep", "invoice": {"de": "Rechnung"}})."""
+    from .errors import BadInput
+
+    if not value:
+        return {}
+    try:
+        text = open(value, encoding="utf-8").read() if os.path.isfile(value) else value
+        return json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"--glossary: not a JSON object or a JSON file ({exc})") from None
 
 
 def cmd_transcribe(args) -> int:
@@ -191,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--engine", default="faster-whisper", choices=ENGINES)
     run.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
     run.add_argument("--task-id", default=None)
+    run.add_argument("--glossary", default=None, help='JSON (inline or a file): term -> "keep" or {language: rendering}')
     run.add_argument("--compact", action="store_true", help="print the JSON on one line")
     run.add_argument("--out", default=None, help="also write the coded JSON to this file")
     run.set_defaults(func=cmd_run)

@@ -97,7 +97,7 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     return doc
 
 
-CHECK_VERSION = "output-check-1"  # translations made before every output was checked are made again
+CHECK_VERSION = "output-check-2"  # a translation made before the current output checks (language, glossary) is made again
 
 
 def _input_hash(items: list, source: str, target: str, route: str) -> str:
@@ -105,21 +105,23 @@ def _input_hash(items: list, source: str, target: str, route: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def translate_step(task_id: str, transcript_uri: str, target: str, text_items: dict, store=None) -> str:
-    """Translate transcript segments (A) and text items (T) into `target`; skip if already done."""
+def translate_step(task_id: str, transcript_uri: str, target: str, text_items: dict, store=None,
+                   glossary: dict | None = None) -> str:
+    """Translate transcript segments (A) and text items (T) into `target` (with the task's
+    glossary); skip if already done for the same input."""
     transcript = storage.read_json(transcript_uri)
     source = transcript["language"]
     audio = [(s["id"], s["text"]) for s in transcript["segments"]]
     texts = sorted(text_items.items())
     route = "source" if source == target else router.route_for(target).name
-    digest = _input_hash([audio, texts, CHECK_VERSION], source, target, route)
+    digest = _input_hash([audio, texts, CHECK_VERSION, router.glossary_for(glossary, target)], source, target, route)
     out = storage.work_uri(task_id, "translations", f"{target}.json")
     if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
         log.info("translation to %s already in storage for this input, reusing %s", target, out)
         return out
     # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
     with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
-        done, model, flagged = router.translate_checked(audio + [(f"T:{i}", t) for i, t in texts], source, target)
+        done, model, flagged = router.translate_checked(audio + [(f"T:{i}", t) for i, t in texts], source, target, glossary)
     entry = {"audio": dict(done[: len(audio)]), "text": {i[2:]: t for i, t in done[len(audio) :]}}
     flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
     state = "done_with_flags" if flags else "done"

@@ -114,6 +114,11 @@ class MediaRequest(BaseModel):
         description="Supplied text (id -> text: title, description...) translated beside the transcript",
     )
 
+    glossary: dict[str, str | dict[str, str]] = Field(
+        default_factory=dict, title="Glossary",
+        description='Term -> "keep" (a name kept as written) or {language: rendering}; a translation lacking it is flagged',
+    )
+
     @field_validator("target_languages", mode="before")
     @classmethod
     def _targets(cls, value: Any) -> list[str]:
@@ -142,6 +147,27 @@ class MediaRequest(BaseModel):
         if any(not k or len(k) > 128 for k in value):
             raise ValueError("text item ids must be 1 to 128 characters")
         return value
+
+    @field_validator("glossary")
+    @classmethod
+    def _glossary(cls, value: dict) -> dict:
+        from .translation.glossary import KEEP, MAX_TERM_CHARS, MAX_TERMS
+
+        if len(value) > MAX_TERMS:
+            raise ValueError(f"{len(value)} glossary terms; at most {MAX_TERMS}")
+        out: dict = {}
+        for term, entry in value.items():
+            if not term.strip() or len(term) > MAX_TERM_CHARS:
+                raise ValueError(f"glossary terms must be 1 to {MAX_TERM_CHARS} characters")
+            if isinstance(entry, str):
+                if entry != KEEP:
+                    raise ValueError(f'glossary {term!r}: "keep" or {{language: rendering}}, not {entry[:40]!r}')
+                out[term.strip()] = KEEP
+                continue
+            if any(not r.strip() or len(r) > MAX_TERM_CHARS for r in entry.values()):
+                raise ValueError(f"glossary {term!r}: renderings must be 1 to {MAX_TERM_CHARS} characters")
+            out[term.strip()] = {as_value_error(language, lang): r.strip() for lang, r in entry.items()}
+        return out
 
     @classmethod
     def parse(cls, conf: dict) -> MediaRequest:

@@ -39,7 +39,7 @@ class Scripted:
     """Answers /chat/completions from a queue of (status, content or body, delay)."""
 
     def __init__(self):
-        self.replies, self.calls = [], 0
+        self.replies, self.calls, self.bodies = [], 0, []
         scripted = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,7 +48,7 @@ class Scripted:
 
             def do_POST(self):
                 scripted.calls += 1
-                self.rfile.read(int(self.headers["Content-Length"]))
+                scripted.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
                 status, content, delay = scripted.replies.pop(0) if scripted.replies else (200, "{}", 0)
                 time.sleep(delay)
                 body = json.dumps({"choices": [{"message": {"content": content}}]}) if status == 200 else content

@@ -13,7 +13,7 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
     _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
-        w wrong language, r repetition, l low confidence
+        w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
@@ -46,9 +46,9 @@ _STATE_CODES = {
     "failed": "f", "cancelled": "c",
 }
 _STATE_BACK = {v: k for k, v in _STATE_CODES.items()} | {"p": "queued"}  # v1's "pending"
-FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l"}
+FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
-Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence"]
+Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates

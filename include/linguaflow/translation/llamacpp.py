@@ -38,8 +38,8 @@ class LlamaCppTranslator:
             )
         return reply["choices"][0]["message"]["content"]
 
-    def translate(self, items, source, target, batch_size: int = 8, **_):
-        return translate_batches(self._ask, items, source, target, batch_size)
+    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None, **_):
+        return translate_batches(self._ask, items, source, target, batch_size, terms=terms)
 
 
 @functools.lru_cache(maxsize=4)

@@ -10,6 +10,7 @@ import logging
 import re
 
 from ..errors import BadInput
+from . import glossary
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,18 @@ def _ask(src: str, tgt: str, payload: str) -> str:
             f"Keep the same keys. Reply with the JSON object only.\n{payload}")
 
 
-def messages(batch: list[tuple[str, str]], source: str, target: str, strict: bool = False) -> list[dict]:
-    """The chat of one batch; `strict` (a second try of a single item) insists on the target."""
+def messages(batch: list[tuple[str, str]], source: str, target: str, strict: bool = False,
+             terms: dict[str, str] | None = None) -> list[dict]:
+    """The chat of one batch; `strict` (a second try of a single item) insists on the target;
+    `terms` (the task's glossary for the target) are named where the batch holds them."""
     src, tgt = LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target)
     payload = json.dumps({i: t for i, t in batch}, ensure_ascii=False)
     system = f"You translate {src} into {tgt}. Reply with one JSON object only."
     if strict:
         system += f" Every value must be written in {tgt}, never left in {src}."
+    wanted = glossary.terms_in(" ".join(t for _, t in batch), terms or {})
+    if wanted:
+        system += glossary.instruction(wanted)
     chat = [{"role": "system", "content": system}]
     if FEW_SHOT and source == "en" and target in EXAMPLES:
         chat += [
@@ -103,7 +109,7 @@ def parse_reply(text: str, ids: list[str], target: str | None = None) -> dict[st
     return {k: obj[k].strip() for k in ids}
 
 
-def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 2):
+def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 2, terms: dict | None = None):
     """Send non-empty items in batches through `ask(messages) -> reply text`, validating each reply.
 
     A malformed batch is split into single items at once (repeating the same request at
@@ -118,7 +124,7 @@ def translate_batches(ask, items, source, target, batch_size: int = 8, max_attem
 
     def one(batch):
         try:
-            return parse_reply(ask(messages(batch, source, target)), [i for i, _ in batch], target)
+            return parse_reply(ask(messages(batch, source, target, terms=terms)), [i for i, _ in batch], target)
         except MalformedReply as exc:
             log.warning("malformed reply for %d item(s): %s", len(batch), exc)
         if len(batch) > 1:
@@ -128,7 +134,7 @@ def translate_batches(ask, items, source, target, batch_size: int = 8, max_attem
             return result
         for attempt in range(2, max_attempts + 1):
             try:
-                return parse_reply(ask(messages(batch, source, target, strict=True)), [batch[0][0]], target)
+                return parse_reply(ask(messages(batch, source, target, strict=True, terms=terms)), [batch[0][0]], target)
             except MalformedReply as exc:
                 log.warning("malformed reply for item %s (attempt %d/%d): %s", batch[0][0], attempt, max_attempts, exc)
         failed.append(batch[0][0])

@@ -49,5 +49,5 @@ class OpenAICompatTranslator:
         except (ValueError, KeyError, IndexError, TypeError):
             return r.text  # let reply validation call it malformed
 
-    def translate(self, items, source, target, batch_size: int = 8, **_):
-        return translate_batches(self._ask, items, source, target, batch_size)
+    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None, **_):
+        return translate_batches(self._ask, items, source, target, batch_size, terms=terms)

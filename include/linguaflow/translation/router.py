@@ -116,19 +116,19 @@ def _openai(model: str, options: tuple):
     return OpenAICompatTranslator(model, **dict(options))
 
 
-def _run(route: Route, items, source, target):
-    out = backend(route).translate(items, source, target, batch_size=route.batch_size)
+def _run(route: Route, items, source, target, terms=None):
+    out = backend(route).translate(items, source, target, batch_size=route.batch_size, terms=terms)
     if [i for i, _ in out] != [i for i, _ in items]:
         raise LinguaflowError(f"{route.name} changed the item ids")  # a backend bug, never stored
     return out
 
 
-def _translate(items, source, target) -> tuple[list[tuple[str, str]], Route]:
+def _translate(items, source, target, terms=None) -> tuple[list[tuple[str, str]], Route]:
     """Translate with the target's route, falling back on a non-transient failure."""
     route = route_for(target)
     while True:
         try:
-            return _run(route, items, source, target), route
+            return _run(route, items, source, target, terms), route
         except Exception as exc:
             if is_transient(exc) or route.fallback is None:
                 raise
@@ -144,22 +144,41 @@ def translate(items: list[tuple[str, str]], source: str, target: str) -> tuple[l
     return out, route.name
 
 
-def translate_checked(items: list[tuple[str, str]], source: str, target: str):
-    """Translate, check that every output is in the target language, ask again one by one for
-    the items that are not, and return (items, route name, {item id: flags}) for what is left.
+def translate_checked(items: list[tuple[str, str]], source: str, target: str, glossary: dict | None = None):
+    """Translate, check every output (in the target language; the glossary's renderings where its
+    terms occur), ask again one by one for the items that fail, and return (items, route name,
+    {item id: flags}) for what is left.
 
     Flagged items are kept as they came back (a copy of the source, or another language), so a
     language is stored with flags, never failed or passed off as done because of a few segments."""
     if source == target:
         return list(items), "source", {}
-    out, route = _translate(items, source, target)
-    flags = check.check(items, out, source, target)
+    terms = glossary_for(glossary, target)
+    out, route = _translate(items, source, target, terms)
+    flags = _checked(items, out, source, target, terms)
     if flags:
-        log.info("%d of %d items into %s not translated; asking again one by one", len(flags), len(items), target)
+        log.info("%d of %d items into %s flagged %s; asking again one by one", len(flags), len(items), target,
+                 sorted({f for v in flags.values() for f in v}))
         try:
-            again = dict(backend(route).translate([(i, t) for i, t in items if i in flags], source, target, batch_size=1))
+            again = dict(backend(route).translate([(i, t) for i, t in items if i in flags], source, target,
+                                                  batch_size=1, terms=terms))
         except MalformedReply:  # none came back valid: keep the first answers, flagged
             again = {}
         out = [(i, again.get(i, t)) for i, t in out]
-        flags = check.check(items, out, source, target)
+        flags = _checked(items, out, source, target, terms)
     return out, route.name, flags
+
+
+def glossary_for(glossary: dict | None, target: str) -> dict[str, str]:
+    from . import glossary as terms
+
+    return terms.renderings(glossary, target)
+
+
+def _checked(items, out, source, target, terms) -> dict[str, list[str]]:
+    from . import glossary
+
+    flags = check.check(items, out, source, target)
+    for item_id, missing in glossary.check(items, out, terms).items():
+        flags[item_id] = flags.get(item_id, []) + missing
+    return flags
