@@ -2,13 +2,13 @@
 the retention DAG (which reaches it through the task API).
 
 Order matters. The result document becomes a tombstone first, atomically, so from that moment
-no step can write the task back (`store.TaskDeleted`); then the run is stopped and removed from
-Airflow (with its XComs, rendered fields and logs), then Redis keys and object-storage artefacts
-go, and an audit line records who deleted what. A step that was running when the task was
-deleted may still be alive for a few seconds (until its heartbeat finds the run gone), so the
-tombstone stays "purge pending" and the artefact, log and cache purge runs once more after a
-grace period (`LINGUAFLOW_DELETE_GRACE_S`); a deletion interrupted by a crash is finished by
-the retention DAG's sweep (or another DELETE), never lost.
+no step can write the task back (`store.TaskDeleted`), and the audit line is written with it;
+then the run is stopped and removed from Airflow (with its XComs, rendered fields and logs), then
+Redis keys and object-storage artefacts go. A step that was running when the task was deleted
+may still be alive for a few seconds (until its heartbeat finds the run gone), so the tombstone
+stays "purge pending" and the artefact, log and cache purge runs once more after a grace period
+(`LINGUAFLOW_DELETE_GRACE_S`); a deletion interrupted by a crash is finished by the retention
+DAG's sweep (or an operator's DELETE), never lost.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import logging
 import threading
 
 from . import policy, storage
+from .request import TASK_ID_RE
 from .results import document
 from .results.document import now_iso
 from .settings import settings
@@ -29,7 +30,7 @@ class NotFound(LookupError):
 
 
 class Forbidden(PermissionError):
-    pass
+    """The caller may not do this to the task (HTTP 403)."""
 
 
 def upload_prefix(task_id: str) -> str:
@@ -37,45 +38,57 @@ def upload_prefix(task_id: str) -> str:
     return "/".join([storage.work_root(), "uploads", task_id])
 
 
-def _owner(store, task_id: str) -> tuple[bool, str | None]:
-    """(whether the task exists anywhere, its creator)."""
+def _owner(store, task_id: str) -> tuple[bool, str | None, str]:
+    """(whether the task exists anywhere, its creator, the id of its Airflow run)."""
     from .api import runs
 
-    coded = store.col.find_one({document.ID: task_id}, {document.CREATOR: 1, document.DELETED: 1})
-    has_run, triggered_by = runs.creator_of(task_id)
+    coded = store.col.find_one({document.ID: task_id}, {document.CREATOR: 1, document.DELETED: 1, document.RUN: 1})
     if document.is_tombstone(coded):
         coded = None  # deleted before: only a run of the same id (left behind) still counts
-    return (coded is not None or has_run), (coded or {}).get(document.CREATOR) or triggered_by
+    run_id = (coded or {}).get(document.RUN) or task_id
+    has_run, triggered_by = runs.creator_of(run_id)
+    return (coded is not None or has_run), (coded or {}).get(document.CREATOR) or triggered_by, run_id
 
 
 def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media: bool = False) -> dict:
     """Delete a task everywhere; the report of what was removed. A caller who may not see every
-    task may delete only their own. Raises NotFound for an unknown or already deleted task."""
+    task may delete only their own, and only an operator may delete the source object
+    (`media`). Raises NotFound for an unknown or already deleted task."""
     from .api import runs
 
+    if not TASK_ID_RE.match(task_id):
+        raise NotFound(f"no task {task_id!r}")
     pending = store.col.find_one({document.ID: task_id, document.PURGE_PENDING: True}, {document.ID: 1})
-    if pending is None:
-        exists, creator = _owner(store, task_id)
-        if not exists:
+    if pending is not None:
+        if not sees_all:  # finishing someone's deletion is the operators' (and the sweep's) job
             raise NotFound(f"no task {task_id!r}")
-        if not sees_all and creator != user_name:
+        run_id = task_id
+    else:
+        exists, creator, run_id = _owner(store, task_id)
+        if not exists or (not sees_all and creator != user_name):
             raise NotFound(f"no task {task_id!r}")  # another user's task is not even confirmed to exist
-    old, _ = store.tombstone(task_id)
+        if media and not sees_all:
+            raise Forbidden("deleting the source object (media=true) needs a role that sees every task")
+    old, deleted_now = store.tombstone(task_id)
+    if pending is None and not deleted_now:
+        raise NotFound(f"no task {task_id!r}")  # deleted meanwhile by another call
     media_uri = ((old or {}).get("_m") or {}).get("u") or ""
-    removed = {"result_document": old is not None, "redis_keys": store.cache.purge(task_id)}
-    removed.update(runs.purge(task_id))
-    removed["objects"] = _purge_objects(task_id)
-    removed["media"] = False
-    if media and media_uri and not media_uri.startswith(upload_prefix(task_id) + "/"):
+    own_upload = media_uri.startswith(upload_prefix(task_id) + "/")
+    if media and media_uri and not own_upload:
         policy.check_media(media_uri, from_api=True)  # never a path or bucket the API may not name
-        removed["media"] = storage.delete(media_uri)
-    report = {"task_id": task_id, "deleted_by": user_name, "deleted_at": now_iso(), "removed": removed,
-              "purge_pending": bool(removed["was_running"])}
-    if pending is None:  # finishing an interrupted deletion keeps its first audit line
+    report = {"task_id": task_id, "deleted_by": user_name, "deleted_at": now_iso(), "removed": {}, "purge_pending": True}
+    if pending is None:  # written with the tombstone; finishing an interrupted deletion keeps it
+        store.record_deletion(report)
+    removed = {"result_document": old is not None, "redis_keys": store.cache.purge(task_id)}
+    removed.update(runs.purge(run_id))
+    removed["objects"] = _purge_objects(task_id)
+    removed["media"] = storage.delete(media_uri) if media and media_uri and not own_upload else False
+    report.update(removed=removed, purge_pending=bool(removed["was_running"]))
+    if pending is None:
         store.record_deletion(report)
     if removed["was_running"]:
         # a killed step may write for a moment more: purge its leftovers once it is surely gone
-        timer = threading.Timer(settings().delete_grace_s, finish_purge, args=(store, task_id))
+        timer = threading.Timer(settings().delete_grace_s, finish_purge, args=(store, task_id, run_id))
         timer.daemon = True
         timer.start()
     else:
@@ -85,17 +98,19 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
 
 
 def _purge_objects(task_id: str) -> int:
+    if not TASK_ID_RE.match(task_id):  # never a prefix outside the task's own folders
+        raise NotFound(f"no task {task_id!r}")
     return storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(upload_prefix(task_id))
 
 
-def finish_purge(store, task_id: str) -> dict:
+def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:
     """Purge what a step still running at the delete may have left (artefacts, logs, cache), and
     mark the deletion complete."""
     from .api import runs
 
     try:
         late = {"objects": _purge_objects(task_id), "redis_keys": store.cache.purge(task_id),
-                "log_files": runs.purge_logs(task_id)}
+                "log_files": runs.purge_logs(run_id or task_id)}
         store.purge_finished(task_id)
         log.info("task %s: deletion finished (late leftovers removed: %s)", task_id, late)
         return late

@@ -36,7 +36,7 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
     req = MediaRequest.parse(conf)
     task_id = req.task_id_for(run_id)
     if store is not None:
-        store.register(task_id, req.media_uri, req.target_languages, creator)
+        store.register(task_id, req.media_uri, req.target_languages, creator, run_id)
     policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
     policy.check_callback(req.callback_url)  # resolved addresses
     for lang in req.target_languages:

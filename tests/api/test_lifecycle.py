@@ -103,7 +103,7 @@ def test_delete_removes_the_task_everywhere_and_records_who(api, users, store, s
     assert store.get(tid) is None
 
 
-def test_a_users_own_media_is_deleted_only_when_asked(api, users, s3, bucket):
+def test_a_users_own_media_is_deleted_only_when_asked_by_an_operator(api, users, s3, bucket):
     client = api[0]
     media = put_media(s3, bucket)
     key = media.split("/", 3)[3]
@@ -111,8 +111,8 @@ def test_a_users_own_media_is_deleted_only_when_asked(api, users, s3, bucket):
     assert client.delete(f"/linguaflow/tasks/{first}", headers=users["alice"]).json()["removed"]["media"] is False
     assert objects(s3, bucket, key) == [key]
     second = create(client, users["alice"], media)
-    r = client.delete(f"/linguaflow/tasks/{second}", headers=users["alice"], params={"media": "true"})
-    assert r.status_code == 200 and r.json()["removed"]["media"] is True
+    r = client.delete(f"/linguaflow/tasks/{second}", headers=users["op"], params={"media": "true"})
+    assert r.status_code == 200 and r.json()["removed"]["media"] is True and r.json()["deleted_by"] == "op"
     assert objects(s3, bucket, key) == []
 
 
@@ -143,3 +143,47 @@ def test_cli_list_and_delete(api, users, monkeypatch, capsys, s3, bucket):
     assert cli.main(["delete", ids[0]]) == 2 and "404" in capsys.readouterr().err
     assert cli.main(["list", "--target", "Klingon"]) == 2  # a readable refusal, not a traceback
     assert "Klingon" in capsys.readouterr().err
+
+
+def test_a_task_id_cannot_be_taken_over_or_reused_after_deletion(api, users, store, s3, bucket):
+    client = api[0]
+    media = put_media(s3, bucket)
+    tid = create(client, users["alice"], media, task_id=f"mine-{uuid.uuid4().hex[:8]}")
+    r = client.post("/linguaflow/tasks", headers=users["bob"], json={"media_uri": media, "task_id": tid})
+    assert r.status_code == 409
+    store.register(tid, media, ["de"], "bob")  # a run naming alice's task id: alice stays its creator
+    assert store.get(tid)["_by"] == "alice"
+    assert client.delete(f"/linguaflow/tasks/{tid}", headers=users["alice"]).status_code == 200
+    r = client.post("/linguaflow/tasks", headers=users["alice"], json={"media_uri": media, "task_id": tid})
+    assert r.status_code == 409 and "deleted" in r.json()["detail"]
+
+
+def test_only_operators_delete_source_objects_and_paths_are_never_task_ids(api, users, s3, bucket):
+    client = api[0]
+    media = put_media(s3, bucket)
+    tid = create(client, users["alice"], media)
+    r = client.delete(f"/linguaflow/tasks/{tid}", headers=users["alice"], params={"media": "true"})
+    assert r.status_code == 403
+    assert client.get(f"/linguaflow/tasks/{tid}", headers=users["alice"]).status_code == 200  # nothing deleted
+    for bad in ("%2e%2e", ".hidden", "a%2Fb", "x" * 200):
+        assert 400 <= client.delete(f"/linguaflow/tasks/{bad}", headers=users["op"]).status_code < 500, bad
+
+
+def test_a_queued_task_reads_as_an_empty_result(api, users, s3, bucket):
+    client = api[0]
+    tid = create(client, users["alice"], put_media(s3, bucket))
+    r = client.get(f"/linguaflow/tasks/{tid}/result", headers=users["alice"], params={"format": "expanded"})
+    assert r.status_code == 200 and r.json()["status"] == "queued" and r.json()["media"]["duration"] == 0.0
+    assert client.get(f"/linguaflow/view/{tid}", headers=users["alice"]).status_code == 200
+
+
+def test_deleting_a_task_leaves_other_tasks_cache_keys(store):
+    a, b = f"t-{uuid.uuid4().hex[:6]}", None
+    b = a + "2"  # an id that starts with the other
+    for tid in (a, b):
+        store.register(tid, "s3://b/x.wav", ["de"], "alice")
+        store.get(tid)  # cached
+    assert store.cache.get(b) is not None
+    store.tombstone(a)
+    store.cache.purge(a)
+    assert store.cache.get(b) is not None

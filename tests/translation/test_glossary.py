@@ -70,3 +70,9 @@ def test_glossary_on_the_bundled_model_through_the_translate_step(store, bucket)
     assert ("glossary" in de.get("flags", {}).get("0", [])) == missing, (text, de.get("flags"))
     assert "glossary" not in de.get("flags", {}).get("1", [])  # no term there
     assert storage.read_json(uri)["input_hash"]  # cached for a re-run with the same glossary
+
+
+def test_latin_terms_beside_cjk_text_are_found():
+    terms = {"Acme": "Acme"}
+    assert glossary.terms_in("Acme製品の請求書", terms) == terms  # no space between a name and Japanese
+    assert glossary.terms_in("Acmeの", terms) == terms and glossary.terms_in("Acmes", terms) == {}

@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Annotated
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .. import deletion, policy, storage
 from ..errors import BadInput, ServiceUnavailable, classify, is_transient
-from ..request import MediaRequest, readable
+from ..request import TASK_ID_PATTERN, MediaRequest, readable
 from ..results import document, listing, queries
 from ..settings import settings, split_csv
 from . import runs, viewer
@@ -37,6 +37,10 @@ app = FastAPI(
     version="1",
     description="Create, list, query, cancel and delete speech-to-text-and-translation tasks (media DAG runs).",
 )
+
+
+# a task id in a path: what a task id may be (never `..`, never a path)
+TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN, description="the task id")]
 
 
 class TaskCreated(BaseModel):
@@ -64,6 +68,8 @@ def _answer(fn):
         raise HTTPException(404, str(exc)) from exc
     except runs.Conflict as exc:
         raise HTTPException(409, str(exc)) from exc
+    except deletion.Forbidden as exc:
+        raise HTTPException(403, str(exc)) from exc
     except Exception as exc:  # a service behind the API is down: say so, with a retry hint
         if is_transient(exc):
             log.warning("service unavailable: %s", exc)
@@ -84,9 +90,11 @@ def _create(req: MediaRequest, user, *, uploaded: bool = False) -> TaskCreated:
     if not uploaded:  # an upload's URI is ours; a named one must pass the input policy
         policy.check_media(req.media_uri, from_api=True)
     policy.check_callback(req.callback_url)
+    if req.task_id and _store().exists(req.task_id):  # another task's (or a deleted one's) id
+        raise runs.Conflict(f"task {req.task_id!r} exists already (or was deleted): choose another id")
     task_id, state = runs.trigger(req, user_name(user))
     try:  # listed (queued) from now on; the run's probe records it too, should this fail
-        _store().register(task_id, req.media_uri, req.target_languages, user_name(user))
+        _store().register(task_id, req.media_uri, req.target_languages, user_name(user), task_id)
     except Exception as exc:  # noqa: BLE001 - the task exists in Airflow; the store is only late
         log.warning("task %s created, but not yet recorded in the result store: %s", task_id, exc)
     return TaskCreated(task_id=task_id, state=state)
@@ -180,12 +188,14 @@ def upload_task(
     callback_url: Annotated[str | None, Form()] = None,
     text_items: Annotated[str | None, Form(description="JSON object: id -> text")] = None,
     task_id: Annotated[str | None, Form()] = None,
+    glossary: Annotated[str | None, Form(description='JSON object: term -> "keep" or {language: rendering}')] = None,
 ) -> TaskCreated:
     def run():
         try:
             items = json.loads(text_items) if text_items else {}
+            terms = json.loads(glossary) if glossary else {}
         except json.JSONDecodeError as exc:
-            raise BadInput(f"text_items: not JSON ({exc.msg})") from None
+            raise BadInput(f"text_items or glossary: not JSON ({exc.msg})") from None
         name = sanitize_key(file.filename or "")
         tid = task_id or runs.new_task_id()
         uri = "/".join([storage.work_root(), "uploads", tid, name])
@@ -193,7 +203,7 @@ def upload_task(
         req = MediaRequest.parse({
             "media_uri": uri, "target_languages": split_csv(target_languages), "source_language": source_language,
             "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
-            "text_items": items, "task_id": tid,
+            "text_items": items, "task_id": tid, "glossary": terms,
         })
         policy.check_callback(req.callback_url)
         limit = settings().max_upload_bytes
@@ -223,7 +233,7 @@ def list_tasks(user: Reader, query: Annotated[listing.TaskQuery, Query()]) -> di
 
 
 @app.get("/tasks/{task_id}", summary="State, per-language progress and failure reasons")
-def get_task(task_id: str, user: Reader) -> dict:
+def get_task(task_id: TaskId, user: Reader) -> dict:
     run_state, steps = _answer(lambda: runs.look_up(task_id))
     degraded = False
     try:
@@ -231,7 +241,7 @@ def get_task(task_id: str, user: Reader) -> dict:
     except Exception as exc:  # noqa: BLE001 - the store is down: answer from Airflow alone
         log.warning("result store unavailable for %s: %s", task_id, exc)
         coded, degraded = None, True
-    _check_visible(task_id, user, coded)
+    _answer(lambda: _check_visible(task_id, user, coded))
     out = {
         "task_id": task_id,
         "state": runs.task_state(run_state, document.state_of(coded)),
@@ -247,7 +257,7 @@ def get_task(task_id: str, user: Reader) -> dict:
 
 
 @app.get("/tasks/{task_id}/result", summary="The result: coded or expanded JSON, or SRT / WebVTT subtitles")
-def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern="^(coded|expanded|srt|vtt)$")] = "coded",
+def get_result(task_id: TaskId, user: Reader, format: Annotated[str, Query(pattern="^(coded|expanded|srt|vtt)$")] = "coded",
                lang: str | None = None):
     headers = {}
 
@@ -260,6 +270,7 @@ def get_result(task_id: str, user: Reader, format: Annotated[str, Query(pattern=
                 raise
             from ..results.store import SnapshotStore
 
+            _check_visible(task_id, user, None)  # the creator from Airflow's run
             log.warning("result store unavailable for %s, reading its snapshot: %s", task_id, exc)
             headers["X-Linguaflow-Degraded"] = "result store unavailable; served from the object-storage copy"
             return queries.result(SnapshotStore(), task_id, format, lang)
@@ -279,12 +290,12 @@ def _cancel(task_id: str, user) -> dict:
 
 
 @app.post("/tasks/{task_id}/cancel", summary="Cancel: stop the run and every running step; finished languages stay")
-def cancel_task(task_id: str, user: Writer) -> dict:
+def cancel_task(task_id: TaskId, user: Writer) -> dict:
     return _answer(lambda: _cancel(task_id, user))
 
 
 @app.delete("/tasks/{task_id}", summary="Delete a task and everything derived from it, everywhere")
-def delete_task(task_id: str, user: Deleter,
+def delete_task(task_id: TaskId, user: Deleter,
                 media: Annotated[bool, Query(description="also delete the source object (media uploaded through this API always goes)")] = False) -> dict:
     """Stops the run if it is going, then removes the result, its Redis keys, the artefacts under
     `work/<task id>/`, media uploaded through this API, the Airflow run (conf, XComs, rendered
@@ -301,10 +312,12 @@ def view_recent(user: Reader) -> str:
 
 
 @app.get("/view/{task_id}", response_class=HTMLResponse, include_in_schema=False)
-def view_task(task_id: str, user: Reader) -> str:
-    store = _store()
-    if store.get(task_id) is None:
-        task_id = runs.task_id_of_run(task_id)
-    coded = store.get(task_id)
-    _check_visible(task_id, user, coded)
-    return viewer.task_page(_answer(lambda: queries.result(store, task_id, "expanded")))
+def view_task(task_id: TaskId, user: Reader) -> str:
+    def page():
+        store, tid = _store(), task_id
+        if store.get(tid) is None:
+            tid = runs.task_id_of_run(tid)
+        _check_visible(tid, user, store.get(tid))
+        return viewer.task_page(queries.result(store, tid, "expanded"))
+
+    return _answer(page)

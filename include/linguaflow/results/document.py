@@ -15,7 +15,7 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
         w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked
     _by who created the task (Airflow user name)   _tl requested target language codes
-    _fl true when any segment was flagged (indexed for listing)
+    _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
 A deleted task leaves a tombstone `{_id, _del: when, _pend: true while its purge is unfinished}`:
@@ -53,7 +53,7 @@ _FAILED = "f:"
 
 # field paths the store indexes, projects and updates
 ID, STATE, MEDIA_URI, UPDATED, CREATED, REFS = "_id", "_s", "_m.u", "_u", "_c", "_ref"
-SOURCE, TARGETS, CREATOR, FLAGGED, DELETED, PURGE_PENDING = "_src", "_tl", "_by", "_fl", "_del", "_pend"
+SOURCE, TARGETS, CREATOR, FLAGGED, DELETED, PURGE_PENDING, RUN = "_src", "_tl", "_by", "_fl", "_del", "_pend", "_run"
 SUMMARY_FIELDS = ("_s", "_ls", "_m", "_u", "_c", "_err", "_v", "_src", "_tl", "_by", "_fl")
 
 
@@ -202,7 +202,7 @@ def expand(coded: dict) -> dict:
         "code_map_version": v,
         "status": _STATE_BACK[coded["_s"]],
         "source_language": language_of(coded["_src"], v) if coded.get("_src") else None,
-        "media": {"uri": coded["_m"]["u"], "duration": coded["_m"]["d"]},
+        "media": {"uri": coded["_m"]["u"], "duration": coded["_m"].get("d", 0.0)},
         "segments": [{"id": i, "start": t[0], "end": t[1]} for i, t in coded["_t"].items()],
         "models": {"asr": coded["_e"].get("asr")},
         "languages": languages,
@@ -267,11 +267,11 @@ def summary(coded: dict) -> dict:
     }
 
 
-def registration_fields(media_uri: str, targets: list[str], creator: str | None) -> dict:
+def registration_fields(media_uri: str, targets: list[str], run_id: str | None = None) -> dict:
     """$set fields that record a task when it is created (before any step ran)."""
     fields = {"_m.u": media_uri, "_tl": [language_code(lang) for lang in targets]}
-    if creator:
-        fields["_by"] = creator
+    if run_id:
+        fields["_run"] = run_id
     return fields
 
 
@@ -330,7 +330,7 @@ def task_state_fields(state: str, error: str | None = None) -> dict:
 
 def merge_fields(coded: dict) -> dict:
     """$set fields of a partial coded document: per-language maps merged key by key."""
-    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_by", "_tl")}
+    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_by", "_tl", "_run")}
     for nested in ("_ls", "_e", "_f"):
         update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
     return update

@@ -83,7 +83,9 @@ class RedisCache:
         Unlike a cache miss, a failure here is raised: a deletion must not pass over Redis."""
         if self.client is None:
             return 0
-        keys = {self.key(task_id).encode(), *self.client.scan_iter(match=f"linguaflow:*{task_id}*", count=1000)}
+        keys = {self.key(task_id).encode()}
+        for pattern in (f"linguaflow:*:{task_id}", f"linguaflow:*:{task_id}:*"):  # never another task's
+            keys.update(self.client.scan_iter(match=pattern, count=1000))  # ids hold no glob characters
         return self.client.delete(*keys)
 
     def invalidate(self, task_id: str) -> None:
@@ -113,14 +115,19 @@ def _dropped_if_deleted(write):
     def guarded(self, first, *args, **kwargs):
         import pymongo.errors
 
-        try:
-            return write(self, first, *args, **kwargs)
-        except pymongo.errors.DuplicateKeyError:
-            from .. import storage
+        task_id = first[document.ID] if isinstance(first, dict) else first
+        for attempt in (1, 2):
+            try:
+                return write(self, first, *args, **kwargs)
+            except pymongo.errors.DuplicateKeyError:
+                if self.is_deleted(task_id):
+                    break
+                if attempt == 2:  # two first writes raced (an upsert filtered on $exists is not retried)
+                    raise
+        from .. import storage
 
-            task_id = first[document.ID] if isinstance(first, dict) else first
-            leftovers = storage.delete_tree(storage.work_uri(task_id))
-            raise TaskDeleted(f"task {task_id!r} was deleted: write dropped, {leftovers} artefacts removed") from None
+        leftovers = storage.delete_tree(storage.work_uri(task_id))
+        raise TaskDeleted(f"task {task_id!r} was deleted: write dropped, {leftovers} artefacts removed")
 
     return guarded
 
@@ -162,16 +169,24 @@ class ResultStore:
         self.cache.invalidate(task_id)
 
     @_dropped_if_deleted
-    def register(self, task_id: str, media_uri: str, targets: list[str], creator: str | None) -> None:
+    def register(self, task_id: str, media_uri: str, targets: list[str], creator: str | None, run_id: str | None = None) -> None:
         """Record a task the moment it is created (queued), so it is listed before any step ran;
-        a later registration (the run's own probe) keeps the state the steps reached."""
+        a later registration (the run's own probe) keeps the state the steps reached, and the
+        creator is set once: a later run naming the same task id never takes it over."""
         now = now_iso()
-        fields = document.registration_fields(media_uri, targets, creator)
+        fields = document.registration_fields(media_uri, targets, run_id if run_id != task_id else None)
         insert = {k: v for k, v in {**document.skeleton(), **document.queued_state()}.items()
                   if not any(f == k or f.startswith(k + ".") for f in fields)}
+        insert["_m.d"] = 0.0
+        if creator:
+            insert[document.CREATOR] = creator
         self.col.update_one(_live(task_id), {"$set": {**fields, document.UPDATED: now},
                                              "$setOnInsert": {**insert, document.CREATED: now}}, upsert=True)
         self.cache.invalidate(task_id)
+
+    def exists(self, task_id: str) -> bool:
+        """A document (or the tombstone of a deleted task) holds this id."""
+        return self.col.count_documents({document.ID: task_id}) > 0
 
     def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> None:
         """Write one language (coded items) as soon as it is done, so a later failure never loses it."""
@@ -231,6 +246,9 @@ class ResultStore:
         if doc is not None:
             doc = self._resolve(doc)
             self.cache.put(task_id, doc)
+            if self.col.count_documents(_live(task_id)) == 0:  # deleted while we read: no stale copy
+                self.cache.invalidate(task_id)
+                return None
         return doc
 
     # -- documents over MongoDB's size limit: languages go to object storage, by reference --
@@ -294,7 +312,11 @@ class ResultStore:
             try:
                 self.col.insert_one({document.ID: task_id, **tomb})
             except pymongo.errors.DuplicateKeyError:
-                return None, False  # deleted before
+                if self.is_deleted(task_id):
+                    return None, False  # deleted before
+                old = self.col.find_one_and_replace(_live(task_id), tomb)  # created meanwhile
+                if old is None:
+                    return None, False
         self.cache.invalidate(task_id)
         return (self._resolve(old) if old else None), True
 

@@ -31,6 +31,10 @@ def renderings(glossary: dict | None, target: str) -> dict[str, str]:
     return out
 
 
+_LATIN = r"[0-9a-z\u00c0-\u024f]"
+_LATIN_TERM = re.compile(r"[0-9a-z\u00c0-\u024f\s.\-'&]+")
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -39,8 +43,8 @@ def _occurs(term: str, text: str) -> bool:
     """A term in a text: as whole words where it is written with word characters, else anywhere
     (CJK has no spaces)."""
     term, text = _fold(term), _fold(text)
-    if re.fullmatch(r"[\w\s.\-']+", term) and not re.search(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", term):
-        return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+    if _LATIN_TERM.fullmatch(term):  # a Latin-script term is a whole word, even beside CJK ("acme製品")
+        return re.search(rf"(?<!{_LATIN}){re.escape(term)}(?!{_LATIN})", text) is not None
     return term in text
 
 
