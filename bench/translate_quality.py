@@ -7,6 +7,9 @@ The reference set (`bench/data/mt_reference.json`) is 42 ordinary spoken-style E
 written for this project. Each target is translated twice through the routing table, side by
 side: `plain` is the route's own output (what was stored before every output was checked),
 `checked` is what the pipeline stores now (output check, flagged items asked again one by one).
+`halves` cuts every sentence into two segments at its middle word, as Whisper cuts sentences, and
+translates the halves one by one; `halves+sentences` joins them back into sentences first
+(`linguaflow.translation.sentences`), the pipeline's way, and splits the translation back.
 `+example` variants show the model one worked example in the target language first;
 `+grammar` ones constrain llama.cpp's reply with its JSON grammar (the default answers freely; the
 reply is parsed and validated the same way either way).
@@ -27,6 +30,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "include"))
 
 
+def _halves(text: str) -> list[str]:
+    """A sentence cut at its middle word into two segments (the first without its sentence end)."""
+    words = text.split()
+    mid = max(1, len(words) // 2)
+    return [" ".join(words[:mid]), " ".join(words[mid:])]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--langs", default="de,zh,ja,fr,es")
@@ -39,7 +49,7 @@ def main() -> None:
 
     import sacrebleu
 
-    from linguaflow.translation import check, llamacpp, llm_prompt, router
+    from linguaflow.translation import check, llamacpp, llm_prompt, router, sentences
 
     data = json.loads((REPO / "bench" / "data" / "mt_reference.json").read_text())["items"]
     if args.limit:
@@ -59,6 +69,15 @@ def main() -> None:
             if variant.startswith("plain"):
                 out, route = router.translate(items, "en", lang)
                 flags = check.check(items, out, "en", lang)
+            elif variant.startswith("halves"):  # each sentence cut in two segments, as Whisper does
+                halves = [(f"{i}.{h}", part) for i, text in items for h, part in enumerate(_halves(text))]
+                if "+sentences" in variant:
+                    audio, _, route, flags = sentences.translate(router.translate_checked, halves, [], "en", lang)
+                else:
+                    audio, route, flags = router.translate_checked(halves, "en", lang)
+                back = dict(audio)
+                out = [(i, " ".join(back[f"{i}.{h}"] for h in (0, 1)) if lang not in ("zh", "ja")
+                        else "".join(back[f"{i}.{h}"] for h in (0, 1))) for i, _ in items]
             else:
                 out, route, flags = router.translate_checked(items, "en", lang)
             took = time.perf_counter() - t0

@@ -17,7 +17,7 @@ from .request import MediaRequest
 from .results.document import compact, compact_language, now_iso, summary
 from .speech import probe, transcribe
 from .speech.types import AsrOptions
-from .translation import router
+from .translation import router, sentences
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,7 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     return doc
 
 
+SENTENCES_VERSION = "whole-sentences-1"  # segments are translated as whole sentences, then split back
 CHECK_VERSION = "output-check-2"  # a translation made before the current output checks (language, glossary) is made again
 
 
@@ -114,15 +115,16 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     audio = [(s["id"], s["text"]) for s in transcript["segments"]]
     texts = sorted(text_items.items())
     route = "source" if source == target else router.route_for(target).name
-    digest = _input_hash([audio, texts, CHECK_VERSION, router.glossary_for(glossary, target)], source, target, route)
+    digest = _input_hash([audio, texts, CHECK_VERSION, SENTENCES_VERSION, router.glossary_for(glossary, target)], source, target, route)
     out = storage.work_uri(task_id, "translations", f"{target}.json")
     if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
         log.info("translation to %s already in storage for this input, reusing %s", target, out)
         return out
     # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
     with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
-        done, model, flagged = router.translate_checked(audio + [(f"T:{i}", t) for i, t in texts], source, target, glossary)
-    entry = {"audio": dict(done[: len(audio)]), "text": {i[2:]: t for i, t in done[len(audio) :]}}
+        done_audio, done_texts, model, flagged = sentences.translate(
+            router.translate_checked, audio, [(f"T:{i}", t) for i, t in texts], source, target, glossary=glossary)
+    entry = {"audio": dict(done_audio), "text": {i[2:]: t for i, t in done_texts}}
     flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
     state = "done_with_flags" if flags else "done"
     if flags:

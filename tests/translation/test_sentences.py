@@ -1,0 +1,37 @@
+"""Whole sentences across Whisper's segments: joined for translation, split back onto the segments."""
+
+from linguaflow.translation import router, sentences
+
+SEGMENTS = [("0", "When the meeting ends"), ("1", "we will send the report."), ("2", ""), ("3", "Is it raining?"),
+            ("4", "and then")]
+
+
+def test_segments_are_joined_up_to_a_sentence_end_and_empty_ones_stay_alone():
+    groups = [[i for i, _ in g] for g in sentences.join(SEGMENTS)]
+    assert groups == [["0", "1"], ["2"], ["3"], ["4"]]
+    long = [(str(n), "and so on") for n in range(10)]
+    assert max(len(g) for g in sentences.join(long)) == sentences.MAX_SEGMENTS
+
+
+def test_a_translation_is_split_back_in_proportion_at_word_or_character_boundaries():
+    group = [("0", "When the meeting ends"), ("1", "we will send the report.")]
+    de = sentences.split_back(group, "Wenn das Treffen endet, senden wir den Bericht.", "de")
+    assert [i for i, _ in de] == ["0", "1"] and " ".join(t for _, t in de) == "Wenn das Treffen endet, senden wir den Bericht."
+    assert de[0][1] == "Wenn das Treffen endet,"  # cut at the comma near the proportional point
+    zh = sentences.split_back(group, "会议结束后，我们将发送报告。", "zh")
+    assert "".join(t for _, t in zh) == "会议结束后，我们将发送报告。" and zh[0][1].endswith("，")
+
+
+def test_the_pipeline_way_keeps_ids_and_never_recuts_the_source(monkeypatch):
+    calls = []
+
+    def fake_checked(items, source, target, **kw):
+        calls.append(items)
+        return [(i, t.upper()) for i, t in items], "r", ({"0": ["untranslated"]} if source != target else {})
+
+    audio, texts, route, flags = sentences.translate(fake_checked, SEGMENTS, [("T:title", "Q3")], "en", "de")
+    assert [i for i, _ in audio] == ["0", "1", "2", "3", "4"] and texts == [("T:title", "Q3")]
+    assert calls[0][0] == ("0", "When the meeting ends we will send the report.")  # one sentence, translated whole
+    assert flags == {"0": ["untranslated"], "1": ["untranslated"]}  # a sentence's flag on each of its segments
+    same = sentences.translate(router.translate_checked, SEGMENTS, [], "en", "en")
+    assert same[0] == SEGMENTS and same[2] == "source"
