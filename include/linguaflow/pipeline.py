@@ -128,7 +128,7 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
     state = "done_with_flags" if flags else "done"
     if flags:
-        log.warning("%s: %d of %d items flagged %s", target, len(flags), len(done), sorted({f for v in flags.values() for f in v}))
+        log.warning("%s: %d of %d items flagged %s", target, len(flags), len(done_audio) + len(done_texts), sorted({f for v in flags.values() for f in v}))
     storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, "status": state,
                              "flags": flags, **entry})
     if store is not None:  # write the language as soon as it is done

@@ -2,6 +2,9 @@
 
 from linguaflow.translation import router, sentences
 
+from test_translation import Scripted  # noqa: F401 - the scripted OpenAI-compatible endpoint
+from test_translation import scripted  # noqa: F401
+
 SEGMENTS = [("0", "When the meeting ends"), ("1", "we will send the report."), ("2", ""), ("3", "Is it raining?"),
             ("4", "and then")]
 
@@ -35,3 +38,24 @@ def test_the_pipeline_way_keeps_ids_and_never_recuts_the_source(monkeypatch):
     assert flags == {"0": ["untranslated"], "1": ["untranslated"]}  # a sentence's flag on each of its segments
     same = sentences.translate(router.translate_checked, SEGMENTS, [], "en", "en")
     assert same[0] == SEGMENTS and same[2] == "source"
+
+
+def test_translate_step_stores_a_flagged_sentence_on_each_of_its_segments(scripted, monkeypatch, store, bucket):  # noqa: F811
+    import json
+    import uuid
+
+    from linguaflow import pipeline, storage
+    from linguaflow.results.document import expand
+
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
+    tid = f"sent-{uuid.uuid4().hex[:8]}"
+    segs = [{"id": "0", "start": 0.0, "end": 2.0, "text": "When the meeting ends"},
+            {"id": "1", "start": 2.0, "end": 4.0, "text": "we will send the report."}]
+    transcript = storage.write_json(storage.work_uri(tid, "transcript.json"), {"language": "en", "duration": 4.0, "segments": segs})
+    copy = "When the meeting ends we will send the report."  # the model echoes the English, twice
+    scripted.replies = [(200, json.dumps({"0": copy, "T:title": "Quartalsbericht"}), 0), (200, json.dumps({"0": copy}), 0)]
+    pipeline.translate_step(tid, transcript, "de", {"title": "Quarterly report"}, store=store)
+    de = expand(store.get(tid))["languages"]["de"]
+    assert de["status"] == "done_with_flags" and de["flags"] == {"0": ["untranslated"], "1": ["untranslated"]}
+    assert " ".join(de["audio"][i] for i in ("0", "1")) == copy and de["text"] == {"title": "Quartalsbericht"}
+    assert scripted.bodies[0]["messages"][-1]["content"].count("When the meeting ends we will send the report.") == 1
