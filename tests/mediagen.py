@@ -52,3 +52,16 @@ def encode(src, dst, container: str, codec: str, rate: int | None = None, video:
             for p in a.encode():
                 out.mux(p)
     return dst
+
+
+def five_minutes_of_speech(sample, dst):
+    """The sample and a second of silence, 60 times over: 5 minutes of 16 kHz speech (a long
+    transcription to cancel or delete mid-way)."""
+    import wave
+
+    with wave.open(str(sample)) as w:
+        speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    with wave.open(str(dst), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
+        out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), 60).tobytes())
+    return dst

@@ -39,17 +39,11 @@ def test_upload_run_and_fetch_the_result(stack):
 
 
 def test_cancel_mid_transcription(stack, tmp_path):
-    import wave
-
-    import numpy as np
     import psutil
 
-    long = tmp_path / "long.wav"
-    with wave.open(str(SAMPLE)) as w:
-        speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    with wave.open(str(long), "wb") as out:
-        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
-        out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), 60).tobytes())  # 5 minutes
+    from mediagen import five_minutes_of_speech
+
+    long = five_minutes_of_speech(SAMPLE, tmp_path / "long.wav")
     with stack.client() as c:
         tid = c.post("/linguaflow/tasks/upload", files={"file": ("long.wav", long.read_bytes())}, data={"target_languages": "de"}).json()["task_id"]
         running = lambda st: any(s["step"] == "transcribe" and s["state"] == "running" for s in st["steps"])  # noqa: E731
