@@ -245,7 +245,7 @@ def stack(services, s3, bucket, tmp_path_factory):
         # the retention DAG deletes through the task API, as an operator would configure it
         "LINGUAFLOW_API": f"http://127.0.0.1:{port}", "LINGUAFLOW_USER": "admin", "LINGUAFLOW_PASSWORD": "admin-pw",
         "LINGUAFLOW_RETENTION": '{"failed": 7, "*": 365}',
-        "LINGUAFLOW_DELETE_GRACE_S": "5",
+        "LINGUAFLOW_DELETE_GRACE_S": "15",
     }, db=f"linguaflow_stack_{RUN}")
     st.inbox_dir = inbox_dir
     st.mongo = mongo

@@ -83,6 +83,10 @@ def test_delete_leaves_nothing_of_a_finished_task(stack, stack_store, s3, bucket
                    data={"target_languages": "de", "text_items": f'{{"title": "{marker}"}}'})
         tid = r.json()["task_id"]
         assert wait_state(c, tid, {"done", "done_with_flags", "failed"})["state"] in ("done", "done_with_flags")
+        deadline = time.monotonic() + 120  # finished: its `notify` teardown too (a running step is the next test)
+        while c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}").json()["state"] != "success":
+            assert time.monotonic() < deadline
+            time.sleep(1)
         assert c.get(f"/linguaflow/tasks/{tid}/result").status_code == 200  # now cached in Redis too
         before = traces(stack, stack_store, s3, bucket, [tid, marker])
         assert any(t.startswith("airflow xcom") for t in before) and any(t.startswith("log ") for t in before)

@@ -110,7 +110,7 @@ def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:
 
     try:
         late = {"objects": _purge_objects(task_id), "redis_keys": store.cache.purge(task_id),
-                "log_files": runs.purge_logs(run_id or task_id)}
+                "log_files": runs.purge_logs(run_id or task_id), "log_rows": runs.purge_audit_rows(run_id or task_id)}
         store.purge_finished(task_id)
         log.info("task %s: deletion finished (late leftovers removed: %s)", task_id, late)
         return late

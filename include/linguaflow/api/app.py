@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Annotated
 
-from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .. import deletion, policy, storage
 from ..errors import BadInput, ServiceUnavailable, classify, is_transient
-from ..request import TASK_ID_PATTERN, MediaRequest, readable
+from ..request import TASK_ID_RE, MediaRequest, readable
 from ..results import document, listing, queries
 from ..settings import settings, split_csv
 from . import runs, viewer
@@ -39,8 +39,14 @@ app = FastAPI(
 )
 
 
-# a task id in a path: what a task id may be (never `..`, never a path)
-TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN, description="the task id")]
+def _task_id(task_id: Annotated[str, Path(description="the task id")]) -> str:
+    """A task id in a path: what cannot be a task id (`..`, a path, SQL) is no task: 404."""
+    if not TASK_ID_RE.match(task_id):
+        raise HTTPException(404, f"no task {task_id[:140]!r}")
+    return task_id
+
+
+TaskId = Annotated[str, Depends(_task_id)]
 
 
 class TaskCreated(BaseModel):

@@ -149,7 +149,6 @@ def purge(task_id: str) -> dict:
     Airflow's audit-log rows of the run (their `extra` may hold the conf) and its task logs.
     What was removed: {"run": bool, "was_running": bool, "log_rows": n, "log_files": n}."""
     from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
-    from airflow.models.log import Log
     from airflow.models.serialized_dag import SerializedDagModel
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
@@ -170,10 +169,21 @@ def purge(task_id: str) -> dict:
                 set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
             session.delete(dr)
             out["run"] = True
-        out["log_rows"] = session.query(Log).filter(Log.dag_id == MEDIA_DAG, Log.run_id == task_id).delete(
-            synchronize_session=False)
+    out["log_rows"] = purge_audit_rows(task_id)
     out["log_files"] = purge_logs(task_id)
     return out
+
+
+def purge_audit_rows(run_id: str) -> int:
+    """Airflow's audit-log rows of a run: by run id, and any whose `extra` names it (the conf of a
+    trigger, an executor event about a task of the run written after the run was gone)."""
+    from airflow.models.log import Log
+    from airflow.utils.session import create_session
+    from sqlalchemy import or_
+
+    with create_session() as session:
+        return session.query(Log).filter(or_(Log.run_id == run_id, Log.extra.contains(run_id))).delete(
+            synchronize_session=False)
 
 
 def purge_logs(task_id: str) -> int:
