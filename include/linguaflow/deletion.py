@@ -33,11 +33,6 @@ class Forbidden(PermissionError):
     """The caller may not do this to the task (HTTP 403)."""
 
 
-def upload_prefix(task_id: str) -> str:
-    """Where the task API keeps media uploaded for a task."""
-    return "/".join([storage.work_root(), "uploads", task_id])
-
-
 def _owner(store, task_id: str) -> tuple[bool, str | None, str]:
     """(whether the task exists anywhere, its creator, the id of its Airflow run)."""
     from .api import runs
@@ -73,7 +68,7 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
     if pending is None and not deleted_now:
         raise NotFound(f"no task {task_id!r}")  # deleted meanwhile by another call
     media_uri = ((old or {}).get("_m") or {}).get("u") or ""
-    own_upload = media_uri.startswith(upload_prefix(task_id) + "/")
+    own_upload = media_uri.startswith(storage.upload_uri(task_id) + "/")
     if media and media_uri and not own_upload:
         policy.check_media(media_uri, from_api=True)  # never a path or bucket the API may not name
     report = {"task_id": task_id, "deleted_by": user_name, "deleted_at": now_iso(), "removed": {}, "purge_pending": True}
@@ -100,7 +95,7 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
 def _purge_objects(task_id: str) -> int:
     if not TASK_ID_RE.match(task_id):  # never a prefix outside the task's own folders
         raise NotFound(f"no task {task_id!r}")
-    return storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(upload_prefix(task_id))
+    return storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(storage.upload_uri(task_id))
 
 
 def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:

@@ -17,6 +17,7 @@ from .request import MediaRequest
 from .results.document import compact, compact_language, now_iso, summary
 from .speech import probe, transcribe
 from .speech.types import AsrOptions
+from .translation import glossary as glossary_terms
 from .translation import router, sentences
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     audio = [(s["id"], s["text"]) for s in transcript["segments"]]
     texts = sorted(text_items.items())
     route = "source" if source == target else router.route_for(target).name
-    digest = _input_hash([audio, texts, CHECK_VERSION, SENTENCES_VERSION, router.glossary_for(glossary, target)], source, target, route)
+    digest = _input_hash([audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)], source, target, route)
     out = storage.work_uri(task_id, "translations", f"{target}.json")
     if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
         log.info("translation to %s already in storage for this input, reusing %s", target, out)

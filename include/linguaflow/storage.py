@@ -41,6 +41,11 @@ def work_uri(task_id: str, *parts: str) -> str:
     return "/".join([work_root(), "work", task_id, *parts])
 
 
+def upload_uri(task_id: str, *parts: str) -> str:
+    """Where the task API keeps media uploaded for a task."""
+    return "/".join([work_root(), "uploads", task_id, *parts])
+
+
 @contextlib.contextmanager
 def _classified() -> Iterator[None]:
     """Map storage errors onto the retry table's classes."""

@@ -58,6 +58,3 @@ def sees_all(user) -> bool:
 
     return bool(get_auth_manager().is_authorized_connection(method="GET", user=user))
 
-
-def may_see(user, creator: str | None) -> bool:
-    return sees_all(user) or (creator is not None and creator == user_name(user))

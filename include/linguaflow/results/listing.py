@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -77,8 +77,6 @@ class TaskQuery(BaseModel):
 
 def _iso(t: datetime) -> str:
     """Stored times are UTC ISO 8601 strings; a naive time is taken as UTC."""
-    from datetime import timezone
-
     t = t if t.tzinfo else t.replace(tzinfo=timezone.utc)
     return t.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 

@@ -22,6 +22,7 @@ from ..codes import language_code
 from ..errors import BadInput, LinguaflowError, is_transient
 from ..settings import Settings, settings
 from . import check
+from . import glossary as glossary_terms
 from .llm_prompt import MalformedReply
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
     language is stored with flags, never failed or passed off as done because of a few segments."""
     if source == target:
         return list(items), "source", {}
-    terms = glossary_for(glossary, target)
+    terms = glossary_terms.renderings(glossary, target)
     out, route = _translate(items, source, target, terms)
     flags = _checked(items, out, source, target, terms)
     if flags:
@@ -169,16 +170,8 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
     return out, route.name, flags
 
 
-def glossary_for(glossary: dict | None, target: str) -> dict[str, str]:
-    from . import glossary as terms
-
-    return terms.renderings(glossary, target)
-
-
 def _checked(items, out, source, target, terms) -> dict[str, list[str]]:
-    from . import glossary
-
     flags = check.check(items, out, source, target)
-    for item_id, missing in glossary.check(items, out, terms).items():
+    for item_id, missing in glossary_terms.check(items, out, terms).items():
         flags[item_id] = flags.get(item_id, []) + missing
     return flags
