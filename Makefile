@@ -6,7 +6,7 @@ TO ?= zh,ja,de
 
 demo:  ## run the media DAG in-process on the bundled sample (embedded default: SQLite, file://, embedded DB)
 	scripts/setup.sh
-	.venv/bin/linguaflow run $(SAMPLE) --to $(TO) --out .linguaflow/demo-result.json
+	.venv/bin/linguaflow run $(SAMPLE) --to $(TO) --format text --out .linguaflow/demo-result.json
 
 test:  ## install, start the services (PostgreSQL, Redis, S3, MongoDB-compatible) and run the tests
 	scripts/setup.sh --dev

@@ -81,8 +81,9 @@ def linguaflow_media():
         """The readable summary of the stored result."""
         from linguaflow import pipeline
 
-        uris = [uri for per_pool in translations for uri in per_pool]
-        return pipeline.package_step(job["task_id"], job["media"], transcript, uris, job["request"]["text_items"], _store())
+        # a slice is one XCom read; iterating reads item by item until a 404, logged as an error
+        uris = [uri for per_pool in translations for uri in per_pool[:]]
+        return pipeline.package_step(job["task_id"], job["media"], transcript, uris, job["request"], _store())
 
     @teardown  # runs however the run ends; as a teardown it never decides the run's state
     def notify() -> None:

@@ -38,3 +38,10 @@ if $extra; then  # openai-whisper without its triton requirement (CUDA kernels o
   uv pip install -q --python .venv/bin/python --no-deps "openai-whisper==20250625"
 fi
 uv pip install -q --python .venv/bin/python --no-deps -e .
+# Bytecode, once per dependency set: where PYTHONDONTWRITEBYTECODE is set (containers, CI, this
+# sandbox) Python would otherwise compile every imported module on every start (~2 s per command).
+stamp=".venv/.bytecode-$(cat requirements*.txt pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  .venv/bin/python -m compileall -q -j 0 .venv/lib/python3.11/site-packages include >/dev/null 2>&1 || true
+  rm -f .venv/.bytecode-* && touch "$stamp"
+fi

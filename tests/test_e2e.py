@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from linguaflow.cli import run_dag
+from linguaflow.embedded import run_dag
 from linguaflow.results.document import expand
 
 from conftest import SAMPLE

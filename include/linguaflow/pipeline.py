@@ -11,10 +11,10 @@ import json
 import logging
 import re
 
-from . import limits, policy, storage
+from . import limits, policy, progress, storage
 from .codes import CODE_MAP_VERSION
 from .request import MediaRequest
-from .results.document import compact, compact_language, now_iso, summary
+from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
 from .speech import probe, transcribe
 from .speech.types import AsrOptions
 from .translation import glossary as glossary_terms
@@ -34,17 +34,19 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
     The conf is parsed with the one request model again, so a run triggered straight through
     Airflow's REST API meets the same rules as one created through the task API. The task is
     recorded in the result store (listed from now on, with who triggered it)."""
-    req = MediaRequest.parse(conf)
-    task_id = req.task_id_for(run_id)
-    if store is not None:
-        store.register(task_id, req.media_uri, req.target_languages, creator, run_id)
-    policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
-    policy.check_callback(req.callback_url)  # resolved addresses
-    for lang in req.target_languages:
-        router.route_for(lang)  # a broken route: refuse before any work
-    with storage.local_copy(req.media_uri) as path:
-        info = probe.probe(path)
-    log.info("probed %s: %s", req.media_uri, info)
+    with progress.step("probe") as shown:
+        req = MediaRequest.parse(conf)
+        task_id = req.task_id_for(run_id)
+        if store is not None:
+            store.register(task_id, req.media_uri, req.target_languages, creator, run_id)
+        policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
+        policy.check_callback(req.callback_url)  # resolved addresses
+        for lang in req.target_languages:
+            router.route_for(lang)  # a broken route: refuse before any work
+        with storage.local_copy(req.media_uri) as path:
+            info = probe.probe(path)
+        log.info("probed %s: %s", req.media_uri, info)
+        shown["duration"] = info.duration
     return {
         "task_id": task_id,
         "request": req.model_dump(),
@@ -67,14 +69,17 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
     later failure of a translation never loses it.
     """
     out = storage.work_uri(task_id, "transcript.json")
-    done = storage.read_json(out) if storage.exists(out) else {}
-    if all(done.get(k) == v for k, v in _request_key(opts).items()):
-        log.info("transcript already in storage, reusing %s", out)
-    else:
-        with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
-            transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
-    if store is not None:  # the transcript, timings and media go into the result document now
-        store.merge(compact(build_document(task_id, media_info, out, [], {}, status="running")))
+    with progress.step("transcribe", duration=media_info["duration"]) as shown:
+        done = storage.read_json(out) if storage.exists(out) else {}
+        if all(done.get(k) == v for k, v in _request_key(opts).items()):
+            log.info("transcript already in storage, reusing %s", out)
+            shown["reused"] = True
+        else:
+            with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
+                done = transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
+        shown.update(segments=len(done["segments"]), language=done["language"])
+        if store is not None:  # the transcript, timings and media go into the result document now
+            store.merge(compact(build_document(task_id, media_info, out, [], {}, status="running")))
     return out
 
 
@@ -91,11 +96,16 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     with storage.local_copy(media_uri) as path:
         if duration is None:
             duration = probe.probe(path).duration
-        transcript = transcribe.transcribe(path, opts, progress=lambda f: log.info("progress %.0f%%", 100 * f), duration=duration)
+        transcript = transcribe.transcribe(path, opts, progress=_transcription_progress, duration=duration)
     doc = {**transcript.to_dict(), **_request_key(opts)}
     storage.write_json(out_uri, doc)
     log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
     return doc
+
+
+def _transcription_progress(fraction: float) -> None:
+    log.info("progress %.0f%%", 100 * fraction)
+    progress.emit("transcribe", "progress", fraction=fraction)
 
 
 SENTENCES_VERSION = "whole-sentences-1"  # segments are translated as whole sentences, then split back
@@ -111,30 +121,33 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
                    glossary: dict | None = None) -> str:
     """Translate transcript segments (A) and text items (T) into `target` (with the task's
     glossary); skip if already done for the same input."""
-    transcript = storage.read_json(transcript_uri)
-    source = transcript["language"]
-    audio = [(s["id"], s["text"]) for s in transcript["segments"]]
-    texts = sorted(text_items.items())
-    route = "source" if source == target else router.route_for(target).name
-    digest = _input_hash([audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)], source, target, route)
-    out = storage.work_uri(task_id, "translations", f"{target}.json")
-    if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
-        log.info("translation to %s already in storage for this input, reusing %s", target, out)
+    with progress.step("translate", lang=target) as shown:
+        transcript = storage.read_json(transcript_uri)
+        source = transcript["language"]
+        audio = [(s["id"], s["text"]) for s in transcript["segments"]]
+        texts = sorted(text_items.items())
+        route = "source" if source == target else router.route_for(target).name
+        digest = _input_hash([audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)], source, target, route)
+        out = storage.work_uri(task_id, "translations", f"{target}.json")
+        if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
+            log.info("translation to %s already in storage for this input, reusing %s", target, out)
+            shown.update(reused=True, segments=len(audio))
+            return out
+        # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
+        with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
+            done_audio, done_texts, model, flagged = sentences.translate(
+                router.translate_checked, audio, [(f"T:{i}", t) for i, t in texts], source, target, glossary=glossary)
+        entry = {"audio": dict(done_audio), "text": {i[2:]: t for i, t in done_texts}}
+        flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
+        state = "done_with_flags" if flags else "done"
+        shown.update(segments=len(audio), state=state, flagged=len(flags))
+        if flags:
+            log.warning("%s: %d of %d items flagged %s", target, len(flags), len(done_audio) + len(done_texts), sorted({f for v in flags.values() for f in v}))
+        storage.write_json(out, {"input_hash": digest, "transcript_digest": _transcript_digest(transcript), "source": source,
+                                 "target": target, "model": model, "status": state, "flags": flags, **entry})
+        if store is not None:  # write the language as soon as it is done
+            store.put_language(task_id, target, compact_language(entry), state, model, flags)
         return out
-    # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
-    with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
-        done_audio, done_texts, model, flagged = sentences.translate(
-            router.translate_checked, audio, [(f"T:{i}", t) for i, t in texts], source, target, glossary=glossary)
-    entry = {"audio": dict(done_audio), "text": {i[2:]: t for i, t in done_texts}}
-    flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
-    state = "done_with_flags" if flags else "done"
-    if flags:
-        log.warning("%s: %d of %d items flagged %s", target, len(flags), len(done_audio) + len(done_texts), sorted({f for v in flags.values() for f in v}))
-    storage.write_json(out, {"input_hash": digest, "source": source, "target": target, "model": model, "status": state,
-                             "flags": flags, **entry})
-    if store is not None:  # write the language as soon as it is done
-        store.put_language(task_id, target, compact_language(entry), state, model, flags)
-    return out
 
 
 def build_document(
@@ -174,10 +187,52 @@ def build_document(
     }
 
 
-def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], text_items: dict, store) -> dict:
+def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], request: dict, store) -> dict:
     """Write the final coded document (upsert by task id), keep a copy in object storage, and
-    return its readable summary."""
-    coded = compact(build_document(task_id, media_info, transcript_uri, translation_uris, text_items))
-    store.put(coded)
-    storage.write_json(storage.work_uri(task_id, "result.json"), coded)
-    return summary(coded)
+    return its readable summary. Languages an earlier run of the task stored and this one did not
+    ask for are kept (a re-run adds languages), unless the request says `replace`."""
+    with progress.step("package") as shown:
+        kept = [] if request.get("replace") else kept_translations(task_id, store.get(task_id), transcript_uri, translation_uris)
+        doc = build_document(task_id, media_info, transcript_uri, [*translation_uris, *kept], request["text_items"])
+        doc["request_digest"] = request_digest(request)
+        coded = compact(doc)
+        store.put(coded)
+        storage.write_json(storage.work_uri(task_id, "result.json"), coded)
+        shown["kept"] = len(kept)
+        return summary(coded)
+
+
+def request_digest(request: dict) -> str:
+    """What a request asks apart from its languages (and the versions of the steps that answer
+    it): two runs of one task with the same digest make the same texts."""
+    asked = {k: v for k, v in request.items() if k not in ("task_id", "target_languages", "callback_url", "replace")}
+    raw = json.dumps([asked, CODE_MAP_VERSION, CHECK_VERSION, SENTENCES_VERSION], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def kept_translations(task_id: str, stored: dict | None, transcript_uri: str, translation_uris: list[str]) -> list[str]:
+    """The translation files of languages stored earlier and not made by this run, when they
+    were made from this very transcript (a new transcript makes them stale: they go)."""
+    if not stored:
+        return []
+    from .results.document import language_states
+
+    transcript = storage.read_json(transcript_uri)
+    current = _transcript_digest(transcript)
+    made = {storage.read_json(uri)["target"] for uri in translation_uris} | {transcript["language"]}
+    kept = []
+    for lang, state in language_states(stored).items():
+        uri = storage.work_uri(task_id, "translations", f"{lang}.json")
+        if lang in made or state not in SUCCEEDED or not storage.exists(uri):
+            continue
+        if storage.read_json(uri).get("transcript_digest") == current:
+            kept.append(uri)
+        else:
+            log.info("dropping %s: translated from an earlier transcript", lang)
+    return kept
+
+
+def _transcript_digest(transcript: dict) -> str:
+    """What a translation was made from: the transcript's segment ids and texts."""
+    raw = json.dumps([[s["id"], s["text"]] for s in transcript["segments"]], ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import re
 from typing import Any, Literal
 
@@ -33,7 +34,32 @@ MAX_URI_CHARS = 2048
 
 @functools.cache
 def _language_index() -> dict[str, str]:
-    """Lower-cased code, English name and native name -> supported code."""
+    """Lower-cased code, English name and native name -> supported code.
+
+    Building it loads a hundred babel locales (~0.7 s), so it is kept as JSON in the model cache,
+    per babel and code-map version, and a plain code never needs it (`language`)."""
+    import json
+    from importlib.metadata import version
+
+    from .codes import CODE_MAP_VERSION
+
+    cached = settings().model_cache_dir / f"language-index-babel{version('babel')}-v{CODE_MAP_VERSION}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    index = _build_language_index()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:  # a read-only cache: build it each time
+        pass
+    return index
+
+
+def _build_language_index() -> dict[str, str]:
     from babel import Locale, UnknownLocaleError
 
     index: dict[str, str] = {}
@@ -56,12 +82,14 @@ def language(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise BadInput(f"language must be a non-empty string, not {value!r}")
     key = value.strip().lower().replace("_", "-")
+    codes = supported_languages()
+    if key in codes:  # the common case, without the name index
+        return key
+    if key.split("-")[0] in codes and len(key.split("-")[0]) <= 3:  # zh-CN, pt-BR: the language, not the region
+        return key.split("-")[0]
     index = _language_index()
     if key in index:
         return index[key]
-    base = key.split("-")[0]  # zh-CN, pt-BR: the language, not the region
-    if base in index and base in supported_languages():
-        return base
     close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
     hint = f"; closest: {', '.join(dict.fromkeys(index[c] for c in close))}" if close else ""
     raise BadInput(f"unsupported language {value[:40]!r}{hint}")
@@ -117,6 +145,11 @@ class MediaRequest(BaseModel):
     glossary: dict[str, str | dict[str, str]] = Field(
         default_factory=dict, title="Glossary",
         description='Term -> "keep" (a name kept as written) or {language: rendering}; a translation lacking it is flagged',
+    )
+    replace: bool = Field(
+        False, title="Replace stored languages",
+        description="Drop languages stored by an earlier run of this task that this run does not ask for "
+                    "(by default a re-run adds its languages and keeps the others)",
     )
 
     @field_validator("target_languages", mode="before")

@@ -127,6 +127,16 @@ def secret_from_env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
+def storage_credentials_configured() -> bool:
+    """Can `s3://` be read without asking anyone: the storage connection is defined in the
+    environment (AIRFLOW_CONN_<ID>), or, with no connection, the SDK finds credentials."""
+    conn = settings().storage_conn_id
+    if conn:
+        return f"AIRFLOW_CONN_{conn.upper()}" in os.environ
+    return bool(os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")
+                or os.path.exists(os.path.expanduser("~/.aws/credentials")))
+
+
 def markdown_table() -> str:
     """The README's settings table."""
     rows = ["| setting | default | meaning |", "|---|---|---|"]

@@ -49,6 +49,14 @@ def _assemble(target: Path, parts: list[Path], companions: list[Path], out_name:
     return target
 
 
+def asr_model_known(name: str, engine: str = "faster-whisper") -> bool:
+    """Could `name` be loaded, without loading it: a bundled name, a CTranslate2 directory, or
+    for openai-whisper a `.pt` checkpoint."""
+    path = Path(name).expanduser()
+    return (name in BUNDLED_ASR or (path / "model.bin").is_file()
+            or (engine == "openai-whisper" and path.suffix == ".pt" and path.is_file()))
+
+
 def resolve_asr_model(name: str) -> Path:
     """Bundled ASR model name or a CTranslate2 model directory -> that directory."""
     if name == "tiny.en":

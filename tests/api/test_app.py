@@ -106,7 +106,8 @@ def test_cli_client_submit_status_result_cancel(api, store, monkeypatch, capsys)
     from linguaflow.client import ApiError, TaskClient
 
     client, admin, _ = api
-    monkeypatch.setattr(cli, "_client", lambda: TaskClient(http=client, token=admin["Authorization"][7:]))
+    monkeypatch.setenv("LINGUAFLOW_API", "http://testserver")  # a server is configured: the commands ask it
+    monkeypatch.setattr(cli.tasks, "_client", lambda: TaskClient(http=client, token=admin["Authorization"][7:]))
     assert cli.main(["submit", str(SAMPLE), "--to", "zh,de"]) == 0
     tid = capsys.readouterr().out.strip().splitlines()[-1]  # the task id is the last line printed
     assert tid.startswith("task-")

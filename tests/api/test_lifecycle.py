@@ -126,7 +126,8 @@ def test_cli_list_and_delete(api, users, monkeypatch, capsys, s3, bucket):
     from linguaflow.client import TaskClient
 
     client = api[0]
-    monkeypatch.setattr(cli, "_client", lambda: TaskClient(http=client, token=users["alice"]["Authorization"][7:]))
+    monkeypatch.setenv("LINGUAFLOW_API", "http://testserver")  # a server is configured: the commands ask it
+    monkeypatch.setattr(cli.tasks, "_client", lambda: TaskClient(http=client, token=users["alice"]["Authorization"][7:]))
     media = put_media(s3, bucket)
     ids = [create(client, users["alice"], media) for _ in range(3)]
     def table(out):  # the in-process API server logs to the same stdout (quiet CLI: issue 12)

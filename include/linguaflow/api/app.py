@@ -262,8 +262,8 @@ def get_task(task_id: TaskId, user: Reader) -> dict:
     return out
 
 
-@app.get("/tasks/{task_id}/result", summary="The result: coded or expanded JSON, or SRT / WebVTT subtitles")
-def get_result(task_id: TaskId, user: Reader, format: Annotated[str, Query(pattern="^(coded|expanded|srt|vtt)$")] = "coded",
+@app.get("/tasks/{task_id}/result", summary="The result: coded or expanded (json) JSON, plain text, or SRT / WebVTT subtitles")
+def get_result(task_id: TaskId, user: Reader, format: Annotated[str, Query(pattern=f"^({'|'.join(queries.FORMATS)})$")] = "coded",
                lang: str | None = None):
     headers = {}
 
@@ -283,7 +283,7 @@ def get_result(task_id: TaskId, user: Reader, format: Annotated[str, Query(patte
 
     out = _answer(read)
     if isinstance(out, str):
-        media = "text/vtt" if format == "vtt" else "application/x-subrip"
+        media = {"vtt": "text/vtt", "srt": "application/x-subrip"}.get(format, "text/plain")
         return PlainTextResponse(out, media_type=media, headers=headers)
     return JSONResponse(out, headers=headers)
 

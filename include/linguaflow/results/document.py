@@ -16,6 +16,7 @@ by item id). Metadata keys start with "_" so they never collide with language co
         w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
+    _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
 A deleted task leaves a tombstone `{_id, _del: when, _pend: true while its purge is unfinished}`:
@@ -97,6 +98,7 @@ class ResultDocument(_Strict):
     error: str | None = None
     created_by: str | None = None
     target_languages: list[str] | None = None
+    request_digest: str | None = None
 
 
 def now_iso() -> str:
@@ -145,6 +147,8 @@ def compact(doc: dict) -> dict:
         out["_err"] = doc["error"]
     if doc.get("created_by") is not None:
         out["_by"] = doc["created_by"]
+    if doc.get("request_digest") is not None:
+        out["_rq"] = doc["request_digest"]
     if doc.get("target_languages") is not None:
         out["_tl"] = [language_code(lang, v) for lang in doc["target_languages"]]
     for lang, entry in doc["languages"].items():
@@ -215,6 +219,8 @@ def expand(coded: dict) -> dict:
         out["created_by"] = coded["_by"]
     if "_tl" in coded:
         out["target_languages"] = [language_of(c, v) for c in coded["_tl"]]
+    if "_rq" in coded:
+        out["request_digest"] = coded["_rq"]
     return out
 
 
@@ -330,7 +336,7 @@ def task_state_fields(state: str, error: str | None = None) -> dict:
 
 def merge_fields(coded: dict) -> dict:
     """$set fields of a partial coded document: per-language maps merged key by key."""
-    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_by", "_tl", "_run")}
+    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_by", "_tl", "_run", "_rq")}
     for nested in ("_ls", "_e", "_f"):
         update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
     return update

@@ -5,9 +5,11 @@ from __future__ import annotations
 from ..errors import BadInput
 from ..request import language as normalize_language
 from .document import expand, language_key, summary
+from .readable import to_text
 from .subtitles import to_srt, to_vtt
 
-FORMATS = ("coded", "expanded", "srt", "vtt")
+FORMATS = ("coded", "json", "expanded", "text", "srt", "vtt")  # json: the expanded form
+TEXT_FORMATS = ("text", "srt", "vtt")
 
 
 class NotFound(LookupError):
@@ -22,7 +24,8 @@ def _coded(store, task_id: str) -> dict:
 
 
 def result(store, task_id: str, fmt: str = "coded", lang: str | None = None):
-    """A task's result as coded or expanded JSON, or subtitles (srt / vtt) for one language."""
+    """A task's result as coded or expanded (`json`) JSON, readable text, or subtitles (srt / vtt)
+    for one language."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     coded = _coded(store, task_id)
@@ -32,7 +35,9 @@ def result(store, task_id: str, fmt: str = "coded", lang: str | None = None):
         key = language_key(normalize_language(lang))
         return {key: coded.get(key, {})}
     doc = expand(coded)
-    if fmt == "expanded":
+    if fmt == "text":
+        return to_text(doc, [normalize_language(lang)] if lang else None)
+    if fmt in ("json", "expanded"):
         if lang is None:
             return doc
         return language(store, task_id, lang)

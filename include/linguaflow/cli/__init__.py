@@ -1,0 +1,174 @@
+"""`linguaflow` command line.
+
+    linguaflow run FILE --to zh,ja     run the media DAG in-process on the embedded default
+    linguaflow transcribe --input URI --output URI [--engine --model --device ...]
+                                       one transcription (the GPU worker pod's entrypoint)
+    linguaflow submit|status|result|cancel|delete|list
+                                       the task API (`cli.tasks`); result, status and list read
+                                       the embedded store when no server is configured
+
+Every failure is one line and an exit code (`cli.failures`); `--verbose` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from ..request import ENGINES
+from . import failures, local_run, tasks
+
+
+def cmd_transcribe(args) -> int:
+    """The Whisper worker's entrypoint: object storage in, transcript JSON out, exit code = failure class."""
+    from ..errors import classify
+    from ..pipeline import transcribe_to
+    from ..speech.types import AsrOptions
+
+    opts = AsrOptions(
+        engine=args.engine, model=args.model, device=args.device, compute_type=args.compute_type,
+        language=None if args.language in (None, "", "auto") else args.language, task=args.task,
+    )
+    try:
+        doc = transcribe_to(args.input, args.output, opts)
+    except Exception as exc:  # noqa: BLE001 - every failure leaves with its class's exit code
+        cls = classify(exc)
+        logging.getLogger("linguaflow").error("%s: %s", cls.__name__ if cls else type(exc).__name__, exc)
+        if cls is None:
+            logging.getLogger("linguaflow").exception("unexpected failure")
+        return cls.exit_code if cls else 1
+    print(json.dumps({"output": args.output, "language": doc["language"], "segments": len(doc["segments"])}))
+    return 0
+
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("linguaflow")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit 2), not the whole usage text."""
+
+    def error(self, message: str):
+        sys.stderr.write(f"{self.prog}: error: {message} (--help for usage)\n")
+        raise SystemExit(failures.USAGE)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="linguaflow", description="Speech to text in many languages, on Apache Airflow 3.",
+                  epilog="exit codes: 0 ok, 1 run failed, 2 usage, 65 bad input, 69 unreachable, 71 resources, 75 timeout")
+    top.add_argument("--version", action="version", version=f"linguaflow {_version()}")
+    top.add_argument("-v", "--verbose", action="store_true", help="show Airflow's logs and tracebacks")
+    sub = top.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run the media DAG in-process on the embedded default",
+                         description="Transcribe and translate one media file on this machine (no server needed).")
+    run.add_argument("file", help="audio or video file (or s3://bucket/key with storage credentials)")
+    run.add_argument("--to", default="zh,ja", help='target languages, codes or names, comma separated ("" = transcript only)')
+    run.add_argument("--language", default="auto", help="spoken language, or auto to detect it")
+    run.add_argument("--engine", default="faster-whisper", choices=ENGINES, help="ASR engine")
+    run.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
+    run.add_argument("--task-id", default=None, help="result id (default: from the file's content)")
+    run.add_argument("--glossary", default=None, help='JSON (inline or a file): term -> "keep" or {language: rendering}')
+    run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
+    run.add_argument("--format", default=None, choices=local_run.OUTPUT_FORMATS,
+                     help="what to print: text (default), coded JSON, json (expanded), srt or vtt subtitles")
+    run.add_argument("--lang", default=None, help="only these languages in the output (one for srt/vtt; default: all, subtitles: spoken)")
+    run.add_argument("--out", default=None, help="write the result to this file, in the form its name says (.json coded, .txt, .srt, .vtt)")
+    run.add_argument("--out-format", default=None, choices=local_run.OUTPUT_FORMATS, help="the form of --out, whatever its name")
+    run.add_argument("-v", "--verbose", action="store_true", dest="verbose_run", help="stream Airflow's logs instead of the progress display")
+    run.set_defaults(func=local_run.run)
+
+    tr = sub.add_parser("transcribe", help="transcribe one media object into a transcript JSON (the GPU pod's entrypoint)")
+    tr.add_argument("--input", required=True, help="media URI: s3://bucket/key, file:///path or a path")
+    tr.add_argument("--output", required=True, help="transcript JSON URI")
+    tr.add_argument("--engine", default="faster-whisper", choices=ENGINES, help="ASR engine")
+    tr.add_argument("--model", default="base", help="ASR model: bundled name or CTranslate2 directory")
+    tr.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="where the model runs")
+    tr.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (int8, float16, int8_float16, auto)")
+    tr.add_argument("--language", default="auto", help="spoken language, or auto")
+    tr.add_argument("--task", default="transcribe", choices=["transcribe", "translate"], help="Whisper's task")
+    tr.set_defaults(func=cmd_transcribe)
+
+    # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
+    sb = sub.add_parser("submit", help="create a task from a local file (uploaded) or an s3:// URI")
+    sb.add_argument("media", help="a local file (uploaded) or an s3:// URI")
+    sb.add_argument("--to", required=True, help="target languages, comma separated")
+    sb.add_argument("--callback", default=None, help="URL to POST the signed completion notice to")
+    sb.add_argument("--language", default="auto", help="spoken language or auto")
+    sb.add_argument("--engine", default="faster-whisper", choices=ENGINES, help="ASR engine")
+    sb.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
+    sb.add_argument("--wait", action="store_true", help="follow progress until the task ends")
+    sb.add_argument("--poll", type=float, default=5.0, help="seconds between progress checks with --wait")
+    sb.set_defaults(func=tasks.submit)
+    st = sub.add_parser("status", help="state and per-language progress of a task")
+    st.add_argument("task_id", help="the task id")
+    st.set_defaults(func=tasks.status)
+    rs = sub.add_parser("result", help="a task's result (from the task API, or the embedded store with no server)")
+    rs.add_argument("task_id", help="the task id")
+    rs.add_argument("--format", default="text", choices=["text", "coded", "json", "expanded", "srt", "vtt"],
+                    help="text (default), coded JSON, json (expanded), srt or vtt subtitles")
+    rs.add_argument("--lang", default=None, help="one language only (needed for srt/vtt)")
+    rs.set_defaults(func=tasks.result)
+    cn = sub.add_parser("cancel", help="cancel a task")
+    cn.add_argument("task_id", help="the task id")
+    cn.set_defaults(func=tasks.cancel)
+    dl = sub.add_parser("delete", help="delete a task and everything derived from it, everywhere")
+    dl.add_argument("task_id", help="the task id")
+    dl.add_argument("--media", action="store_true", help="also delete the source object (an upload always goes)")
+    dl.set_defaults(func=tasks.delete)
+    ls = sub.add_parser("list", help="list tasks, newest first (yours, or all if your role sees all)")
+    ls.add_argument("--state", default=None, help="comma separated: queued, running, done, done_with_flags, failed, cancelled, ...")
+    ls.add_argument("--since", default=None, help="created at or after (ISO 8601)")
+    ls.add_argument("--until", default=None, help="created before (ISO 8601)")
+    ls.add_argument("--source", default=None, help="spoken language")
+    ls.add_argument("--target", default=None, help="a requested target language")
+    ls.add_argument("--media", default=None, help="media URI prefix, e.g. s3://bucket/inbox/")
+    ls.add_argument("--flagged", choices=["yes", "no"], default=None, help="with or without flagged segments")
+    ls.add_argument("--by", default=None, help="created by this user")
+    ls.add_argument("--limit", type=int, default=50, help="tasks per page")
+    ls.add_argument("--all", action="store_true", help="every page, not only the first")
+    ls.set_defaults(func=tasks.list_tasks)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.verbose = args.verbose or getattr(args, "verbose_run", False)
+    chatty = args.verbose or args.cmd == "transcribe"  # the pod's log is its progress
+    logging.basicConfig(level=logging.INFO if chatty else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every failure leaves as one line and its exit code
+        code, line = failures.explain(exc)
+        if args.verbose:
+            logging.getLogger("linguaflow").exception("%s", line)
+        print(f"error: {line}", file=sys.stderr)
+        return code
+
+
+def console() -> None:
+    """The installed `linguaflow` command: main(), then leave at once. An in-process DAG run
+    leaves Airflow's threads behind (its execution API loop, task comms), whose teardown at
+    interpreter exit takes ~2.5 s and holds nothing to keep: every store is closed by then."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    console()

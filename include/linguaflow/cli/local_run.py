@@ -1,0 +1,254 @@
+"""`linguaflow run`: one media file through the media DAG in this process, on the embedded default.
+
+Everything a user can get wrong (file, languages, formats, undecodable media) is checked before
+Airflow is imported, so a mistake costs about a second and one line. A re-run that asks nothing
+new (same file, same request, languages all stored) is answered from the store without starting
+Airflow; one that asks more languages adds them and keeps the others (`--replace` drops them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BadInput
+from ..request import MediaRequest
+from ..request import language as normalize_language
+from ..settings import split_csv
+from .failures import UsageError
+
+OUTPUT_FORMATS = ("text", "coded", "json", "srt", "vtt")
+_BY_SUFFIX = {".json": "coded", ".txt": "text", ".srt": "srt", ".vtt": "vtt"}
+
+
+def file_task_id(path: str) -> str:
+    """Same file -> same task id, so a re-run updates (or is answered by) one result document."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return "file-" + h.hexdigest()[:20]
+
+
+@dataclass
+class Plan:
+    """A checked `run`: the request and how to show its result."""
+
+    request: MediaRequest
+    fmt: str | None  # on stdout (None: nothing)
+    langs: list[str] | None
+    out: str | None
+    out_fmt: str | None
+
+
+def media_uri(arg: str) -> str:
+    """A local file -> file:// URI; s3:// passes when credentials are configured; anything else is refused."""
+    if "://" in arg:
+        scheme = arg.split("://", 1)[0].lower()
+        if scheme == "file":
+            arg = arg[len("file://"):]
+        elif scheme == "s3":
+            _check_s3_credentials()
+            return arg
+        else:
+            raise UsageError(f"cannot read {scheme}:// media: give a local file or an s3:// URI")
+    path = os.path.abspath(os.path.expanduser(arg))
+    if not os.path.exists(path):
+        raise UsageError(f"no such file: {arg}")
+    if os.path.isdir(path):
+        raise UsageError(f"{arg} is a directory: give one media file (a folder: for f in {arg.rstrip('/')}/*; do linguaflow run \"$f\"; done)")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read {arg}: permission denied")
+    return "file://" + path
+
+
+def _check_s3_credentials() -> None:
+    from ..settings import settings, storage_credentials_configured
+
+    if storage_credentials_configured():
+        return
+    conn = settings().storage_conn_id
+    hint = (f"set AIRFLOW_CONN_{conn.upper()} (e.g. aws://KEY:SECRET@/?endpoint_url=http://host:9000)" if conn
+            else "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL for MinIO)")
+    raise UsageError(f"s3:// media needs storage credentials: {hint}")
+
+
+def output_languages(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    try:
+        return [normalize_language(v) for v in split_csv(value)]
+    except BadInput as exc:
+        raise UsageError(f"--lang: {exc}") from None
+
+
+def plan(args) -> Plan:
+    """Check every argument of `run` (no Airflow import); UsageError or BadInput on a mistake."""
+    uri = media_uri(args.file)
+    path = uri[len("file://"):] if uri.startswith("file://") else None
+    try:
+        request = MediaRequest.parse({
+            "media_uri": uri, "target_languages": split_csv(args.to), "source_language": args.language,
+            "asr_engine": args.engine, "asr_model": args.model,
+            "task_id": args.task_id or (file_task_id(path) if path else None),
+            "glossary": _glossary(args.glossary), "replace": args.replace,
+        })
+    except BadInput as exc:
+        raise UsageError(str(exc)) from None
+    from ..weights import BUNDLED_ASR, asr_model_known
+
+    if not asr_model_known(request.asr_model, request.asr_engine):
+        raise UsageError(f"unknown ASR model {request.asr_model!r}: one of {', '.join(BUNDLED_ASR)}, or a CTranslate2 model directory")
+    if request.task_id is None:  # s3://: one object -> one task id, as the inbox names it
+        request.task_id = "s3-" + hashlib.sha256(uri.encode()).hexdigest()[:20]
+    langs = output_languages(args.lang)
+    fmt = args.format or (None if args.out else "text")  # --out alone: the file, nothing on stdout
+    out_fmt = None
+    if args.out:
+        out_fmt = args.out_format or _BY_SUFFIX.get(Path(args.out).suffix.lower())
+        if out_fmt is None:
+            raise UsageError(f"--out {args.out}: name a .json, .txt, .srt or .vtt file, or give --out-format")
+        if os.path.isdir(args.out):
+            raise UsageError(f"--out {args.out} is a directory: name a file")
+    for f in (fmt, out_fmt):
+        if f in ("srt", "vtt") and langs and len(langs) > 1:
+            raise UsageError(f"{f} subtitles are for one language: --lang takes one code")
+    if path:
+        _probe(path)
+    return Plan(request, fmt, langs, args.out, out_fmt)
+
+
+def _probe(path: str) -> None:
+    """Undecodable media fails here, in milliseconds, with the reason (BadInput, exit 65)."""
+    from ..speech import probe
+
+    probe.probe(path)
+
+
+def _glossary(value: str | None) -> dict:
+    """--glossary: inline JSON or a JSON file ({"Acme": "keep", "invoice": {"de": "Rechnung"}})."""
+    import json
+
+    if not value:
+        return {}
+    try:
+        text = open(value, encoding="utf-8").read() if os.path.isfile(value) else value
+        return json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--glossary: not a JSON object or a JSON file ({exc})") from None
+
+
+def already_done(stored: dict | None, request: MediaRequest) -> bool:
+    """Does the store hold everything this request asks (same request, every language succeeded)?"""
+    from ..pipeline import request_digest
+    from ..results import document
+
+    if not stored or document.state_of(stored) not in document.SUCCEEDED:
+        return False
+    if stored.get("_rq") != request_digest(request.conf()):
+        return False
+    states = document.language_states(stored)
+    spoken = document.expand(stored)["source_language"]
+    if any(states.get(lang) not in document.SUCCEEDED for lang in request.target_languages if lang != spoken):
+        return False
+    return not request.replace or set(states) - {spoken} == set(request.target_languages) - {spoken}
+
+
+def render(coded: dict, fmt: str, langs: list[str] | None) -> str:
+    """The stored result in an output format (subtitles default to the spoken language)."""
+    import json
+
+    from ..results import document, queries
+
+    if fmt == "coded":
+        return json.dumps(coded, ensure_ascii=False, indent=1) + "\n"
+    if fmt in ("srt", "vtt") and not langs:
+        langs = [document.expand(coded)["source_language"]]
+
+    class One:  # queries read through a store; this one holds the document at hand
+        def get(self, task_id):
+            return coded
+
+    out = queries.result(One(), coded["_id"], fmt, langs[0] if langs and len(langs) == 1 else None)
+    if fmt == "text" and langs and len(langs) > 1:
+        from ..results.readable import to_text
+
+        out = to_text(document.expand(coded), langs)
+    return out if isinstance(out, str) else json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+
+
+def run(args) -> int:
+    """Plan, then answer from the store or run the DAG; print the result and a summary."""
+    began = time.monotonic()
+    p = plan(args)
+    from .. import embedded, progress
+    from .display import StepDisplay, quiet
+
+    embedded.configure_env()
+    log_path = embedded.home() / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    from ..settings import settings
+
+    external_db = settings().mongo_uri
+    with contextlib.nullcontext() if external_db else embedded.EmbeddedMongo():
+        from ..results.store import ResultStore
+
+        store = ResultStore()
+        task_id = p.request.task_id
+        stored = store.get(task_id)
+        reused = already_done(stored, p.request)
+        state = None
+        if not reused:
+            with contextlib.nullcontext(sys.stderr) if args.verbose else quiet(log_path) as terminal:
+                logging.getLogger().setLevel(logging.INFO)  # into the log file
+                display = StepDisplay(terminal)
+                with progress.listening(display):
+                    embedded.ensure_schema()
+                    state = str(embedded.run_dag(p.request.conf()).state).rsplit(".", 1)[-1].lower()
+            stored = store.get(task_id)
+        store.client.close()
+    ran_log = None if reused or args.verbose else log_path
+    return _finish(p, stored, state, reused, ran_log, time.monotonic() - began, external_db)
+
+
+def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, log_path: Path | None, seconds: float,
+            external_db: str | None) -> int:
+    from .. import embedded
+    from ..results import document
+    from ..results.readable import language_name, state_name
+    from ..settings import settings
+
+    task_id = p.request.task_id
+    if coded is None:
+        print(f"error: the run ended {run_state} without a result" + (f"; its log: {log_path}" if log_path else ""), file=sys.stderr)
+        return 1
+    if p.out:
+        Path(p.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(p.out).write_text(render(coded, p.out_fmt, p.langs), encoding="utf-8")
+    if p.fmt:
+        sys.stdout.write(render(coded, p.fmt, p.langs))
+        sys.stdout.flush()
+    state = document.state_of(coded)
+    doc = document.expand(coded)
+    spoken = doc["source_language"]
+    langs = [f"{language_name(lang)} {state_name(s)}" for lang, s in document.language_states(coded).items() if lang != spoken]
+    what = ", ".join(langs) if langs else "transcript only (no --to languages)"
+    flagged = sum(len(e.get("flags", {})) for e in doc["languages"].values())
+    where = external_db or f"the embedded store ({embedded.home() / 'db'})"
+    lines = [f"{state_name(state or 'unknown')}: {len(doc['segments'])} segments of {language_name(spoken or '?')} → {what}"
+             + (f"; {flagged} flagged segments" if flagged else "")
+             + (" — answered from the store, nothing ran (same file, same request)" if reused else f" in {seconds:.1f} s")]
+    if doc.get("error"):
+        lines.append(f"error: {doc['error']}")
+    lines.append(f"task {task_id} in {where}; artefacts under {settings().work_root_uri}/work/{task_id}/")
+    if p.out:
+        lines.append(f"wrote {p.out} ({p.out_fmt})")
+    if log_path:
+        lines.append(f"Airflow's log: {log_path}")
+    print("\n".join(lines), file=sys.stderr)
+    return 0 if state in document.SUCCEEDED and (reused or run_state == "success") else 1

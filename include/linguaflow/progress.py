@@ -1,0 +1,46 @@
+"""Progress events of a run's steps, for whoever shows them in this process.
+
+`linguaflow run` executes every task in its own process and listens here to draw its progress
+display; in an Airflow worker nobody listens and an event costs one empty loop. Events are
+`(step, what, data)`: what is `start`, `progress` (data `fraction`), `done` or `failed`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Callable
+
+Listener = Callable[[str, str, dict], None]
+_listeners: list[Listener] = []
+
+
+def emit(step: str, what: str, **data) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(step, what, data)
+        except Exception:  # noqa: BLE001 - a display must never break the work it shows
+            pass
+
+
+@contextlib.contextmanager
+def listening(listener: Listener):
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+@contextlib.contextmanager
+def step(name: str, **data):
+    """Emit start, then done (with `seconds`) or failed around one step's work; the body may add
+    to the done event's data through the yielded dict."""
+    emit(name, "start", **data)
+    began, result = time.monotonic(), dict(data)
+    try:
+        yield result
+    except BaseException as exc:
+        emit(name, "failed", **result, seconds=time.monotonic() - began, error=str(exc)[:300])
+        raise
+    emit(name, "done", **result, seconds=time.monotonic() - began)

@@ -1,0 +1,61 @@
+"""The plain-text form of a result, for a person at a terminal or in a text file.
+
+Languages and states by name (`German (de)`, `done with flags`), never by code; one block per
+language, one line per segment with its time; flagged segments marked with what is wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+
+
+@functools.cache
+def language_name(lang: str) -> str:
+    """`de` -> `German`; a code babel does not know stays as it is."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse({"jw": "jv"}.get(lang, lang)).get_display_name("en") or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+
+
+def state_name(state: str) -> str:
+    return state.replace("_", " ")
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(max(0.0, seconds), 60)
+    h, m = divmod(int(m), 60)
+    return f"{h}:{m:02d}:{s:04.1f}" if h else f"{m:02d}:{s:04.1f}"
+
+
+def to_text(doc: dict, langs: list[str] | None = None) -> str:
+    """An expanded document (`document.expand`) as text: a header, then each language asked for
+    (default: all, the spoken one first)."""
+    source = doc.get("source_language")
+    order = sorted(doc["languages"], key=lambda lang: (lang != source, lang))
+    chosen = [lang for lang in order if langs is None or lang in langs]
+    media = doc.get("media") or {}
+    lines = [f"task {doc['task_id']}: {state_name(doc['status'])}"
+             + (f", spoken {language_name(source)}" if source else "")
+             + (f", {media.get('duration', 0.0):.1f} s of media" if media.get("duration") else "")]
+    if doc.get("error"):
+        lines.append(f"error: {doc['error']}")
+    for lang in chosen:
+        entry = doc["languages"][lang]
+        role = "transcript" if lang == source else "translation"
+        head = f"{language_name(lang)} ({lang}) {role}: {state_name(entry['status'])}"
+        if entry.get("error"):
+            head += f" ({entry['error']})"
+        lines += ["", head]
+        flags = entry.get("flags") or {}
+        for seg in doc["segments"]:
+            text = entry["audio"].get(seg["id"])
+            if text is None:
+                continue
+            mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}]" if seg["id"] in flags else ""
+            lines.append(f"[{_clock(seg['start'])} → {_clock(seg['end'])}] {text}{mark}")
+        for item_id, text in sorted(entry.get("text", {}).items()):
+            lines.append(f"{item_id}: {text}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,92 @@
+"""`linguaflow run` as a user meets it, on the embedded default (its own LINGUAFLOW_HOME): a quiet
+progress display and a readable result; an identical re-run answered from the store; a re-run
+with another language adds it; `--replace` drops the others; `result` and `list` read the
+embedded store when no server is configured."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+CLI = os.path.join(os.path.dirname(sys.executable), "linguaflow")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("embedded-home")
+
+
+def _run(home, *argv, timeout=600):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_", "AWS_"))}
+    env["LINGUAFLOW_HOME"] = str(home)
+    if os.environ.get("LINGUAFLOW_MODEL_CACHE"):
+        env["LINGUAFLOW_MODEL_CACHE"] = os.environ["LINGUAFLOW_MODEL_CACHE"]
+    return subprocess.run([CLI, *argv], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def _coded(home, task_id):
+    r = _run(home, "result", task_id, "--format", "coded")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_run_is_quiet_readable_and_adds_languages(home, tmp_path):
+    task = "cli-run-1"
+    r = _run(home, "run", str(SAMPLE), "--to", "Deutsch", "--task-id", task)
+    assert r.returncode == 0, r.stderr[-3000:]
+    # stdout: the readable result, languages by name, never codes
+    assert "English (en) transcript: done" in r.stdout and "German (de) translation: done" in r.stdout
+    assert "superlative degree" in r.stdout
+    # stderr: one line per step and a short summary; Airflow's output went to the log file
+    err = r.stderr.splitlines()
+    assert len(err) <= 10, r.stderr
+    assert any(line.startswith("✓ transcribe") for line in err) and any(line.startswith("✓ translate to German") for line in err)
+    assert not re.search(r"\b(INFO|DagBag|Task instance|Traceback|XCom)\b", r.stderr), r.stderr
+    log = re.search(r"Airflow's log: (\S+)", r.stderr).group(1)
+    assert "[DAG TEST] end task" in open(log).read()
+
+    # the same file and request again: answered from the store, nothing run; subtitles on request
+    again = _run(home, "run", str(SAMPLE), "--to", "de", "--task-id", task, "--format", "srt", "--lang", "German")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "answered from the store" in again.stderr and "Airflow's log" not in again.stderr
+    assert again.stdout.startswith("1\n00:00:00,") and "-->" in again.stdout
+
+    # another language is added; the German one stays
+    more = _run(home, "run", str(SAMPLE), "--to", "es", "--task-id", task, "--out", str(tmp_path / "r.json"))
+    assert more.returncode == 0, more.stderr[-2000:]
+    assert more.stdout == ""  # --out alone: the file, nothing on stdout
+    coded = json.loads((tmp_path / "r.json").read_text())
+    states = {k: v for k, v in coded["_ls"].items()}
+    assert set(states) == {"2", "4", "6"} and set(states.values()) == {"d"}  # en, de, es (code map v2)
+
+    # --replace: only what this run asks for stays
+    only = _run(home, "run", str(SAMPLE), "--to", "es", "--task-id", task, "--replace", "--format", "json")
+    assert only.returncode == 0, only.stderr[-2000:]
+    assert set(json.loads(only.stdout)["languages"]) == {"en", "es"}
+    assert set(_coded(home, task)["_ls"]) == {"2", "6"}
+
+
+def test_result_and_list_read_the_embedded_store_without_a_server(home):
+    r = _run(home, "result", "cli-run-1", "--format", "vtt", "--lang", "es")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("WEBVTT\n\n00:00:00.")
+    text = _run(home, "result", "cli-run-1")
+    assert text.returncode == 0 and "Spanish (es) translation: done" in text.stdout
+    listed = _run(home, "list")
+    assert listed.returncode == 0 and "cli-run-1" in listed.stdout
+    missing = _run(home, "result", "no-such-task")
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_transcript_only_is_said_in_the_summary(home):
+    r = _run(home, "run", str(SAMPLE), "--to", "", "--task-id", "cli-run-2", "--format", "text")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "transcript only" in r.stderr and "translation" not in r.stdout
