@@ -13,5 +13,6 @@ class LinguaflowPlugin(AirflowPlugin):
     # the result viewer, in the UI's navigation and on every media DAG run
     external_views = [
         {"name": "Transcripts", "href": "/linguaflow/view", "destination": "nav", "category": "browse"},
+        {"name": "New transcription", "href": "/linguaflow/new", "destination": "nav", "category": "browse"},
         {"name": "Transcript & translations", "href": "/linguaflow/view/{RUN_ID}", "destination": "dag_run"},
     ]

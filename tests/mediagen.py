@@ -54,14 +54,19 @@ def encode(src, dst, container: str, codec: str, rate: int | None = None, video:
     return dst
 
 
-def five_minutes_of_speech(sample, dst):
-    """The sample and a second of silence, 60 times over: 5 minutes of 16 kHz speech (a long
-    transcription to cancel or delete mid-way)."""
+def repeated_speech(sample, dst, times: int, gap_s: float = 0.0):
+    """The (16 kHz mono) sample `times` over, each followed by `gap_s` of silence."""
     import wave
 
     with wave.open(str(sample)) as w:
         speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
     with wave.open(str(dst), "wb") as out:
         out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
-        out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), 60).tobytes())
+        out.writeframes(np.tile(np.concatenate([speech, np.zeros(int(16000 * gap_s), "<i2")]), times).tobytes())
     return dst
+
+
+def five_minutes_of_speech(sample, dst):
+    """The sample and a second of silence, 60 times over: 5 minutes of 16 kHz speech (a long
+    transcription to cancel or delete mid-way)."""
+    return repeated_speech(sample, dst, 60, gap_s=1.0)

@@ -127,5 +127,79 @@ def test_trigger_form_and_result_page_in_chromium(stack, s3, bucket):
     page = json.loads(r.stdout.strip().splitlines()[-1])
     assert page["status"] == 200, page
     assert f"Task {task_id}" in page["text"] and "superlative degree" in page["text"]
-    header = page["text"].split("time", 1)[1].split("\n")[0]
-    assert header.split("\t")[1:] == ["en (source)"] and all(f"{lang}\n" in page["text"] for lang in ("de", "ja", "zh"))
+    assert "English (spoken)" in page["text"] and all(name in page["text"] for name in ("German", "Japanese", "Chinese"))
+
+
+def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_path, monkeypatch):
+    """A 12 s recording with three segments: playing moves the highlight from the first segment to
+    the next, a click on the last one seeks there; subtitles are offered per language."""
+    import json
+    import subprocess
+    import uuid
+
+    from conftest import REPO
+    from linguaflow.codes import CODE_MAP_VERSION
+    from linguaflow.results.document import compact, now_iso
+    from linguaflow.results.store import ResultStore
+    from mediagen import repeated_speech
+
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=repeated_speech(SAMPLE, tmp_path / "three.wav", 3).read_bytes())
+    tid, said = f"player-{uuid.uuid4().hex[:8]}", "and you always want to see it in the superlative degree"
+    segments = [{"id": str(i), "start": 4.0 * i, "end": 4.0 * (i + 1)} for i in range(3)]
+    doc = {"task_id": tid, "code_map_version": CODE_MAP_VERSION, "status": "done", "source_language": "en",
+           "media": {"uri": f"s3://{bucket}/{key}", "duration": 12.0}, "segments": segments, "models": {"asr": "w"},
+           "languages": {"en": {"status": "done", "model": "w", "audio": {s["id"]: f"{said} ({s['id']})" for s in segments}, "text": {}},
+                         "de": {"status": "done", "model": "m", "audio": {s["id"]: f"Satz {s['id']}" for s in segments}, "text": {}}},
+           "created": now_iso(), "updated": now_iso()}
+    monkeypatch.setenv("LINGUAFLOW_MONGO_URI", stack.env["LINGUAFLOW_MONGO_URI"])  # the stack's own store
+    store = ResultStore()
+    store.put(compact(doc))
+    store.client.close()
+    shots = REPO / ".linguaflow" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["node", "player.mjs", stack.url, stack.token, tid, str(shots / "viewer-playing.png")],
+                       cwd=REPO / "tests" / "browser", capture_output=True, text=True, timeout=120)
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert r.returncode == 0 and "error" not in out, (out, r.stderr[-2000:])
+    assert out["status"] == 200 and abs(out["duration"] - 12.0) < 0.1
+    assert (out["first"], out["next"]) == ("s0", "s1")  # the highlight follows playback
+    assert out["clicked"] == "s2" and out["afterClick"]["now"] == "s2" and abs(out["afterClick"]["time"] - 8.0) < 0.75
+    assert sorted(out["downloads"]) == sorted(f"{tid}.{lang}.{fmt}" for lang in ("en", "de") for fmt in ("srt", "vtt"))
+    assert out["ranged"] == {"status": 206, "bytes": 100, "range": f"bytes 0-99/{12 * 16000 * 2 + 44}"}
+
+
+def test_new_task_page_creates_a_task_and_follows_it_in_chromium(stack):
+    """A person opens "New transcription", chooses a file, picks German, and lands on the viewer,
+    which follows the run (live progress) and shows the result when it ends."""
+    import json
+    import subprocess
+
+    from conftest import REPO
+
+    shots = REPO / ".linguaflow" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["node", "upload.mjs", stack.url, stack.token, str(SAMPLE), str(shots / "new-task.png")],
+                       cwd=REPO / "tests" / "browser", capture_output=True, text=True, timeout=480)
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert r.returncode == 0 and "error" not in out, (out, r.stderr[-2000:])
+    assert out["status"] == 200 and out["chosen"].startswith("arctic_a0007.wav")
+    assert "/linguaflow/view/task-" in out["url"]
+    assert any("steps" in p for p in out["progress"]), out["progress"]  # the page followed the run
+    assert "superlative degree" in out["text"] and "German" in out["text"]
+    with stack.client() as c:  # the same task through the API: created by the UI's user, done
+        tid = out["url"].rsplit("/", 1)[1]
+        st = c.get(f"/linguaflow/tasks/{tid}").json()
+        assert st["state"] == "done" and st["languages"] == {"en": "done", "de": "done"}
+
+
+def test_a_cookie_session_change_needs_the_ui_header(stack):
+    """No cross-site form can use the UI's session: a cookie-authenticated POST without the
+    viewer's header is refused, with it the same request is served."""
+    files = {"file": ("a.wav", SAMPLE.read_bytes())}
+    cookies = {"_token": stack.token}
+    bare = httpx.post(f"{stack.url}/linguaflow/tasks/upload", files=files, data={"target_languages": "de"}, cookies=cookies)
+    assert bare.status_code == 403 and "X-Linguaflow-UI" in bare.text
+    ok = httpx.post(f"{stack.url}/linguaflow/tasks/upload", files=files, data={"target_languages": ""}, cookies=cookies,
+                    headers={"X-Linguaflow-UI": "1"})
+    assert ok.status_code == 201, ok.text

@@ -106,6 +106,29 @@ def local_copy(uri: str) -> Iterator[str]:
         yield tmp.name
 
 
+def size(uri: str) -> int:
+    """An object's length in bytes (BadInput when it is not there)."""
+    p = opath(uri)
+    with _classified():
+        if not p.exists():
+            raise BadInput(f"media not found: {uri}")
+        return p.stat().st_size
+
+
+def read_range(uri: str, start: int, end: int, chunk: int = 1 << 18) -> Iterator[bytes]:
+    """Bytes `start`..`end` (inclusive) of an object, a chunk at a time (an HTTP range)."""
+    p = opath(uri)
+    with _classified(), p.open("rb") as f:
+        f.seek(start)
+        left = end - start + 1
+        while left > 0:
+            data = f.read(min(chunk, left))
+            if not data:
+                return
+            left -= len(data)
+            yield data
+
+
 def delete_tree(uri: str) -> int:
     """Remove every object under a prefix (a task's artefacts or upload); how many were removed."""
     p = opath(uri)

@@ -146,7 +146,7 @@ def test_plugin_registers_the_api_and_the_viewer(api):
     client, admin, _ = api
     plugins = client.get("/api/v2/plugins", headers=admin).json()["plugins"]
     mine = next(p for p in plugins if p["name"] == "linguaflow")
-    assert {v["href"] for v in mine["external_views"]} == {"/linguaflow/view", "/linguaflow/view/{RUN_ID}"}
+    assert {v["href"] for v in mine["external_views"]} == {"/linguaflow/view", "/linguaflow/new", "/linguaflow/view/{RUN_ID}"}
     assert mine["fastapi_apps"][0]["url_prefix"] == "/linguaflow"
 
 

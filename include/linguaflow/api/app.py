@@ -25,7 +25,7 @@ from ..errors import BadInput, ServiceUnavailable, classify, is_transient
 from ..request import TASK_ID_RE, MediaRequest, readable
 from ..results import document, listing, queries
 from ..settings import settings, split_csv
-from . import runs, viewer
+from . import media, runs, viewer
 from .auth import Deleter, Reader, Writer, sees_all, user_name
 
 log = logging.getLogger(__name__)
@@ -300,6 +300,21 @@ def cancel_task(task_id: TaskId, user: Writer) -> dict:
     return _answer(lambda: _cancel(task_id, user))
 
 
+@app.get("/tasks/{task_id}/media", summary="The task's media (audio or video), with byte ranges for a player")
+def get_media(task_id: TaskId, user: Reader, request: Request):
+    def serve():
+        coded = _store().get(task_id)
+        if coded is None:
+            raise queries.NotFound(f"no task {task_id!r}")
+        _check_visible(task_id, user, coded)
+        uri = document.summary(coded)["media"]
+        if not uri or not storage.exists(uri):
+            raise queries.NotFound(f"the media of task {task_id!r} is gone")
+        return media.response(uri, request.headers.get("range"))
+
+    return _answer(serve)
+
+
 @app.delete("/tasks/{task_id}", summary="Delete a task and everything derived from it, everywhere")
 def delete_task(task_id: TaskId, user: Deleter,
                 media: Annotated[bool, Query(description="also delete the source object (media uploaded through this API always goes)")] = False) -> dict:
@@ -309,6 +324,16 @@ def delete_task(task_id: TaskId, user: Deleter,
     step was still running: its leftovers are purged again after a grace period. A second DELETE
     answers 404 (while a purge is pending it runs the purge again)."""
     return _answer(lambda: deletion.delete(_store(), task_id, user_name(user), sees_all=sees_all(user), media=media))
+
+
+@app.get("/new", response_class=HTMLResponse, include_in_schema=False)
+def new_task(user: Writer) -> str:
+    from ..codes import supported_languages
+    from ..request import ENGINES
+    from ..results.readable import language_name
+
+    languages = sorted(((code, language_name(code)) for code in supported_languages()), key=lambda c: c[1])
+    return viewer.new_task_page(languages, ENGINES)
 
 
 @app.get("/view", response_class=HTMLResponse, include_in_schema=False)

@@ -15,12 +15,18 @@ from fastapi import Depends, HTTPException, Request
 from .runs import MEDIA_DAG
 
 
+UI_HEADER = "X-Linguaflow-UI"  # sent by the viewer's own scripts; a form on another site cannot set it
+
+
 async def _user(request: Request):
     from airflow.api_fastapi.core_api.security import get_user
     from fastapi.security import HTTPAuthorizationCredentials
 
     header = request.headers.get("authorization", "")
     creds = HTTPAuthorizationCredentials(scheme="Bearer", credentials=header[7:]) if header.lower().startswith("bearer ") else None
+    if creds is None and request.method not in ("GET", "HEAD", "OPTIONS") and UI_HEADER.lower() not in request.headers:
+        # a change made with the UI's session cookie must come from our pages (no cross-site forms)
+        raise HTTPException(403, f"a change with the UI's session needs the {UI_HEADER} header")
     try:
         return await get_user(request, None, creds)
     except HTTPException:

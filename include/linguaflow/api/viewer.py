@@ -3,10 +3,14 @@ with timestamps, linked from the Airflow UI (an external view of each media DAG 
 
 from __future__ import annotations
 
+import json
 from html import escape
 from urllib.parse import quote
 
+from ..results.document import ENDED
+from ..results.readable import language_name, state_name
 from ..results.subtitles import timestamp
+from .media import is_video
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1f24}
@@ -14,6 +18,9 @@ h1{font-size:1.3rem}table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa;position:sticky;top:0}td.t{white-space:nowrap;color:#57606a;font-variant-numeric:tabular-nums}
 .flag{color:#9a6700}.failed{color:#cf222e}.meta{color:#57606a;margin:.2rem 0 1rem}
+.player{position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:2}.player audio,.player video{width:100%;max-height:40vh}
+.drop{display:block;border:2px dashed #8c959f;border-radius:8px;padding:2rem;text-align:center;cursor:pointer}
+.drop.over{background:#ddf4ff;border-color:#0969da}label{margin-right:1rem}tr.seg{cursor:pointer}tr.seg:hover{background:#f6f8fa}tr.seg.now{background:#fff8c5;box-shadow:inset 4px 0 #bf8700}th{top:3.6rem}
 """
 
 
@@ -32,32 +39,115 @@ def _cell(entry: dict, lang: str, item_id: str, kind: str) -> str:
 
 
 def task_page(doc: dict) -> str:
-    """`doc` is the expanded result document."""
+    """`doc` is the expanded result document. The media plays above the table; the segment being
+    heard is highlighted, a click on a row seeks there."""
     source = doc.get("source_language")
     langs = [source] + sorted(lang for lang in doc["languages"] if lang != source)
     langs = [lang for lang in langs if lang in doc["languages"]]
+    tid = quote(doc["task_id"], safe="")
     head = "".join(
-        f"<th>{escape(lang)}{' (source)' if lang == source else ''}<br><small>{escape(str(doc['languages'][lang].get('model') or ''))}</small></th>"
+        f"<th lang='en'>{escape(language_name(lang))}{' (spoken)' if lang == source else ''}"
+        f"<br><small>{escape(state_name(doc['languages'][lang]['status']))} · {escape(str(doc['languages'][lang].get('model') or ''))}</small>"
+        f"<br><small>{_downloads(tid, lang)}</small></th>"
         for lang in langs
     )
     rows = []
     for seg in doc["segments"]:
         cells = "".join(_cell(doc["languages"][lang], lang, seg["id"], "audio") for lang in langs)
-        rows.append(f"<tr id='s{escape(seg['id'])}'><td class='t'>{timestamp(seg['start'], '.')} → {timestamp(seg['end'], '.')}</td>{cells}</tr>")
+        rows.append(f"<tr id='s{escape(seg['id'])}' class='seg' data-start='{seg['start']}' data-end='{seg['end']}'>"
+                    f"<td class='t'>{timestamp(seg['start'], '.')} → {timestamp(seg['end'], '.')}</td>{cells}</tr>")
     items = sorted({i for lang in langs for i in doc["languages"][lang]["text"]})
     for item in items:
         cells = "".join(_cell(doc["languages"][lang], lang, item, "text") for lang in langs)
         rows.append(f"<tr><td class='t'>text: {escape(item)}</td>{cells}</tr>")
     failed = "".join(
-        f"<p class='failed'>{escape(lang)} failed: {escape(e.get('error') or '')}</p>"
+        f"<p class='failed'>{escape(language_name(lang))} failed: {escape(e.get('error') or '')}</p>"
         for lang, e in doc["languages"].items() if e["status"] == "failed"
     )
-    meta = (f"<p class='meta'>status <b>{escape(doc['status'])}</b> · media {escape(doc['media']['uri'])} · "
+    meta = (f"<p class='meta'>status <b>{escape(state_name(doc['status']))}</b> · media {escape(doc['media']['uri'])} · "
             f"{doc['media']['duration']:.1f} s · speech model {escape(str(doc['models'].get('asr')))}</p>")
     error = f"<p class='failed'>{escape(doc['error'])}</p>" if doc.get("error") else ""
-    body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{error}{failed}{_delete_button(doc['task_id'])}"
-            f"<table><thead><tr><th>time</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    live = "" if doc["status"] in ENDED else _live(tid)
+    body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{live}{error}{failed}{_player(tid, doc['media']['uri'])}"
+            f"{_delete_button(doc['task_id'])}"
+            f"<table><thead><tr><th>time</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{FOLLOW}")
     return _page(f"linguaflow {doc['task_id']}", body)
+
+
+def _live(tid: str) -> str:
+    """While the task runs: its state, steps and languages every 2 s; the page reloads when it ends."""
+    return (f"<p id='live' class='meta' data-url='../tasks/{tid}'>waiting for the run…</p><script>"
+            "(async function poll(){const el=document.getElementById('live');"
+            "try{const r=await fetch(el.dataset.url,{credentials:'same-origin'});const s=await r.json();"
+            "const steps=s.steps||[],done=steps.filter(x=>x.state==='success'||x.state==='skipped').length;"
+            "const langs=Object.entries(s.languages||{}).map(([k,v])=>k+' '+v.replace(/_/g,' ')).join(', ');"
+            "el.textContent=`${s.state.replace(/_/g,' ')} · steps ${done}/${steps.length}`+(langs?` · ${langs}`:'');"
+            f"if({json.dumps(sorted(ENDED))}.includes(s.state)){{location.reload();return;}}}}catch(e){{}}"
+            "setTimeout(poll,2000);})();</script>")
+
+
+def new_task_page(languages: list[tuple[str, str]], engines: tuple[str, ...]) -> str:
+    """Drop a media file, pick the languages, create the task (the task API's upload, with the
+    UI's session) and land on its viewer, which follows the run."""
+    options = "".join(f"<option value='{escape(code)}'>{escape(name)} ({escape(code)})</option>" for code, name in languages)
+    engine_options = "".join(f"<option>{escape(e)}</option>" for e in engines)
+    body = f"""<h1>New transcription</h1>
+<form id='new'>
+<label id='drop' class='drop'>Drop an audio or video file here, or choose one
+ <input id='file' name='file' type='file' accept='audio/*,video/*' required></label>
+<p id='chosen' class='meta'></p>
+<p><label>Translate into <select id='targets' name='targets' multiple size='8'>{options}</select></label>
+<span class='meta'>Ctrl/Cmd-click for several; none: the transcript only</span></p>
+<p><label>Spoken language <select name='source_language'><option value='auto'>detect</option>{options}</select></label>
+ <label>Engine <select name='asr_engine'>{engine_options}</select></label>
+ <label>Model <input name='asr_model' value='base' size='12'></label></p>
+<p><label>Glossary (JSON, optional) <input name='glossary' size='50' placeholder='{{"Acme": "keep"}}'></label></p>
+<p><button id='create' type='submit'>Create task</button> <span id='error' class='failed'></span></p>
+</form>
+<script>
+const form=document.getElementById('new'),file=document.getElementById('file'),drop=document.getElementById('drop');
+const show=()=>document.getElementById('chosen').textContent=file.files.length?file.files[0].name+' ('+file.files[0].size+' bytes)':'';
+file.addEventListener('change',show);
+['dragover','dragenter'].forEach(e=>drop.addEventListener(e,ev=>{{ev.preventDefault();drop.classList.add('over');}}));
+drop.addEventListener('dragleave',()=>drop.classList.remove('over'));
+drop.addEventListener('drop',ev=>{{ev.preventDefault();drop.classList.remove('over');file.files=ev.dataTransfer.files;show();}});
+form.addEventListener('submit',async ev=>{{ev.preventDefault();
+ const data=new FormData(form);data.delete('targets');
+ data.set('target_languages',[...document.getElementById('targets').selectedOptions].map(o=>o.value).join(','));
+ if(!data.get('glossary'))data.delete('glossary');
+ document.getElementById('create').disabled=true;
+ const r=await fetch('tasks/upload',{{method:'POST',body:data,credentials:'same-origin',headers:{{'X-Linguaflow-UI':'1'}}}});
+ const answer=await r.json().catch(()=>({{}}));
+ if(r.status===201){{location.href='view/'+encodeURIComponent(answer.task_id);return;}}
+ document.getElementById('error').textContent='not created: '+(answer.detail?JSON.stringify(answer.detail):r.status);
+ document.getElementById('create').disabled=false;}});
+</script>"""
+    return _page("linguaflow: new task", body)
+
+
+def _downloads(tid: str, lang: str) -> str:
+    return " ".join(
+        f"<a href='../tasks/{tid}/result?format={fmt}&amp;lang={quote(lang)}' download='{tid}.{escape(lang)}.{fmt}'>{fmt.upper()}</a>"
+        for fmt in ("srt", "vtt"))
+
+
+def _player(tid: str, uri: str) -> str:
+    """HTML5 audio or video over the task API's media route (byte ranges, so seeking is cheap)."""
+    tag = "video" if is_video(uri) else "audio"
+    return f"<div class='player'><{tag} id='player' controls preload='metadata' src='../tasks/{tid}/media'></{tag}></div>"
+
+
+# the segment being heard is highlighted and kept in view; a click on a segment seeks to it
+FOLLOW = """<script>
+const player=document.getElementById('player'), segs=[...document.querySelectorAll('tr.seg')];
+let now=null;
+function follow(){const t=player.currentTime;
+ const hit=segs.find(r=>t>=+r.dataset.start&&t<+r.dataset.end)||null;
+ if(hit===now)return; if(now)now.classList.remove('now'); now=hit;
+ if(hit){hit.classList.add('now');hit.scrollIntoView({block:'nearest'});}}
+player.addEventListener('timeupdate',follow);player.addEventListener('seeked',follow);
+segs.forEach(r=>r.addEventListener('click',()=>{player.currentTime=+r.dataset.start;player.play().catch(()=>{});}));
+</script>"""
 
 
 def _delete_button(task_id: str) -> str:
@@ -67,7 +157,7 @@ def _delete_button(task_id: str) -> str:
             "<span id='deleted' class='meta'></span></p><script>"
             "document.getElementById('delete').onclick=async e=>{"
             "if(!confirm('Delete this task, its transcript, translations and uploaded media everywhere?'))return;"
-            "const r=await fetch(e.target.dataset.url,{method:'DELETE',credentials:'same-origin'});"
+            "const r=await fetch(e.target.dataset.url,{method:'DELETE',credentials:'same-origin',headers:{'X-Linguaflow-UI':'1'}});"
             "document.getElementById('deleted').textContent=r.ok?'deleted':'not deleted: '+r.status;"
             "if(r.ok)e.target.disabled=true};</script>")
 

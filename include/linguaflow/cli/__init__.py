@@ -62,6 +62,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(failures.USAGE)
 
 
+def on_task(sub, name: str, help: str, func) -> argparse.ArgumentParser:
+    """A command about one task: its id as the argument."""
+    p = sub.add_parser(name, help=help)
+    p.add_argument("task_id", help="the task id")
+    p.set_defaults(func=func)
+    return p
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="linguaflow", description="Speech to text in many languages, on Apache Airflow 3.",
                   epilog="exit codes: 0 ok, 1 run failed, 2 usage, 65 bad input, 69 unreachable, 71 resources, 75 timeout")
@@ -109,22 +117,14 @@ def parser() -> argparse.ArgumentParser:
     sb.add_argument("--wait", action="store_true", help="follow progress until the task ends")
     sb.add_argument("--poll", type=float, default=5.0, help="seconds between progress checks with --wait")
     sb.set_defaults(func=tasks.submit)
-    st = sub.add_parser("status", help="state and per-language progress of a task")
-    st.add_argument("task_id", help="the task id")
-    st.set_defaults(func=tasks.status)
-    rs = sub.add_parser("result", help="a task's result (from the task API, or the embedded store with no server)")
-    rs.add_argument("task_id", help="the task id")
+    on_task(sub, "status", "state and per-language progress of a task", tasks.status)
+    rs = on_task(sub, "result", "a task's result (from the task API, or the embedded store with no server)", tasks.result)
     rs.add_argument("--format", default="text", choices=["text", "coded", "json", "expanded", "srt", "vtt"],
                     help="text (default), coded JSON, json (expanded), srt or vtt subtitles")
     rs.add_argument("--lang", default=None, help="one language only (needed for srt/vtt)")
-    rs.set_defaults(func=tasks.result)
-    cn = sub.add_parser("cancel", help="cancel a task")
-    cn.add_argument("task_id", help="the task id")
-    cn.set_defaults(func=tasks.cancel)
-    dl = sub.add_parser("delete", help="delete a task and everything derived from it, everywhere")
-    dl.add_argument("task_id", help="the task id")
+    on_task(sub, "cancel", "cancel a task", tasks.cancel)
+    dl = on_task(sub, "delete", "delete a task and everything derived from it, everywhere", tasks.delete)
     dl.add_argument("--media", action="store_true", help="also delete the source object (an upload always goes)")
-    dl.set_defaults(func=tasks.delete)
     ls = sub.add_parser("list", help="list tasks, newest first (yours, or all if your role sees all)")
     ls.add_argument("--state", default=None, help="comma separated: queued, running, done, done_with_flags, failed, cancelled, ...")
     ls.add_argument("--since", default=None, help="created at or after (ISO 8601)")
