@@ -37,7 +37,7 @@ opts["temperature"] = tuple(opts.get("temperature", (0.0, 0.2, 0.4, 0.6, 0.8, 1.
 o = AsrOptions(**opts)
 t0 = time.perf_counter()
 if o.engine == "faster-whisper":
-    faster_whisper._model(str(resolve_asr_model(o.model)), o.device, compute_type(o), o.cpu_threads)
+    faster_whisper.load(o, compute_type(o))
 else:
     openai_whisper._model(str(openai_whisper.checkpoint(o.model)), o.device)
 t1 = time.perf_counter()

@@ -24,7 +24,7 @@ from .codes import supported_languages
 from .errors import BadInput
 from .settings import settings
 
-ENGINES = ("faster-whisper", "openai-whisper")
+ENGINES = ("faster-whisper", "openai-whisper", "remote")
 DEFAULT_ASR_MODEL = "base"
 DEFAULT_TARGETS = ("zh", "ja")
 TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$"
@@ -121,13 +121,14 @@ class MediaRequest(BaseModel):
         "auto", title="Source language", description="Spoken language, or auto to let Whisper detect it",
         json_schema_extra={"examples": ["auto", *supported_languages()]},
     )
-    asr_engine: Literal["faster-whisper", "openai-whisper"] = Field(
+    asr_engine: Literal["faster-whisper", "openai-whisper", "remote"] = Field(
         "faster-whisper", title="ASR engine",
-        description="faster-whisper (CTranslate2, default) or openai-whisper (the reference implementation)",
+        description="faster-whisper (CTranslate2, default), openai-whisper (the reference implementation) or remote "
+                    "(the OpenAI-compatible transcription service of the connection LINGUAFLOW_ASR_SERVICE_CONN_ID)",
     )
     asr_model: str = Field(
         DEFAULT_ASR_MODEL, min_length=1, max_length=512, title="ASR model",
-        description="A bundled model name (base, tiny.en) or a CTranslate2 model directory",
+        description="A bundled model name (base, tiny.en) or a CTranslate2 model directory; with remote, a model the service serves",
     )
     task_id: str | None = Field(
         None, pattern=TASK_ID_PATTERN, title="Task id",

@@ -52,6 +52,8 @@ def _assemble(target: Path, parts: list[Path], companions: list[Path], out_name:
 def asr_model_known(name: str, engine: str = "faster-whisper") -> bool:
     """Could `name` be loaded, without loading it: a bundled name, a CTranslate2 directory, or
     for openai-whisper a `.pt` checkpoint."""
+    if engine == "remote":  # the service says which models it serves
+        return True
     path = Path(name).expanduser()
     return (name in BUNDLED_ASR or (path / "model.bin").is_file()
             or (engine == "openai-whisper" and path.suffix == ".pt" and path.is_file()))

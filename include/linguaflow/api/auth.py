@@ -24,7 +24,8 @@ async def _user(request: Request):
 
     header = request.headers.get("authorization", "")
     creds = HTTPAuthorizationCredentials(scheme="Bearer", credentials=header[7:]) if header.lower().startswith("bearer ") else None
-    if creds is None and request.method not in ("GET", "HEAD", "OPTIONS") and UI_HEADER.lower() not in request.headers:
+    cookie_session = creds is None and "_token" in request.cookies
+    if cookie_session and request.method not in ("GET", "HEAD", "OPTIONS") and UI_HEADER.lower() not in request.headers:
         # a change made with the UI's session cookie must come from our pages (no cross-site forms)
         raise HTTPException(403, f"a change with the UI's session needs the {UI_HEADER} header")
     try:

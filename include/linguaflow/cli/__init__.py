@@ -45,6 +45,29 @@ def cmd_transcribe(args) -> int:
 
 
 
+def cmd_serve(args) -> int:
+    """`linguaflow serve`: the warm ASR service (uvicorn, one process)."""
+    import uvicorn
+
+    from ..asr_service.app import ServiceConfig, check_models, create_app
+    from ..errors import BadInput
+    from ..settings import settings
+
+    models = tuple(args.model or ["base"])
+    try:
+        check_models(models)
+    except BadInput as exc:
+        raise failures.UsageError(str(exc)) from None
+    if args.concurrency < 1 or args.queue < 0:
+        raise failures.UsageError("--concurrency is at least 1 and --queue at least 0")
+    key = settings().serve_api_key
+    cfg = ServiceConfig(models=models, device=args.device, compute_type=args.compute_type, concurrency=args.concurrency,
+                        queue=args.queue, api_key=key.get_secret_value() if key else None,
+                        max_upload_bytes=settings().max_upload_bytes)
+    uvicorn.run(create_app(cfg), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -106,6 +129,19 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--task", default="transcribe", choices=["transcribe", "translate"], help="Whisper's task")
     tr.set_defaults(func=cmd_transcribe)
 
+    sv = sub.add_parser("serve", help="serve Whisper warm behind OpenAI's audio API (/v1/audio/transcriptions)",
+                        description="An OpenAI-compatible transcription service; models load once at start. "
+                                    "API key: LINGUAFLOW_SERVE_API_KEY.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
+    sv.add_argument("--port", type=int, default=8000, help="port to listen on")
+    sv.add_argument("--model", action="append", default=None,
+                    help="a model to serve (repeat for several; the first answers whisper-1): bundled name or CTranslate2 directory")
+    sv.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="where the models run")
+    sv.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (int8, float16, int8_float16, auto)")
+    sv.add_argument("--concurrency", type=int, default=1, help="transcriptions at once")
+    sv.add_argument("--queue", type=int, default=8, help="requests waiting beyond those; more are answered 429")
+    sv.set_defaults(func=cmd_serve)
+
     # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
     sb = sub.add_parser("submit", help="create a task from a local file (uploaded) or an s3:// URI")
     sb.add_argument("media", help="a local file (uploaded) or an s3:// URI")
@@ -143,7 +179,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.verbose = args.verbose or getattr(args, "verbose_run", False)
-    chatty = args.verbose or args.cmd == "transcribe"  # the pod's log is its progress
+    chatty = args.verbose or args.cmd in ("transcribe", "serve")  # the pod's log is its progress, a service's its record
     logging.basicConfig(level=logging.INFO if chatty else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 from ..weights import resolve_asr_model
 from .types import AsrOptions
 
 
+_LOADING = threading.Lock()  # a model is loaded once, even when two threads ask at the same time
+
+
 @functools.lru_cache(maxsize=2)
-def _model(model_dir: str, device: str, compute_type: str, cpu_threads: int):
+def _model(model_dir: str, device: str, compute_type: str, cpu_threads: int, num_workers: int = 1):
     from faster_whisper import WhisperModel
 
-    return WhisperModel(model_dir, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
+    return WhisperModel(model_dir, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                        num_workers=num_workers)
+
+
+def load(opts: AsrOptions, compute_type: str):
+    """The model for these options, loaded once per process and kept."""
+    with _LOADING:
+        return _model(str(resolve_asr_model(opts.model)), opts.device, compute_type, opts.cpu_threads, opts.num_workers)
 
 
 def run(samples, language, opts: AsrOptions, compute_type: str):
-    model = _model(str(resolve_asr_model(opts.model)), opts.device, compute_type, opts.cpu_threads)
+    model = load(opts, compute_type)
     segments, info = model.transcribe(
         samples, language=language, task=opts.task, beam_size=opts.beam_size, vad_filter=opts.vad_filter,
         word_timestamps=opts.word_timestamps, condition_on_previous_text=opts.condition_on_previous_text,
         temperature=list(opts.temperature), compression_ratio_threshold=opts.compression_ratio_threshold,
         log_prob_threshold=opts.log_prob_threshold, no_speech_threshold=opts.no_speech_threshold,
+        initial_prompt=opts.initial_prompt,
     )
     raw = (
         {"start": s.start, "end": s.end, "text": s.text, "avg_logprob": s.avg_logprob,

@@ -62,7 +62,7 @@ def run(samples, language, opts: AsrOptions, compute_type: str):
         word_timestamps=opts.word_timestamps, condition_on_previous_text=opts.condition_on_previous_text,
         temperature=opts.temperature, compression_ratio_threshold=opts.compression_ratio_threshold,
         logprob_threshold=opts.log_prob_threshold, no_speech_threshold=opts.no_speech_threshold,
-        fp16=compute_type == "float16",
+        fp16=compute_type == "float16", initial_prompt=opts.initial_prompt,
     )
     raw = (
         {"start": s["start"], "end": s["end"], "text": s["text"], "avg_logprob": s["avg_logprob"],

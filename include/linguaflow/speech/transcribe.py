@@ -11,18 +11,32 @@ import logging
 
 from ..errors import BadInput, ResourceExhausted
 from ..request import ENGINES
-from . import audio, faster_whisper, openai_whisper
+from . import audio, faster_whisper, openai_whisper, remote
 from .types import AsrOptions, Segment, Transcript, compute_type as _compute_type, flags_for
 
 log = logging.getLogger(__name__)
 
-_RUN = {"faster-whisper": faster_whisper.run, "openai-whisper": openai_whisper.run}
+_RUN = {"faster-whisper": faster_whisper.run, "openai-whisper": openai_whisper.run}  # windowed, in this process
+
+
+def preload(opts: AsrOptions) -> None:
+    """Load the engine's model now and keep it (a service loads at start, not on its first request)."""
+    if opts.engine == "faster-whisper":
+        faster_whisper.load(opts, _compute_type(opts))
 
 
 def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, duration: float | None = None) -> Transcript:
     """Transcribe a local media file window by window; `progress(fraction)` after each segment."""
-    if opts.engine not in _RUN:
+    if opts.engine not in (*_RUN, remote.ENGINE):
         raise BadInput(f"unknown ASR engine {opts.engine!r}: one of {', '.join(ENGINES)}")
+    if opts.engine == remote.ENGINE:  # the whole file to the service, flagged like ours
+        t = remote.transcribe(path, opts, duration)
+        t.segments = [s for s in t.segments if s.text]
+        for s in t.segments:
+            s.flags = flags_for(s, opts)
+        if progress:
+            progress(1.0)
+        return t
     compute_type = _compute_type(opts)
     segments: list[Segment] = []
     language, probability, end = opts.language, 1.0, 0.0

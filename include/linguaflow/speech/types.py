@@ -59,6 +59,8 @@ class AsrOptions:
     no_speech_threshold: float = 0.6
     chunk_s: float = 600.0
     cpu_threads: int = 0
+    initial_prompt: str | None = None  # words and spellings to expect (names, terms)
+    num_workers: int = 1  # faster-whisper: transcriptions one loaded model runs at once (a service)
 
 
 def compute_type(opts: AsrOptions) -> str:

@@ -11,28 +11,15 @@ from __future__ import annotations
 import httpx
 
 from ..errors import BackendError
-from ..httpcall import send
-from ..settings import secret_from_env
+from ..httpcall import openai_endpoint, send
 from .llm_prompt import translate_batches
-
-
-def endpoint(conn_id: str | None, base_url: str | None, api_key_env: str | None) -> tuple[str, str | None]:
-    if conn_id:
-        from airflow.sdk import BaseHook
-
-        conn = BaseHook.get_connection(conn_id)
-        url = conn.host if "://" in (conn.host or "") else f"{conn.schema or 'http'}://{conn.host}:{conn.port or 80}"
-        return url.rstrip("/"), conn.password or None
-    if not base_url:
-        raise BackendError("an openai route needs conn_id or base_url")
-    return base_url.rstrip("/"), secret_from_env(api_key_env) if api_key_env else None
 
 
 class OpenAICompatTranslator:
     def __init__(self, model: str, conn_id: str | None = None, base_url: str | None = None,
                  api_key_env: str | None = None, timeout_s: float = 120.0, max_tokens: int | None = None):
         self.model = model
-        self.url, key = endpoint(conn_id, base_url, api_key_env)
+        self.url, key = openai_endpoint(conn_id, base_url, api_key_env)
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout_s)
         self.max_tokens = max_tokens
