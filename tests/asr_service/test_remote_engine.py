@@ -9,15 +9,13 @@ import uuid
 import pytest
 
 from conftest import SAMPLE, free_port
-from test_service import KEY, _serve
+from test_service import KEY, serving
 
 
 @pytest.fixture(scope="module")
 def asr(tmp_path_factory):
-    proc, url = _serve(tmp_path_factory.mktemp("remote"), "remote", "--queue", "8")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("remote"), "remote", "--queue", "8") as url:
+        yield url
 
 
 def _connect(monkeypatch, url, key=KEY):

@@ -5,6 +5,7 @@ then served on the client's retry, the API key and the errors in OpenAI's shape.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
 import subprocess
 import sys
@@ -20,32 +21,38 @@ CLI = os.path.join(os.path.dirname(sys.executable), "linguaflow")
 KEY = "test-key-" + "x" * 24
 
 
-def _serve(tmp_path, name, *args):
+@contextlib.contextmanager
+def serving(tmp_path, name, *args):
+    """`linguaflow serve --model tiny.en ARGS` on a free port until the block ends; yields its URL."""
     port = free_port()
     log = open(tmp_path / f"{name}.log", "w")
     env = {**os.environ, "LINGUAFLOW_SERVE_API_KEY": KEY}
     proc = subprocess.Popen([CLI, "serve", "--port", str(port), "--model", "tiny.en", *args], stdout=log,
                             stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise AssertionError((tmp_path / f"{name}.log").read_text()[-3000:])
-        time.sleep(0.3)
-    raise AssertionError("service did not start")
+    try:
+        deadline = time.monotonic() + 120
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError((tmp_path / f"{name}.log").read_text()[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _healthy(url) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    proc, url = _serve(tmp_path_factory.mktemp("serve"), "roomy", "--queue", "24")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("serve"), "roomy", "--queue", "24") as url:
+        yield url
 
 
 def _client(url, **kw):
@@ -120,8 +127,7 @@ def test_errors_in_openai_shape(service, tmp_path):
 def test_a_full_queue_is_429_then_served_on_retry(tmp_path):
     from mediagen import repeated_speech
 
-    proc, url = _serve(tmp_path, "tight", "--concurrency", "1", "--queue", "0")
-    try:
+    with serving(tmp_path, "tight", "--concurrency", "1", "--queue", "0") as url:
         long = repeated_speech(SAMPLE, tmp_path / "minute.wav", 15)  # 60 s: keeps the one slot busy
         patient = _client(url, max_retries=0, timeout=300)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -142,6 +148,3 @@ def test_a_full_queue_is_429_then_served_on_retry(tmp_path):
         assert 'linguaflow_asr_requests_total{route="transcriptions",status="200"}' in metrics
         audio = float(next(line.split()[1] for line in metrics.splitlines() if line.startswith("linguaflow_asr_audio_seconds_total")))
         assert audio >= 64.0 and "linguaflow_asr_queue_depth 0" in metrics
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
