@@ -103,3 +103,21 @@ def test_callback_goes_to_the_checked_address_with_the_name_as_host(monkeypatch)
             webhook.post(f"http://localhost:{port}/done", {"task_id": "t"}, "k")
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("name", ["/etc", "/root/.ssh", "~/models", "../../models/base", "/models/../etc"])
+def test_an_asr_model_path_outside_the_model_roots_is_refused(name, monkeypatch):
+    from linguaflow.policy import check_asr_model
+
+    monkeypatch.setenv("LINGUAFLOW_ASR_MODEL_ROOTS", "/models")
+    with pytest.raises(BadInput, match="outside the allowed model roots"):
+        check_asr_model(name, "faster-whisper")
+
+
+def test_asr_model_names_and_directories_under_the_roots_pass(tmp_path, monkeypatch):
+    from linguaflow.policy import check_asr_model
+
+    monkeypatch.setenv("LINGUAFLOW_ASR_MODEL_ROOTS", str(tmp_path))
+    for name, engine in [("base", "faster-whisper"), ("tiny.en", "openai-whisper"), ("large-v3", "faster-whisper"),
+                         (str(tmp_path / "whisper-small-ct2"), "faster-whisper"), ("/anything", "remote")]:
+        assert check_asr_model(name, engine) == name

@@ -33,6 +33,7 @@ def configure_env() -> None:
     os.environ.setdefault("LINGUAFLOW_WORK_ROOT", "file://" + str(h / "storage"))
     # one user's own machine, no API in front: the run may read any of that user's local files
     os.environ.setdefault("LINGUAFLOW_LOCAL_MEDIA_ROOTS", "/")
+    os.environ.setdefault("LINGUAFLOW_ASR_MODEL_ROOTS", "/")
     (h / "airflow").mkdir(parents=True, exist_ok=True)
     settings.reload()
 

@@ -41,6 +41,7 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
             store.register(task_id, req.media_uri, req.target_languages, creator, run_id)
         policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
         policy.check_callback(req.callback_url)  # resolved addresses
+        policy.check_asr_model(req.asr_model, req.asr_engine)
         for lang in req.target_languages:
             router.route_for(lang)  # a broken route: refuse before any work
         with storage.local_copy(req.media_uri) as path:

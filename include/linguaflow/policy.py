@@ -8,6 +8,7 @@ the task API (so a caller gets a clear 400) and again in `probe` and before a ca
   `file://` never from a caller of the API; in a run only under the local roots an operator
   configured (LINGUAFLOW_LOCAL_MEDIA_ROOTS; the embedded default allows its user's own files),
   the upload area and the inbox when those are local.
+- ASR models: a name, or a directory under LINGUAFLOW_ASR_MODEL_ROOTS (the pod's mounted /models).
 - callbacks: `https` (and `http` when LINGUAFLOW_ALLOW_HTTP_CALLBACKS), to public addresses only
   (no loopback, private, link-local, multicast, reserved or cloud metadata addresses), checked on
   every address the name resolves to; the call then goes to the checked address, so a second
@@ -42,6 +43,18 @@ def _local_roots() -> list[str]:
 
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def check_asr_model(name: str, engine: str) -> str:
+    """A request's ASR model: a name (bundled, or served by the remote service), or a directory
+    under LINGUAFLOW_ASR_MODEL_ROOTS — never any other path on the worker."""
+    if engine == "remote" or not any(c in name for c in "/\\~") and name not in (".", ".."):
+        return name
+    path = os.path.realpath(os.path.expanduser(name))  # relative to nothing a caller knows: refused
+    roots = [os.path.realpath(r) for r in split_csv(settings().asr_model_roots)]
+    if not os.path.isabs(os.path.expanduser(name)) or not any(_under(path, root) for root in roots):
+        raise BadInput(f"ASR model directory {name[:200]!r} is outside the allowed model roots")
+    return name
 
 
 def check_media(uri: str, *, from_api: bool) -> str:

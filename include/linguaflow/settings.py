@@ -47,6 +47,7 @@ class Settings(BaseSettings):
 
     # -- input policy (linguaflow.policy)
     media_prefixes: str = Field("", description="comma-separated `s3://bucket/prefix` media may come from (empty: any bucket the storage connection reads)")
+    asr_model_roots: str = Field("/models", description="comma-separated directories a request's `asr_model` may name as a model directory (bundled names are always allowed; the embedded default sets `/`)")
     local_media_roots: str = Field("", description="comma-separated local directories `file://` media may come from in a run (never through the API; the embedded default sets `/`)")
     allow_http_callbacks: bool = Field(False, description="allow `http://` callback URLs (else `https://` only)")
     callback_allow_hosts: str = Field("", description="comma-separated callback hosts exempt from the public-address check (a receiver you trust on an internal address)")

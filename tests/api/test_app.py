@@ -57,6 +57,8 @@ def test_request_validation(api):
     assert client.post("/linguaflow/tasks", headers=admin, json={"target_languages": ["zh"]}).status_code == 422
     r = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": "s3://b/a.wav", "task_id": "../etc"})
     assert r.status_code == 400
+    r = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": "s3://b/a.wav", "asr_model": "/root/.cache"})
+    assert r.status_code == 400 and "outside the allowed model roots" in r.json()["detail"]  # no local path by request
 
 
 def test_upload_creates_a_task_and_refuses_traversal(api, s3, bucket):

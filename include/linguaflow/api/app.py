@@ -96,6 +96,7 @@ def _create(req: MediaRequest, user, *, uploaded: bool = False) -> TaskCreated:
     if not uploaded:  # an upload's URI is ours; a named one must pass the input policy
         policy.check_media(req.media_uri, from_api=True)
     policy.check_callback(req.callback_url)
+    policy.check_asr_model(req.asr_model, req.asr_engine)
     if req.task_id and _store().exists(req.task_id):  # another task's (or a deleted one's) id
         raise runs.Conflict(f"task {req.task_id!r} exists already (or was deleted): choose another id")
     task_id, state = runs.trigger(req, user_name(user))
