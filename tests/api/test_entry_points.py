@@ -6,7 +6,7 @@ import pytest
 
 from linguaflow import inbox
 from linguaflow.errors import BadInput
-from linguaflow.request import MediaRequest
+from linguaflow.request import ENGINES, MediaRequest
 
 URI = "s3://media/talk.wav"
 ALL = ["zh", "ja", "de", "fr", "es", "ko", "ru", "pt", "it", "ar", "hi", "nl", "tr", "pl", "sv", "id", "vi", "th", "uk", "cs", "ro"]
@@ -85,7 +85,7 @@ def test_every_entry_point_gives_the_same_verdict(api, media_dag, fields, expect
 def test_params_are_the_request_model_fields(media_dag):
     assert set(media_dag.params.keys()) == set(MediaRequest.model_fields)
     schema = media_dag.params.get_param("asr_engine").schema
-    assert schema["enum"] == ["faster-whisper", "openai-whisper"]
+    assert schema["enum"] == list(ENGINES) == ["faster-whisper", "openai-whisper", "remote"]
     assert "de" in media_dag.params.get_param("target_languages").schema["examples"]  # the form's choices
 
 

@@ -14,8 +14,8 @@ from test_service import KEY, serving
 
 @pytest.fixture(scope="module")
 def asr(tmp_path_factory):
-    with serving(tmp_path_factory.mktemp("remote"), "remote", "--queue", "8") as url:
-        yield url
+    with serving(tmp_path_factory.mktemp("remote"), "remote", "--queue", "8") as served:
+        yield served.url
 
 
 def _connect(monkeypatch, url, key=KEY):
@@ -68,3 +68,64 @@ def test_remote_failures_follow_the_retry_table(asr, monkeypatch, tmp_path):
     _connect(monkeypatch, asr)
     t = remote.transcribe(str(SAMPLE), AsrOptions(engine="remote", model="tiny.en", word_timestamps=True, language="en"))
     assert t.language == "en" and "superlative" in t.text.lower() and t.segments[0].words
+
+
+
+@pytest.mark.e2e
+def test_service_killed_mid_request_the_task_is_retried_and_one_result_stored(monkeypatch, airflow_db, s3, bucket, store, tmp_path):
+    """kill -9 of the service while it transcribes: the step fails as service_unavailable, is
+    retried per the table (delays scaled down) against the restarted service, and one result is
+    stored."""
+    import os
+    import signal
+    import threading
+    import time
+
+    import httpx
+
+    from linguaflow.embedded import run_dag
+    from linguaflow.results.document import expand
+    from mediagen import repeated_speech
+
+    monkeypatch.setenv("LINGUAFLOW_RETRY_DELAY_SCALE", "0.02")  # 5 min -> 6 s
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=repeated_speech(SAMPLE, tmp_path / "minute.wav", 15).read_bytes())
+    tid = f"remote-kill-{uuid.uuid4().hex[:8]}"
+    with serving(tmp_path, "first") as first:
+        _connect(monkeypatch, first.url)
+        restarted = {}
+
+        def kill_mid_request_and_restart():
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{first.url}/health", timeout=2).json()["running"] >= 1:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+            os.killpg(first.proc.pid, signal.SIGKILL)
+            first.proc.wait(timeout=30)
+            restarted["cm"] = serving(tmp_path, "second", port=first.port)
+            restarted["served"] = restarted["cm"].__enter__()
+
+        killer = threading.Thread(target=kill_mid_request_and_restart)
+        killer.start()
+        try:
+            dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": [], "asr_engine": "remote",
+                          "asr_model": "whisper-1", "task_id": tid})
+        finally:
+            killer.join(timeout=180)
+            if "cm" in restarted:
+                restarted["cm"].__exit__(None, None, None)
+    assert "served" in restarted, "the service was never killed mid-request"
+    assert str(dr.state).endswith("success"), dr.state
+    from airflow import settings as airflow_settings
+    from airflow.models.taskinstance import TaskInstance
+
+    with airflow_settings.Session() as session:
+        tries = {ti.task_id: ti.try_number for ti in session.query(TaskInstance).filter_by(dag_id=dr.dag_id, run_id=dr.run_id)}
+    assert tries["transcribe"] == 2, tries
+    doc = expand(store.get(tid))
+    assert doc["status"] in ("done", "done_with_flags") and doc["languages"]["en"]["audio"]  # the repeated clip may flag repetition
+    assert sum(1 for s in doc["segments"]) == len(doc["languages"]["en"]["audio"])  # one transcript, not two merged

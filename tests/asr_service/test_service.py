@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import os
 import subprocess
 import sys
@@ -21,10 +22,17 @@ CLI = os.path.join(os.path.dirname(sys.executable), "linguaflow")
 KEY = "test-key-" + "x" * 24
 
 
+@dataclasses.dataclass
+class Served:
+    url: str
+    port: int
+    proc: subprocess.Popen
+
+
 @contextlib.contextmanager
-def serving(tmp_path, name, *args):
-    """`linguaflow serve --model tiny.en ARGS` on a free port until the block ends; yields its URL."""
-    port = free_port()
+def serving(tmp_path, name, *args, port=None):
+    """`linguaflow serve --model tiny.en ARGS` (on a free port) until the block ends."""
+    port = port or free_port()
     log = open(tmp_path / f"{name}.log", "w")
     env = {**os.environ, "LINGUAFLOW_SERVE_API_KEY": KEY}
     proc = subprocess.Popen([CLI, "serve", "--port", str(port), "--model", "tiny.en", *args], stdout=log,
@@ -36,7 +44,7 @@ def serving(tmp_path, name, *args):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError((tmp_path / f"{name}.log").read_text()[-3000:])
             time.sleep(0.3)
-        yield url
+        yield Served(url, port, proc)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -51,8 +59,8 @@ def _healthy(url) -> bool:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    with serving(tmp_path_factory.mktemp("serve"), "roomy", "--queue", "24") as url:
-        yield url
+    with serving(tmp_path_factory.mktemp("serve"), "roomy", "--queue", "24") as served:
+        yield served.url
 
 
 def _client(url, **kw):
@@ -127,7 +135,8 @@ def test_errors_in_openai_shape(service, tmp_path):
 def test_a_full_queue_is_429_then_served_on_retry(tmp_path):
     from mediagen import repeated_speech
 
-    with serving(tmp_path, "tight", "--concurrency", "1", "--queue", "0") as url:
+    with serving(tmp_path, "tight", "--concurrency", "1", "--queue", "0") as tight:
+        url = tight.url
         long = repeated_speech(SAMPLE, tmp_path / "minute.wav", 15)  # 60 s: keeps the one slot busy
         patient = _client(url, max_retries=0, timeout=300)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
