@@ -103,6 +103,21 @@ def run_dag(conf: dict):
     return dag.test(run_conf=conf)
 
 
+@contextlib.contextmanager
+def result_store():
+    """The result store `linguaflow run` writes to: LINGUAFLOW_MONGO_URI when set, else an
+    embedded SecantusDB for the length of the block. Calls `configure_env` first."""
+    configure_env()
+    with contextlib.nullcontext() if settings.settings().mongo_uri else EmbeddedMongo():
+        from .results.store import ResultStore
+
+        store = ResultStore()
+        try:
+            yield store
+        finally:
+            store.client.close()
+
+
 class EmbeddedMongo:
     """A SecantusDB server on a free loopback port inside this process, data kept under `home()`."""
 

@@ -106,13 +106,14 @@ def local_copy(uri: str) -> Iterator[str]:
         yield tmp.name
 
 
-def size(uri: str) -> int:
-    """An object's length in bytes (BadInput when it is not there)."""
+def size(uri: str) -> int | None:
+    """An object's length in bytes; None when it is not there."""
     p = opath(uri)
     with _classified():
-        if not p.exists():
-            raise BadInput(f"media not found: {uri}")
-        return p.stat().st_size
+        try:
+            return p.stat().st_size
+        except FileNotFoundError:
+            return None
 
 
 def read_range(uri: str, start: int, end: int, chunk: int = 1 << 18) -> Iterator[bytes]:

@@ -309,9 +309,10 @@ def get_media(task_id: TaskId, user: Reader, request: Request):
             raise queries.NotFound(f"no task {task_id!r}")
         _check_visible(task_id, user, coded)
         uri = document.summary(coded)["media"]
-        if not uri or not storage.exists(uri):
+        size = storage.size(uri) if uri else None
+        if size is None:
             raise queries.NotFound(f"the media of task {task_id!r} is gone")
-        return media.response(uri, request.headers.get("range"))
+        return media.response(uri, size, request.headers.get("range"))
 
     return _answer(serve)
 

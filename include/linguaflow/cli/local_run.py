@@ -154,32 +154,25 @@ def already_done(stored: dict | None, request: MediaRequest) -> bool:
     if stored.get("_rq") != request_digest(request.conf()):
         return False
     states = document.language_states(stored)
-    spoken = document.expand(stored)["source_language"]
+    spoken = document.summary(stored)["source_language"]
     if any(states.get(lang) not in document.SUCCEEDED for lang in request.target_languages if lang != spoken):
         return False
     return not request.replace or set(states) - {spoken} == set(request.target_languages) - {spoken}
 
 
 def render(coded: dict, fmt: str, langs: list[str] | None) -> str:
-    """The stored result in an output format (subtitles default to the spoken language)."""
+    """The stored result in an output format (subtitles default to the spoken language; text may
+    hold several languages)."""
     import json
 
     from ..results import document, queries
+    from ..results.readable import to_text
 
-    if fmt == "coded":
-        return json.dumps(coded, ensure_ascii=False, indent=1) + "\n"
-    if fmt in ("srt", "vtt") and not langs:
-        langs = [document.expand(coded)["source_language"]]
-
-    class One:  # queries read through a store; this one holds the document at hand
-        def get(self, task_id):
-            return coded
-
-    out = queries.result(One(), coded["_id"], fmt, langs[0] if langs and len(langs) == 1 else None)
     if fmt == "text" and langs and len(langs) > 1:
-        from ..results.readable import to_text
-
-        out = to_text(document.expand(coded), langs)
+        return to_text(document.expand(coded), langs)
+    if fmt in ("srt", "vtt") and not langs:
+        langs = [document.summary(coded)["source_language"]]
+    out = queries.render(coded, fmt, langs[0] if langs and len(langs) == 1 else None)
     return out if isinstance(out, str) else json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -190,15 +183,8 @@ def run(args) -> int:
     from .. import embedded, progress
     from .display import StepDisplay, quiet
 
-    embedded.configure_env()
-    log_path = embedded.home() / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
-    from ..settings import settings
-
-    external_db = settings().mongo_uri
-    with contextlib.nullcontext() if external_db else embedded.EmbeddedMongo():
-        from ..results.store import ResultStore
-
-        store = ResultStore()
+    with embedded.result_store() as store:
+        log_path = embedded.home() / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
         task_id = p.request.task_id
         stored = store.get(task_id)
         reused = already_done(stored, p.request)
@@ -211,13 +197,11 @@ def run(args) -> int:
                     embedded.ensure_schema()
                     state = str(embedded.run_dag(p.request.conf()).state).rsplit(".", 1)[-1].lower()
             stored = store.get(task_id)
-        store.client.close()
     ran_log = None if reused or args.verbose else log_path
-    return _finish(p, stored, state, reused, ran_log, time.monotonic() - began, external_db)
+    return _finish(p, stored, state, reused, ran_log, time.monotonic() - began)
 
 
-def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, log_path: Path | None, seconds: float,
-            external_db: str | None) -> int:
+def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, log_path: Path | None, seconds: float) -> int:
     from .. import embedded
     from ..results import document
     from ..results.readable import language_name, state_name
@@ -239,7 +223,7 @@ def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, lo
     langs = [f"{language_name(lang)} {state_name(s)}" for lang, s in document.language_states(coded).items() if lang != spoken]
     what = ", ".join(langs) if langs else "transcript only (no --to languages)"
     flagged = sum(len(e.get("flags", {})) for e in doc["languages"].values())
-    where = external_db or f"the embedded store ({embedded.home() / 'db'})"
+    where = settings().mongo_uri or f"the embedded store ({embedded.home() / 'db'})"
     lines = [f"{state_name(state or 'unknown')}: {len(doc['segments'])} segments of {language_name(spoken or '?')} → {what}"
              + (f"; {flagged} flagged segments" if flagged else "")
              + (" — answered from the store, nothing ran (same file, same request)" if reused else f" in {seconds:.1f} s")]

@@ -7,32 +7,16 @@ store that `linguaflow run` writes to.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 
+from .. import embedded
 from ..settings import settings, split_csv
 from .failures import UsageError
 
 
 def server_configured() -> bool:
     return "api" in settings().model_fields_set
-
-
-@contextlib.contextmanager
-def embedded_store():
-    """The result store of `linguaflow run` (the embedded one, or LINGUAFLOW_MONGO_URI)."""
-    from .. import embedded
-
-    embedded.configure_env()
-    with contextlib.nullcontext() if settings().mongo_uri else embedded.EmbeddedMongo():
-        from ..results.store import ResultStore
-
-        store = ResultStore()
-        try:
-            yield store
-        finally:
-            store.client.close()
 
 
 def _client():
@@ -61,7 +45,7 @@ def status(args) -> int:
     else:
         from ..results.document import summary
 
-        with embedded_store() as store:
+        with embedded.result_store() as store:
             coded = store.get(args.task_id)
         if coded is None:
             raise UsageError(f"no task {args.task_id!r} in the embedded store (LINGUAFLOW_API unset: no server asked)")
@@ -78,7 +62,7 @@ def result(args) -> int:
     else:
         from ..results import queries
 
-        with embedded_store() as store:
+        with embedded.result_store() as store:
             try:
                 out = queries.result(store, args.task_id, args.format, args.lang)
             except queries.NotFound as exc:
@@ -123,7 +107,7 @@ def list_tasks(args) -> int:
             query = listing.TaskQuery.model_validate({k: v for k, v in filters.items() if v is not None})
         except ValidationError as exc:
             raise UsageError(readable(exc.errors(include_url=False, include_input=False))) from None
-        with embedded_store() as store:
+        with embedded.result_store() as store:
             _print_pages(lambda cursor: listing.page(store, query.model_copy(update={"cursor": cursor})), args.all)
     return 0
 

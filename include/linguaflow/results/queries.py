@@ -28,7 +28,11 @@ def result(store, task_id: str, fmt: str = "coded", lang: str | None = None):
     for one language."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
-    coded = _coded(store, task_id)
+    return render(_coded(store, task_id), fmt, lang)
+
+
+def render(coded: dict, fmt: str = "coded", lang: str | None = None):
+    """A stored document in one of `FORMATS` (see `result`)."""
     if fmt == "coded":
         if lang is None:
             return coded
@@ -40,7 +44,7 @@ def result(store, task_id: str, fmt: str = "coded", lang: str | None = None):
     if fmt in ("json", "expanded"):
         if lang is None:
             return doc
-        return language(store, task_id, lang)
+        return _language(doc, lang)
     if lang is None:
         raise BadInput("subtitles need a language (lang=...)")
     entry = _entry(doc, normalize_language(lang))
@@ -56,11 +60,14 @@ def _entry(doc: dict, lang: str) -> dict:
 
 def language(store, task_id: str, lang: str) -> dict:
     """One language of a task, expanded: status, model, audio segments with timings, text items."""
-    doc = expand(_coded(store, task_id))
+    return _language(expand(_coded(store, task_id)), lang)
+
+
+def _language(doc: dict, lang: str) -> dict:
     lang = normalize_language(lang)
     entry = _entry(doc, lang)
     segments = [{**s, "text": entry["audio"].get(s["id"], "")} for s in doc["segments"]]
-    return {"task_id": task_id, "language": lang, "status": entry["status"], "model": entry["model"],
+    return {"task_id": doc["task_id"], "language": lang, "status": entry["status"], "model": entry["model"],
             "segments": segments, "text": entry["text"]}
 
 
