@@ -50,6 +50,7 @@ def test_run_is_quiet_readable_and_adds_languages(home, tmp_path):
     assert len(err) <= 10, r.stderr
     assert any(line.startswith("✓ transcribe") for line in err) and any(line.startswith("✓ translate to German") for line in err)
     assert not re.search(r"\b(INFO|DagBag|Task instance|Traceback|XCom)\b", r.stderr), r.stderr
+    assert f"in the embedded store ({home / 'db'})" in r.stderr  # where the result is, not a passing port
     log = re.search(r"Airflow's log: (\S+)", r.stderr).group(1)
     assert "[DAG TEST] end task" in open(log).read()
 

@@ -183,6 +183,9 @@ def run(args) -> int:
     from .. import embedded, progress
     from .display import StepDisplay, quiet
 
+    from ..settings import settings
+
+    external_db = settings().mongo_uri  # read before the embedded store puts its own address there
     with embedded.result_store() as store:
         log_path = embedded.home() / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
         task_id = p.request.task_id
@@ -198,10 +201,11 @@ def run(args) -> int:
                     state = str(embedded.run_dag(p.request.conf()).state).rsplit(".", 1)[-1].lower()
             stored = store.get(task_id)
     ran_log = None if reused or args.verbose else log_path
-    return _finish(p, stored, state, reused, ran_log, time.monotonic() - began)
+    return _finish(p, stored, state, reused, ran_log, time.monotonic() - began, external_db)
 
 
-def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, log_path: Path | None, seconds: float) -> int:
+def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, log_path: Path | None, seconds: float,
+            external_db: str | None) -> int:
     from .. import embedded
     from ..results import document
     from ..results.readable import language_name, state_name
@@ -223,7 +227,7 @@ def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, lo
     langs = [f"{language_name(lang)} {state_name(s)}" for lang, s in document.language_states(coded).items() if lang != spoken]
     what = ", ".join(langs) if langs else "transcript only (no --to languages)"
     flagged = sum(len(e.get("flags", {})) for e in doc["languages"].values())
-    where = settings().mongo_uri or f"the embedded store ({embedded.home() / 'db'})"
+    where = external_db or f"the embedded store ({embedded.home() / 'db'})"
     lines = [f"{state_name(state or 'unknown')}: {len(doc['segments'])} segments of {language_name(spoken or '?')} → {what}"
              + (f"; {flagged} flagged segments" if flagged else "")
              + (" — answered from the store, nothing ran (same file, same request)" if reused else f" in {seconds:.1f} s")]
