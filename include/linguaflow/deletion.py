@@ -74,16 +74,23 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
     report = {"task_id": task_id, "deleted_by": user_name, "deleted_at": now_iso(), "removed": {}, "purge_pending": True}
     if pending is None:  # written with the tombstone; finishing an interrupted deletion keeps it
         store.record_deletion(report)
-    removed = {"result_document": old is not None, "redis_keys": store.cache.purge(task_id)}
-    removed.update(runs.purge(run_id))
-    removed["objects"] = _purge_objects(task_id)
-    removed["media"] = storage.delete(media_uri) if media and media_uri and not own_upload else False
-    report.update(removed=removed, purge_pending=bool(removed["was_running"]))
+    removed = {"result_document": old is not None}
+    try:
+        removed["redis_keys"] = store.cache.purge(task_id)
+        removed.update(runs.purge(run_id))
+        removed["objects"] = _purge_objects(task_id)
+        removed["media"] = storage.delete(media_uri) if media and media_uri and not own_upload else False
+        finish_later = bool(removed["was_running"])
+    except Exception:  # noqa: BLE001 - the task is deleted (tombstone); what is left is purged later
+        log.exception("task %s: purging its data failed part-way; finishing it after the grace period", task_id)
+        finish_later = True
+    report.update(removed=removed, purge_pending=finish_later)
     if pending is None:
         store.record_deletion(report)
-    if removed["was_running"]:
-        # a killed step may write for a moment more: purge its leftovers once it is surely gone
-        timer = threading.Timer(settings().delete_grace_s, finish_purge, args=(store, task_id, run_id))
+    if finish_later:
+        # a killed step may write for a moment more (or a store was busy): purge the leftovers
+        # once it is surely gone; the retention DAG's sweep finishes it should this process die
+        timer = threading.Timer(settings().delete_grace_s, _finish_purge_quietly, args=(store, task_id, run_id))
         timer.daemon = True
         timer.start()
     else:
@@ -98,14 +105,20 @@ def _purge_objects(task_id: str) -> int:
     return storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(storage.upload_uri(task_id))
 
 
+def _finish_purge_quietly(store, task_id: str, run_id: str) -> None:
+    try:
+        finish_purge(store, task_id, run_id)
+    except Exception:  # noqa: BLE001 - logged by finish_purge; the sweep finishes it
+        pass
+
+
 def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:
-    """Purge what a step still running at the delete may have left (artefacts, logs, cache), and
-    mark the deletion complete."""
+    """Purge what a step still running at the delete may have left (the run, artefacts, logs,
+    cache), and mark the deletion complete."""
     from .api import runs
 
     try:
-        late = {"objects": _purge_objects(task_id), "redis_keys": store.cache.purge(task_id),
-                "log_files": runs.purge_logs(run_id or task_id), "log_rows": runs.purge_audit_rows(run_id or task_id)}
+        late = {**runs.purge(run_id or task_id), "objects": _purge_objects(task_id), "redis_keys": store.cache.purge(task_id)}
         store.purge_finished(task_id)
         log.info("task %s: deletion finished (late leftovers removed: %s)", task_id, late)
         return late

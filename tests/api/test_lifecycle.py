@@ -188,3 +188,81 @@ def test_deleting_a_task_leaves_other_tasks_cache_keys(store):
     store.tombstone(a)
     store.cache.purge(a)
     assert store.cache.get(b) is not None
+
+
+def test_a_purge_that_fails_part_way_is_finished_later_never_a_500(api, users, store, s3, bucket, monkeypatch):
+    """The object store down while a task is deleted: the task is deleted (tombstone, audit) and
+    answered 200 with purge_pending; its leftovers go once the grace period has passed."""
+    import time
+
+    from linguaflow import settings as settings_module
+    from linguaflow import storage
+
+    client = api[0]
+    r = client.post("/linguaflow/tasks/upload", headers=users["alice"], files={"file": ("talk.wav", SAMPLE.read_bytes())},
+                    data={"target_languages": "de"})
+    tid = r.json()["task_id"]
+    storage.write_json(storage.work_uri(tid, "transcript.json"), {"segments": []})
+    monkeypatch.setenv("LINGUAFLOW_DELETE_GRACE_S", "1")
+    settings_module.reload()
+    real = storage.delete_tree
+    calls = []
+
+    def down_once(uri):
+        calls.append(uri)
+        if len(calls) == 1:
+            raise ConnectionError("object store unreachable")
+        return real(uri)
+
+    monkeypatch.setattr(storage, "delete_tree", down_once)
+    try:
+        r = client.delete(f"/linguaflow/tasks/{tid}", headers=users["alice"])
+        assert r.status_code == 200, r.text
+        assert r.json()["purge_pending"] is True and r.json()["removed"]["run"] is True
+        assert client.get(f"/linguaflow/tasks/{tid}", headers=users["alice"]).status_code == 404
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and store.col.find_one({"_id": tid, "_pend": True}):
+            time.sleep(0.2)
+        assert objects(s3, bucket, f"uploads/{tid}/") == [] and objects(s3, bucket, f"work/{tid}/") == []
+        assert store.col.find_one({"_id": tid}).keys() == {"_id", "_del"}  # purge finished
+    finally:
+        monkeypatch.undo()
+        settings_module.reload()
+
+
+def test_a_clash_with_airflow_is_tried_again_in_a_fresh_transaction(api):
+    """Deleting a run may clash with the scheduler (a row inserted or locked beside us): the
+    transaction is tried again; a broken query is not."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
+    from airflow.utils.session import create_session
+    from linguaflow.api import runs
+
+    table = f"clash_{uuid.uuid4().hex[:8]}"
+    with create_session() as session:
+        session.execute(text(f"CREATE TABLE {table} (id int PRIMARY KEY)"))
+        session.execute(text(f"INSERT INTO {table} VALUES (1)"))
+    tries = []
+
+    def insert_next():
+        tries.append(1)
+        with create_session() as session:  # the first try meets the row put there "by someone else"
+            session.execute(text(f"INSERT INTO {table} VALUES ({len(tries)})"))
+        return len(tries)
+
+    try:
+        assert runs._with_db_retries(insert_next) == 2
+        broken = []
+
+        def bad_query():
+            broken.append(1)
+            with create_session() as session:
+                session.execute(text("SELECT * FROM no_such_table_here"))
+
+        with pytest.raises(ProgrammingError):
+            runs._with_db_retries(bad_query)
+        assert len(broken) == 1
+    finally:
+        with create_session() as session:
+            session.execute(text(f"DROP TABLE {table}"))

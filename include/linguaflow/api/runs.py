@@ -148,29 +148,68 @@ def purge(task_id: str) -> dict:
     task instances, XComs, rendered fields, notes and history (Airflow deletes them with the run),
     Airflow's audit-log rows of the run (their `extra` may hold the conf) and its task logs.
     What was removed: {"run": bool, "was_running": bool, "log_rows": n, "log_files": n}."""
+    out = _with_db_retries(lambda: _delete_run(task_id))
+    out["log_rows"] = _with_db_retries(lambda: purge_audit_rows(task_id))
+    out["log_files"] = purge_logs(task_id)
+    return out
+
+
+DB_ATTEMPTS = 5
+
+
+def _with_db_retries(work):
+    """Run one transaction, again on a clash with the scheduler or a task's last heartbeat.
+
+    A run is deleted while Airflow's own components may still touch its rows (the killed step's
+    final state, the scheduler ending the run, its deadline): PostgreSQL may pick the delete as a
+    deadlock victim, or the ORM find a child row already gone. Those clear up on a fresh
+    transaction; anything else is raised at once."""
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    for attempt in range(1, DB_ATTEMPTS + 1):
+        try:
+            return work()
+        except (DBAPIError, StaleDataError) as exc:
+            if attempt == DB_ATTEMPTS or (isinstance(exc, DBAPIError) and not _is_clash(exc)):
+                raise
+            log.warning("deleting a run clashed with Airflow (%s); trying again", type(exc.__cause__ or exc).__name__)
+            time.sleep(0.2 * 2 ** attempt)
+
+
+def _is_clash(exc) -> bool:
+    """A concurrency clash (deadlock, serialization failure, lock timeout, a row inserted or
+    removed beside us), not a broken query or an unreachable database."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    code = getattr(exc.orig, "pgcode", None) or ""
+    return isinstance(exc, IntegrityError) or code in ("40P01", "40001", "55P03") or (
+        isinstance(exc, OperationalError) and "deadlock" in str(exc).lower())
+
+
+def _delete_run(task_id: str) -> dict:
     from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
     from airflow.models.serialized_dag import SerializedDagModel
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
     from airflow.utils.state import DagRunState, TaskInstanceState
 
-    out = {"run": False, "was_running": False, "log_rows": 0, "log_files": 0}
+    out = {"run": False, "was_running": False}
     with create_session() as session:
         try:
             dr = find(session, task_id)
         except NoSuchTask:
-            dr = None
-        if dr is not None:
-            tis = session.query(TaskInstance).filter_by(dag_id=MEDIA_DAG, run_id=task_id).all()
-            out["was_running"] = any(ti.state in (TaskInstanceState.RUNNING, TaskInstanceState.QUEUED) for ti in tis)
-            if dr.state not in (DagRunState.SUCCESS, DagRunState.FAILED):
-                # a running step is killed: its heartbeat finds the run failed (then gone)
-                dag = SerializedDagModel.get_dag(MEDIA_DAG, session=session)
-                set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
-            session.delete(dr)
-            out["run"] = True
-    out["log_rows"] = purge_audit_rows(task_id)
-    out["log_files"] = purge_logs(task_id)
+            return out
+        tis = session.query(TaskInstance).filter_by(dag_id=MEDIA_DAG, run_id=task_id).all()
+        out["was_running"] = any(ti.state in (TaskInstanceState.RUNNING, TaskInstanceState.QUEUED) for ti in tis)
+        if dr.state not in (DagRunState.SUCCESS, DagRunState.FAILED):
+            # a running step is killed: its heartbeat finds the run failed (then gone)
+            dag = SerializedDagModel.get_dag(MEDIA_DAG, session=session)
+            set_dag_run_state_to_failed(dag=dag, run_id=task_id, commit=True, session=session)
+        session.delete(dr)
+        out["run"] = True
     return out
 
 
