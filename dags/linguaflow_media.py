@@ -1,6 +1,7 @@
 """linguaflow media DAG: one run per media file.
 
-probe -> transcribe -> translate (mapped, one task per target language) -> package.
+probe -> transcribe -> translate (mapped, one task per target language) -> review -> package.
+`review` asks a person about flagged segments only when the request says so (else it returns at once).
 Wiring only: every step lives in `linguaflow.pipeline`; heavy imports happen inside tasks.
 """
 
@@ -14,6 +15,7 @@ from linguaflow.alerts import task_failed
 from linguaflow.limits import limit_for
 from linguaflow.request import dag_params
 from linguaflow.retry import MAX_RETRIES, RetryTablePolicy, unclassified_retry_delay
+from linguaflow.review.operator import SegmentReviewOperator
 from linguaflow.settings import settings
 from linguaflow.speech.probe import MAX_DURATION_S
 from linguaflow.translation.router import DEFAULT_POOL
@@ -111,7 +113,12 @@ def linguaflow_media():
         done.append(mapped.partial(job=job, transcript=transcript).expand(lang=langs))
         if settings().runner == "kubernetes":
             pod >> done[-1]
-    package(job, transcript, done) >> notify()
+    review = SegmentReviewOperator(task_id="review", job=job, trigger_rule="none_failed_min_one_success",
+                                   response_timeout=timedelta(hours=settings().review_timeout_h))
+    done >> review
+    if settings().runner == "kubernetes":
+        pod >> review
+    review >> package(job, transcript, done) >> notify()
 
 
 linguaflow_media()

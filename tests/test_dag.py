@@ -15,7 +15,8 @@ def test_dag_folder_imports_cleanly(airflow_db):
     bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}
     dag = bag.get_dag("linguaflow_media")
-    assert set(dag.task_ids) == {"probe", "transcribe", "targets", "translate", "package", "notify"}
+    assert set(dag.task_ids) == {"probe", "transcribe", "targets", "translate", "review", "package", "notify"}
+    assert "review" in dag.get_task("package").upstream_task_ids  # package waits for the (optional) review
     assert dag.get_task("notify").is_teardown
     assert dag.get_task("translate").__class__.__name__.endswith("MappedOperator")
     # probe retries a passing storage failure; bad input still fails it at once (the policy)

@@ -10,6 +10,7 @@ from linguaflow.embedded import run_dag
 from linguaflow.results.document import expand
 
 from conftest import SAMPLE
+from llm_echo import echo_llm
 
 pytestmark = pytest.mark.e2e
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -139,37 +140,12 @@ def test_three_languages_two_backends_two_pools_in_one_run(airflow_db, s3, bucke
     assert CJK.search(doc["languages"]["ja"]["audio"]["0"]) and CJK.search(doc["languages"]["zh"]["audio"]["0"])
 
 
-def _echo_llm():
-    """An OpenAI-compatible endpoint that 'translates' by copying its input: a backend gone wrong."""
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            payload = body["messages"][-1]["content"].split("\n", 1)[1]
-            reply = json.dumps({"choices": [{"message": {"content": payload}}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def test_a_copy_of_the_source_is_stored_flagged_never_as_done(airflow_db, s3, bucket, store, monkeypatch):
     """A route that hands the English back: the language is kept, flagged untranslated per
     segment, and the task reads done_with_flags, not done."""
     import json
 
-    server = _echo_llm()
+    server = echo_llm()
     try:
         monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({
             "de": {"backend": "openai", "model": "echo", "options": {"base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}}}))

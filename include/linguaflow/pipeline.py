@@ -11,7 +11,7 @@ import json
 import logging
 import re
 
-from . import limits, policy, progress, storage
+from . import limits, policy, progress, review, storage
 from .codes import CODE_MAP_VERSION
 from .request import MediaRequest
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
@@ -195,6 +195,7 @@ def package_step(task_id: str, media_info: dict, transcript_uri: str, translatio
     with progress.step("package") as shown:
         kept = [] if request.get("replace") else kept_translations(task_id, store.get(task_id), transcript_uri, translation_uris)
         doc = build_document(task_id, media_info, transcript_uri, [*translation_uris, *kept], request["text_items"])
+        review.apply(doc, task_id)  # a reviewer's edits, this run's or an earlier one's
         doc["request_digest"] = request_digest(request)
         coded = compact(doc)
         store.put(coded)

@@ -147,6 +147,11 @@ class MediaRequest(BaseModel):
         default_factory=dict, title="Glossary",
         description='Term -> "keep" (a name kept as written) or {language: rendering}; a translation lacking it is flagged',
     )
+    review: bool = Field(
+        False, title="Review before publishing",
+        description="Segments flagged by transcription or translation wait for a person to edit or approve them "
+                    "(an Airflow human-in-the-loop task) before the result is stored",
+    )
     replace: bool = Field(
         False, title="Replace stored languages",
         description="Drop languages stored by an earlier run of this task that this run does not ask for "

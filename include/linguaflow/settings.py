@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(1024 * 1024, ge=1024, description="largest JSON body the task API accepts (uploads have their own cap)")
 
     # -- task lifecycle (linguaflow.deletion, the retention DAG)
+    review_timeout_h: float = Field(72.0, gt=0, description="a review nobody answers is published as it stands after this many hours")
     delete_grace_s: float = Field(60.0, ge=0, description="after deleting a task with a running step: seconds until its leftovers are purged once more")
     retention: dict[str, float] = Field(
         {}, description="days a task is kept, per state or `*` (JSON, e.g. `{\"failed\": 7, \"*\": 90}`; empty: forever); the retention DAG deletes older ones")

@@ -17,6 +17,7 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
     _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
+    _rv reviewers' edits [{l: language code, k: A|T, i: id, b: before, a: after, by: who, at: when}]
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
 A deleted task leaves a tombstone `{_id, _del: when, _pend: true while its purge is unfinished}`:
@@ -77,6 +78,18 @@ class LanguageResult(_Strict):
     flags: dict[str, list[Flag]] = {}  # segment or item id -> what is wrong with it (absent: nothing)
 
 
+class ReviewEdit(_Strict):
+    """One item a reviewer changed before the result was published."""
+
+    lang: str
+    kind: Literal["A", "T"]
+    id: str
+    before: str
+    after: str
+    by: str | None
+    at: str
+
+
 class Media(_Strict):
     uri: str
     duration: float
@@ -99,6 +112,7 @@ class ResultDocument(_Strict):
     created_by: str | None = None
     target_languages: list[str] | None = None
     request_digest: str | None = None
+    reviews: list[ReviewEdit] | None = None
 
 
 def now_iso() -> str:
@@ -151,6 +165,9 @@ def compact(doc: dict) -> dict:
         out["_rq"] = doc["request_digest"]
     if doc.get("target_languages") is not None:
         out["_tl"] = [language_code(lang, v) for lang in doc["target_languages"]]
+    if doc.get("reviews"):
+        out["_rv"] = [{"l": language_code(e["lang"], v), "k": e["kind"], "i": e["id"], "b": e["before"], "a": e["after"],
+                       "by": e["by"], "at": e["at"]} for e in doc["reviews"]]
     for lang, entry in doc["languages"].items():
         code = language_code(lang, v)
         out[code] = compact_language(entry)
@@ -221,6 +238,9 @@ def expand(coded: dict) -> dict:
         out["target_languages"] = [language_of(c, v) for c in coded["_tl"]]
     if "_rq" in coded:
         out["request_digest"] = coded["_rq"]
+    if coded.get("_rv"):
+        out["reviews"] = [{"lang": language_of(e["l"], v), "kind": e["k"], "id": e["i"], "before": e["b"], "after": e["a"],
+                           "by": e["by"], "at": e["at"]} for e in coded["_rv"]]
     return out
 
 

@@ -225,6 +225,10 @@ class ResultStore:
             return
         self._update(task_id, document.task_state_fields("failed", reason[:2000]))
 
+    def mark_awaiting_review(self, task_id: str) -> None:
+        """A person is asked to review flagged items before the result is published."""
+        self._update(task_id, document.task_state_fields("awaiting_review"))
+
     def mark_cancelled(self, task_id: str) -> None:
         """Cancelled by a user: not a failure; whatever was finished stays."""
         self._update(task_id, document.task_state_fields("cancelled"))

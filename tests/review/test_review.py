@@ -1,0 +1,96 @@
+"""Human review before publishing, on the real pipeline (dag.test(): PostgreSQL, S3 server,
+MongoDB-compatible store): flagged segments wait for a person; edits are published and recorded."""
+
+import json
+import threading
+import time
+import uuid
+
+import pytest
+
+from linguaflow import review
+from linguaflow.embedded import run_dag
+from linguaflow.results.document import expand
+
+from conftest import SAMPLE
+from llm_echo import echo_llm
+
+pytestmark = pytest.mark.e2e
+
+
+def _answer_when_asked(task_id: str, edit, seen: dict, timeout_s: float = 240) -> threading.Thread:
+    """Answer the task's review from another thread, as a reviewer would once it opens."""
+
+    def ask(body, fields):
+        seen.update(body=body, fields=fields)
+        return edit(fields)
+
+    def loop():
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if review.respond(task_id, ask, by="reviewer-1"):
+                return
+            time.sleep(0.5)
+
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    return t
+
+
+@pytest.fixture
+def echo_route(monkeypatch):
+    """German goes to a backend that copies the English: every German item comes back flagged."""
+    server = echo_llm()
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({
+        "de": {"backend": "openai", "model": "echo", "options": {"base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}}}))
+    yield
+    server.shutdown()
+
+
+def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_db, s3, bucket, store, echo_route):
+    key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    tid = f"review-{uuid.uuid4().hex[:12]}"
+    seen: dict = {}
+    states = []
+
+    def edit(fields):
+        states.append(store.state(tid))  # while the review is open
+        return {**fields, "de/A/0": "Und man will es immer im Superlativ sehen.", "xx/A/9": "no such item"}
+
+    answering = _answer_when_asked(tid, edit, seen)
+    dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "review": True,
+                  "text_items": {"title": "A sentence about the superlative degree"}})
+    answering.join(5)
+    assert str(dr.state) == "success"
+    # the reviewer was shown what was flagged, beside its source, with the texts to edit
+    assert set(seen["fields"]) == {"de/A/0", "de/T/title"}
+    assert "superlative degree" in seen["fields"]["de/A/0"].lower()  # the copy of the English, as stored
+    assert "untranslated" in seen["body"] and "`de/A/0`" in seen["body"]
+    assert states == ["awaiting_review"]
+
+    doc = expand(store.get(tid))
+    de = doc["languages"]["de"]
+    assert de["audio"]["0"] == "Und man will es immer im Superlativ sehen."
+    assert de["flags"] == {"title": ["untranslated"]}  # approved as it was: still flagged
+    assert de["status"] == "done_with_flags" and doc["status"] == "done_with_flags"
+    [edit_record] = doc["reviews"]
+    assert edit_record["lang"] == "de" and edit_record["kind"] == "A" and edit_record["id"] == "0"
+    assert edit_record["by"] == "reviewer-1" and edit_record["after"].startswith("Und man")
+    assert "superlative degree" in edit_record["before"].lower() and edit_record["at"]
+
+    # a later run of the task keeps the edit (recorded in object storage), without asking again
+    dr2 = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid,
+                   "text_items": {"title": "A sentence about the superlative degree"}})
+    assert str(dr2.state) == "success"
+    assert expand(store.get(tid))["languages"]["de"]["audio"]["0"].startswith("Und man")
+
+
+def test_nothing_flagged_or_no_review_asked_publishes_at_once(airflow_db, s3, bucket, store):
+    key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    tid = f"review-{uuid.uuid4().hex[:12]}"
+    started = time.monotonic()
+    dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": [], "task_id": tid, "review": True})
+    assert str(dr.state) == "success" and time.monotonic() - started < 120
+    assert expand(store.get(tid))["status"] == "done" and "reviews" not in expand(store.get(tid))
