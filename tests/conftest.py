@@ -7,6 +7,7 @@ from .linguaflow/services.env, written by `scripts/services.sh up` (which `make 
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -229,8 +230,13 @@ def stack(services, s3, bucket, tmp_path_factory):
     mongo = Server([str(Path(sys.executable).parent / "secantusd-py"), "--host", "127.0.0.1", "--port", str(mongo_port),
                     "--storage-path", str(tmp_path_factory.mktemp("stack-mongo"))], mongo_port, REPO / ".linguaflow" / "stack-mongo.log")
     mongo.start()
+    from llm_echo import echo_llm
+
+    echo = echo_llm()  # Italian goes to a backend that copies the English: flagged items for the review tests
     port = free_port()
     st = Stack(REPO, services, port, {
+        "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
+                                                "options": {"base_url": f"http://127.0.0.1:{echo.server_address[1]}/v1"}}}),
         "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
@@ -253,3 +259,4 @@ def stack(services, s3, bucket, tmp_path_factory):
     yield st
     st.stop()
     mongo.stop()
+    echo.shutdown()

@@ -1,0 +1,63 @@
+"""The review answered as a reviewer does it: over Airflow's own REST API (the call the UI's
+Required actions page makes), against the running Airflow of the test stack."""
+
+import time
+import uuid
+
+import pytest
+
+from conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+HITL = "/api/v2/dags/linguaflow_media/dagRuns/{run}/taskInstances/review/-1/hitlDetails"
+
+
+def _wait(fn, timeout_s=240, every=1.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = fn()
+        if got:
+            return got
+        time.sleep(every)
+    raise AssertionError("timed out")
+
+
+def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    client = stack.client()
+    r = client.post("/linguaflow/tasks", json={"media_uri": f"s3://{bucket}/{key}", "target_languages": ["it"], "review": True,
+                                               "text_items": {"title": "A sentence about the superlative degree"}})
+    assert r.status_code == 201, r.text
+    tid = r.json()["task_id"]
+
+    def opened():
+        got = client.get(HITL.format(run=tid))
+        return got.json() if got.status_code == 200 else None
+
+    detail = _wait(opened)
+    assert detail["response_received"] is False and detail["options"] == ["Publish"]
+    edits = detail["params"]["edits"]["value"]
+    assert set(edits) == {"it/A/0", "it/T/title"} and "`it/A/0`" in detail["body"]
+    assert client.get(f"/linguaflow/tasks/{tid}").json()["state"] == "awaiting_review"
+
+    # a viewer may look but not answer; a bad option is refused before the task hears of it
+    viewer = {"Authorization": f"Bearer {stack.login('viewer', 'viewer-pw')}"}
+    assert client.patch(HITL.format(run=tid), headers=viewer,
+                        json={"chosen_options": ["Publish"], "params_input": {"edits": edits}}).status_code == 403
+    assert client.patch(HITL.format(run=tid), json={"chosen_options": ["Drop"], "params_input": {"edits": edits}}).status_code == 400
+    answer = {**edits, "it/T/title": "Una frase sul grado superlativo"}
+    r = client.patch(HITL.format(run=tid), json={"chosen_options": ["Publish"], "params_input": {"edits": answer}})
+    assert r.status_code == 200, r.text
+
+    def finished():
+        task = client.get(f"/linguaflow/tasks/{tid}").json()
+        return task if task["state"] not in ("queued", "running", "awaiting_review") else None
+
+    task = _wait(finished)
+    assert task["state"] == "done_with_flags", task
+    result = client.get(f"/linguaflow/tasks/{tid}/result", params={"format": "json"}).json()
+    it = result["languages"]["it"]
+    assert it["text"]["title"] == "Una frase sul grado superlativo" and it["flags"] == {"0": ["untranslated"]}
+    [edit] = result["reviews"]
+    assert (edit["lang"], edit["kind"], edit["id"], edit["before"], edit["by"]) == ("it", "T", "title", "A sentence about the superlative degree", "admin")
