@@ -91,3 +91,27 @@ def test_transcript_only_is_said_in_the_summary(home):
     r = _run(home, "run", str(SAMPLE), "--to", "", "--task-id", "cli-run-2", "--format", "text")
     assert r.returncode == 0, r.stderr[-2000:]
     assert "transcript only" in r.stderr and "translation" not in r.stdout
+
+
+def test_run_review_asks_in_the_terminal_and_publishes_the_edits(home):
+    """`run --review` with a backend that copies the English: the flagged items are asked one by
+    one (a line replaces a text, an empty line keeps it) and the edit is published."""
+    from llm_echo import echo_llm
+
+    server = echo_llm()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_", "AWS_"))}
+        env.update(LINGUAFLOW_HOME=str(home), LINGUAFLOW_ROUTES=json.dumps({"de": {
+            "backend": "openai", "model": "echo", "options": {"base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}}}))
+        if os.environ.get("LINGUAFLOW_MODEL_CACHE"):
+            env["LINGUAFLOW_MODEL_CACHE"] = os.environ["LINGUAFLOW_MODEL_CACHE"]
+        r = subprocess.run([CLI, "run", str(SAMPLE), "--to", "de", "--task-id", "cli-review-1", "--review", "--format", "json"],
+                           input="Und man will es immer im Superlativ sehen.\n", capture_output=True, text=True, env=env, timeout=300)
+    finally:
+        server.shutdown()
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Review: 1 flagged item(s)" in r.stderr and "[de/A/0] untranslated" in r.stderr, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["languages"]["de"]["audio"]["0"] == "Und man will es immer im Superlativ sehen."
+    assert doc["languages"]["de"]["status"] == "done" and doc["status"] == "done"  # the one flag resolved by a person
+    assert doc["reviews"][0]["after"].startswith("Und man") and doc["reviews"][0]["by"]

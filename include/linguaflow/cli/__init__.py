@@ -110,6 +110,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--task-id", default=None, help="result id (default: from the file's content)")
     run.add_argument("--glossary", default=None, help='JSON (inline or a file): term -> "keep" or {language: rendering}')
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
+    run.add_argument("--review", action="store_true",
+                     help="ask about flagged segments in the terminal (edit or keep each) before the result is stored")
     run.add_argument("--format", default=None, choices=local_run.OUTPUT_FORMATS,
                      help="what to print: text (default), coded JSON, json (expanded), srt or vtt subtitles")
     run.add_argument("--lang", default=None, help="only these languages in the output (one for srt/vtt; default: all, subtitles: spoken)")

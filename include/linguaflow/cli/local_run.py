@@ -97,7 +97,7 @@ def plan(args) -> Plan:
             "media_uri": uri, "target_languages": split_csv(args.to), "source_language": args.language,
             "asr_engine": args.engine, "asr_model": args.model,
             "task_id": args.task_id or (file_task_id(path) if path else None),
-            "glossary": _glossary(args.glossary), "replace": args.replace,
+            "glossary": _glossary(args.glossary), "replace": args.replace, "review": args.review,
         })
     except BadInput as exc:
         raise UsageError(str(exc)) from None
@@ -182,6 +182,7 @@ def run(args) -> int:
     p = plan(args)
     from .. import embedded, progress
     from .display import StepDisplay, quiet
+    from .terminal_review import TerminalReview
 
     from ..settings import settings
 
@@ -196,8 +197,9 @@ def run(args) -> int:
             with contextlib.nullcontext(sys.stderr) if args.verbose else quiet(log_path) as terminal:
                 logging.getLogger().setLevel(logging.INFO)  # into the log file
                 display = StepDisplay(terminal)
-                with progress.listening(display):
-                    embedded.ensure_schema()
+                embedded.ensure_schema()
+                review = TerminalReview(task_id, p.request.model_dump(), terminal) if p.request.review else None
+                with progress.listening(display), review or contextlib.nullcontext():
                     state = str(embedded.run_dag(p.request.conf()).state).rsplit(".", 1)[-1].lower()
             stored = store.get(task_id)
     ran_log = None if reused or args.verbose else log_path
