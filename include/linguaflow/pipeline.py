@@ -15,7 +15,7 @@ from . import limits, policy, progress, review, storage
 from .codes import CODE_MAP_VERSION
 from .request import MediaRequest
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
-from .speech import probe, transcribe
+from .speech import probe, routing, transcribe
 from .speech.types import AsrOptions
 from .translation import glossary as glossary_terms
 from .translation import router, sentences
@@ -60,7 +60,7 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
 def asr_options(request: dict) -> AsrOptions:
     """The transcription options a request asks for."""
     lang = None if request["source_language"] == "auto" else request["source_language"]
-    return AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang)
+    return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang))
 
 
 def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None) -> str:
@@ -85,8 +85,9 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
 
 
 def _request_key(opts: AsrOptions) -> dict:
-    """What makes two transcripts of one file the same: engine, model, task, requested language."""
-    return {"engine": opts.engine, "model": opts.model, "task_kind": opts.task, "request_language": opts.language}
+    """What makes two transcripts of one file the same: engine, model, task, requested language
+    (as asked: the transcript's own `engine`/`model` say what made it, e.g. a local fallback)."""
+    return {"request_engine": opts.engine, "request_model": opts.model, "task_kind": opts.task, "request_language": opts.language}
 
 
 def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> dict:

@@ -129,3 +129,56 @@ def test_service_killed_mid_request_the_task_is_retried_and_one_result_stored(mo
     doc = expand(store.get(tid))
     assert doc["status"] in ("done", "done_with_flags") and doc["languages"]["en"]["audio"]  # the repeated clip may flag repetition
     assert sum(1 for s in doc["segments"]) == len(doc["languages"]["en"]["audio"])  # one transcript, not two merged
+
+
+def test_the_routing_table_picks_the_engine_per_language_then_model(monkeypatch):
+    from linguaflow.errors import BadInput
+    from linguaflow.speech.routing import route
+    from linguaflow.speech.types import AsrOptions
+
+    monkeypatch.setenv("LINGUAFLOW_ASR_ROUTES", json.dumps({
+        "lang:ja": {"engine": "remote", "model": "large-v3"}, "base": {"engine": "remote", "fallback": False},
+        "*": {"engine": "openai-whisper"}}))
+    ja = route(AsrOptions(model="base", language="ja"))
+    assert (ja.engine, ja.model, ja.fallback_model) == ("remote", "large-v3", "base")  # falls back to what was asked
+    base = route(AsrOptions(model="base"))
+    assert (base.engine, base.model, base.fallback_model) == ("remote", "base", None)
+    assert route(AsrOptions(model="tiny.en")).engine == "openai-whisper"
+    asked = AsrOptions(engine="openai-whisper", model="base", language="ja")  # another engine, named: as asked
+    assert route(asked) is asked
+    monkeypatch.setenv("LINGUAFLOW_ASR_ROUTES", json.dumps({"*": {"engine": "gpu-please"}}))
+    with pytest.raises(BadInput, match="engine"):
+        route(AsrOptions())
+
+
+@pytest.mark.e2e
+def test_routed_to_the_service_and_transcribed_here_when_it_is_down(asr, monkeypatch, airflow_db, s3, bucket, store):
+    """Requests for the default engine go to the warm service by the routing table; with the
+    service unreachable, the local fallback transcribes at once and says so in the result."""
+    import httpx
+
+    from linguaflow.embedded import run_dag
+    from linguaflow.results.document import expand
+
+    def requests_served() -> float:
+        line = [x for x in httpx.get(f"{asr}/metrics").text.splitlines()
+                if x.startswith('linguaflow_asr_requests_total{route="transcriptions",status="200"}')]
+        return float(line[0].rsplit(" ", 1)[1]) if line else 0.0
+
+    monkeypatch.setenv("LINGUAFLOW_ASR_ROUTES", json.dumps({"base": {"engine": "remote", "model": "whisper-1"}}))
+    key = f"inbox/{uuid.uuid4().hex}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    _connect(monkeypatch, asr)
+    before = requests_served()
+    tid = f"routed-{uuid.uuid4().hex[:10]}"
+    dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": [], "task_id": tid})  # asks for faster-whisper base
+    assert str(dr.state).endswith("success"), dr.state
+    assert expand(store.get(tid))["models"]["asr"] == "remote/whisper-1/remote" and requests_served() == before + 1
+
+    _connect(monkeypatch, f"http://127.0.0.1:{free_port()}")  # the service is down
+    tid = f"routed-{uuid.uuid4().hex[:10]}"
+    dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": [], "task_id": tid})
+    assert str(dr.state).endswith("success"), dr.state
+    doc = expand(store.get(tid))
+    assert doc["models"]["asr"].startswith("faster-whisper/base/")  # what really made it
+    assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower()

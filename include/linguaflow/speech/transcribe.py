@@ -7,9 +7,10 @@ long files, numbers and flags the segments, and returns one `Transcript` whateve
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
-from ..errors import BadInput, ResourceExhausted
+from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable
 from ..request import ENGINES
 from . import audio, faster_whisper, openai_whisper, remote
 from .types import AsrOptions, Segment, Transcript, compute_type as _compute_type, flags_for
@@ -30,7 +31,14 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
     if opts.engine not in (*_RUN, remote.ENGINE):
         raise BadInput(f"unknown ASR engine {opts.engine!r}: one of {', '.join(ENGINES)}")
     if opts.engine == remote.ENGINE:  # the whole file to the service, flagged like ours
-        t = remote.transcribe(path, opts, duration)
+        try:
+            t = remote.transcribe(path, opts, duration)
+        except (ServiceUnavailable, NetworkTimeout) as exc:
+            if not opts.fallback_model:
+                raise
+            log.warning("ASR service unavailable (%s): transcribing here with %s instead", exc, opts.fallback_model)
+            local = dataclasses.replace(opts, engine="faster-whisper", model=opts.fallback_model, fallback_model=None)
+            return transcribe(path, local, progress, duration)
         t.segments = [s for s in t.segments if s.text]
         for s in t.segments:
             s.flags = flags_for(s, opts)

@@ -61,6 +61,7 @@ class AsrOptions:
     cpu_threads: int = 0
     initial_prompt: str | None = None  # words and spellings to expect (names, terms)
     num_workers: int = 1  # faster-whisper: transcriptions one loaded model runs at once (a service)
+    fallback_model: str | None = None  # remote: transcribe here with this model when the service is unavailable
 
 
 def compute_type(opts: AsrOptions) -> str:
