@@ -172,15 +172,22 @@ def build_document(
         tr = storage.read_json(uri)
         languages[tr["target"]] = {"status": tr.get("status", "done"), "model": tr["model"], "audio": tr["audio"], "text": tr["text"],
                                    **({"flags": tr["flags"]} if tr.get("flags") else {})}
+    media = {"uri": media_info["uri"], "duration": media_info["duration"]}
+    decoded = transcript["duration"] if transcript["engine"] != "remote" else None  # a service decodes on its side
+    warnings = probe.media_warnings(media_info["duration"], decoded, transcript.get("decode_errors", 0))
+    if warnings:
+        media.update(warnings=warnings, decoded_duration=decoded, decode_errors=transcript.get("decode_errors", 0))
+        log.warning("media %s: %s (%s s of %s s decoded, %s damaged packets)", media_info["uri"], warnings, decoded,
+                    media_info["duration"], transcript.get("decode_errors", 0))
     now = now_iso()
-    if status == "done" and any(entry.get("flags") for entry in languages.values()):
+    if status == "done" and (warnings or any(entry.get("flags") for entry in languages.values())):
         status = "done_with_flags"
     return {
         "task_id": task_id,
         "code_map_version": CODE_MAP_VERSION,
         "status": status,
         "source_language": source,
-        "media": {"uri": media_info["uri"], "duration": media_info["duration"]},
+        "media": media,
         "segments": [{"id": s["id"], "start": s["start"], "end": s["end"]} for s in transcript["segments"]],
         "models": {"asr": languages[source]["model"]},
         "languages": languages,

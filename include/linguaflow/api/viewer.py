@@ -8,7 +8,7 @@ from html import escape
 from urllib.parse import quote
 
 from ..results.document import ENDED
-from ..results.readable import language_name, state_name
+from ..results.readable import language_name, media_warning, state_name
 from ..results.subtitles import timestamp
 from .media import is_video
 
@@ -67,6 +67,8 @@ def task_page(doc: dict) -> str:
     meta = (f"<p class='meta'>status <b>{escape(state_name(doc['status']))}</b> · media {escape(doc['media']['uri'])} · "
             f"{doc['media']['duration']:.1f} s · speech model {escape(str(doc['models'].get('asr')))}</p>")
     error = f"<p class='failed'>{escape(doc['error'])}</p>" if doc.get("error") else ""
+    if doc["media"].get("warnings"):
+        error += f"<p class='flag' id='media-warning'>⚑ {escape(media_warning(doc['media']))}</p>"
     live = "" if doc["status"] in ENDED else _live(tid)
     body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{live}{error}{failed}{_player(tid, doc['media']['uri'])}"
             f"{_delete_button(doc['task_id'])}"

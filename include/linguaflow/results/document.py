@@ -8,7 +8,8 @@ A is text transcribed from the audio (keyed by segment id) and T a supplied text
 by item id). Metadata keys start with "_" so they never collide with language codes:
 
     _id task id       _v code-map version   _s task state code   _src source language code
-    _t segment timings {id: [start, end]}   _m media {u: uri, d: duration}
+    _t segment timings {id: [start, end]}   _m media {u: uri, d: declared duration; only when the media is
+        damaged: w warning letters (t truncated, e decode errors), x seconds that decoded, n damaged packets}
     _e engines {"asr": ..., <code>: translation model}   _ls per-language state {code: code | "f:<reason>"}
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
@@ -48,6 +49,9 @@ _STATE_CODES = {
     "failed": "f", "cancelled": "c",
 }
 _STATE_BACK = {v: k for k, v in _STATE_CODES.items()} | {"p": "queued"}  # v1's "pending"
+MEDIA_WARNING_CODES = {"truncated": "t", "decode_errors": "e"}
+_MEDIA_WARNING_BACK = {v: k for k, v in MEDIA_WARNING_CODES.items()}
+MediaWarning = Literal["truncated", "decode_errors"]
 FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
 Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary"]
@@ -92,7 +96,10 @@ class ReviewEdit(_Strict):
 
 class Media(_Strict):
     uri: str
-    duration: float
+    duration: float  # as the container declares it
+    warnings: list[MediaWarning] = []  # what is wrong with the media itself (absent: nothing)
+    decoded_duration: float | None = None  # with warnings: the seconds that really decoded
+    decode_errors: int = 0  # with warnings: damaged packets skipped
 
 
 class ResultDocument(_Strict):
@@ -150,7 +157,7 @@ def compact(doc: dict) -> dict:
         "_v": v,
         "_s": _STATE_CODES[doc["status"]],
         "_src": language_code(doc["source_language"], v) if doc.get("source_language") else None,
-        "_m": {"u": doc["media"]["uri"], "d": doc["media"]["duration"]},
+        "_m": _compact_media(doc["media"]),
         "_t": {s["id"]: [s["start"], s["end"]] for s in doc["segments"]},
         "_e": {"asr": doc["models"].get("asr")},
         "_ls": {},
@@ -176,8 +183,24 @@ def compact(doc: dict) -> dict:
             out["_e"][code] = entry["model"]
         if entry.get("flags"):
             out.setdefault("_f", {})[code] = _flag_codes(entry["flags"])
-    if any(out.get("_f", {}).values()):
+    if any(out.get("_f", {}).values()) or out["_m"].get("w"):
         out["_fl"] = True
+    return out
+
+
+def _compact_media(media: dict) -> dict:
+    out = {"u": media["uri"], "d": media["duration"]}
+    if media.get("warnings"):
+        out["w"] = "".join(MEDIA_WARNING_CODES[w] for w in media["warnings"])
+        out["x"] = media.get("decoded_duration")
+        out["n"] = media.get("decode_errors", 0)
+    return out
+
+
+def _expand_media(m: dict) -> dict:
+    out = {"uri": m["u"], "duration": m.get("d", 0.0)}
+    if m.get("w"):
+        out.update(warnings=[_MEDIA_WARNING_BACK[c] for c in m["w"]], decoded_duration=m.get("x"), decode_errors=m.get("n", 0))
     return out
 
 
@@ -223,7 +246,7 @@ def expand(coded: dict) -> dict:
         "code_map_version": v,
         "status": _STATE_BACK[coded["_s"]],
         "source_language": language_of(coded["_src"], v) if coded.get("_src") else None,
-        "media": {"uri": coded["_m"]["u"], "duration": coded["_m"].get("d", 0.0)},
+        "media": _expand_media(coded["_m"]),
         "segments": [{"id": i, "start": t[0], "end": t[1]} for i, t in coded["_t"].items()],
         "models": {"asr": coded["_e"].get("asr")},
         "languages": languages,

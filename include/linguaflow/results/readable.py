@@ -30,6 +30,16 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:04.1f}" if h else f"{m:02d}:{s:04.1f}"
 
 
+def media_warning(media: dict) -> str:
+    """What is wrong with the media, in words (the expanded document's `media`)."""
+    said = []
+    if "truncated" in media.get("warnings", []):
+        said.append(f"the media is truncated: {media.get('decoded_duration') or 0:.1f} s of its {media['duration']:.1f} s decoded")
+    if "decode_errors" in media.get("warnings", []):
+        said.append(f"{media.get('decode_errors', 0)} damaged part(s) of the media could not be decoded and were skipped")
+    return "; ".join(said)
+
+
 def to_text(doc: dict, langs: list[str] | None = None) -> str:
     """An expanded document (`document.expand`) as text: a header, then each language asked for
     (default: all, the spoken one first)."""
@@ -42,6 +52,8 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
              + (f", {media.get('duration', 0.0):.1f} s of media" if media.get("duration") else "")]
     if doc.get("error"):
         lines.append(f"error: {doc['error']}")
+    if media.get("warnings"):
+        lines.append(f"warning: {media_warning(media)}")
     for lang in chosen:
         entry = doc["languages"][lang]
         role = "transcript" if lang == source else "translation"

@@ -19,8 +19,22 @@ CUT_SEARCH_S = 10.0  # look for a quiet cut point in the last seconds of each wi
 CUT_WINDOW_S = 0.2
 
 
-def _frames(path: str) -> Iterator[np.ndarray]:
+class DecodeStats:
+    """What decoding a file met: seconds of audio decoded and damaged packets skipped."""
+
+    def __init__(self):
+        self.samples = 0
+        self.errors = 0
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / SAMPLE_RATE
+
+
+def _frames(path: str, stats: DecodeStats | None = None) -> Iterator[np.ndarray]:
     import av
+
+    stats = stats if stats is not None else DecodeStats()
 
     try:
         container = av.open(path, metadata_errors="ignore")
@@ -32,15 +46,26 @@ def _frames(path: str) -> Iterator[np.ndarray]:
         except IndexError:
             raise BadInput("media has no audio stream") from None
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+
+        def resampled(frame):
+            for out in resampler.resample(frame):
+                samples = out.to_ndarray().reshape(-1)
+                stats.samples += len(samples)
+                yield samples
+
         try:
-            for frame in container.decode(stream):
-                frame.pts = None  # let the resampler ignore broken timestamps
-                for out in resampler.resample(frame):
-                    yield out.to_ndarray().reshape(-1)
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    stats.errors += 1  # a damaged packet: skipped, counted, the rest still decodes
+                    continue
+                for frame in frames:
+                    frame.pts = None  # let the resampler ignore broken timestamps
+                    yield from resampled(frame)
         except av.error.InvalidDataError:
-            pass  # a damaged tail: keep what decoded (FFmpeg's behaviour too)
-        for out in resampler.resample(None):
-            yield out.to_ndarray().reshape(-1)
+            stats.errors += 1  # the container itself gives up: a damaged tail, keep what decoded
+        yield from resampled(None)
 
 
 def _quiet_cut(buf: np.ndarray, start: int, end: int) -> int:
@@ -53,14 +78,15 @@ def _quiet_cut(buf: np.ndarray, start: int, end: int) -> int:
     return start + int(np.argmin(energy)) + win // 2
 
 
-def chunks(path: str, chunk_s: float = 600.0) -> Iterator[tuple[float, np.ndarray]]:
-    """Yield (offset seconds, samples) windows of about `chunk_s` seconds covering the whole file."""
+def chunks(path: str, chunk_s: float = 600.0, stats: DecodeStats | None = None) -> Iterator[tuple[float, np.ndarray]]:
+    """Yield (offset seconds, samples) windows of about `chunk_s` seconds covering the whole file
+    (`stats`, when given, counts what decoded and what did not)."""
     target = int(chunk_s * SAMPLE_RATE)
     search = int(min(CUT_SEARCH_S, chunk_s / 4) * SAMPLE_RATE)
     pending: list[np.ndarray] = []
     size = 0
     offset = 0
-    for samples in _frames(path):
+    for samples in _frames(path, stats):
         pending.append(samples)
         size += len(samples)
         if size >= target + search:

@@ -75,6 +75,20 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or type(exc).__name__
 
 
+TRUNCATED_MIN_S = 1.0  # declared - decoded beyond this and beyond 5 % of the declared length
+
+
+def media_warnings(declared: float, decoded: float | None, decode_errors: int = 0) -> list[str]:
+    """What is wrong with the media itself, from decoding it whole: `truncated` when much less
+    audio decodes than the container declares, `decode_errors` when packets would not decode."""
+    out = []
+    if decoded is not None and declared - decoded > max(TRUNCATED_MIN_S, 0.05 * declared):
+        out.append("truncated")
+    if decode_errors:
+        out.append("decode_errors")
+    return out
+
+
 def _duration(container, stream) -> float | None:
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)

@@ -48,8 +48,9 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
     compute_type = _compute_type(opts)
     segments: list[Segment] = []
     language, probability, end = opts.language, 1.0, 0.0
+    decoded = audio.DecodeStats()
     try:
-        for offset, samples in audio.chunks(path, opts.chunk_s):
+        for offset, samples in audio.chunks(path, opts.chunk_s, decoded):
             raw, lang, prob = _RUN[opts.engine](samples, language, opts, compute_type)
             for r in raw:
                 seg = Segment(
@@ -84,5 +85,5 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
         raise
     return Transcript(
         language=language or "en", language_probability=round(float(probability), 4), duration=round(end, 3),
-        engine=opts.engine, model=opts.model, compute_type=compute_type, segments=segments,
+        engine=opts.engine, model=opts.model, compute_type=compute_type, segments=segments, decode_errors=decoded.errors,
     )

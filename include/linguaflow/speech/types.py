@@ -28,6 +28,7 @@ class Transcript:
     model: str
     compute_type: str
     segments: list[Segment] = field(default_factory=list)
+    decode_errors: int = 0  # damaged packets skipped while decoding (the media's, not the engine's)
 
     @property
     def text(self) -> str:
