@@ -89,8 +89,10 @@ def test_hallucination_signals_are_flagged():
     loop = Segment("0", 0, 5, "thank you thank you thank you thank you thank you", compression_ratio=2.9)
     unsure = Segment("1", 5, 9, "music", avg_logprob=-1.4, no_speech_prob=0.8, compression_ratio=1.0)
     fine = Segment("2", 9, 12, "and you always want to see it", avg_logprob=-0.3, no_speech_prob=0.05, compression_ratio=1.1)
+    silent = Segment("3", 12, 14, "Thanks for watching!", avg_logprob=-0.2, no_speech_prob=0.9, compression_ratio=1.0)
     assert flags_for(loop, opts) == ["repetition"]
     assert flags_for(unsure, opts) == ["low_confidence"]
+    assert flags_for(silent, opts) == ["no_speech"]
     assert flags_for(fine, opts) == []
 
 

@@ -14,7 +14,8 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
     _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
-        w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked
+        w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked,
+        n no speech heard under the words
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
     _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
@@ -52,9 +53,10 @@ _STATE_BACK = {v: k for k, v in _STATE_CODES.items()} | {"p": "queued"}  # v1's 
 MEDIA_WARNING_CODES = {"truncated": "t", "decode_errors": "e"}
 _MEDIA_WARNING_BACK = {v: k for k, v in MEDIA_WARNING_CODES.items()}
 MediaWarning = Literal["truncated", "decode_errors"]
-FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g"}
+FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g",
+              "no_speech": "n"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
-Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary"]
+Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary", "no_speech"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates

@@ -15,7 +15,7 @@ class Segment:
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
     compression_ratio: float = 0.0
-    flags: list[str] = field(default_factory=list)  # "repetition", "low_confidence"
+    flags: list[str] = field(default_factory=list)  # "repetition", "low_confidence", "no_speech"
     words: list[dict] | None = None
 
 
@@ -83,4 +83,6 @@ def flags_for(seg: Segment, opts: AsrOptions) -> list[str]:
         flags.append("repetition")
     if seg.avg_logprob < opts.log_prob_threshold and seg.no_speech_prob > opts.no_speech_threshold:
         flags.append("low_confidence")
+    elif seg.no_speech_prob > opts.no_speech_threshold:
+        flags.append("no_speech")  # confident words where Whisper hears no speech: typical of made-up text
     return flags
