@@ -14,6 +14,7 @@ import re
 from . import limits, policy, progress, review, storage
 from .codes import CODE_MAP_VERSION
 from .request import MediaRequest
+from .settings import settings
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
 from .speech import probe, routing, transcribe
 from .speech.types import AsrOptions
@@ -60,7 +61,8 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
 def asr_options(request: dict) -> AsrOptions:
     """The transcription options a request asks for."""
     lang = None if request["source_language"] == "auto" else request["source_language"]
-    return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang))
+    return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang,
+                                    batch_size=settings().asr_batch_size))
 
 
 def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None) -> str:

@@ -112,3 +112,15 @@ def test_unknown_model_and_engine_are_bad_input(tmp_path):
         weights.resolve_asr_model(str(tmp_path))  # a directory without model.bin
     with pytest.raises(BadInput, match="unknown ASR engine"):
         transcribe(str(SAMPLE), AsrOptions(engine="whisper.cpp"))
+
+
+def test_batched_decoding_gives_sentence_sized_segments_in_order(tmp_path):
+    """BatchedInferencePipeline (asr_batch_size > 1): the same words, one segment per sentence
+    with its own times (not one per VAD chunk), in order, across the engine's windows."""
+    speech = audio.decode(str(SAMPLE))
+    gap = np.zeros(16000 * 1)
+    path = write_wav(tmp_path / "long.wav", np.concatenate([speech, gap, speech, gap, speech]))
+    t = transcribe(str(path), AsrOptions(model="tiny.en", batch_size=4))
+    assert " ".join(t.text.lower().split()).count("superlative degree") == 3, t.text
+    assert len(t.segments) >= 3 and all(s.end - s.start < 6 for s in t.segments)
+    assert all(a.start < a.end <= b.start + 0.5 for a, b in zip(t.segments, t.segments[1:]))

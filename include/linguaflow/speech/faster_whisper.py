@@ -28,13 +28,22 @@ def load(opts: AsrOptions, compute_type: str):
 
 def run(samples, language, opts: AsrOptions, compute_type: str):
     model = load(opts, compute_type)
-    segments, info = model.transcribe(
-        samples, language=language, task=opts.task, beam_size=opts.beam_size, vad_filter=opts.vad_filter,
-        word_timestamps=opts.word_timestamps, condition_on_previous_text=opts.condition_on_previous_text,
+    common = dict(
+        language=language, task=opts.task, beam_size=opts.beam_size, word_timestamps=opts.word_timestamps,
         temperature=list(opts.temperature), compression_ratio_threshold=opts.compression_ratio_threshold,
         log_prob_threshold=opts.log_prob_threshold, no_speech_threshold=opts.no_speech_threshold,
         initial_prompt=opts.initial_prompt,
     )
+    if opts.batch_size > 1:
+        # VAD chunks of up to 30 s decoded side by side (always VAD; no conditioning on the
+        # previous text); timestamps kept, so segments stay sentence-sized rather than one per chunk
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, info = BatchedInferencePipeline(model).transcribe(
+            samples, batch_size=opts.batch_size, without_timestamps=False, **common)
+    else:
+        segments, info = model.transcribe(samples, vad_filter=opts.vad_filter,
+                                          condition_on_previous_text=opts.condition_on_previous_text, **common)
     raw = (
         {"start": s.start, "end": s.end, "text": s.text, "avg_logprob": s.avg_logprob,
          "no_speech_prob": s.no_speech_prob, "compression_ratio": s.compression_ratio,

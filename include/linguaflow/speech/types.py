@@ -62,6 +62,7 @@ class AsrOptions:
     cpu_threads: int = 0
     initial_prompt: str | None = None  # words and spellings to expect (names, terms)
     num_workers: int = 1  # faster-whisper: transcriptions one loaded model runs at once (a service)
+    batch_size: int = 0  # faster-whisper: >1 decodes that many VAD chunks of a window at once (BatchedInferencePipeline)
     fallback_model: str | None = None  # remote: transcribe here with this model when the service is unavailable
 
 
