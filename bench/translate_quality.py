@@ -65,6 +65,7 @@ def main() -> None:
         for variant in args.variants.split(","):
             llm_prompt.FEW_SHOT = "+example" in variant
             llamacpp.JSON_GRAMMAR = "+grammar" in variant
+            llamacpp.REPEAT_PENALTY = float(variant.split("+penalty", 1)[1].split("+")[0]) if "+penalty" in variant else 1.0
             t0 = time.perf_counter()
             if variant.startswith("plain"):
                 out, route = router.translate(items, "en", lang)

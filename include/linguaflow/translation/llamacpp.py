@@ -11,6 +11,7 @@ from .llm_prompt import translate_batches
 from ..weights import resolve_gguf
 
 
+REPEAT_PENALTY = 1.0  # llama.cpp's penalty on tokens just generated (1.0: none); chosen by bench/translate_quality.py
 JSON_GRAMMAR = False  # llama.cpp's JSON grammar: same chrF++, half the speed (bench/RESULTS.md); replies are validated anyway
 
 
@@ -34,7 +35,7 @@ class LlamaCppTranslator:
         extra = {"response_format": {"type": "json_object"}} if JSON_GRAMMAR else {}
         with self.lock:
             reply = self.llm.create_chat_completion(
-                messages=messages, temperature=0.0, max_tokens=max_tokens_for(messages), **extra
+                messages=messages, temperature=0.0, max_tokens=max_tokens_for(messages), repeat_penalty=REPEAT_PENALTY, **extra
             )
         return reply["choices"][0]["message"]["content"]
 
