@@ -157,3 +157,20 @@ def test_a_full_queue_is_429_then_served_on_retry(tmp_path):
         assert 'linguaflow_asr_requests_total{route="transcriptions",status="200"}' in metrics
         audio = float(next(line.split()[1] for line in metrics.splitlines() if line.startswith("linguaflow_asr_audio_seconds_total")))
         assert audio >= 64.0 and "linguaflow_asr_queue_depth 0" in metrics
+
+
+def test_a_batched_service_answers_with_sentence_segments(tmp_path):
+    """`serve --batch-size 4`: each file's speech chunks decoded side by side, same answers."""
+    import numpy as np
+
+    from linguaflow.speech import audio
+    from mediagen import repeated_speech
+
+    three = repeated_speech(SAMPLE, tmp_path / "three.wav", 3, gap_s=1.0)
+    assert len(audio.decode(str(three))) == 15 * 16000
+    with serving(tmp_path, "batched", "--batch-size", "4") as served, open(three, "rb") as f:
+        out = _client(served.url).audio.transcriptions.create(model="whisper-1", file=f, response_format="verbose_json",
+                                                              timestamp_granularities=["segment"])
+    assert " ".join(out.text.lower().split()).count("superlative degree") == 3, out.text
+    starts = [s.start for s in out.segments]
+    assert len(starts) >= 3 and starts == sorted(starts) and np.all(np.diff(starts) > 1)

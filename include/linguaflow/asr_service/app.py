@@ -48,6 +48,7 @@ class ServiceConfig:
     compute_type: str = "auto"
     concurrency: int = 1  # transcriptions at once (each uses the model's CPU threads or the GPU)
     queue: int = 8  # requests waiting beyond those; more are refused with 429
+    batch_size: int = 0  # >1: each file's VAD chunks decoded that many at once (faster, a few more word errors)
     api_key: str | None = None
     max_upload_bytes: int = 1 << 30
     retry_after_s: int = 5
@@ -220,7 +221,7 @@ def _options(cfg: ServiceConfig, model: str, language: str | None = None, task: 
     ladder = AsrOptions().temperature if temperature == 0.0 else (temperature,)
     return AsrOptions(engine="faster-whisper", model=model, device=cfg.device, compute_type=cfg.compute_type,
                       language=language, task=task, word_timestamps=words, temperature=ladder,
-                      initial_prompt=prompt or None, num_workers=cfg.concurrency)
+                      initial_prompt=prompt or None, num_workers=cfg.concurrency, batch_size=cfg.batch_size)
 
 
 @contextlib.contextmanager

@@ -58,11 +58,11 @@ def cmd_serve(args) -> int:
         check_models(models)
     except BadInput as exc:
         raise failures.UsageError(str(exc)) from None
-    if args.concurrency < 1 or args.queue < 0:
-        raise failures.UsageError("--concurrency is at least 1 and --queue at least 0")
+    if args.concurrency < 1 or args.queue < 0 or args.batch_size < 0:
+        raise failures.UsageError("--concurrency is at least 1, --queue and --batch-size at least 0")
     key = settings().serve_api_key
     cfg = ServiceConfig(models=models, device=args.device, compute_type=args.compute_type, concurrency=args.concurrency,
-                        queue=args.queue, api_key=key.get_secret_value() if key else None,
+                        queue=args.queue, batch_size=args.batch_size, api_key=key.get_secret_value() if key else None,
                         max_upload_bytes=settings().max_upload_bytes)
     uvicorn.run(create_app(cfg), host=args.host, port=args.port, log_level="info")
     return 0
@@ -142,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (int8, float16, int8_float16, auto)")
     sv.add_argument("--concurrency", type=int, default=1, help="transcriptions at once")
     sv.add_argument("--queue", type=int, default=8, help="requests waiting beyond those; more are answered 429")
+    sv.add_argument("--batch-size", type=int, default=0,
+                    help="decode each file's speech chunks this many at once (faster-whisper batched; 0 = sequential)")
     sv.set_defaults(func=cmd_serve)
 
     # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
