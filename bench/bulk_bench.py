@@ -1,0 +1,115 @@
+"""Bulk: N one-minute files through the media DAG with the in-process engine and with the warm
+ASR service (routed by LINGUAFLOW_ASR_ROUTES), against the bare engine in one loop, one run.
+
+    .venv/bin/python bench/bulk_bench.py [--files 3] [--model base]
+
+    bare        one process, the model loaded once, the files one after another (the floor)
+    in-process  `linguaflow run FILE --to ""` per file (embedded default: the DAG, a model load per run)
+    service     the same runs, transcription routed to `linguaflow serve --model MODEL` (started
+                and warmed before the timing: its model stays loaded between files)
+
+Files: the bundled sentence and a second of silence, 12 times (one minute each). Whole commands,
+wall clock, no translation; the ratio is each total against the bare loop's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+CLI = str(REPO / ".venv" / "bin" / "linguaflow")
+SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
+sys.path.insert(0, str(REPO / "tests"))
+
+BARE = """
+import sys, time
+sys.path.insert(0, sys.argv[1] + "/include")
+from linguaflow.speech.transcribe import transcribe
+from linguaflow.speech.types import AsrOptions
+for path in sys.argv[3:]:
+    transcribe(path, AsrOptions(model=sys.argv[2]))
+"""
+
+
+def _env(home: Path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_"))}
+    return {**env, "LINGUAFLOW_HOME": str(home), **extra}
+
+
+def _timed(argvs: list[list[str]], env: dict) -> float:
+    began = time.perf_counter()
+    for argv in argvs:
+        r = subprocess.run(argv, env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"{' '.join(argv[:3])} failed ({r.returncode}): {r.stderr[-2000:]}")
+    return time.perf_counter() - began
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=3)
+    ap.add_argument("--model", default="base")
+    args = ap.parse_args()
+    from mediagen import repeated_speech
+
+    print(f"# {platform.machine()}, {os.cpu_count()} cores; faster-whisper {args.model} int8; {args.files} one-minute files")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = [str(repeated_speech(SAMPLE, tmp / f"f{i}.wav", 12, gap_s=1.0)) for i in range(args.files)]
+        runs = [[CLI, "run", f, "--model", args.model, "--to", "", "--task-id", f"bulk-{uuid.uuid4().hex[:10]}",
+                 "--out", str(tmp / "r.json")] for f in files]
+        # warm the embedded home (schema, bytecode) once, outside the timing
+        _timed([[CLI, "run", str(SAMPLE), "--to", "", "--task-id", "warm", "--out", str(tmp / "w.json")]], _env(tmp / "home"))
+        results = {"bare": _timed([[sys.executable, "-c", BARE, str(REPO), args.model, *files]], _env(tmp / "home"))}
+        results["in-process"] = _timed(runs, _env(tmp / "home"))
+        port = _free_port()
+        log = open(tmp / "serve.log", "w")
+        serve = subprocess.Popen([CLI, "serve", "--port", str(port), "--model", args.model], stdout=log, stderr=subprocess.STDOUT,
+                                 env=_env(tmp / "home"), start_new_session=True)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(240):
+                try:
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.5)
+            with open(SAMPLE, "rb") as f:  # warm: the first request pays the model's first use
+                httpx.post(f"{url}/v1/audio/transcriptions", files={"file": f}, data={"model": args.model}, timeout=120)
+            remote = _env(tmp / "home", LINGUAFLOW_ASR_ROUTES=json.dumps({args.model: {"engine": "remote", "fallback": False}}),
+                          AIRFLOW_CONN_LINGUAFLOW_ASR=json.dumps({"conn_type": "http", "host": f"{url}/v1"}))
+            runs = [[*r[:-4], "--task-id", f"bulk-{uuid.uuid4().hex[:10]}", "--out", str(tmp / "r.json")] for r in runs]
+            results["service"] = _timed(runs, remote)
+            served = httpx.get(f"{url}/metrics").text
+        finally:
+            serve.terminate()
+            serve.wait(30)
+    count = [x for x in served.splitlines() if x.startswith('linguaflow_asr_requests_total{route="transcriptions",status="200"}')]
+    print(f"service answered: {count[0].rsplit(' ', 1)[1] if count else 0} transcriptions (1 warm-up)")
+    print("| path | total s | per file s | x bare |")
+    print("|---|---|---|---|")
+    for name, secs in results.items():
+        print(f"| {name} | {secs:.1f} | {secs / args.files:.1f} | {secs / results['bare']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
