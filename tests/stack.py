@@ -146,3 +146,14 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
         self._admin('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_for(what: str, probe, timeout_s: float = 300, every: float = 0.5):
+    """Call `probe` until it returns something true (returned), or fail after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = probe()
+        if got:
+            return got
+        time.sleep(every)
+    raise AssertionError(f"{what}: not within {timeout_s} s")

@@ -176,11 +176,12 @@ def build_document(
                                    **({"flags": tr["flags"]} if tr.get("flags") else {})}
     media = {"uri": media_info["uri"], "duration": media_info["duration"]}
     decoded = transcript["duration"] if transcript["engine"] != "remote" else None  # a service decodes on its side
-    warnings = probe.media_warnings(media_info["duration"], decoded, transcript.get("decode_errors", 0))
+    damaged = transcript.get("decode_errors", 0)
+    warnings = probe.media_warnings(media_info["duration"], decoded, damaged)
     if warnings:
-        media.update(warnings=warnings, decoded_duration=decoded, decode_errors=transcript.get("decode_errors", 0))
+        media.update(warnings=warnings, decoded_duration=decoded, decode_errors=damaged)
         log.warning("media %s: %s (%s s of %s s decoded, %s damaged packets)", media_info["uri"], warnings, decoded,
-                    media_info["duration"], transcript.get("decode_errors", 0))
+                    media_info["duration"], damaged)
     now = now_iso()
     if status == "done" and (warnings or any(entry.get("flags") for entry in languages.values())):
         status = "done_with_flags"

@@ -25,6 +25,7 @@ import pytest
 from linguaflow.codes import supported_languages
 
 from conftest import REPO, SAMPLE
+from stack import wait_for
 
 pytestmark = pytest.mark.e2e
 FIGURES: dict = {}
@@ -37,16 +38,6 @@ def figures():
     out = REPO / ".linguaflow" / "drills.json"
     out.write_text(json.dumps(FIGURES, indent=1))
     print("\ndrill figures:", json.dumps(FIGURES))
-
-
-def wait_for(what: str, probe, timeout_s: float = 300, every: float = 0.5):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        got = probe()
-        if got:
-            return got
-        time.sleep(every)
-    raise AssertionError(f"{what}: not within {timeout_s} s")
 
 
 def upload(c: httpx.Client, data: bytes, name: str = "a.wav", **fields) -> str:

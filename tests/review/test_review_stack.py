@@ -1,25 +1,15 @@
 """The review answered as a reviewer does it: over Airflow's own REST API (the call the UI's
 Required actions page makes), against the running Airflow of the test stack."""
 
-import time
 import uuid
 
 import pytest
 
 from conftest import SAMPLE
+from stack import wait_for
 
 pytestmark = pytest.mark.e2e
 HITL = "/api/v2/dags/linguaflow_media/dagRuns/{run}/taskInstances/review/-1/hitlDetails"
-
-
-def _wait(fn, timeout_s=240, every=1.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        got = fn()
-        if got:
-            return got
-        time.sleep(every)
-    raise AssertionError("timed out")
 
 
 @pytest.mark.xfail(strict=False, reason=(
@@ -46,7 +36,7 @@ def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
         got = client.get(HITL.format(run=tid))
         return got.json() if got.status_code == 200 else None
 
-    detail = _wait(opened)
+    detail = wait_for("the review to open", opened, timeout_s=240, every=1.0)
     assert detail["response_received"] is False and detail["options"] == ["Publish"]
     edits = detail["params"]["edits"]["value"]
     assert set(edits) == {"it/A/0", "it/T/title"} and "`it/A/0`" in detail["body"]
@@ -65,7 +55,7 @@ def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
         task = client.get(f"/linguaflow/tasks/{tid}").json()
         return task if task["state"] not in ("queued", "running", "awaiting_review") else None
 
-    task = _wait(finished)
+    task = wait_for("the task to end", finished, timeout_s=240, every=1.0)
     assert task["state"] == "done_with_flags", task
     result = client.get(f"/linguaflow/tasks/{tid}/result", params={"format": "json"}).json()
     it = result["languages"]["it"]

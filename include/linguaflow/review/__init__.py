@@ -30,11 +30,6 @@ def item_key(lang: str, kind: str, item_id: str) -> str:
     return f"{lang}/{kind}/{item_id}"
 
 
-def parse_key(key: str) -> tuple[str, str, str] | None:
-    parts = key.split("/", 2)
-    return tuple(parts) if len(parts) == 3 and parts[1] in KINDS and all(parts) else None
-
-
 def _review_uri(task_id: str) -> str:
     return storage.work_uri(task_id, "review.json")
 
