@@ -12,6 +12,7 @@ test:  ## install, start the services (PostgreSQL, Redis, S3, MongoDB-compatible
 	scripts/setup.sh --dev
 	scripts/services.sh up
 	scripts/browser.sh
+	scripts/speech-tools.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 setup:

@@ -34,8 +34,9 @@ esac
 links=(--find-links "$WHEELS")
 [ -d /opt/wheels ] && links+=(--find-links /opt/wheels)
 uv pip install -q --python .venv/bin/python "${links[@]}" "${reqs[@]}"
-if $extra; then  # openai-whisper without its triton requirement (CUDA kernels only)
-  uv pip install -q --python .venv/bin/python --no-deps "openai-whisper==20250625"
+if $extra; then  # openai-whisper without its triton requirement (CUDA kernels only); resemblyzer
+  # (speaker encoder) without its `webrtcvad`: webrtcvad-wheels, in requirements-torch, provides it
+  uv pip install -q --python .venv/bin/python --no-deps "openai-whisper==20250625" "resemblyzer==0.1.4"
 fi
 uv pip install -q --python .venv/bin/python --no-deps -e .
 # Bytecode, once per dependency set: where PYTHONDONTWRITEBYTECODE is set (containers, CI, this

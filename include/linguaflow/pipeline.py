@@ -61,8 +61,15 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
 def asr_options(request: dict) -> AsrOptions:
     """The transcription options a request asks for."""
     lang = None if request["source_language"] == "auto" else request["source_language"]
+    hints = vocabulary_prompt(request.get("vocabulary") or [])
     return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang,
-                                    batch_size=settings().asr_batch_size))
+                                    batch_size=settings().asr_batch_size, diarize=bool(request.get("diarize")),
+                                    num_speakers=request.get("num_speakers"), initial_prompt=hints, hotwords=hints))
+
+
+def vocabulary_prompt(terms: list[str]) -> str | None:
+    """A request's vocabulary as Whisper's hint text (prompt and hotwords): the terms, spelled as asked."""
+    return ", ".join(terms) + "." if terms else None
 
 
 def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None) -> str:
@@ -87,9 +94,14 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
 
 
 def _request_key(opts: AsrOptions) -> dict:
-    """What makes two transcripts of one file the same: engine, model, task, requested language
-    (as asked: the transcript's own `engine`/`model` say what made it, e.g. a local fallback)."""
-    return {"request_engine": opts.engine, "request_model": opts.model, "task_kind": opts.task, "request_language": opts.language}
+    """What makes two transcripts of one file the same: engine, model, task, requested language,
+    speakers and vocabulary (as asked: the transcript's own `engine`/`model` say what made it, e.g. a local fallback)."""
+    from .speech.diarize import VERSION as DIARIZATION
+
+    return {"request_engine": opts.engine, "request_model": opts.model, "task_kind": opts.task, "request_language": opts.language,
+            # None reads the same as absent: transcripts made before these keys stay reusable
+            "diarization": f"{DIARIZATION}/{opts.num_speakers or 'auto'}" if opts.diarize else None,
+            "hints": [opts.initial_prompt, opts.hotwords] if opts.initial_prompt or opts.hotwords else None}
 
 
 def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> dict:
@@ -191,7 +203,8 @@ def build_document(
         "status": status,
         "source_language": source,
         "media": media,
-        "segments": [{"id": s["id"], "start": s["start"], "end": s["end"]} for s in transcript["segments"]],
+        "segments": [{"id": s["id"], "start": s["start"], "end": s["end"], **({"speaker": s["speaker"]} if s.get("speaker") else {})}
+                     for s in transcript["segments"]],
         "models": {"asr": languages[source]["model"]},
         "languages": languages,
         "created": now,

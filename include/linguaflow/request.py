@@ -30,6 +30,8 @@ DEFAULT_TARGETS = ("zh", "ja")
 TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$"
 TASK_ID_RE = re.compile(TASK_ID_PATTERN)
 MAX_URI_CHARS = 2048
+MAX_VOCABULARY = 100  # terms; Whisper's prompt holds ~220 tokens, the rest would be cut
+MAX_TERM_CHARS = 64
 
 
 @functools.cache
@@ -147,6 +149,18 @@ class MediaRequest(BaseModel):
         default_factory=dict, title="Glossary",
         description='Term -> "keep" (a name kept as written) or {language: rendering}; a translation lacking it is flagged',
     )
+    diarize: bool = Field(
+        False, title="Label speakers",
+        description="Find who spoke when and label each segment with its speaker (split where the speaker changes)",
+    )
+    num_speakers: int | None = Field(
+        None, ge=1, le=20, title="Number of speakers",
+        description="With diarize: how many people speak, when known (empty: found from the audio)",
+    )
+    vocabulary: list[str] = Field(
+        default_factory=list, max_length=MAX_VOCABULARY, title="Vocabulary",
+        description="Names and terms the speech contains, spelled as they should be written (hints for Whisper)",
+    )
     review: bool = Field(
         False, title="Review before publishing",
         description="Segments flagged by transcription or translation wait for a person to edit or approve them "
@@ -175,6 +189,14 @@ class MediaRequest(BaseModel):
         if value in (None, "", "auto") or (isinstance(value, str) and value.strip().lower() == "auto"):
             return "auto"
         return as_value_error(language, value)
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _vocabulary(cls, value: list[str]) -> list[str]:
+        terms = list(dict.fromkeys(t.strip() for t in value if t.strip()))
+        if any(len(t) > MAX_TERM_CHARS for t in terms):
+            raise ValueError(f"vocabulary terms are at most {MAX_TERM_CHARS} characters")
+        return terms
 
     @field_validator("text_items")
     @classmethod

@@ -196,6 +196,9 @@ def upload_task(
     text_items: Annotated[str | None, Form(description="JSON object: id -> text")] = None,
     task_id: Annotated[str | None, Form()] = None,
     glossary: Annotated[str | None, Form(description='JSON object: term -> "keep" or {language: rendering}')] = None,
+    diarize: Annotated[bool, Form(description="label speakers")] = False,
+    num_speakers: Annotated[int | None, Form(description="with diarize: how many people speak, when known")] = None,
+    vocabulary: Annotated[str, Form(description="names and terms the speech contains, comma or line separated")] = "",
 ) -> TaskCreated:
     def run():
         try:
@@ -210,7 +213,8 @@ def upload_task(
         req = MediaRequest.parse({
             "media_uri": uri, "target_languages": split_csv(target_languages), "source_language": source_language,
             "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
-            "text_items": items, "task_id": tid, "glossary": terms,
+            "text_items": items, "task_id": tid, "glossary": terms, "diarize": diarize, "num_speakers": num_speakers,
+            "vocabulary": [t for line in vocabulary.splitlines() for t in line.split(",")],
         })
         policy.check_callback(req.callback_url)
         limit = settings().max_upload_bytes

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from ..results.document import ENDED
 from ..results.readable import language_name, media_warning, state_name
-from ..results.subtitles import timestamp
+from ..results.subtitles import speaker_name, timestamp
 from .media import is_video
 
 STYLE = """
@@ -21,6 +21,7 @@ th{background:#f6f8fa;position:sticky;top:0}td.t{white-space:nowrap;color:#57606
 .player{position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:2}.player audio,.player video{width:100%;max-height:40vh}
 .drop{display:block;border:2px dashed #8c959f;border-radius:8px;padding:2rem;text-align:center;cursor:pointer}
 .drop.over{background:#ddf4ff;border-color:#0969da}label{margin-right:1rem}tr.seg{cursor:pointer}tr.seg:hover{background:#f6f8fa}tr.seg.now{background:#fff8c5;box-shadow:inset 4px 0 #bf8700}th{top:3.6rem}
+td.who{white-space:nowrap;font-weight:600}td.s1{color:#0969da}td.s2{color:#8250df}td.s3{color:#1a7f37}td.s4{color:#bc4c00}
 """
 
 
@@ -51,15 +52,21 @@ def task_page(doc: dict) -> str:
         f"<br><small>{_downloads(tid, lang)}</small></th>"
         for lang in langs
     )
+    speakers = any(seg.get("speaker") for seg in doc["segments"])
+    if speakers:
+        head = f"<th>speaker</th>{head}"
     rows = []
     for seg in doc["segments"]:
         cells = "".join(_cell(doc["languages"][lang], lang, seg["id"], "audio") for lang in langs)
+        if speakers:
+            who = seg.get("speaker")
+            cells = f"<td class='who s{who or 0}'>{speaker_name(who) if who else ''}</td>{cells}"
         rows.append(f"<tr id='s{escape(seg['id'])}' class='seg' data-start='{seg['start']}' data-end='{seg['end']}'>"
                     f"<td class='t'>{timestamp(seg['start'], '.')} → {timestamp(seg['end'], '.')}</td>{cells}</tr>")
     items = sorted({i for lang in langs for i in doc["languages"][lang]["text"]})
     for item in items:
         cells = "".join(_cell(doc["languages"][lang], lang, item, "text") for lang in langs)
-        rows.append(f"<tr><td class='t'>text: {escape(item)}</td>{cells}</tr>")
+        rows.append(f"<tr><td class='t'>text: {escape(item)}</td>{'<td></td>' if speakers else ''}{cells}</tr>")
     failed = "".join(
         f"<p class='failed'>{escape(language_name(lang))} failed: {escape(e.get('error') or '')}</p>"
         for lang, e in doc["languages"].items() if e["status"] == "failed"
@@ -104,6 +111,9 @@ def new_task_page(languages: list[tuple[str, str]], engines: tuple[str, ...]) ->
  <label>Engine <select name='asr_engine'>{engine_options}</select></label>
  <label>Model <input name='asr_model' value='base' size='12'></label></p>
 <p><label>Glossary (JSON, optional) <input name='glossary' size='50' placeholder='{{"Acme": "keep"}}'></label></p>
+<p><label><input type='checkbox' name='diarize' value='true'> Label speakers</label>
+ <label>Speakers <input name='num_speakers' type='number' min='1' max='20' size='3' placeholder='auto'></label>
+ <label>Vocabulary <input name='vocabulary' size='40' placeholder='names and terms, comma separated'></label></p>
 <p><button id='create' type='submit'>Create task</button> <span id='error' class='failed'></span></p>
 </form>
 <script>
@@ -117,6 +127,7 @@ form.addEventListener('submit',async ev=>{{ev.preventDefault();
  const data=new FormData(form);data.delete('targets');
  data.set('target_languages',[...document.getElementById('targets').selectedOptions].map(o=>o.value).join(','));
  if(!data.get('glossary'))data.delete('glossary');
+ if(!data.get('num_speakers'))data.delete('num_speakers');
  document.getElementById('create').disabled=true;
  const r=await fetch('tasks/upload',{{method:'POST',body:data,credentials:'same-origin',headers:{{'X-Linguaflow-UI':'1'}}}});
  const answer=await r.json().catch(()=>({{}}));

@@ -109,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
     run.add_argument("--task-id", default=None, help="result id (default: from the file's content)")
     run.add_argument("--glossary", default=None, help='JSON (inline or a file): term -> "keep" or {language: rendering}')
+    run.add_argument("--speakers", action="store_true", help="label who speaks (speaker diarization)")
+    run.add_argument("--num-speakers", type=int, default=None, metavar="N", help="with --speakers: how many people speak, when known")
+    run.add_argument("--vocabulary", default="", help="names and terms the speech contains, comma separated (hints for Whisper)")
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
     run.add_argument("--review", action="store_true",
                      help="ask about flagged segments in the terminal (edit or keep each) before the result is stored")

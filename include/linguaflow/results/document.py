@@ -8,7 +8,8 @@ A is text transcribed from the audio (keyed by segment id) and T a supplied text
 by item id). Metadata keys start with "_" so they never collide with language codes:
 
     _id task id       _v code-map version   _s task state code   _src source language code
-    _t segment timings {id: [start, end]}   _m media {u: uri, d: declared duration; only when the media is
+    _t segment timings {id: [start, end]}, or [start, end, speaker] when speakers were labelled (1, 2...
+        in order of first speech)   _m media {u: uri, d: declared duration; only when the media is
         damaged: w warning letters (t truncated, e decode errors), x seconds that decoded, n damaged packets}
     _e engines {"asr": ..., <code>: translation model}   _ls per-language state {code: code | "f:<reason>"}
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
@@ -73,6 +74,7 @@ class SegmentTiming(_Strict):
     id: str
     start: float
     end: float
+    speaker: int | None = None  # diarized tasks: 1, 2... in order of first speech
 
 
 class LanguageResult(_Strict):
@@ -160,7 +162,7 @@ def compact(doc: dict) -> dict:
         "_s": _STATE_CODES[doc["status"]],
         "_src": language_code(doc["source_language"], v) if doc.get("source_language") else None,
         "_m": _compact_media(doc["media"]),
-        "_t": {s["id"]: [s["start"], s["end"]] for s in doc["segments"]},
+        "_t": {s["id"]: [s["start"], s["end"]] + ([s["speaker"]] if s.get("speaker") else []) for s in doc["segments"]},
         "_e": {"asr": doc["models"].get("asr")},
         "_ls": {},
         "_c": doc["created"],
@@ -249,7 +251,8 @@ def expand(coded: dict) -> dict:
         "status": _STATE_BACK[coded["_s"]],
         "source_language": language_of(coded["_src"], v) if coded.get("_src") else None,
         "media": _expand_media(coded["_m"]),
-        "segments": [{"id": i, "start": t[0], "end": t[1]} for i, t in coded["_t"].items()],
+        "segments": [{"id": i, "start": t[0], "end": t[1], **({"speaker": t[2]} if len(t) > 2 else {})}
+                     for i, t in coded["_t"].items()],
         "models": {"asr": coded["_e"].get("asr")},
         "languages": languages,
         "created": coded["_c"],

@@ -7,6 +7,7 @@ language, one line per segment with its time; flagged segments marked with what 
 from __future__ import annotations
 
 import functools
+from .subtitles import speaker_name
 
 
 @functools.cache
@@ -67,7 +68,8 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
             if text is None:
                 continue
             mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}]" if seg["id"] in flags else ""
-            lines.append(f"[{_clock(seg['start'])} → {_clock(seg['end'])}] {text}{mark}")
+            who = f"{speaker_name(seg['speaker'])}: " if seg.get("speaker") else ""
+            lines.append(f"[{_clock(seg['start'])} → {_clock(seg['end'])}] {who}{text}{mark}")
         for item_id, text in sorted(entry.get("text", {}).items()):
             lines.append(f"{item_id}: {text}")
     return "\n".join(lines) + "\n"

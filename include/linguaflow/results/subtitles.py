@@ -134,11 +134,19 @@ def _pack_chunks(chunks: list[str], limit: int) -> list[str]:
     return out
 
 
-def _cues(segments: list[dict], texts: dict[str, str]):
-    """(start, end, lines) per cue, in time order, never overlapping."""
+def speaker_name(speaker: int) -> str:
+    return f"Speaker {speaker}"
+
+
+def _cues(segments: list[dict], texts: dict[str, str], name_speakers: bool = False):
+    """(start, end, lines, speaker or None) per cue, in time order, never overlapping;
+    `name_speakers`: a segment's text starts with its speaker's name where the speaker changes."""
     segs = [s for s in sorted(segments, key=lambda s: (s["start"], s["end"])) if texts.get(s["id"], "").strip()]
     for n, seg in enumerate(segs):
         text = " ".join(texts[seg["id"]].split())
+        speaker = seg.get("speaker")
+        if name_speakers and speaker and (n == 0 or segs[n - 1].get("speaker") != speaker):
+            text = f"{speaker_name(speaker)}: {text}"
         start, end = seg["start"], max(seg["end"], seg["start"])
         next_start = segs[n + 1]["start"] if n + 1 < len(segs) else end + 3.0
         total = width(text)
@@ -151,19 +159,22 @@ def _cues(segments: list[dict], texts: dict[str, str]):
         at = start
         for piece, piece_width in zip(pieces, widths):
             share = span * piece_width / sum(widths)
-            yield round(at, 3), round(at + share, 3), wrap(piece)
+            yield round(at, 3), round(at + share, 3), wrap(piece), speaker
             at += share
 
 
 def to_srt(segments: list[dict], texts: dict[str, str]) -> str:
+    """SubRip; with speakers, a segment starts with "Speaker N: " where the speaker changes."""
     blocks = []
-    for n, (start, end, lines) in enumerate(_cues(segments, texts), 1):
+    for n, (start, end, lines, _) in enumerate(_cues(segments, texts, name_speakers=True), 1):
         blocks.append(f"{n}\n{timestamp(start, ',')} --> {timestamp(end, ',')}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
 def to_vtt(segments: list[dict], texts: dict[str, str]) -> str:
+    """WebVTT; with speakers, each cue in a voice span (`<v Speaker 1>`)."""
     blocks = ["WEBVTT"]
-    for start, end, lines in _cues(segments, texts):
-        blocks.append(f"{timestamp(start, '.')} --> {timestamp(end, '.')}\n" + "\n".join(lines))
+    for start, end, lines, speaker in _cues(segments, texts):
+        voice = f"<v {speaker_name(speaker)}>" if speaker else ""
+        blocks.append(f"{timestamp(start, '.')} --> {timestamp(end, '.')}\n{voice}" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -29,10 +29,10 @@ def load(opts: AsrOptions, compute_type: str):
 def run(samples, language, opts: AsrOptions, compute_type: str):
     model = load(opts, compute_type)
     common = dict(
-        language=language, task=opts.task, beam_size=opts.beam_size, word_timestamps=opts.word_timestamps,
+        language=language, task=opts.task, beam_size=opts.beam_size, word_timestamps=opts.word_timestamps or opts.diarize,
         temperature=list(opts.temperature), compression_ratio_threshold=opts.compression_ratio_threshold,
         log_prob_threshold=opts.log_prob_threshold, no_speech_threshold=opts.no_speech_threshold,
-        initial_prompt=opts.initial_prompt,
+        initial_prompt=opts.initial_prompt, hotwords=opts.hotwords,
     )
     if opts.batch_size > 1:
         # VAD chunks of up to 30 s decoded side by side (always VAD; no conditioning on the

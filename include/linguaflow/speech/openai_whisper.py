@@ -59,7 +59,7 @@ def run(samples, language, opts: AsrOptions, compute_type: str):
         prob = float(probs[language])
     result = whisper.transcribe(
         model, samples, language=language, task=opts.task, beam_size=opts.beam_size, verbose=None,
-        word_timestamps=opts.word_timestamps, condition_on_previous_text=opts.condition_on_previous_text,
+        word_timestamps=opts.word_timestamps or opts.diarize, condition_on_previous_text=opts.condition_on_previous_text,
         temperature=opts.temperature, compression_ratio_threshold=opts.compression_ratio_threshold,
         logprob_threshold=opts.log_prob_threshold, no_speech_threshold=opts.no_speech_threshold,
         fp16=compute_type == "float16", initial_prompt=opts.initial_prompt,

@@ -29,7 +29,7 @@ def transcribe(path: str, opts: AsrOptions, duration: float | None = None) -> Tr
     route = "/audio/translations" if opts.task == "translate" else "/audio/transcriptions"
     data: dict = {"model": opts.model, "response_format": "verbose_json", "temperature": "0"}
     if opts.task != "translate":
-        data["timestamp_granularities[]"] = ["segment", "word"] if opts.word_timestamps else ["segment"]
+        data["timestamp_granularities[]"] = ["segment", "word"] if opts.word_timestamps or opts.diarize else ["segment"]
         if opts.language:
             data["language"] = opts.language
     if opts.initial_prompt:

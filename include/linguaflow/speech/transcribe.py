@@ -12,7 +12,7 @@ import logging
 
 from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable
 from ..request import ENGINES
-from . import audio, faster_whisper, openai_whisper, remote
+from . import audio, faster_whisper, openai_whisper, remote, speakers
 from .types import AsrOptions, Segment, Transcript, compute_type as _compute_type, flags_for
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
             s.flags = flags_for(s, opts)
         if progress:
             progress(1.0)
-        return t
+        return _with_speakers(path, t, opts)
     compute_type = _compute_type(opts)
     segments: list[Segment] = []
     language, probability, end = opts.language, 1.0, 0.0
@@ -83,7 +83,19 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
         if opts.language and "language" in str(exc).lower():
             raise BadInput(f"unsupported source language {opts.language!r}") from exc
         raise
-    return Transcript(
+    return _with_speakers(path, Transcript(
         language=language or "en", language_probability=round(float(probability), 4), duration=round(end, 3),
         engine=opts.engine, model=opts.model, compute_type=compute_type, segments=segments, decode_errors=decoded.errors,
-    )
+    ), opts)
+
+
+def _with_speakers(path: str, t: Transcript, opts: AsrOptions) -> Transcript:
+    """Diarized when asked: segments labelled with speakers and split where the speaker changes."""
+    if not opts.diarize:
+        return t
+    from . import diarize
+
+    turns = diarize.diarize(path, opts.num_speakers, opts.chunk_s)
+    t.segments = speakers.assign(t.segments, turns)
+    log.info("diarized: %d speaker turns, %d speakers", len(turns), len({x.speaker for x in turns}))
+    return t

@@ -17,6 +17,7 @@ class Segment:
     compression_ratio: float = 0.0
     flags: list[str] = field(default_factory=list)  # "repetition", "low_confidence", "no_speech"
     words: list[dict] | None = None
+    speaker: int | None = None  # 1-based, in order of first speech (diarized transcripts only)
 
 
 @dataclass
@@ -64,6 +65,9 @@ class AsrOptions:
     num_workers: int = 1  # faster-whisper: transcriptions one loaded model runs at once (a service)
     batch_size: int = 0  # faster-whisper: >1 decodes that many VAD chunks of a window at once (BatchedInferencePipeline)
     fallback_model: str | None = None  # remote: transcribe here with this model when the service is unavailable
+    diarize: bool = False  # label segments with speakers (speech.diarize; needs word times, so they are kept)
+    num_speakers: int | None = None  # diarization: the speaker count when known (None: found from the audio)
+    hotwords: str | None = None  # faster-whisper: terms to favour while decoding (names, jargon)
 
 
 def compute_type(opts: AsrOptions) -> str:

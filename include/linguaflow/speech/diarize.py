@@ -1,0 +1,207 @@
+"""Speaker diarization: who spoke when, from a speaker encoder over speech regions.
+
+Speech regions come from the Silero VAD that faster-whisper ships. Each region is cut into
+1.6 s windows every `STEP_S` and embedded with resemblyzer's GE2E speaker encoder (its weights
+ship inside the package, `resemblyzer/pretrained.pt`; no hub). The windows are clustered by
+spectral clustering of their refined cosine affinity (Wang et al., "Speaker diarization with
+LSTM", 2018: the method published for such d-vectors): `num_speakers` clusters when the caller
+knows the count, else as many as the largest eigenvalue gap says. Every 0.1 s of speech takes the label of the nearest window centre; runs of one label
+are the turns. Audio is read window by window (`audio.chunks`), so memory stays flat on long
+files; only the 256-float embeddings are kept.
+
+Needs the torch extra (`setup.sh --torch`): torch, resemblyzer and librosa.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import BadInput
+from . import audio
+
+WINDOW_FRAMES = 160  # the encoder's partial utterance: 160 mel frames of 10 ms = 1.6 s
+STEP_S = 0.4  # a window every 0.4 s inside speech
+FRAME_S = 0.1  # the timeline's resolution
+KEEP_QUANTILE = 0.75  # affinity refinement: each window keeps its closest quarter (set on bench/diarization_bench.py)
+SAME_VOICE_FLOOR = 0.68  # one speaker when the 10th percentile of window similarities is above this (bench)
+NOISE_FLOOR = 0.05  # eigenvalues under this share of the largest are not counted
+MIN_SPEAKER_SHARE = 0.05  # a cluster with less of the speech than this joins its nearest neighbour
+MAX_CLUSTERED = 2000  # longer files: cluster this many windows evenly spread, assign the rest to the nearest
+MAX_SPEAKERS = 20
+VERSION = "resemblyzer-spectral-1"  # changes when the method does, so a stored transcript is made again
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: float
+    end: float
+    speaker: int  # 1-based, in order of first speech
+
+
+_LOADING = threading.Lock()
+
+
+@functools.cache
+def _encoder():
+    try:
+        from resemblyzer import VoiceEncoder
+    except ImportError as exc:
+        raise BadInput("speaker diarization needs the torch extra (scripts/setup.sh --torch)") from exc
+    return VoiceEncoder(device="cpu", verbose=False)
+
+
+def encoder():
+    """The speaker encoder, loaded once per process (17 MB, ~0.1 s)."""
+    with _LOADING:
+        return _encoder()
+
+
+def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) sample indices of speech, by the Silero VAD faster-whisper ships."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    found = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=300, speech_pad_ms=100))
+    return [(int(r["start"]), int(r["end"])) for r in found]
+
+
+def _embed_region(wav: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings of the region's windows and each window's centre (seconds from the region's start)."""
+    import torch
+    from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
+    from resemblyzer.hparams import audio_norm_target_dBFS
+
+    wav = normalize_volume(wav, audio_norm_target_dBFS, increase_only=True)
+    mel = wav_to_mel_spectrogram(wav)
+    if len(mel) < WINDOW_FRAMES:
+        mel = np.pad(mel, ((0, WINDOW_FRAMES - len(mel)), (0, 0)))
+    step = int(round(STEP_S * 100))
+    starts = list(range(0, len(mel) - WINDOW_FRAMES + 1, step))
+    if starts[-1] + WINDOW_FRAMES < len(mel):  # the region's end is covered too
+        starts.append(len(mel) - WINDOW_FRAMES)
+    batch = torch.from_numpy(np.stack([mel[s : s + WINDOW_FRAMES] for s in starts]))
+    with torch.no_grad():
+        embeds = encoder()(batch).numpy()
+    return embeds, (np.array(starts) + WINDOW_FRAMES / 2) / 100
+
+
+def embed(path: str, chunk_s: float = 600.0):
+    """Speech regions (seconds) and, per window, its embedding, centre (seconds) and region index."""
+    regions: list[tuple[float, float]] = []
+    embeds, centres, owner = [], [], []
+    for offset, samples in audio.chunks(path, chunk_s):
+        for a, b in speech_regions(samples):
+            e, c = _embed_region(samples[a:b])
+            start = offset + a / audio.SAMPLE_RATE
+            embeds.append(e)
+            centres.append(start + np.minimum(c, (b - a) / audio.SAMPLE_RATE))
+            owner.append(np.full(len(e), len(regions)))
+            regions.append((start, offset + b / audio.SAMPLE_RATE))
+    if not regions:
+        return regions, np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0, int)
+    return regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner)
+
+
+def cluster(embeds: np.ndarray, num_speakers: int | None = None) -> np.ndarray:
+    """A cluster label (0-based) per embedding: `num_speakers` clusters, or as many as the
+    affinity's eigenvalues say (the largest gap among the first MAX_SPEAKERS)."""
+    from sklearn.cluster import KMeans
+
+    n = len(embeds)
+    if n < 3 or num_speakers == 1:
+        return np.zeros(n, int)
+    picked = np.linspace(0, n - 1, min(n, MAX_CLUSTERED)).round().astype(int)
+    if not num_speakers and _one_voice(embeds[picked]):
+        return np.zeros(n, int)
+    vectors, values = _spectral_embedding(embeds[picked])
+    k = num_speakers or _speaker_count(values)
+    k = min(k, len(picked))
+    if k == 1:
+        return np.zeros(n, int)
+    v = vectors[:, :k] / np.linalg.norm(vectors[:, :k], axis=1, keepdims=True)
+    labels = KMeans(k, n_init=10, random_state=0).fit_predict(v)
+    labels = np.unique(labels, return_inverse=True)[1]
+    centroids = _centroids(embeds[picked], labels)
+    if not num_speakers:  # specks (a cough, a laugh, crosstalk) are not speakers
+        while len(centroids) > 1:
+            share = np.bincount(labels, minlength=len(centroids)) / len(labels)
+            small = int(np.argmin(share))
+            if share[small] >= MIN_SPEAKER_SHARE:
+                break
+            others = [k for k in range(len(centroids)) if k != small]
+            nearest = others[int(np.argmax(centroids[others] @ centroids[small]))]
+            labels = np.unique(np.where(labels == small, nearest, labels), return_inverse=True)[1]
+            centroids = _centroids(embeds[picked], labels)
+    return np.argmax(embeds @ centroids.T, axis=1)  # every window (picked or not) to its nearest speaker
+
+
+def _one_voice(x: np.ndarray) -> bool:
+    """All windows alike: even the least similar tenth of the pairs are above SAME_VOICE_FLOOR
+    (spectral clustering always finds a gap, even inside one voice)."""
+    sims = (x @ x.T)[np.triu_indices(len(x), 1)]
+    return float(np.quantile(sims, 0.1)) >= SAME_VOICE_FLOOR
+
+
+def _spectral_embedding(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvectors and eigenvalues (largest first) of the refined cosine affinity of the windows:
+    each row keeps its closest (1 - KEEP_QUANTILE) neighbours, then symmetrised and diffused
+    (the refinement of Wang et al., "Speaker diarization with LSTM", 2018)."""
+    a = x @ x.T
+    np.fill_diagonal(a, 0.0)
+    np.fill_diagonal(a, a.max(axis=1))
+    cut = np.quantile(a, KEEP_QUANTILE, axis=1, keepdims=True)
+    a = np.where(a < cut, a * 0.01, a)
+    a = np.maximum(a, a.T)
+    a = a @ a.T
+    a = a / a.max(axis=1, keepdims=True)
+    values, vectors = np.linalg.eigh((a + a.T) / 2)
+    return vectors[:, ::-1], values[::-1]
+
+
+def _speaker_count(values: np.ndarray) -> int:
+    """Where the eigenvalues drop most (ratio of neighbours), among the first MAX_SPEAKERS."""
+    top = values[: MAX_SPEAKERS + 1]
+    top = top[top >= NOISE_FLOOR * top[0]]  # the tail of tiny eigenvalues is noise, not structure
+    if len(top) < 2:
+        return 1
+    ratios = top[:-1] / np.maximum(top[1:], 1e-9)
+    return int(np.argmax(ratios)) + 1
+
+
+def _centroids(embeds: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    c = np.stack([embeds[labels == k].mean(axis=0) for k in range(labels.max() + 1)])
+    return c / np.linalg.norm(c, axis=1, keepdims=True)
+
+
+def turns_from(regions, labels: np.ndarray, centres: np.ndarray, owner: np.ndarray) -> list[Turn]:
+    """Each FRAME_S of each region takes the label of its nearest window centre; runs are turns.
+    Speakers are numbered in the order they first speak."""
+    raw: list[tuple[float, float, int]] = []
+    for r, (start, end) in enumerate(regions):
+        mine = np.flatnonzero(owner == r)
+        if not len(mine):
+            continue
+        times = np.arange(start, end, FRAME_S)
+        nearest = mine[np.argmin(np.abs(centres[mine][None, :] - (times + FRAME_S / 2)[:, None]), axis=1)]
+        lab = labels[nearest]
+        cuts = np.flatnonzero(np.diff(lab)) + 1
+        bounds = [0, *cuts.tolist(), len(times)]
+        for a, b in zip(bounds, bounds[1:]):
+            raw.append((round(float(times[a]), 3), round(float(min(end, times[b - 1] + FRAME_S)), 3), int(lab[a])))
+    order: dict[int, int] = {}
+    for _, _, k in raw:
+        order.setdefault(k, len(order) + 1)
+    return [Turn(a, b, order[k]) for a, b, k in raw]
+
+
+def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0) -> list[Turn]:
+    """Who spoke when in a local media file: speaker turns in time order."""
+    if num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS:
+        raise BadInput(f"num_speakers must be 1 to {MAX_SPEAKERS}")
+    regions, embeds, centres, owner = embed(path, chunk_s)
+    if not regions:
+        return []
+    return turns_from(regions, cluster(embeds, num_speakers), centres, owner)

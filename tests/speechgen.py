@@ -1,0 +1,122 @@
+"""Speech with known speakers and words, for the speaker, language and vocabulary tests and
+benchmarks: a conversation synthesised by espeak-ng in two clearly different voices, and the
+real two-speaker telephone recording that ships inside the pyannote.audio wheel with its
+reference turns (taken with `pip download --no-deps`, never installed: it pulls a CUDA torch)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import wave
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+RATE = 16000
+PYANNOTE_AUDIO = "pyannote.audio==4.0.7"
+VOICES = {"A": ("en-us+m3", 35), "B": ("en-gb+f4", 85)}  # espeak-ng voice+variant, pitch (0-99)
+
+CONVERSATION = [
+    ("A", "Good morning, this is the support desk, how can I help you today?"),
+    ("B", "Hello, my order arrived yesterday but the box was empty."),
+    ("A", "I am sorry to hear that. Can you tell me the order number?"),
+    ("B", "Yes, it is four five seven two, placed on Monday."),
+    ("A", "Thank you. I can see it here. We will send a new parcel this afternoon."),
+    ("B", "That is great, thank you very much."),
+    ("A", "You are welcome. Is there anything else I can do for you?"),
+    ("B", "No, that is all. Have a nice day."),
+]
+
+
+def cache_dir() -> Path:
+    d = Path(os.environ.get("LINGUAFLOW_TEST_CACHE", Path.home() / ".cache" / "linguaflow" / "test-audio"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def have_espeak() -> bool:
+    return shutil.which("espeak-ng") is not None
+
+
+def speak(text: str, voice: str, pitch: int = 50, speed: int = 160) -> np.ndarray:
+    """`text` spoken by espeak-ng, as 16 kHz mono int16."""
+    raw = subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "--stdout", text],
+                         check=True, capture_output=True).stdout
+    import io
+
+    with wave.open(io.BytesIO(raw)) as w:
+        rate = w.getframerate()
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32)
+    pcm = np.interp(np.arange(0, len(pcm), rate / RATE), np.arange(len(pcm)), pcm)  # espeak speaks at 22.05 kHz
+    return _trim(pcm.astype(np.int16))
+
+
+def _trim(pcm: np.ndarray, floor: int = 300) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(pcm) > floor)
+    return pcm[loud[0] : loud[-1] + 1] if len(loud) else pcm
+
+
+def write_wav(path: Path, pcm: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(RATE)
+        out.writeframes(pcm.astype("<i2").tobytes())
+    return path
+
+
+def conversation(dst: Path, turns=CONVERSATION, gap_s: float = 0.5) -> list[tuple[float, float, str]]:
+    """Write the turns, each in its speaker's voice, `gap_s` apart; the reference turns
+    (start, end, speaker) in seconds."""
+    parts, reference, t = [np.zeros(int(RATE * gap_s), np.int16)], [], gap_s
+    for who, text in turns:
+        voice, pitch = VOICES[who]
+        pcm = speak(text, voice, pitch)
+        reference.append((round(t, 3), round(t + len(pcm) / RATE, 3), who))
+        parts += [pcm, np.zeros(int(RATE * gap_s), np.int16)]
+        t += len(pcm) / RATE + gap_s
+    write_wav(dst, np.concatenate(parts))
+    return reference
+
+
+def pyannote_sample() -> tuple[Path, Path]:
+    """(sample.wav, sample.rttm) from the pyannote.audio wheel, downloaded once into the cache."""
+    home = cache_dir() / PYANNOTE_AUDIO.replace("==", "-")
+    wav, rttm = home / "sample.wav", home / "sample.rttm"
+    if not (wav.exists() and rttm.exists()):
+        home.mkdir(parents=True, exist_ok=True)
+        pip = [sys.executable, "-m", "pip"] if _has_pip(sys.executable) else [shutil.which("python3") or "python3", "-m", "pip"]
+        subprocess.run([*pip, "download", "-q", "--no-deps", PYANNOTE_AUDIO, "-d", str(home)], check=True)
+        wheel = next(home.glob("pyannote_audio-*.whl"))
+        with zipfile.ZipFile(wheel) as z:
+            for name, out in (("pyannote/audio/sample/sample.wav", wav), ("pyannote/audio/sample/sample.rttm", rttm)):
+                out.write_bytes(z.read(name))
+        wheel.unlink()
+    return wav, rttm
+
+
+def _has_pip(python: str) -> bool:
+    return subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0
+
+
+def read_rttm(path: Path) -> list[tuple[float, float, str]]:
+    out = []
+    for line in Path(path).read_text().splitlines():
+        p = line.split()
+        if p and p[0] == "SPEAKER":
+            out.append((float(p[3]), float(p[3]) + float(p[4]), p[7]))
+    return out
+
+
+def der(reference: list[tuple[float, float, str]], hypothesis: list[tuple[float, float, object]]) -> float:
+    """Diarization error rate by pyannote.metrics: collar 0.25 s, overlapped speech scored."""
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    ref, hyp = Annotation(), Annotation()
+    for i, (a, b, who) in enumerate(reference):
+        ref[Segment(a, b), i] = str(who)
+    for i, (a, b, who) in enumerate(hypothesis):
+        hyp[Segment(a, b), i] = str(who)
+    return float(DiarizationErrorRate(collar=0.25, skip_overlap=False)(ref, hyp))
