@@ -89,3 +89,21 @@ def test_dag_uses_the_pod_when_runner_is_kubernetes(airflow_db, monkeypatch):
     dag = bag.get_dag("linguaflow_media")
     assert isinstance(dag.get_task("transcribe"), WhisperPodOperator)
     assert {"probe", "transcribe", "targets"} <= dag.get_task("translate").upstream_task_ids
+
+
+def test_the_pod_gets_the_whole_request_so_speakers_and_vocabulary_reach_the_gpu_worker():
+    import argparse
+    import json
+
+    from linguaflow.cli import transcribe_options
+
+    _, pod = pod_spec()
+    args = pod.spec.containers[0].args
+    assert args[args.index("--request") + 1] == "{{ ti.xcom_pull(task_ids='probe')['request'] | tojson }}"
+    request = {"media_uri": "s3://media/a.mp4", "diarize": True, "num_speakers": 2, "vocabulary": ["Zorvath"], "source_language": "de"}
+    flags = argparse.Namespace(request=json.dumps(request), device="cuda", compute_type="float16", task="transcribe",
+                               engine="faster-whisper", model="base", language="auto")
+    opts = transcribe_options(flags)
+    assert (opts.diarize, opts.num_speakers, opts.initial_prompt, opts.language, opts.device) == (True, 2, "Zorvath.", "de", "cuda")
+    with pytest.raises(BadInput, match="not JSON"):
+        transcribe_options(argparse.Namespace(**{**vars(flags), "request": "{nope"}))

@@ -122,6 +122,7 @@ def whisper_pod_operator(
             "--input", input_uri, "--output", output_uri,
             "--engine", request % "asr_engine", "--model", request % "asr_model",
             "--language", request % "source_language", "--device", "cuda", "--compute-type", "float16",
+            "--request", "{{ %s['request'] | tojson }}" % JOB,  # speakers, vocabulary: as the in-process step
         ],
         labels={"app.kubernetes.io/name": "linguaflow-whisper", "linguaflow.io/task-id": label},
         service_account_name=cfg.service_account,

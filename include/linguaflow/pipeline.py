@@ -64,11 +64,13 @@ def asr_options(request: dict) -> AsrOptions:
     hints = vocabulary_prompt(request.get("vocabulary") or [])
     return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang,
                                     batch_size=settings().asr_batch_size, diarize=bool(request.get("diarize")),
-                                    num_speakers=request.get("num_speakers"), initial_prompt=hints, hotwords=hints))
+                                    num_speakers=request.get("num_speakers"), initial_prompt=hints))
 
 
 def vocabulary_prompt(terms: list[str]) -> str | None:
-    """A request's vocabulary as Whisper's hint text (prompt and hotwords): the terms, spelled as asked."""
+    """A request's vocabulary as Whisper's initial prompt: the terms, spelled as asked; every engine
+    takes it (faster-whisper's hotwords got no more right, and both together did worse:
+    bench/vocabulary_bench.py)."""
     return ", ".join(terms) + "." if terms else None
 
 

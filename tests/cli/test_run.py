@@ -115,3 +115,23 @@ def test_run_review_asks_in_the_terminal_and_publishes_the_edits(home):
     assert doc["languages"]["de"]["audio"]["0"] == "Und man will es immer im Superlativ sehen."
     assert doc["languages"]["de"]["status"] == "done" and doc["status"] == "done"  # the one flag resolved by a person
     assert doc["reviews"][0]["after"].startswith("Und man") and doc["reviews"][0]["by"]
+
+
+@pytest.mark.skipif(not __import__("speechgen").have_espeak(), reason="espeak-ng: scripts/speech-tools.sh installs it")
+def test_run_labels_speakers_and_takes_a_vocabulary(home, tmp_path):
+    import speechgen
+
+    wav = tmp_path / "call.wav"
+    speechgen.conversation(wav, speechgen.CONVERSATION[:4])
+    r = _run(home, "run", str(wav), "--to", "", "--speakers", "--model", "tiny.en", "--vocabulary", "Zorvath",
+             "--task-id", "cli-speakers", "--format", "vtt")
+    assert r.returncode == 0, r.stderr[-3000:]
+    voices = re.findall(r"<v (Speaker \d)>", r.stdout)
+    assert voices[0] == "Speaker 1" and set(voices) == {"Speaker 1", "Speaker 2"}
+    coded = _coded(home, "cli-speakers")
+    assert {t[2] for t in coded["_t"].values()} == {1, 2}
+    # a re-run without --speakers makes the transcript again (the stored one was diarized)
+    plain = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--vocabulary", "Zorvath", "--task-id", "cli-speakers",
+                 "--format", "coded")
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    assert all(len(t) == 2 for t in _coded(home, "cli-speakers")["_t"].values())

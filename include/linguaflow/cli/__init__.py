@@ -26,13 +26,9 @@ def cmd_transcribe(args) -> int:
     """The Whisper worker's entrypoint: object storage in, transcript JSON out, exit code = failure class."""
     from ..errors import classify
     from ..pipeline import transcribe_to
-    from ..speech.types import AsrOptions
 
-    opts = AsrOptions(
-        engine=args.engine, model=args.model, device=args.device, compute_type=args.compute_type,
-        language=None if args.language in (None, "", "auto") else args.language, task=args.task,
-    )
     try:
+        opts = transcribe_options(args)
         doc = transcribe_to(args.input, args.output, opts)
     except Exception as exc:  # noqa: BLE001 - every failure leaves with its class's exit code
         cls = classify(exc)
@@ -43,6 +39,30 @@ def cmd_transcribe(args) -> int:
     print(json.dumps({"output": args.output, "language": doc["language"], "segments": len(doc["segments"])}))
     return 0
 
+
+
+def transcribe_options(args):
+    """`transcribe`'s options: from the task's request when the pod is given it (`--request`, so
+    speakers and vocabulary reach the GPU worker as they reach the in-process step), else from the
+    flags; device and compute type always from the flags (the pod's hardware)."""
+    import dataclasses
+
+    from ..errors import BadInput
+    from ..request import MediaRequest
+    from ..speech.types import AsrOptions
+
+    if args.request:
+        from ..pipeline import asr_options
+
+        try:
+            request = MediaRequest.parse(json.loads(args.request)).model_dump()
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"--request: not JSON ({exc.msg})") from None
+        return dataclasses.replace(asr_options(request), device=args.device, compute_type=args.compute_type, task=args.task)
+    return AsrOptions(
+        engine=args.engine, model=args.model, device=args.device, compute_type=args.compute_type,
+        language=None if args.language in (None, "", "auto") else args.language, task=args.task,
+    )
 
 
 def cmd_serve(args) -> int:
@@ -132,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (int8, float16, int8_float16, auto)")
     tr.add_argument("--language", default="auto", help="spoken language, or auto")
     tr.add_argument("--task", default="transcribe", choices=["transcribe", "translate"], help="Whisper's task")
+    tr.add_argument("--request", default=None, help="the task's request as JSON (engine, model, language, speakers, vocabulary)")
     tr.set_defaults(func=cmd_transcribe)
 
     sv = sub.add_parser("serve", help="serve Whisper warm behind OpenAI's audio API (/v1/audio/transcriptions)",
