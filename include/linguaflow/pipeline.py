@@ -64,7 +64,8 @@ def asr_options(request: dict) -> AsrOptions:
     hints = vocabulary_prompt(request.get("vocabulary") or [])
     return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang,
                                     batch_size=settings().asr_batch_size, diarize=bool(request.get("diarize")),
-                                    num_speakers=request.get("num_speakers"), initial_prompt=hints))
+                                    num_speakers=request.get("num_speakers"), initial_prompt=hints,
+                                    language_per_segment=bool(request.get("mixed_languages"))))
 
 
 def vocabulary_prompt(terms: list[str]) -> str | None:
@@ -99,11 +100,13 @@ def _request_key(opts: AsrOptions) -> dict:
     """What makes two transcripts of one file the same: engine, model, task, requested language,
     speakers and vocabulary (as asked: the transcript's own `engine`/`model` say what made it, e.g. a local fallback)."""
     from .speech.diarize import VERSION as DIARIZATION
+    from .speech.segment_language import VERSION as SEGMENT_LANGUAGE
 
     return {"request_engine": opts.engine, "request_model": opts.model, "task_kind": opts.task, "request_language": opts.language,
             # None reads the same as absent: transcripts made before these keys stay reusable
             "diarization": f"{DIARIZATION}/{opts.num_speakers or 'auto'}" if opts.diarize else None,
-            "hints": [opts.initial_prompt, opts.hotwords] if opts.initial_prompt or opts.hotwords else None}
+            "hints": [opts.initial_prompt, opts.hotwords] if opts.initial_prompt or opts.hotwords else None,
+            "segment_languages": SEGMENT_LANGUAGE if opts.language_per_segment else None}
 
 
 def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> dict:
@@ -143,9 +146,11 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         transcript = storage.read_json(transcript_uri)
         source = transcript["language"]
         audio = [(s["id"], s["text"]) for s in transcript["segments"]]
+        spoken = {s["id"]: s["language"] for s in transcript["segments"] if s.get("language")}  # mixed-language speech
         texts = sorted(text_items.items())
         route = "source" if source == target else router.route_for(target).name
-        digest = _input_hash([audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)], source, target, route)
+        hashed = [audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)] + ([spoken] if spoken else [])
+        digest = _input_hash(hashed, source, target, route)
         out = storage.work_uri(task_id, "translations", f"{target}.json")
         if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
             log.info("translation to %s already in storage for this input, reusing %s", target, out)
@@ -154,7 +159,14 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
         with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
             done_audio, done_texts, model, flagged = sentences.translate(
-                router.translate_checked, audio, [(f"T:{i}", t) for i, t in texts], source, target, glossary=glossary)
+                router.translate_checked, [a for a in audio if a[0] not in spoken], [(f"T:{i}", t) for i, t in texts],
+                source, target, glossary=glossary)
+            for lang in sorted(set(spoken.values())):  # segments spoken in another language: from theirs
+                more, _, _, more_flags = sentences.translate(
+                    router.translate_checked, [a for a in audio if spoken.get(a[0]) == lang], [], lang, target, glossary=glossary)
+                done_audio, flagged = [*done_audio, *more], {**flagged, **more_flags}
+            order = {sid: n for n, (sid, _) in enumerate(audio)}
+            done_audio = sorted(done_audio, key=lambda item: order[item[0]])
         entry = {"audio": dict(done_audio), "text": {i[2:]: t for i, t in done_texts}}
         flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
         state = "done_with_flags" if flags else "done"
@@ -205,7 +217,8 @@ def build_document(
         "status": status,
         "source_language": source,
         "media": media,
-        "segments": [{"id": s["id"], "start": s["start"], "end": s["end"], **({"speaker": s["speaker"]} if s.get("speaker") else {})}
+        "segments": [{"id": s["id"], "start": s["start"], "end": s["end"], **({"speaker": s["speaker"]} if s.get("speaker") else {}),
+                      **({"language": s["language"]} if s.get("language") else {})}
                      for s in transcript["segments"]],
         "models": {"asr": languages[source]["model"]},
         "languages": languages,

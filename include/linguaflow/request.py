@@ -157,6 +157,10 @@ class MediaRequest(BaseModel):
         None, ge=1, le=20, title="Number of speakers",
         description="With diarize: how many people speak, when known (empty: found from the audio)",
     )
+    mixed_languages: bool = Field(
+        False, title="Several spoken languages",
+        description="The speech switches language: identify each segment's language (the first 30 s decide otherwise)",
+    )
     vocabulary: list[str] = Field(
         default_factory=list, max_length=MAX_VOCABULARY, title="Vocabulary",
         description="Names and terms the speech contains, spelled as they should be written (hints for Whisper)",

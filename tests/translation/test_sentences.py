@@ -59,3 +59,32 @@ def test_translate_step_stores_a_flagged_sentence_on_each_of_its_segments(script
     assert de["status"] == "done_with_flags" and de["flags"] == {"0": ["untranslated"], "1": ["untranslated"]}
     assert " ".join(de["audio"][i] for i in ("0", "1")) == copy and de["text"] == {"title": "Quartalsbericht"}
     assert scripted.bodies[0]["messages"][-1]["content"].count("When the meeting ends we will send the report.") == 1
+
+
+def test_segments_are_translated_from_their_own_language_and_kept_in_it(scripted, monkeypatch, store, bucket):  # noqa: F811
+    """Mixed-language speech: a segment spoken in another language is translated from that one,
+    and kept as spoken where the target is its language."""
+    import json
+    import uuid
+
+    from linguaflow import pipeline, storage
+    from linguaflow.results import document
+
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({lang: {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}
+                                                       for lang in ("ja", "de")}))
+    tid = f"mixed-{uuid.uuid4().hex[:8]}"
+    segs = [{"id": "0", "start": 0.0, "end": 2.0, "text": "Good morning everyone, thank you for coming."},
+            {"id": "1", "start": 2.0, "end": 4.0, "text": "おはようございます。今日は新しいプロジェクトについて話します。", "language": "ja"}]
+    transcript = storage.write_json(storage.work_uri(tid, "transcript.json"), {"language": "en", "duration": 4.0, "segments": segs})
+    scripted.replies = [(200, json.dumps({"0": "皆さん、おはようございます。来てくれてありがとう。"}), 0)]
+    pipeline.translate_step(tid, transcript, "ja", {}, store=store)
+    assert len(scripted.bodies) == 1 and "おはようございます。今日は" not in json.dumps(scripted.bodies[0], ensure_ascii=False)
+    ja = document.expand(store.get(tid))["languages"]["ja"]
+    assert ja["audio"]["1"] == segs[1]["text"] and ja["audio"]["0"].startswith("皆さん")  # its own language: kept
+    scripted.replies = [(200, json.dumps({"0": "Guten Morgen zusammen, danke fürs Kommen."}), 0),
+                        (200, json.dumps({"1": "Guten Morgen. Heute sprechen wir über das neue Projekt."}), 0)]
+    pipeline.translate_step(tid, transcript, "de", {}, store=store)
+    prompts = [json.dumps(b, ensure_ascii=False) for b in scripted.bodies[1:]]
+    assert len(prompts) == 2 and "Japanese" in prompts[1] and "おはようございます" in prompts[1]  # from Japanese
+    de = document.expand(store.get(tid))["languages"]["de"]
+    assert list(de["audio"]) == ["0", "1"] and de["audio"]["1"].startswith("Guten Morgen. Heute")

@@ -199,6 +199,7 @@ def upload_task(
     diarize: Annotated[bool, Form(description="label speakers")] = False,
     num_speakers: Annotated[int | None, Form(description="with diarize: how many people speak, when known")] = None,
     vocabulary: Annotated[str, Form(description="names and terms the speech contains, comma or line separated")] = "",
+    mixed_languages: Annotated[bool, Form(description="the speech switches language: identify each segment's")] = False,
 ) -> TaskCreated:
     def run():
         try:
@@ -213,7 +214,7 @@ def upload_task(
         req = MediaRequest.parse({
             "media_uri": uri, "target_languages": split_csv(target_languages), "source_language": source_language,
             "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
-            "text_items": items, "task_id": tid, "glossary": terms, "diarize": diarize, "num_speakers": num_speakers,
+            "text_items": items, "task_id": tid, "glossary": terms, "diarize": diarize, "num_speakers": num_speakers, "mixed_languages": mixed_languages,
             "vocabulary": [t for line in vocabulary.splitlines() for t in line.split(",")],
         })
         policy.check_callback(req.callback_url)

@@ -21,7 +21,7 @@ th{background:#f6f8fa;position:sticky;top:0}td.t{white-space:nowrap;color:#57606
 .player{position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:2}.player audio,.player video{width:100%;max-height:40vh}
 .drop{display:block;border:2px dashed #8c959f;border-radius:8px;padding:2rem;text-align:center;cursor:pointer}
 .drop.over{background:#ddf4ff;border-color:#0969da}label{margin-right:1rem}tr.seg{cursor:pointer}tr.seg:hover{background:#f6f8fa}tr.seg.now{background:#fff8c5;box-shadow:inset 4px 0 #bf8700}th{top:3.6rem}
-td.who{white-space:nowrap;font-weight:600}td.s1{color:#0969da}td.s2{color:#8250df}td.s3{color:#1a7f37}td.s4{color:#bc4c00}
+small.spoken{color:#57606a;border:1px solid #d0d7de;border-radius:4px;padding:0 .25rem}td.who{white-space:nowrap;font-weight:600}td.s1{color:#0969da}td.s2{color:#8250df}td.s3{color:#1a7f37}td.s4{color:#bc4c00}
 """
 
 
@@ -30,9 +30,12 @@ def _page(title: str, body: str) -> str:
             f"<style>{STYLE}</style></head><body>{body}</body></html>")
 
 
-def _cell(entry: dict, lang: str, item_id: str, kind: str) -> str:
-    """One text of one language; a flagged one is marked, with what is wrong as its title."""
+def _cell(entry: dict, lang: str, item_id: str, kind: str, spoken_in: str | None = None) -> str:
+    """One text of one language; a flagged one is marked, with what is wrong as its title; a
+    segment spoken in another language than the task's is marked with it."""
     text = escape(entry[kind].get(item_id, ""))
+    if spoken_in:
+        text = f"<small class='spoken'>{escape(language_name(spoken_in))}</small> {text}"
     flags = entry.get("flags", {}).get(item_id)
     if flags:
         return f"<td lang='{escape(lang)}' class='flag' title='{escape(', '.join(flags))}'>⚑ {text}</td>"
@@ -57,7 +60,8 @@ def task_page(doc: dict) -> str:
         head = f"<th>speaker</th>{head}"
     rows = []
     for seg in doc["segments"]:
-        cells = "".join(_cell(doc["languages"][lang], lang, seg["id"], "audio") for lang in langs)
+        cells = "".join(_cell(doc["languages"][lang], seg.get("language") or lang if lang == source else lang, seg["id"], "audio",
+                              spoken_in=seg.get("language") if lang == source else None) for lang in langs)
         if speakers:
             who = seg.get("speaker")
             cells = f"<td class='who s{who or 0}'>{speaker_name(who) if who else ''}</td>{cells}"
@@ -111,7 +115,8 @@ def new_task_page(languages: list[tuple[str, str]], engines: tuple[str, ...]) ->
  <label>Engine <select name='asr_engine'>{engine_options}</select></label>
  <label>Model <input name='asr_model' value='base' size='12'></label></p>
 <p><label>Glossary (JSON, optional) <input name='glossary' size='50' placeholder='{{"Acme": "keep"}}'></label></p>
-<p><label><input type='checkbox' name='diarize' value='true'> Label speakers</label>
+<p><label><input type='checkbox' name='mixed_languages' value='true'> Several spoken languages</label>
+ <label><input type='checkbox' name='diarize' value='true'> Label speakers</label>
  <label>Speakers <input name='num_speakers' type='number' min='1' max='20' size='3' placeholder='auto'></label>
  <label>Vocabulary <input name='vocabulary' size='40' placeholder='names and terms, comma separated'></label></p>
 <p><button id='create' type='submit'>Create task</button> <span id='error' class='failed'></span></p>

@@ -98,7 +98,8 @@ def plan(args) -> Plan:
             "asr_engine": args.engine, "asr_model": args.model,
             "task_id": args.task_id or (file_task_id(path) if path else None),
             "glossary": _glossary(args.glossary), "replace": args.replace, "review": args.review,
-            "diarize": args.speakers or args.num_speakers is not None, "num_speakers": args.num_speakers, "vocabulary": args.vocabulary.split(",") if args.vocabulary else [],
+            "diarize": args.speakers or args.num_speakers is not None, "num_speakers": args.num_speakers,
+            "mixed_languages": args.mixed_languages, "vocabulary": args.vocabulary.split(",") if args.vocabulary else [],
         })
     except BadInput as exc:
         raise UsageError(str(exc)) from None

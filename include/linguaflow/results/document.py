@@ -20,6 +20,8 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
     _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
+    _lang segments spoken in another language than _src {id: language code} (only with mixed_languages,
+        only the segments that differ); their text under _src is as spoken, translations are from their language
     _rv reviewers' edits [{l: language code, k: A|T, i: id, b: before, a: after, by: who, at: when}]
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
@@ -75,6 +77,7 @@ class SegmentTiming(_Strict):
     start: float
     end: float
     speaker: int | None = None  # diarized tasks: 1, 2... in order of first speech
+    language: str | None = None  # spoken in another language than the task's source language
 
 
 class LanguageResult(_Strict):
@@ -176,6 +179,9 @@ def compact(doc: dict) -> dict:
         out["_rq"] = doc["request_digest"]
     if doc.get("target_languages") is not None:
         out["_tl"] = [language_code(lang, v) for lang in doc["target_languages"]]
+    spoken = {s["id"]: language_code(s["language"], v) for s in doc["segments"] if s.get("language")}
+    if spoken:
+        out["_lang"] = spoken
     if doc.get("reviews"):
         out["_rv"] = [{"l": language_code(e["lang"], v), "k": e["kind"], "i": e["id"], "b": e["before"], "a": e["after"],
                        "by": e["by"], "at": e["at"]} for e in doc["reviews"]]
@@ -251,7 +257,8 @@ def expand(coded: dict) -> dict:
         "status": _STATE_BACK[coded["_s"]],
         "source_language": language_of(coded["_src"], v) if coded.get("_src") else None,
         "media": _expand_media(coded["_m"]),
-        "segments": [{"id": i, "start": t[0], "end": t[1], **({"speaker": t[2]} if len(t) > 2 else {})}
+        "segments": [{"id": i, "start": t[0], "end": t[1], **({"speaker": t[2]} if len(t) > 2 else {}),
+                      **({"language": language_of(coded["_lang"][i], v)} if i in coded.get("_lang", {}) else {})}
                      for i, t in coded["_t"].items()],
         "models": {"asr": coded["_e"].get("asr")},
         "languages": languages,

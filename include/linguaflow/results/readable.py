@@ -69,6 +69,8 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
                 continue
             mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}]" if seg["id"] in flags else ""
             who = f"{speaker_name(seg['speaker'])}: " if seg.get("speaker") else ""
+            if lang == source and seg.get("language"):
+                who += f"({language_name(seg['language'])}) "
             lines.append(f"[{_clock(seg['start'])} → {_clock(seg['end'])}] {who}{text}{mark}")
         for item_id, text in sorted(entry.get("text", {}).items()):
             lines.append(f"{item_id}: {text}")

@@ -90,7 +90,12 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
 
 
 def _with_speakers(path: str, t: Transcript, opts: AsrOptions) -> Transcript:
-    """Diarized when asked: segments labelled with speakers and split where the speaker changes."""
+    """Each segment in its own language, when asked (`segment_language`); then diarized, when
+    asked: segments labelled with speakers and split where the speaker changes."""
+    if opts.language_per_segment:
+        from . import segment_language
+
+        t = segment_language.relabel(path, t, opts)
     if not opts.diarize:
         return t
     from . import diarize

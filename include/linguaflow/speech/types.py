@@ -18,6 +18,7 @@ class Segment:
     flags: list[str] = field(default_factory=list)  # "repetition", "low_confidence", "no_speech"
     words: list[dict] | None = None
     speaker: int | None = None  # 1-based, in order of first speech (diarized transcripts only)
+    language: str | None = None  # spoken in another language than the transcript's (mixed_languages only)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class AsrOptions:
     fallback_model: str | None = None  # remote: transcribe here with this model when the service is unavailable
     diarize: bool = False  # label segments with speakers (speech.diarize; needs word times, so they are kept)
     num_speakers: int | None = None  # diarization: the speaker count when known (None: found from the audio)
+    language_per_segment: bool = False  # identify each segment's language, decode it in that one (speech.segment_language)
     hotwords: str | None = None  # faster-whisper: terms to favour while decoding (names, jargon)
 
 
