@@ -20,6 +20,7 @@ from linguaflow.settings import settings
 from linguaflow.speech.probe import MAX_DURATION_S
 from linguaflow.translation.router import DEFAULT_POOL
 from linguaflow.translation.router import pools as translation_pools
+from linguaflow.translation.router import queue_of
 
 
 def _store():
@@ -102,14 +103,15 @@ def linguaflow_media():
         pod = whisper_pod_operator("transcribe")
         job >> pod
         transcript = job["transcript_uri"]
-    else:
-        transcript = transcribe(job)
+    else:  # on the Whisper workers: their queue, and their executor where the deployment has several
+        transcript = transcribe.override(queue=settings().asr_queue, executor=settings().asr_executor)(job)
     # one mapped translate task per pool of the routing table, so each pool caps its backend
     done = []
     for pool, max_active in translation_pools().items():
         suffix = "" if pool == DEFAULT_POOL else f"__{pool}"
         langs = targets.override(task_id=f"targets{suffix}")(job, pool)
-        mapped = translate.override(task_id=f"translate{suffix}", pool=pool, max_active_tis_per_dag=max_active)
+        mapped = translate.override(task_id=f"translate{suffix}", pool=pool, max_active_tis_per_dag=max_active,
+                                    queue=queue_of(pool), executor=settings().mt_executor)
         done.append(mapped.partial(job=job, transcript=transcript).expand(lang=langs))
         if settings().runner == "kubernetes":
             pod >> done[-1]

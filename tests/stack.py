@@ -9,9 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+import wave
 from pathlib import Path
 
 import httpx
+import numpy as np
 
 AIRFLOW = os.path.join(os.path.dirname(sys.executable), "airflow")
 
@@ -51,8 +53,8 @@ class Server:
 
 
 class Stack:
-    def __init__(self, repo: Path, services: dict, port: int, extra_env: dict, db: str = "linguaflow_stack"):
-        home = repo / ".linguaflow" / "stack"
+    def __init__(self, repo: Path, services: dict, port: int, extra_env: dict, db: str = "linguaflow_stack", name: str = "stack"):
+        home = repo / ".linguaflow" / name
         home.mkdir(parents=True, exist_ok=True)
         (home / "passwords.json").write_text(json.dumps({"admin": "admin-pw", "viewer": "viewer-pw"}))
         self.url = f"http://127.0.0.1:{port}"
@@ -77,6 +79,7 @@ class Stack:
         self.env.pop("AIRFLOW__CORE__UNIT_TEST_MODE", None)
         self.home = home
         self.procs: list[subprocess.Popen] = []
+        self.workers: dict[str, subprocess.Popen] = {}
 
     def _admin(self, *statements: str) -> None:
         import psycopg2
@@ -119,6 +122,34 @@ class Stack:
         self.token = self.login("admin", "admin-pw")
         self.wait_for_dags(("linguaflow_media", "linguaflow_inbox"), deadline)
 
+    def start_worker(self, name: str, queues: str, timeout_s: float = 120) -> subprocess.Popen:
+        """A Celery worker of this stack serving `queues` (one task at a time), known to Airflow as
+        host `name@linguaflow-test` (its task instances' hostname); returns once it is ready."""
+        log_path = self.home / f"worker-{name}.log"
+        start = log_path.stat().st_size if log_path.exists() else 0
+        node = f"{name}@linguaflow-test"
+        env = {**self.env, "LF_WORKER_HOSTNAME": node, "AIRFLOW__CORE__HOSTNAME_CALLABLE": "worker_hostname.hostname",
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), self.env.get("PYTHONPATH")]))}
+        proc = subprocess.Popen([AIRFLOW, "celery", "worker", "-q", queues, "-H", node, "-c", "1", "--skip-serve-logs"],
+                                env=env, stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+        self.workers[name] = proc
+        self.procs.append(proc)
+
+        def ready():
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker {name} exited {proc.returncode}; see {log_path}")
+            with open(log_path, "rb") as f:
+                f.seek(start)
+                return b" ready." in f.read()
+        wait_for(f"worker {name} to be ready", ready, timeout_s)
+        return proc
+
+    def kill_worker(self, name: str) -> None:
+        """kill -9 a worker and everything it started (its running task's processes too)."""
+        proc = self.workers.pop(name)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
     def login(self, user: str, password: str) -> str:
         r = httpx.post(f"{self.url}/auth/token", json={"username": user, "password": password}, timeout=30)
         r.raise_for_status()
@@ -157,3 +188,51 @@ def wait_for(what: str, probe, timeout_s: float = 300, every: float = 0.5):
             return got
         time.sleep(every)
     raise AssertionError(f"{what}: not within {timeout_s} s")
+
+
+# -- driving a stack through its APIs (the drills and the distributed-executor tests) ------------
+
+ENDED = {"done", "done_with_flags", "failed", "cancelled"}
+SAMPLE = Path(__file__).resolve().parents[1] / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
+
+
+def upload(c: httpx.Client, data: bytes, name: str = "a.wav", **fields) -> str:
+    form = {"target_languages": "", **fields}
+    r = c.post("/linguaflow/tasks/upload", files={"file": (name, data)}, data=form)
+    assert r.status_code == 201, r.text
+    return r.json()["task_id"]
+
+
+def task(c: httpx.Client, tid: str) -> dict:
+    return c.get(f"/linguaflow/tasks/{tid}").json()
+
+
+def ti(c: httpx.Client, tid: str, step: str) -> dict:
+    return c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/{step}").json()
+
+
+def ended(c: httpx.Client, tid: str, timeout_s: float = 400) -> dict:
+    return wait_for(f"task {tid} to end", lambda: (st := task(c, tid))["state"] in ENDED and st, timeout_s, every=1)
+
+
+def stored_count(stack, tid: str) -> int:
+    import pymongo
+
+    client = pymongo.MongoClient(stack.env["LINGUAFLOW_MONGO_URI"], serverSelectionTimeoutMS=5000)
+    try:
+        return client[stack.env["LINGUAFLOW_MONGO_DB"]]["results"].count_documents({"_id": tid})
+    finally:
+        client.close()
+
+
+def speech_wav(seconds_of_repeats: int) -> bytes:
+    """The bundled sentence repeated with a second of silence between, as 16 kHz WAV bytes."""
+    import io
+
+    with wave.open(str(SAMPLE)) as w:
+        speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
+        out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), seconds_of_repeats).tobytes())
+    return buf.getvalue()

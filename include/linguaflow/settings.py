@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     user: str | None = Field(None, description="user exchanged for a JWT at `/auth/token`")
     password: SecretStr | None = Field(None, description="that user's password")
 
+    # -- executors and queues (a distributed deployment; the LocalExecutor ignores queues)
+    asr_queue: str = Field("asr", description="Celery queue of the transcribe task (the workers that hold the Whisper models, the GPU pool)")
+    mt_queue: str = Field("mt", description="Celery queue of the translate tasks, unless their route names its own `queue`")
+    asr_executor: str | None = Field(None, description="executor of the transcribe task, one of `[core] executor` (e.g. `CeleryExecutor` beside a default `LocalExecutor`; unset: the default)")
+    mt_executor: str | None = Field(None, description="executor of the translate tasks, as `LINGUAFLOW_ASR_EXECUTOR`")
+
     # -- the GPU pod (runner = kubernetes)
     k8s_image: str = Field("linguaflow/whisper-worker:0.1.0", description="Whisper worker image")
     k8s_namespace: str = Field("linguaflow", description="namespace of the worker pods")

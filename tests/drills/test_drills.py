@@ -15,21 +15,17 @@ import os
 import signal
 import struct
 import time
-import wave
 
-import httpx
-import numpy as np
 import psutil
 import pytest
 
 from linguaflow.codes import supported_languages
 
 from conftest import REPO, SAMPLE
-from stack import wait_for
+from stack import ended, speech_wav, stored_count, task, ti, upload, wait_for
 
 pytestmark = pytest.mark.e2e
 FIGURES: dict = {}
-ENDED = {"done", "done_with_flags", "failed", "cancelled"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -38,48 +34,6 @@ def figures():
     out = REPO / ".linguaflow" / "drills.json"
     out.write_text(json.dumps(FIGURES, indent=1))
     print("\ndrill figures:", json.dumps(FIGURES))
-
-
-def upload(c: httpx.Client, data: bytes, name: str = "a.wav", **fields) -> str:
-    form = {"target_languages": "", **fields}
-    r = c.post("/linguaflow/tasks/upload", files={"file": (name, data)}, data=form)
-    assert r.status_code == 201, r.text
-    return r.json()["task_id"]
-
-
-def task(c: httpx.Client, tid: str) -> dict:
-    return c.get(f"/linguaflow/tasks/{tid}").json()
-
-
-def ti(c: httpx.Client, tid: str, step: str) -> dict:
-    return c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/{step}").json()
-
-
-def ended(c: httpx.Client, tid: str, timeout_s: float = 400) -> dict:
-    return wait_for(f"task {tid} to end", lambda: (st := task(c, tid))["state"] in ENDED and st, timeout_s, every=1)
-
-
-def stored_count(stack, tid: str) -> int:
-    import pymongo
-
-    client = pymongo.MongoClient(stack.env["LINGUAFLOW_MONGO_URI"], serverSelectionTimeoutMS=5000)
-    try:
-        return client[stack.env["LINGUAFLOW_MONGO_DB"]]["results"].count_documents({"_id": tid})
-    finally:
-        client.close()
-
-
-def speech_wav(seconds_of_repeats: int) -> bytes:
-    """The bundled sentence repeated with a second of silence between, as 16 kHz WAV bytes."""
-    import io
-
-    with wave.open(str(SAMPLE)) as w:
-        speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as out:
-        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
-        out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), seconds_of_repeats).tobytes())
-    return buf.getvalue()
 
 
 # -- many at once ---------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ order (it never drops, merges or invents an item; an empty text stays empty) plu
 route that produced them. A route that fails for good (not a transient error of the retry table)
 hands over to its fallback route; transient errors go up to Airflow's retries.
 
-The table is JSON: {"<lang>" | "*": {"backend", "model", "batch_size", "pool", "max_active", "options",
-"fallback"}}.
+The table is JSON: {"<lang>" | "*": {"backend", "model", "batch_size", "pool", "max_active", "queue",
+"options", "fallback"}}; a pool's routes share one Celery queue.
 Defaults below, then the file named by LINGUAFLOW_ROUTES_FILE, then LINGUAFLOW_ROUTES (JSON), each
 overriding per language. The table is read and checked once per process (`table()`).
 """
@@ -40,18 +40,19 @@ class Route:
     batch_size: int = 8
     pool: str = DEFAULT_POOL
     max_active: int | None = None  # cap on this route's translate tasks running at once (all runs)
+    queue: str | None = None  # Celery queue of its translate tasks (None: LINGUAFLOW_MT_QUEUE)
     options: dict = field(default_factory=dict, hash=False)
     fallback: Route | None = None
 
     @classmethod
     def from_spec(cls, spec: dict) -> Route:
-        unknown = set(spec) - {"backend", "model", "batch_size", "pool", "max_active", "options", "fallback"}
+        unknown = set(spec) - {"backend", "model", "batch_size", "pool", "max_active", "queue", "options", "fallback"}
         if unknown or spec.get("backend") not in BACKENDS or not spec.get("model"):
             raise BadInput(f"bad route {spec}: needs backend in {BACKENDS} and model; unknown keys {sorted(unknown)}")
         fallback = cls.from_spec(spec["fallback"]) if spec.get("fallback") else None
         max_active = int(spec["max_active"]) if spec.get("max_active") else None
         return cls(spec["backend"], spec["model"], int(spec.get("batch_size", 8)), spec.get("pool", DEFAULT_POOL),
-                   max_active, dict(spec.get("options", {})), fallback)
+                   max_active, spec.get("queue"), dict(spec.get("options", {})), fallback)
 
     @property
     def name(self) -> str:
@@ -96,6 +97,15 @@ def pools() -> dict[str, int | None]:
         known = [c for c in (caps.get(r.pool), r.max_active) if c]
         caps[r.pool] = min(known) if known else None
     return dict(sorted(caps.items()))
+
+
+def queue_of(pool: str) -> str:
+    """The Celery queue of a pool's translate tasks: the one its routes name (they must agree),
+    else `LINGUAFLOW_MT_QUEUE`."""
+    named = {r.queue for r in table().values() if r.pool == pool and r.queue}
+    if len(named) > 1:
+        raise BadInput(f"routes of pool {pool!r} name several queues {sorted(named)}: one per pool")
+    return named.pop() if named else settings().mt_queue
 
 
 def backend(route: Route):

@@ -1,0 +1,101 @@
+"""Scale-out on Airflow's distributed executor: a stack running the multiple executors
+`LocalExecutor,CeleryExecutor` (broker Redis, results in PostgreSQL) with two Celery workers on
+separate queues, `asr` (transcription) and `mt` (translation), each with its own hostname; the
+light steps (probe, review, package) stay on the LocalExecutor. A killed worker's transcription
+is tried again on a restarted worker, with one result."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from conftest import REPO, RUN, SAMPLE, free_port
+from stack import ended, speech_wav, stored_count, ti, upload, wait_for
+
+pytestmark = pytest.mark.e2e
+WORKER = "{}@linguaflow-test"
+
+
+@pytest.fixture(scope="module")
+def celery_stack(services, s3, bucket):
+    import redis
+
+    from llm_echo import echo_llm
+    from stack import Stack
+
+    broker = services["LF_REDIS_URL"].rsplit("/", 1)[0] + "/9"  # the broker's own Redis database
+    redis.Redis.from_url(broker).flushdb()
+    echo = echo_llm()  # Italian: a fast OpenAI-compatible route, so translation is not what is measured
+    port = free_port()
+    db = f"linguaflow_celery_{RUN}"
+    st = Stack(REPO, services, port, {
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor,CeleryExecutor",
+        "LINGUAFLOW_ASR_EXECUTOR": "CeleryExecutor", "LINGUAFLOW_MT_EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": broker,
+        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + services["LF_PG_URL"].rsplit("/", 1)[0] + "/" + db,
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",
+        "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
+                                                "options": {"base_url": f"http://127.0.0.1:{echo.server_address[1]}/v1"}}}),
+        "LINGUAFLOW_MONGO_DB": f"linguaflow_celery_{RUN}",
+        # a lost worker is noticed in 40 s and its task tried again 30 s later (as the LocalExecutor stack)
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "40",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+        "LINGUAFLOW_RETRY_DELAY_SCALE": "0.02",
+    }, db=db, name="celery-stack")
+    st.start()
+    try:
+        st.start_worker("asr", "asr")
+        st.start_worker("mt", "mt")
+        yield st
+    finally:
+        st.stop()
+        echo.shutdown()
+
+
+def _mapped(c, tid, step, index=0):
+    return c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/{step}/{index}").json()
+
+
+def test_twenty_celery_tasks_ran_on_the_workers_of_their_queues(celery_stack):
+    data = SAMPLE.read_bytes()
+    with celery_stack.client() as c:
+        t0 = time.monotonic()
+        ids = [upload(c, data, f"c{i}.wav", asr_model="tiny.en", target_languages="it") for i in range(10)]
+        states = {tid: ended(c, tid, timeout_s=600)["state"] for tid in ids}
+        took = time.monotonic() - t0
+        assert set(states.values()) <= {"done", "done_with_flags"}, states  # the echo route's copies are flagged
+        for tid in ids:
+            asr, mt, probe = ti(c, tid, "transcribe"), _mapped(c, tid, "translate"), ti(c, tid, "probe")
+            assert (asr["state"], asr["queue"], asr["executor"], asr["hostname"]) == ("success", "asr", "CeleryExecutor", WORKER.format("asr"))
+            assert (mt["state"], mt["queue"], mt["executor"], mt["hostname"]) == ("success", "mt", "CeleryExecutor", WORKER.format("mt"))
+            assert probe["state"] == "success" and probe["executor"] is None  # the default executor: LocalExecutor
+            assert not probe["hostname"].endswith("@linguaflow-test")
+            assert stored_count(celery_stack, tid) == 1
+    print(f"\n20 Celery task instances (10 runs) in {took:.1f} s")
+
+
+def test_a_killed_celery_worker_is_replaced_and_the_task_tried_again_within_90_s(celery_stack):
+    with celery_stack.client() as c:
+        tid = upload(c, speech_wav(12), "long.wav")  # 60 s of speech with base: transcription runs a while
+
+        def running():
+            t = ti(c, tid, "transcribe")
+            return t.get("state") == "running" and t.get("hostname") == WORKER.format("asr") and t
+        wait_for("the transcription to run on the asr worker", running, timeout_s=300)
+        time.sleep(2)
+        celery_stack.kill_worker("asr")
+        t0 = time.monotonic()
+        celery_stack.start_worker("asr", "asr")  # the replacement (a new node of the pool)
+
+        def second_try():
+            t = ti(c, tid, "transcribe")
+            return t.get("try_number", 1) >= 2 and t.get("state") in ("running", "success") and t
+        again = wait_for("the second try", second_try, timeout_s=180, every=0.5)
+        retried_s = time.monotonic() - t0
+        assert retried_s <= 90, retried_s
+        assert again["hostname"] == WORKER.format("asr") and again["queue"] == "asr"
+        assert ended(c, tid, timeout_s=600)["state"] in ("done", "done_with_flags")  # repeated speech may be flagged
+        assert stored_count(celery_stack, tid) == 1
+    print(f"\nkilled asr worker: second try running {retried_s:.1f} s after the kill")
