@@ -13,6 +13,7 @@ from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, get
 
 from linguaflow.alerts import task_failed
 from linguaflow.limits import limit_for
+from linguaflow.priority import STRATEGY as PRIORITY
 from linguaflow.request import dag_params
 from linguaflow.retry import MAX_RETRIES, RetryTablePolicy, unclassified_retry_delay
 from linguaflow.review.operator import SegmentReviewOperator
@@ -42,6 +43,7 @@ def _store():
         "retry_delay": unclassified_retry_delay(),  # unknown failures and killed tasks
         "execution_timeout": timedelta(seconds=limit_for(MAX_DURATION_S)),  # a ceiling: each step's limit comes from its media
         "on_failure_callback": task_failed,
+        "weight_rule": PRIORITY,  # interactive runs before inbox/backfill ones
     },
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
@@ -104,7 +106,8 @@ def linguaflow_media():
         job >> pod
         transcript = job["transcript_uri"]
     else:  # on the Whisper workers: their queue, and their executor where the deployment has several
-        transcript = transcribe.override(queue=settings().asr_queue, executor=settings().asr_executor)(job)
+        transcript = transcribe.override(queue=settings().asr_queue, executor=settings().asr_executor,
+                                         pool=settings().asr_pool)(job)
     # one mapped translate task per pool of the routing table, so each pool caps its backend
     done = []
     for pool, max_active in translation_pools().items():

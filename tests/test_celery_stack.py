@@ -2,7 +2,8 @@
 `LocalExecutor,CeleryExecutor` (broker Redis, results in PostgreSQL) with two Celery workers on
 separate queues, `asr` (transcription) and `mt` (translation), each with its own hostname; the
 light steps (probe, review, package) stay on the LocalExecutor. A killed worker's transcription
-is tried again on a restarted worker, with one result."""
+is tried again on a restarted worker, with one result; an interactive run overtakes a backlog of
+bulk runs waiting for the one asr slot."""
 
 from __future__ import annotations
 
@@ -43,8 +44,11 @@ def celery_stack(services, s3, bucket):
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "40",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
         "LINGUAFLOW_RETRY_DELAY_SCALE": "0.02",
+        "LINGUAFLOW_ASR_POOL": "asr",  # sized to the asr workers' slots: waiting transcriptions queue in Airflow
     }, db=db, name="celery-stack")
     st.start()
+    with st.client() as c:
+        assert c.post("/api/v2/pools", json={"name": "asr", "slots": 1, "include_deferred": False}).status_code == 201
     try:
         st.start_worker("asr", "asr")
         st.start_worker("mt", "mt")
@@ -99,3 +103,26 @@ def test_a_killed_celery_worker_is_replaced_and_the_task_tried_again_within_90_s
         assert ended(c, tid, timeout_s=600)["state"] in ("done", "done_with_flags")  # repeated speech may be flagged
         assert stored_count(celery_stack, tid) == 1
     print(f"\nkilled asr worker: second try running {retried_s:.1f} s after the kill")
+
+
+def test_an_interactive_run_overtakes_a_backlog_of_bulk_runs(celery_stack, s3, bucket):
+    key = f"bulk/{RUN}.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    with celery_stack.client() as c:
+        backlog = [f"inbox__overtake{i}" for i in range(6)]  # as the inbox names its runs
+        for run_id in backlog:
+            r = c.post("/api/v2/dags/linguaflow_media/dagRuns", json={
+                "dag_run_id": run_id, "logical_date": None,
+                "conf": {"media_uri": f"s3://{bucket}/{key}", "target_languages": [], "asr_model": "tiny.en", "task_id": run_id}})
+            assert r.status_code == 200, r.text
+        wait_for("the backlog to hold the asr slot", lambda: any(ti(c, b, "transcribe").get("state") == "running" for b in backlog),
+                 timeout_s=300)
+        interactive = upload(c, SAMPLE.read_bytes(), "now.wav", asr_model="tiny.en")
+        for tid in [*backlog, interactive]:
+            assert ended(c, tid, timeout_s=600)["state"] in ("done", "done_with_flags")
+        started = {tid: ti(c, tid, "transcribe")["start_date"] for tid in [*backlog, interactive]}
+        later = [b for b in backlog if started[b] > started[interactive]]
+        weights = {ti(c, interactive, "transcribe")["priority_weight"], ti(c, backlog[0], "transcribe")["priority_weight"]}
+    assert len(later) >= 3, started  # it went ahead of the waiting bulk transcriptions, not behind them
+    assert len(weights) == 2
+    print(f"\ninteractive run: transcribed before {len(later)} of {len(backlog)} bulk runs queued ahead of it")
