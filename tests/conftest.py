@@ -218,6 +218,20 @@ def marian(tmp_path_factory):
     return {"transformers": model, "ctranslate2": convert_ct2(model, root / "ct2")}
 
 
+def s3_events_queue(services: dict, bucket: str, prefix: str) -> str:
+    """An SQS queue on the test S3 server that the bucket notifies (real S3 event notifications)
+    of every object created under `prefix`; its URL."""
+    import boto3
+
+    kw = dict(endpoint_url=services["LF_S3_ENDPOINT"], aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+    sqs = boto3.client("sqs", **kw)
+    url = sqs.create_queue(QueueName=f"linguaflow-inbox-{RUN}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    boto3.client("s3", **kw).put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}}]})
+    return url
+
+
 @pytest.fixture(scope="session")
 def stack(services, s3, bucket, tmp_path_factory):
     """A running Airflow (api-server, scheduler, dag-processor) on loopback; see tests/stack.py."""
@@ -233,6 +247,7 @@ def stack(services, s3, bucket, tmp_path_factory):
     from llm_echo import echo_llm
 
     echo = echo_llm()  # Italian goes to a backend that copies the English: flagged items for the review tests
+    inbox_queue = s3_events_queue(services, bucket, "events/")
     port = free_port()
     st = Stack(REPO, services, port, {
         "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
@@ -240,6 +255,7 @@ def stack(services, s3, bucket, tmp_path_factory):
         "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
+        "LINGUAFLOW_INBOX_QUEUE": inbox_queue,  # the bucket's S3 event notifications for events/
         # the stack's own store, so a drill can stop and start it
         "LINGUAFLOW_MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true&retryWrites=false",
         "LINGUAFLOW_MONGO_DB": os.environ["LINGUAFLOW_MONGO_DB"],

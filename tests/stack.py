@@ -1,5 +1,6 @@
-"""A running Airflow on loopback for integration tests: api-server, scheduler and dag-processor
-processes (LocalExecutor) on the PostgreSQL metadata DB, with the project's DAGs and plugin."""
+"""A running Airflow on loopback for integration tests: api-server, scheduler, dag-processor and
+triggerer processes (LocalExecutor; Celery workers on request) on the PostgreSQL metadata DB,
+with the project's DAGs and plugin."""
 
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ class Stack:
     def start(self, timeout_s: float = 240) -> None:
         self.fresh_db()
         subprocess.run([AIRFLOW, "db", "migrate"], env=self.env, check=True, capture_output=True, timeout=600)
-        for name in ("api-server", "scheduler", "dag-processor"):
+        for name in ("api-server", "scheduler", "dag-processor", "triggerer"):  # triggerer: the inbox's asset watcher
             log = open(self.home / f"{name}.log", "w")
             self.procs.append(subprocess.Popen([AIRFLOW, name], env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                                start_new_session=True))

@@ -95,3 +95,34 @@ def test_inbox_dag_triggers_one_media_run_per_object_even_when_run_twice(airflow
         runs = session.query(DagRun).filter(DagRun.dag_id == "linguaflow_media", DagRun.run_id.in_(expected)).all()
         assert {r.run_id for r in runs} == expected
         assert all(r.conf["media_uri"].startswith(f"s3://{bucket}/{prefix}/") and r.conf["task_id"] == r.run_id for r in runs)
+
+
+# -- event-driven ingest: S3 event notifications through SQS ---------------------------------------
+
+def test_s3_event_notifications_become_one_request_per_object_version(services, s3, bucket):
+    """Real notifications of the test S3 server, read from its SQS queue as the asset watcher's
+    trigger hands them over (the message dicts)."""
+    import boto3
+
+    from conftest import s3_events_queue
+
+    prefix = f"announce-{uuid.uuid4().hex[:6]}/"
+    url = s3_events_queue(services, bucket, prefix)
+    s3.put_object(Bucket=bucket, Key=f"{prefix}talk one.wav.json", Body=json.dumps({"target_languages": ["fr"]}))
+    s3.put_object(Bucket=bucket, Key=f"{prefix}talk one.wav", Body=SAMPLE.read_bytes())
+    s3.put_object(Bucket=bucket, Key=f"{prefix}talk one.wav", Body=SAMPLE.read_bytes())  # same content again: same ETag
+    s3.put_object(Bucket=bucket, Key=f"{prefix}notes.txt", Body=b"not media")
+    s3.put_object(Bucket=bucket, Key=f"elsewhere-{prefix}x.wav", Body=b"not announced")  # outside the prefix
+    sqs = boto3.client("sqs", endpoint_url=services["LF_S3_ENDPOINT"], aws_access_key_id="test", aws_secret_access_key="test",
+                       region_name="us-east-1")
+    messages = []
+    for _ in range(5):
+        messages += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    assert len(messages) >= 4  # a test event, the sidecar, the media twice, the text file
+    found = inbox.requests_from_events(messages)
+    uri = f"s3://{bucket}/{prefix}talk one.wav"
+    assert [r["conf"]["media_uri"] for r in found] == [uri]  # one per object version, the key decoded
+    assert found[0]["conf"]["target_languages"] == ["fr"]  # its sidecar read
+    etag = s3.head_object(Bucket=bucket, Key=f"{prefix}talk one.wav")["ETag"].strip('"')
+    assert found[0]["trigger_run_id"] == inbox.run_id_for(uri, etag)  # the polling inbox's id: one run either way
+    assert inbox.requests_from_events([{"Body": "not json"}, {"Body": json.dumps({"Event": "s3:TestEvent"})}]) == []

@@ -65,6 +65,13 @@ def request_for(uri: str, etag: str, sidecar: dict | None = None, metadata: dict
 def _object_request(root, path: str, info: dict) -> dict | None:
     protocol = root.protocol if isinstance(root.protocol, str) else root.protocol[0]
     uri = f"{protocol}://{path}" if protocol != "file" else f"file://{path}"
+    etag = str(info.get("ETag") or info.get("VersionId") or f"{info.get('size')}-{_modified(info).timestamp()}").strip('"')
+    return _request_with_sidecar(uri, etag, lambda: root.fs.metadata(path) if hasattr(root.fs, "metadata") else {})
+
+
+def _request_with_sidecar(uri: str, etag: str, metadata) -> dict | None:
+    """The trigger request of one object, its sidecar (or else its metadata, `metadata()`) read;
+    None, logged, when the request is refused."""
     sidecar_path = storage.opath(uri + ".json")
     sidecar = meta = None
     try:
@@ -72,14 +79,51 @@ def _object_request(root, path: str, info: dict) -> dict | None:
             sidecar = json.loads(sidecar_path.read_text())
         else:
             try:
-                meta = root.fs.metadata(path) if hasattr(root.fs, "metadata") else {}
+                meta = metadata()
             except Exception:  # noqa: BLE001 - metadata is optional
                 meta = {}
-        etag = str(info.get("ETag") or info.get("VersionId") or f"{info.get('size')}-{_modified(info).timestamp()}").strip('"')
         return request_for(uri, etag, sidecar, meta)
     except (BadInput, json.JSONDecodeError) as exc:  # one bad sidecar never holds up the others
         log.error("inbox object %s skipped: its request is refused: %s", uri, exc)
         return None
+
+
+def requests_from_events(messages: list[dict]) -> list[dict]:
+    """Trigger requests for the media objects S3 event notifications announce (the SQS messages an
+    asset watcher received, possibly several batches): one per object version, in arrival order.
+    Deletions, test events, sidecars and non-media keys are passed over."""
+    from urllib.parse import unquote_plus
+
+    seen, out = set(), []
+    for message in messages:
+        try:
+            body = json.loads(message.get("Body") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            log.warning("not an S3 event notification, skipped: %.200s", message.get("Body"))
+            continue
+        if isinstance(body.get("Message"), str):  # delivered through SNS
+            body = json.loads(body["Message"])
+        for record in body.get("Records") or []:
+            if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+                continue
+            bucket, obj = record["s3"]["bucket"]["name"], record["s3"]["object"]
+            key = unquote_plus(obj["key"])
+            if os.path.splitext(key)[1].lower() not in MEDIA_SUFFIXES:
+                continue
+            uri, etag = f"s3://{bucket}/{key}", str(obj.get("eTag") or obj.get("versionId") or obj.get("sequencer")).strip('"')
+            if (uri, etag) in seen:
+                continue
+            seen.add((uri, etag))
+            request = _request_with_sidecar(uri, etag, lambda uri=uri: _s3_metadata(uri))
+            if request is not None:
+                out.append(request)
+    log.info("%d media objects announced in %d messages", len(out), len(messages))
+    return out
+
+
+def _s3_metadata(uri: str) -> dict:
+    path = storage.opath(uri)
+    return path.fs.metadata(path.path) if hasattr(path.fs, "metadata") else {}
 
 
 def list_new(start: datetime, end: datetime, prefix: str | None = None) -> list[dict]:

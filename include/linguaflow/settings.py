@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     inbox: str | None = Field(None, description="inbox prefix watched by the inbox DAG (default `<work root>/inbox`)")
     inbox_targets: str = Field("zh,ja", description="target languages of inbox objects without sidecar or metadata, comma separated")
     inbox_schedule: str = Field("*/10 * * * *", description="cron schedule of the inbox DAG (its data intervals)")
+    inbox_queue: str | None = Field(None, description="SQS queue URL the inbox bucket's S3 event notifications go to: a new object starts its media run within seconds (the `linguaflow_ingest` DAG, an asset watcher); unset: only the polling inbox DAG")
+    inbox_queue_poll_s: int = Field(1, ge=1, description="seconds between polls of that queue while it is empty")
     max_upload_bytes: int = Field(2 * 1024**3, ge=1, description="largest media upload the task API accepts")
     callback_conn_id: str = Field("linguaflow_callback", description="Airflow connection whose password signs callbacks")
     callback_secret: SecretStr | None = Field(None, description="callback signing secret when that connection does not exist")
