@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 CLI = str(REPO / ".venv" / "bin" / "linguaflow")
 SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
 sys.path.insert(0, str(REPO / "tests"))
+from stack import free_port  # noqa: E402
 
 BARE = """
 import sys, time
@@ -57,12 +57,6 @@ def _timed(argvs: list[list[str]], env: dict) -> float:
     return time.perf_counter() - began
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=3)
@@ -80,7 +74,7 @@ def main() -> None:
         _timed([[CLI, "run", str(SAMPLE), "--to", "", "--task-id", "warm", "--out", str(tmp / "w.json")]], _env(tmp / "home"))
         results = {"bare": _timed([[sys.executable, "-c", BARE, str(REPO), args.model, *files]], _env(tmp / "home"))}
         results["in-process"] = _timed(runs, _env(tmp / "home"))
-        port = _free_port()
+        port = free_port()
         log = open(tmp / "serve.log", "w")
         serve = subprocess.Popen([CLI, "serve", "--port", str(port), "--model", args.model], stdout=log, stderr=subprocess.STDOUT,
                                  env=_env(tmp / "home"), start_new_session=True)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.providers.common.messaging.triggers.msg_queue import MessageQueueTrigger
-from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
-from airflow.sdk import Asset, AssetWatcher, dag, get_current_context, task
-
 from linguaflow.settings import settings
 
-if settings().inbox_queue:
+if settings().inbox_queue:  # imports inside: without a queue, parsing this file costs nothing
+    from airflow.providers.common.messaging.triggers.msg_queue import MessageQueueTrigger
+    from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
+    from airflow.sdk import Asset, AssetWatcher, dag, get_current_context, task
+
     inbox_events = Asset("linguaflow-inbox-events", watchers=[AssetWatcher(
         name="linguaflow_inbox_sqs",
         # the queue is named explicitly (scheme "sqs"): a queue URL that is not AWS-shaped (MinIO,

@@ -163,12 +163,7 @@ def store(services):
     s.client.close()
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from stack import free_port  # noqa: E402,F401 - tests import it from here
 
 
 @pytest.fixture(scope="session")

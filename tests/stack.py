@@ -19,6 +19,15 @@ import numpy as np
 AIRFLOW = os.path.join(os.path.dirname(sys.executable), "airflow")
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on (for a server a test starts)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_port(port: int, timeout_s: float = 30, up: bool = True) -> None:
     """Poll until something answers on the loopback port (or, with up=False, until nothing does)."""
     import socket
@@ -101,6 +110,15 @@ class Stack:
         self._admin('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', 'CREATE DATABASE "{name}"')
 
     def start(self, timeout_s: float = 240) -> None:
+        """Start the processes and wait until the API answers and the DAGs are parsed; on any
+        failure the processes already started are stopped again (no orphans)."""
+        try:
+            self._start(timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, timeout_s: float) -> None:
         self.fresh_db()
         subprocess.run([AIRFLOW, "db", "migrate"], env=self.env, check=True, capture_output=True, timeout=600)
         for name in ("api-server", "scheduler", "dag-processor", "triggerer"):  # triggerer: the inbox's asset watcher
