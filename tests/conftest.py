@@ -214,13 +214,14 @@ def marian(tmp_path_factory):
 
 
 def s3_events_queue(services: dict, bucket: str, prefix: str) -> str:
-    """An SQS queue on the test S3 server that the bucket notifies (real S3 event notifications)
-    of every object created under `prefix`; its URL."""
+    """An SQS queue of its own on the test S3 server that the bucket notifies (real S3 event
+    notifications) of every object created under `prefix`; its URL. A bucket holds one
+    notification configuration: give each caller its own bucket."""
     import boto3
 
     kw = dict(endpoint_url=services["LF_S3_ENDPOINT"], aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
     sqs = boto3.client("sqs", **kw)
-    url = sqs.create_queue(QueueName=f"linguaflow-inbox-{RUN}")["QueueUrl"]
+    url = sqs.create_queue(QueueName=f"linguaflow-events-{bucket}-{prefix.strip('/')}"[:80])["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     boto3.client("s3", **kw).put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
         {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}}]})

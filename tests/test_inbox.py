@@ -99,14 +99,16 @@ def test_inbox_dag_triggers_one_media_run_per_object_even_when_run_twice(airflow
 
 # -- event-driven ingest: S3 event notifications through SQS ---------------------------------------
 
-def test_s3_event_notifications_become_one_request_per_object_version(services, s3, bucket):
+def test_s3_event_notifications_become_one_request_per_object_version(services, s3):
     """Real notifications of the test S3 server, read from its SQS queue as the asset watcher's
     trigger hands them over (the message dicts)."""
     import boto3
 
     from conftest import s3_events_queue
 
-    prefix = f"announce-{uuid.uuid4().hex[:6]}/"
+    bucket = f"linguaflow-announce-{uuid.uuid4().hex[:8]}"  # its own: the stack's bucket notifies the stack
+    s3.create_bucket(Bucket=bucket)
+    prefix = "announce/"
     url = s3_events_queue(services, bucket, prefix)
     s3.put_object(Bucket=bucket, Key=f"{prefix}talk one.wav.json", Body=json.dumps({"target_languages": ["fr"]}))
     s3.put_object(Bucket=bucket, Key=f"{prefix}talk one.wav", Body=SAMPLE.read_bytes())

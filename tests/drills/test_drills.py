@@ -22,7 +22,7 @@ import pytest
 from linguaflow.codes import supported_languages
 
 from conftest import REPO, SAMPLE
-from stack import ended, speech_wav, stored_count, task, ti, upload, wait_for
+from stack import ENDED, ended, speech_wav, stored_count, task, ti, upload, wait_for
 
 pytestmark = pytest.mark.e2e
 FIGURES: dict = {}
