@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 CLI = str(REPO / ".venv" / "bin" / "linguaflow")
 SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
 sys.path.insert(0, str(REPO / "tests"))
-from stack import free_port  # noqa: E402
+from stack import free_port, wait_for  # noqa: E402
 
 BARE = """
 import sys, time
@@ -57,6 +57,13 @@ def _timed(argvs: list[list[str]], env: dict) -> float:
     return time.perf_counter() - began
 
 
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=3)
@@ -80,13 +87,7 @@ def main() -> None:
                                  env=_env(tmp / "home"), start_new_session=True)
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(240):
-                try:
-                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.5)
+            wait_for("the service to answer", lambda: _healthy(f"{url}/health"), timeout_s=120)
             with open(SAMPLE, "rb") as f:  # warm: the first request pays the model's first use
                 httpx.post(f"{url}/v1/audio/transcriptions", files={"file": f}, data={"model": args.model}, timeout=120)
             remote = _env(tmp / "home", LINGUAFLOW_ASR_ROUTES=json.dumps({args.model: {"engine": "remote", "fallback": False}}),

@@ -93,30 +93,27 @@ def write_wav(path: Path, pcm: np.ndarray) -> Path:
     return path
 
 
-def conversation(dst: Path, turns=CONVERSATION, gap_s: float = 0.5) -> list[tuple[float, float, str]]:
-    """Write the turns, each in its speaker's voice, `gap_s` apart; the reference turns
-    (start, end, speaker) in seconds."""
+def _in_turns(dst: Path, turns, spoken, gap_s: float) -> list[tuple[float, float, str]]:
+    """Write each (label, text) as `spoken(label, text)` says it, `gap_s` apart; the reference
+    (start, end, label) in seconds."""
     parts, reference, t = [np.zeros(int(RATE * gap_s), np.int16)], [], gap_s
-    for who, text in turns:
-        voice, pitch = VOICES[who]
-        pcm = speak(text, voice, pitch)
-        reference.append((round(t, 3), round(t + len(pcm) / RATE, 3), who))
+    for label, text in turns:
+        pcm = spoken(label, text)
+        reference.append((round(t, 3), round(t + len(pcm) / RATE, 3), label))
         parts += [pcm, np.zeros(int(RATE * gap_s), np.int16)]
         t += len(pcm) / RATE + gap_s
     write_wav(dst, np.concatenate(parts))
     return reference
+
+
+def conversation(dst: Path, turns=CONVERSATION, gap_s: float = 0.5) -> list[tuple[float, float, str]]:
+    """The turns, each in its speaker's voice; the reference turns (start, end, speaker)."""
+    return _in_turns(dst, turns, lambda who, text: speak(text, *VOICES[who]), gap_s)
 
 
 def mixed_languages(dst: Path, turns=MIXED, gap_s: float = 0.8) -> list[tuple[float, float, str]]:
-    """Sentences in their languages' voices, `gap_s` apart; the reference (start, end, language)."""
-    parts, reference, t = [np.zeros(int(RATE * gap_s), np.int16)], [], gap_s
-    for lang, text in turns:
-        pcm = speak_japanese(text) if lang == "ja" else speak(text, "en-us", 50)
-        reference.append((round(t, 3), round(t + len(pcm) / RATE, 3), lang))
-        parts += [pcm, np.zeros(int(RATE * gap_s), np.int16)]
-        t += len(pcm) / RATE + gap_s
-    write_wav(dst, np.concatenate(parts))
-    return reference
+    """Sentences in their languages' voices; the reference (start, end, language)."""
+    return _in_turns(dst, turns, lambda lang, text: speak_japanese(text) if lang == "ja" else speak(text, "en-us", 50), gap_s)
 
 
 def pyannote_sample() -> tuple[Path, Path]:
