@@ -44,6 +44,7 @@ def test_a_celery_worker_per_queue_and_a_gpu_for_transcription():
     device = asr["deploy"]["resources"]["reservations"]["devices"][0]
     assert device["driver"] == "nvidia" and device["capabilities"] == ["gpu"] and device["count"] == 1
     assert asr["command"][asr["command"].index("-c") + 1] == "1"  # one transcription per GPU
+    assert asr["image"].endswith("-cuda") and env["LINGUAFLOW_ASR_DEVICE"] in ("cuda", "auto")
     # every Airflow process sees the same configuration, the pool the transcribe task uses is created
     assert all(services[n]["environment"] == env for n in AIRFLOW_PROCESSES | set(workers))
     assert f"pools set {env['LINGUAFLOW_ASR_POOL']} " in " ".join(services["airflow-init"]["command"])

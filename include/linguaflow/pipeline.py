@@ -17,7 +17,7 @@ from .request import MediaRequest
 from .settings import settings
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
 from .speech import probe, routing, transcribe
-from .speech.types import AsrOptions
+from .speech.types import AsrOptions, resolve_device
 from .translation import glossary as glossary_terms
 from .translation import router, sentences
 
@@ -63,6 +63,7 @@ def asr_options(request: dict) -> AsrOptions:
     lang = None if request["source_language"] == "auto" else request["source_language"]
     hints = vocabulary_prompt(request.get("vocabulary") or [])
     return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang,
+                                    device=resolve_device(settings().asr_device),
                                     batch_size=settings().asr_batch_size, diarize=bool(request.get("diarize")),
                                     num_speakers=request.get("num_speakers"), initial_prompt=hints,
                                     language_per_segment=bool(request.get("mixed_languages"))))

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     callback_secret: SecretStr | None = Field(None, description="callback signing secret when that connection does not exist")
 
     # -- the CLI's task API client
+    asr_device: Literal["cpu", "cuda", "auto"] = Field("cpu", description="where the transcribe task runs Whisper in-process: `cuda` on a GPU worker (float16), `auto` = the GPU when CTranslate2 sees one")
     asr_batch_size: int = Field(0, ge=0, le=64, description="faster-whisper: VAD chunks decoded at once (BatchedInferencePipeline); 0 or 1 = sequential (bench/RESULTS.md)")
     asr_routes: dict[str, dict] | None = Field(None, description="ASR routing table (JSON): `lang:<code>`, a model name or `*` -> engine, model, fallback (see linguaflow.speech.routing)")
     asr_service_conn_id: str = Field("linguaflow_asr", description="Airflow connection of the OpenAI-compatible transcription endpoint the `remote` engine calls (host = base URL with /v1, password = API key)")

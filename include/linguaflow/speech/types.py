@@ -72,6 +72,18 @@ class AsrOptions:
     hotwords: str | None = None  # faster-whisper: terms to favour while decoding (names, jargon)
 
 
+def resolve_device(device: str) -> str:
+    """`auto`: the GPU when CTranslate2 sees one, else the CPU — one worker image serves either pool."""
+    if device != "auto":
+        return device
+    try:
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    except Exception:  # noqa: BLE001 - no CUDA runtime at all: the CPU
+        return "cpu"
+
+
 def compute_type(opts: AsrOptions) -> str:
     if opts.engine == "openai-whisper":
         return "float16" if opts.device == "cuda" else "float32"
