@@ -34,9 +34,9 @@ VERSION = "text-and-audio-lid-1"
 
 def written_in(text: str, around: str) -> str | None:
     """The language a segment's text is written in, when the identifier is sure (None: it cannot tell)."""
-    from ..translation.check import COMMON, SURE, _long_enough, language_of
+    from ..translation.check import COMMON, SURE, long_enough, language_of
 
-    if not _long_enough(text):
+    if not long_enough(text):
         return None
     lang, prob = language_of(text, (around, *COMMON))
     return lang if prob >= SURE else None

@@ -36,7 +36,8 @@ def _normal(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
-def _long_enough(text: str) -> bool:
+def long_enough(text: str) -> bool:
+    """Enough words (or CJK characters) for a language identifier to be trusted on it."""
     return len(_WORD.findall(text)) >= MIN_WORDS or len(_CJK.findall(text)) >= 4
 
 
@@ -57,7 +58,7 @@ def language_of(text: str, candidates: tuple[str, ...]) -> tuple[str, float]:
 
 def flags_for(source_text: str, translated: str, source: str, target: str) -> list[str]:
     """The flags of one translated segment (empty: it looks translated)."""
-    if not source_text.strip() or not _long_enough(source_text):
+    if not source_text.strip() or not long_enough(source_text):
         return []
     if _normal(translated) == _normal(source_text) or not translated.strip():
         return [UNTRANSLATED]
