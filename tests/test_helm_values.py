@@ -109,6 +109,10 @@ def test_both_releases_share_database_broker_keys_and_execution_api():
     shared = ("data", "fernetKeySecretName", "jwtSecretName", "apiSecretKeySecretName", "airflowVersion", "defaultAirflowRepository")
     assert all(main[k] == asr[k] for k in shared)
     assert asr["config"]["core"]["execution_api_server_url"].startswith("http://linguaflow-api-server:")
+    # the same storage, results, cache and model roots wherever a task runs
+    for key in ("LINGUAFLOW_WORK_ROOT", "LINGUAFLOW_ASR_MODEL_ROOTS", "LINGUAFLOW_ASR_QUEUE", "LINGUAFLOW_ASR_POOL"):
+        assert _env(main)[key] == _env(asr)[key], key
+    assert main["secret"] == asr["secret"] and {"LINGUAFLOW_MONGO_URI", "LINGUAFLOW_REDIS_URL"} <= {s["envName"] for s in asr["secret"]}
     # the worker-only release runs no second Airflow
     assert not any(asr[c]["enabled"] for c in ("scheduler", "triggerer", "dagProcessor", "redis", "postgresql", "migrateDatabaseJob"))
     assert asr["apiServer"]["replicas"] == 0
