@@ -6,10 +6,13 @@ references, so a retried or re-run task reuses finished work instead of redoing 
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import logging
 import re
+import threading
+import time
 
 from . import limits, policy, progress, review, storage
 from .codes import CODE_MAP_VERSION
@@ -84,10 +87,11 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
     """
     out = storage.work_uri(task_id, "transcript.json")
     with progress.step("transcribe", duration=media_info["duration"]) as shown:
+        early = _wait_for_early_transcription(task_id, limits.limit_for(media_info["duration"]))
         done = storage.read_json(out) if storage.exists(out) else {}
         if all(done.get(k) == v for k, v in _request_key(opts).items()):
             log.info("transcript already in storage, reusing %s", out)
-            shown["reused"] = True
+            shown.update({"early_s": early} if early else {"reused": True})
         else:
             with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
                 done = transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
@@ -95,6 +99,63 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
         if store is not None:  # the transcript, timings and media go into the result document now
             store.merge(compact(build_document(task_id, media_info, out, [], {}, status="running")))
     return out
+
+
+# Transcriptions begun before their run's transcribe task, in this process, by task id.
+_EARLY: dict[str, concurrent.futures.Future] = {}
+
+
+def transcribe_early(request: MediaRequest) -> bool:
+    """Begin the transcription of a run about to start, in a thread, into the storage its
+    transcribe step reads: the embedded `run` calls this before starting Airflow in-process (~3 s
+    on 2 cores of imports, DAG parsing and run creation that need not wait for it), and the step
+    then waits for it and reuses the stored transcript. Only for a local file into local storage
+    with an in-process engine, after the same policy checks as `probe`; anything that goes wrong
+    here is left for the steps to meet again and report. True when begun."""
+    try:
+        opts = asr_options(request.model_dump())
+        if (request.task_id is None or opts.engine == "remote" or not request.media_uri.startswith("file://")
+                or not storage.work_uri(request.task_id, "x").startswith("file://")):
+            return False
+        policy.check_media(request.media_uri, from_api=False)
+        policy.check_asr_model(request.asr_model, request.asr_engine)
+    except Exception:  # noqa: BLE001 - probe refuses it, with the reason, in its turn
+        return False
+    out = storage.work_uri(request.task_id, "transcript.json")
+    result: concurrent.futures.Future = concurrent.futures.Future()
+
+    def work() -> None:
+        try:
+            began = time.monotonic()
+            done = storage.read_json(out) if storage.exists(out) else {}
+            if all(done.get(k) == v for k, v in _request_key(opts).items()):
+                result.set_result(None)  # already there: the step says "reused"
+                return
+            transcribe_to(request.media_uri, out, opts)
+            result.set_result(time.monotonic() - began)
+        except BaseException as exc:  # noqa: BLE001 - handed to the step, which transcribes itself
+            result.set_exception(exc)
+
+    # a daemon: a run that ends before its transcribe step (refused, failed) never waits for it
+    threading.Thread(target=work, name="early-transcription", daemon=True).start()
+    _EARLY[request.task_id] = result
+    return True
+
+
+def _wait_for_early_transcription(task_id: str, limit_s: float) -> float | None:
+    """The seconds an early transcription of this task took, once it has ended; None when there
+    was none, it found the transcript already stored, or it failed (the step then transcribes,
+    and meets the failure itself). Past the step's limit: StepTimeout, as the step itself would."""
+    early = _EARLY.pop(task_id, None)
+    if early is None:
+        return None
+    try:
+        return early.result(timeout=limit_s)
+    except concurrent.futures.TimeoutError:
+        raise limits.StepTimeout(f"transcribe ran past its limit of {limit_s:.0f} s (sized from the media's duration)") from None
+    except Exception as exc:  # noqa: BLE001 - done again below, where it is classified and reported
+        log.info("the early transcription did not finish (%s): transcribing in the step", exc)
+        return None
 
 
 def _request_key(opts: AsrOptions) -> dict:

@@ -67,7 +67,7 @@ class StepDisplay:
             self._began[name] = time.monotonic()
             self._duration = data.get("duration") or self._duration
             self._draw(f"{name} …")
-        elif what == "progress" and self.live:
+        elif what == "progress" and self.live and name in self._began:  # (an early transcription's, before its step)
             fraction = data.get("fraction", 0.0)
             spent = time.monotonic() - self._began.get(name, time.monotonic())
             eta = f", about {_seconds(spent * (1 - fraction) / fraction)} left" if fraction > 0.02 else ""
@@ -95,7 +95,11 @@ class StepDisplay:
             detail = state_name(state) + (f", {data['flagged']} flagged" if data.get("flagged") else "")
         if data.get("reused"):
             detail += " (reused)"
-        self._line(f"{'✗' if what == 'failed' else '✓'} {name:<24} {_seconds(data.get('seconds', 0.0)):>9}  {detail}")
+        seconds = data.get("seconds", 0.0)
+        if data.get("early_s"):  # begun while Airflow started: its own time, not the wait for it
+            seconds, detail = data["early_s"], detail + " (begun while Airflow started)"
+            self.times[name] = seconds
+        self._line(f"{'✗' if what == 'failed' else '✓'} {name:<24} {_seconds(seconds):>9}  {detail}")
 
     def _draw(self, text: str) -> None:
         if self.live:

@@ -182,7 +182,7 @@ def run(args) -> int:
     """Plan, then answer from the store or run the DAG; print the result and a summary."""
     began = time.monotonic()
     p = plan(args)
-    from .. import embedded, progress
+    from .. import embedded, pipeline, progress
     from .display import StepDisplay, quiet
     from .terminal_review import TerminalReview
 
@@ -199,6 +199,7 @@ def run(args) -> int:
             with contextlib.nullcontext(sys.stderr) if args.verbose else quiet(log_path) as terminal:
                 logging.getLogger().setLevel(logging.INFO)  # into the log file
                 display = StepDisplay(terminal)
+                pipeline.transcribe_early(p.request)
                 embedded.ensure_schema()
                 review = TerminalReview(task_id, p.request.model_dump(), terminal) if p.request.review else None
                 with progress.listening(display), review or contextlib.nullcontext():
