@@ -174,3 +174,26 @@ def test_a_batched_service_answers_with_sentence_segments(tmp_path):
     assert " ".join(out.text.lower().split()).count("superlative degree") == 3, out.text
     starts = [s.start for s in out.segments]
     assert len(starts) >= 3 and starts == sorted(starts) and np.all(np.diff(starts) > 1)
+
+
+def test_requests_in_flight_together_share_decoding_batches(tmp_path):
+    """`serve --batch-size 4` (concurrency 4): the chunks of the requests running at once are
+    decoded in shared batches, each answer its own file's words."""
+    from mediagen import repeated_speech
+
+    twice = repeated_speech(SAMPLE, tmp_path / "twice.wav", 2, gap_s=1.0)
+    files = [SAMPLE, twice] * 4
+    with serving(tmp_path, "shared", "--batch-size", "4") as served:
+        client = _client(served.url, max_retries=0, timeout=300)
+
+        def one(path):
+            with open(path, "rb") as f:
+                return client.audio.transcriptions.create(model="whisper-1", file=f).text.lower()
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            texts = list(pool.map(one, files))
+        metrics = dict(line.rsplit(" ", 1) for line in httpx.get(f"{served.url}/metrics").text.splitlines()
+                       if not line.startswith("#"))
+    assert [t.count("superlative") for t in texts] == [1, 2] * 4, texts
+    batches, chunks = float(metrics["linguaflow_asr_batches_total"]), float(metrics["linguaflow_asr_batched_chunks_total"])
+    assert chunks == 8 and batches < chunks  # 8 files of one chunk each, not decoded one by one

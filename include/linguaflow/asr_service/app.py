@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from ..errors import BadInput, classify, is_transient
 from ..request import language as normalize_language
-from ..speech import probe, transcribe
+from ..speech import batching, probe, transcribe
 from ..speech.types import AsrOptions
 from ..weights import asr_model_known
 from .admission import Admission, Full
@@ -48,7 +48,9 @@ class ServiceConfig:
     compute_type: str = "auto"
     concurrency: int = 1  # transcriptions at once (each uses the model's CPU threads or the GPU)
     queue: int = 8  # requests waiting beyond those; more are refused with 429
-    batch_size: int = 0  # >1: each file's VAD chunks decoded that many at once (faster, a few more word errors)
+    # >1: speech chunks decoded that many at once, from one file or from all the requests running
+    # (speech.batching: one decoder; `concurrency` requests are then read and queued for it)
+    batch_size: int = 0
     api_key: str | None = None
     max_upload_bytes: int = 1 << 30
     retry_after_s: int = 5
@@ -84,6 +86,13 @@ class Metrics:
             f"linguaflow_asr_queue_depth {admission.waiting}",
             "# HELP linguaflow_asr_capacity Slots plus queue places.", "# TYPE linguaflow_asr_capacity gauge",
             f"linguaflow_asr_capacity {admission.concurrency + admission.queue}",
+        ]
+        batches, chunks = batching.totals()
+        lines += [
+            "# HELP linguaflow_asr_batches_total Batches of speech chunks decoded (--batch-size).",
+            "# TYPE linguaflow_asr_batches_total counter", f"linguaflow_asr_batches_total {batches}",
+            "# HELP linguaflow_asr_batched_chunks_total Speech chunks in those batches (over batches: the mean batch).",
+            "# TYPE linguaflow_asr_batched_chunks_total counter", f"linguaflow_asr_batched_chunks_total {chunks}",
         ]
         return "\n".join(lines) + "\n"
 
@@ -221,7 +230,9 @@ def _options(cfg: ServiceConfig, model: str, language: str | None = None, task: 
     ladder = AsrOptions().temperature if temperature == 0.0 else (temperature,)
     return AsrOptions(engine="faster-whisper", model=model, device=cfg.device, compute_type=cfg.compute_type,
                       language=language, task=task, word_timestamps=words, temperature=ladder,
-                      initial_prompt=prompt or None, num_workers=cfg.concurrency, batch_size=cfg.batch_size)
+                      initial_prompt=prompt or None, batch_size=cfg.batch_size,
+                      # batched: one decoding thread does the model's work, the requests only feed it
+                      num_workers=cfg.concurrency if cfg.batch_size <= 1 else 1)
 
 
 @contextlib.contextmanager

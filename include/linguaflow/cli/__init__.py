@@ -78,6 +78,8 @@ def cmd_serve(args) -> int:
         check_models(models)
     except BadInput as exc:
         raise failures.UsageError(str(exc)) from None
+    if args.concurrency is None:
+        args.concurrency = max(1, args.batch_size)
     if args.concurrency < 1 or args.queue < 0 or args.batch_size < 0:
         raise failures.UsageError("--concurrency is at least 1, --queue and --batch-size at least 0")
     key = settings().serve_api_key
@@ -165,10 +167,13 @@ def parser() -> argparse.ArgumentParser:
                     help="a model to serve (repeat for several; the first answers whisper-1): bundled name or CTranslate2 directory")
     sv.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="where the models run")
     sv.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (int8, float16, int8_float16, auto)")
-    sv.add_argument("--concurrency", type=int, default=1, help="transcriptions at once")
+    sv.add_argument("--concurrency", type=int, default=None,
+                    help="transcriptions at once (default 1; with --batch-size, the batch size: requests read and "
+                         "queued while one decoder works)")
     sv.add_argument("--queue", type=int, default=8, help="requests waiting beyond those; more are answered 429")
     sv.add_argument("--batch-size", type=int, default=0,
-                    help="decode each file's speech chunks this many at once (faster-whisper batched; 0 = sequential)")
+                    help="decode speech chunks this many at once, from one file or from every request running "
+                         "(faster-whisper batched; 0 = sequential)")
     sv.set_defaults(func=cmd_serve)
 
     # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)

@@ -35,11 +35,12 @@ def run(samples, language, opts: AsrOptions, compute_type: str):
         initial_prompt=opts.initial_prompt, hotwords=opts.hotwords,
     )
     if opts.batch_size > 1:
-        # VAD chunks of up to 30 s decoded side by side (always VAD; no conditioning on the
-        # previous text); timestamps kept, so segments stay sentence-sized rather than one per chunk
-        from faster_whisper import BatchedInferencePipeline
+        # VAD chunks of up to 30 s decoded side by side, with those of any other transcription in
+        # flight in this process (always VAD; no conditioning on the previous text); timestamps
+        # kept, so segments stay sentence-sized rather than one per chunk
+        from .batching import shared_pipeline
 
-        segments, info = BatchedInferencePipeline(model).transcribe(
+        segments, info = shared_pipeline(model, opts.batch_size).transcribe(
             samples, batch_size=opts.batch_size, without_timestamps=False, **common)
     else:
         segments, info = model.transcribe(samples, vad_filter=opts.vad_filter,
