@@ -1,13 +1,19 @@
 """Bulk through a running Airflow, LocalExecutor against CeleryExecutor, against the bare engine.
 
-    scripts/services.sh up && .venv/bin/python bench/executor_bulk_bench.py [--files 20] [--model base]
+    scripts/services.sh up && .venv/bin/python bench/executor_bulk_bench.py [--files 20] [--model base] [--to de]
+                                                   [--variants local,celery,service]
 
-N one-minute files (the bundled sentence and a second of silence, 12 times), transcription only:
-    bare     one process, the model loaded once, the files one after another (the floor)
+N one-minute files (the bundled sentence and a second of silence, 12 times), transcription only or,
+with `--to`, transcription and one language (the default translation route):
+    bare     one process, the models loaded once, the files one after another (the floor); with
+             `--to`, each transcript translated as the translate step does (sentences, checked)
     local    a running Airflow (tests/stack.py: api-server, scheduler, dag-processor, triggerer) on
              the LocalExecutor; all N uploaded through the task API at once
     celery   the same with `LocalExecutor,CeleryExecutor`: transcribe on the `asr` queue, one
-             Celery worker (`-c 1`)
+             Celery worker (`-c 1`); with `--to`, translate on the `mt` queue, one mt worker
+    service  the LocalExecutor stack with transcription routed to the warm ASR service
+             (`linguaflow serve --model MODEL`, one transcription at a time, started and warmed
+             before the timing) through LINGUAFLOW_ASR_ROUTES and the `linguaflow_asr` connection
 Both stacks give transcribe a pool of one slot (LINGUAFLOW_ASR_POOL), so one transcription runs at a
 time as in the bare loop (on 2 cores a second one only contends for them): the ratio is the
 pipeline's overhead, not a difference in parallelism. Wall clock from the first upload to the
@@ -18,6 +24,8 @@ MongoDB-compatible).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import platform
 import subprocess
@@ -35,8 +43,12 @@ import sys
 sys.path.insert(0, sys.argv[1] + "/include")
 from linguaflow.speech.transcribe import transcribe
 from linguaflow.speech.types import AsrOptions
-for path in sys.argv[3:]:
-    transcribe(path, AsrOptions(model=sys.argv[2]))
+from linguaflow.translation import router, sentences
+target = sys.argv[3]
+for path in sys.argv[4:]:
+    t = transcribe(path, AsrOptions(model=sys.argv[2]))
+    if target:
+        sentences.translate(router.translate_checked, [(s.id, s.text) for s in t.segments], [], t.language, target)
 """
 
 
@@ -63,41 +75,126 @@ def environment(svc: dict, run: str) -> None:
     })
 
 
-def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: str) -> float:
+def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: str, target: str, extra: dict | None = None) -> float:
     import redis
 
     from stack import Stack, ended, free_port, upload
 
-    extra = {}
+    db = f"linguaflow_bench_{'c' if celery else 'l'}_{run}" + ("_routed" if extra else "")
+    extra = dict(extra or {})
     if celery:
         broker = svc["LF_REDIS_URL"].rsplit("/", 1)[0] + "/10"
         redis.Redis.from_url(broker).flushdb()
-        extra = {"AIRFLOW__CORE__EXECUTOR": "LocalExecutor,CeleryExecutor", "LINGUAFLOW_ASR_EXECUTOR": "CeleryExecutor",
+        extra |= {"AIRFLOW__CORE__EXECUTOR": "LocalExecutor,CeleryExecutor", "LINGUAFLOW_ASR_EXECUTOR": "CeleryExecutor",
+                 "LINGUAFLOW_MT_EXECUTOR": "CeleryExecutor",
                  "AIRFLOW__CELERY__BROKER_URL": broker,
-                 "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + svc["LF_PG_URL"].rsplit("/", 1)[0] + f"/linguaflow_bench_c_{run}"}
-    st = Stack(REPO, svc, free_port(), extra, db=f"linguaflow_bench_{'c' if celery else 'l'}_{run}", name="bench-stack")
+                 "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + svc["LF_PG_URL"].rsplit("/", 1)[0] + f"/{db}"}
+    st = Stack(REPO, svc, free_port(), extra, db=db, name="bench-stack")
     st.start()
     try:
         with st.client() as c:
             assert c.post("/api/v2/pools", json={"name": "asr", "slots": 1, "include_deferred": False}).status_code == 201
         if celery:
             st.start_worker("asr", "asr")
+            if target:
+                st.start_worker("mt", "mt")
         with st.client() as c:
             began = time.perf_counter()
-            ids = [upload(c, f.read_bytes(), f.name, asr_model=model) for f in files]
+            ids = [upload(c, f.read_bytes(), f.name, asr_model=model, target_languages=target) for f in files]
             states = [ended(c, tid, timeout_s=3600)["state"] for tid in ids]
             took = time.perf_counter() - began
-        if set(states) - {"done", "done_with_flags"}:
-            raise SystemExit(f"runs did not succeed: {states}")
+            if set(states) - {"done", "done_with_flags"}:
+                raise SystemExit(f"runs did not succeed: {states}")
+            BREAKDOWN.append(transcribe_breakdown(c, len(files)) + "; CPU s per file: " + ", ".join(
+                f"{p.args[-1] if p.args[1] != 'celery' else 'worker ' + p.args[4]} {cpu_seconds(p.pid) / len(files):.1f}"
+                for p in st.procs))
         return took
     finally:
         st.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children, the ones that ended (task processes) and the
+    ones still running, since it started (/proc, Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = sum(int(x) for x in fields[11:15]) / ticks  # utime stime cutime cstime
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += cpu_seconds(int(child))
+    except (OSError, IndexError, ValueError):
+        pass
+    return total
+
+
+BREAKDOWN: list[str] = []
+SERVICE_PID: list[int] = []  # one line per stack variant, printed under the table
+
+
+def transcribe_breakdown(c, n: int) -> str:
+    """Where the pool's one transcription slot went: the transcribe tasks' own time (start to end)
+    and the gaps between one ending and the next starting (scheduling, queueing, task start)."""
+    from datetime import datetime
+
+    r = c.post("/api/v2/dags/~/dagRuns/~/taskInstances/list",
+               json={"dag_ids": ["linguaflow_media"], "task_ids": ["transcribe"], "page_limit": 100})
+    tis = sorted((datetime.fromisoformat(t["start_date"]), datetime.fromisoformat(t["end_date"]))
+                 for t in r.json()["task_instances"] if t["start_date"] and t["end_date"])
+    busy = sum((e - s).total_seconds() for s, e in tis)
+    gaps = sum(max(0.0, (s2 - e1).total_seconds()) for (_, e1), (s2, _) in zip(tis, tis[1:]))
+    return (f"transcribe tasks {len(tis)} (of {n} files): {busy / max(1, len(tis)):.1f} s each, "
+            f"{gaps / max(1, len(tis) - 1):.1f} s between one ending and the next starting")
+
+
+@contextlib.contextmanager
+def warm_service(model: str, tmp: Path):
+    """`linguaflow serve --model MODEL` on a free port, answering and warmed (its first request pays
+    the model's first use); yields its base URL."""
+    import httpx
+
+    from stack import free_port, wait_for
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = subprocess.Popen([str(REPO / ".venv" / "bin" / "linguaflow"), "serve", "--port", str(port), "--model", model],
+                             stdout=open(tmp / "serve.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    SERVICE_PID[:] = [serve.pid]
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{url}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for("the ASR service to answer", healthy, timeout_s=120)
+        sample = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
+        httpx.post(f"{url}/v1/audio/transcriptions", files={"file": sample.read_bytes()}, data={"model": model}, timeout=120)
+        yield url
+    finally:
+        serve.terminate()
+        serve.wait(30)
+
+
+def served(url: str) -> tuple[int, float]:
+    """Transcriptions the service answered and its own processing seconds (the warm-up included)."""
+    import httpx
+
+    def metric(prefix: str) -> float:
+        line = [x for x in httpx.get(f"{url}/metrics").text.splitlines() if x.startswith(prefix)]
+        return float(line[0].rsplit(" ", 1)[1]) if line else 0.0
+
+    return (int(metric('linguaflow_asr_requests_total{route="transcriptions",status="200"}')),
+            metric("linguaflow_asr_processing_seconds_total"))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--model", default="base")
+    ap.add_argument("--to", default="", help="one target language (default: transcription only)")
+    ap.add_argument("--variants", default="local,celery", help="comma-separated: local, celery, service")
     args = ap.parse_args()
     from mediagen import repeated_speech
 
@@ -105,18 +202,38 @@ def main() -> None:
     environment(svc, run)
     sample = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
     print(f"# {platform.machine()}, {os.cpu_count()} cores; {args.files} one-minute files, faster-whisper {args.model} int8, "
-          "transcription only, one at a time")
+          + (f"and translation into {args.to} (default route)" if args.to else "transcription only") + ", one at a time")
     with tempfile.TemporaryDirectory() as tmp:
         files = [repeated_speech(sample, Path(tmp) / f"minute{i:03d}.wav", 12, gap_s=1.0) for i in range(args.files)]
         began = time.perf_counter()
-        subprocess.run([sys.executable, "-c", BARE, str(REPO), args.model, *map(str, files)], check=True)
+        subprocess.run([sys.executable, "-c", BARE, str(REPO), args.model, args.to, *map(str, files)], check=True)
         bare = time.perf_counter() - began
-        local = through_stack(svc, run, False, files, args.model)
-        celery = through_stack(svc, run, True, files, args.model)
+        rows = [("bare engine, one loop", bare)]
+        for variant in args.variants.split(","):
+            if variant == "local":
+                rows.append(("Airflow, LocalExecutor", through_stack(svc, run, False, files, args.model, args.to)))
+            elif variant == "celery":
+                rows.append(("Airflow, CeleryExecutor (asr worker)", through_stack(svc, run, True, files, args.model, args.to)))
+            elif variant == "service":
+                with warm_service(args.model, Path(tmp)) as url:
+                    routed = {"LINGUAFLOW_ASR_ROUTES": json.dumps({args.model: {"engine": "remote", "fallback": False}}),
+                              "AIRFLOW_CONN_LINGUAFLOW_ASR": json.dumps({"conn_type": "http", "host": f"{url}/v1"})}
+                    before = served(url)
+                    took = through_stack(svc, run, False, files, args.model, args.to, routed)
+                    after = served(url)
+                    service_cpu = cpu_seconds(SERVICE_PID[0])
+                BREAKDOWN[-1] += (f"; the service answered {after[0] - before[0]} and spent "
+                                  f"{(after[1] - before[1]) / max(1, after[0] - before[0]):.1f} s on each, "
+                                  f"{service_cpu / args.files:.1f} CPU s per file (its warm-up included)")
+                rows.append(("Airflow, LocalExecutor, warm ASR service", took))
+            print(f"# {rows[-1][0]}: {rows[-1][1]:.1f} s (bare {bare:.1f} s); {BREAKDOWN[-1] if BREAKDOWN else ''}", flush=True)
     print("\n| variant | total s | s per file | bare / variant (share of engine throughput) |")
     print("|---|---|---|---|")
-    for name, took in (("bare engine, one loop", bare), ("Airflow, LocalExecutor", local), ("Airflow, CeleryExecutor (asr worker)", celery)):
+    for name, took in rows:
         print(f"| {name} | {took:.1f} | {took / args.files:.1f} | {100 * bare / took:.0f} % |")
+    print()
+    for name, line in zip([n for n, _ in rows[1:]], BREAKDOWN):
+        print(f"- {name}: {line}")
 
 
 if __name__ == "__main__":
