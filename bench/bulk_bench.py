@@ -15,7 +15,6 @@ wall clock, no translation; the ratio is each total against the bare loop's.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -25,13 +24,12 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = str(REPO / ".venv" / "bin" / "linguaflow")
 SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
 sys.path.insert(0, str(REPO / "tests"))
-from stack import free_port, wait_for  # noqa: E402
+from stack import asr_service_totals, routed_to, warm_asr_service  # noqa: E402
 
 BARE = """
 import sys, time
@@ -57,13 +55,6 @@ def _timed(argvs: list[list[str]], env: dict) -> float:
     return time.perf_counter() - began
 
 
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=3)
@@ -81,25 +72,12 @@ def main() -> None:
         _timed([[CLI, "run", str(SAMPLE), "--to", "", "--task-id", "warm", "--out", str(tmp / "w.json")]], _env(tmp / "home"))
         results = {"bare": _timed([[sys.executable, "-c", BARE, str(REPO), args.model, *files]], _env(tmp / "home"))}
         results["in-process"] = _timed(runs, _env(tmp / "home"))
-        port = free_port()
-        log = open(tmp / "serve.log", "w")
-        serve = subprocess.Popen([CLI, "serve", "--port", str(port), "--model", args.model], stdout=log, stderr=subprocess.STDOUT,
-                                 env=_env(tmp / "home"), start_new_session=True)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_for("the service to answer", lambda: _healthy(f"{url}/health"), timeout_s=120)
-            with open(SAMPLE, "rb") as f:  # warm: the first request pays the model's first use
-                httpx.post(f"{url}/v1/audio/transcriptions", files={"file": f}, data={"model": args.model}, timeout=120)
-            remote = _env(tmp / "home", LINGUAFLOW_ASR_ROUTES=json.dumps({args.model: {"engine": "remote", "fallback": False}}),
-                          AIRFLOW_CONN_LINGUAFLOW_ASR=json.dumps({"conn_type": "http", "host": f"{url}/v1"}))
+        with warm_asr_service(args.model, tmp / "serve.log", env=_env(tmp / "home")) as (url, _):
+            remote = _env(tmp / "home", **routed_to(args.model, url))
             runs = [[*r[:-4], "--task-id", f"bulk-{uuid.uuid4().hex[:10]}", "--out", str(tmp / "r.json")] for r in runs]
             results["service"] = _timed(runs, remote)
-            served = httpx.get(f"{url}/metrics").text
-        finally:
-            serve.terminate()
-            serve.wait(30)
-    count = [x for x in served.splitlines() if x.startswith('linguaflow_asr_requests_total{route="transcriptions",status="200"}')]
-    print(f"service answered: {count[0].rsplit(' ', 1)[1] if count else 0} transcriptions (1 warm-up)")
+            answered, _ = asr_service_totals(url)
+    print(f"service answered: {answered} transcriptions (1 warm-up)")
     print("| path | total s | per file s | x bare |")
     print("|---|---|---|---|")
     for name, secs in results.items():

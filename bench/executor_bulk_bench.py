@@ -24,8 +24,6 @@ MongoDB-compatible).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import platform
 import subprocess
@@ -75,7 +73,9 @@ def environment(svc: dict, run: str) -> None:
     })
 
 
-def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: str, target: str, extra: dict | None = None) -> float:
+def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: str, target: str,
+                  extra: dict | None = None) -> tuple[float, str]:
+    """Seconds from the first upload to the last run ended, and where the time went."""
     import redis
 
     from stack import Stack, ended, free_port, upload
@@ -105,10 +105,10 @@ def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: s
             took = time.perf_counter() - began
             if set(states) - {"done", "done_with_flags"}:
                 raise SystemExit(f"runs did not succeed: {states}")
-            BREAKDOWN.append(transcribe_breakdown(c, len(files)) + "; CPU s per file: " + ", ".join(
+            breakdown = transcribe_breakdown(c, len(files)) + "; CPU s per file: " + ", ".join(
                 f"{p.args[-1] if p.args[1] != 'celery' else 'worker ' + p.args[4]} {cpu_seconds(p.pid) / len(files):.1f}"
-                for p in st.procs))
-        return took
+                for p in st.procs)
+        return took, breakdown
     finally:
         st.stop()
 
@@ -128,10 +128,6 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-BREAKDOWN: list[str] = []
-SERVICE_PID: list[int] = []  # one line per stack variant, printed under the table
-
-
 def transcribe_breakdown(c, n: int) -> str:
     """Where the pool's one transcription slot went: the transcribe tasks' own time (start to end)
     and the gaps between one ending and the next starting (scheduling, queueing, task start)."""
@@ -147,48 +143,6 @@ def transcribe_breakdown(c, n: int) -> str:
             f"{gaps / max(1, len(tis) - 1):.1f} s between one ending and the next starting")
 
 
-@contextlib.contextmanager
-def warm_service(model: str, tmp: Path):
-    """`linguaflow serve --model MODEL` on a free port, answering and warmed (its first request pays
-    the model's first use); yields its base URL."""
-    import httpx
-
-    from stack import free_port, wait_for
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    serve = subprocess.Popen([str(REPO / ".venv" / "bin" / "linguaflow"), "serve", "--port", str(port), "--model", model],
-                             stdout=open(tmp / "serve.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
-    SERVICE_PID[:] = [serve.pid]
-
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{url}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        wait_for("the ASR service to answer", healthy, timeout_s=120)
-        sample = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
-        httpx.post(f"{url}/v1/audio/transcriptions", files={"file": sample.read_bytes()}, data={"model": model}, timeout=120)
-        yield url
-    finally:
-        serve.terminate()
-        serve.wait(30)
-
-
-def served(url: str) -> tuple[int, float]:
-    """Transcriptions the service answered and its own processing seconds (the warm-up included)."""
-    import httpx
-
-    def metric(prefix: str) -> float:
-        line = [x for x in httpx.get(f"{url}/metrics").text.splitlines() if x.startswith(prefix)]
-        return float(line[0].rsplit(" ", 1)[1]) if line else 0.0
-
-    return (int(metric('linguaflow_asr_requests_total{route="transcriptions",status="200"}')),
-            metric("linguaflow_asr_processing_seconds_total"))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=20)
@@ -197,6 +151,7 @@ def main() -> None:
     ap.add_argument("--variants", default="local,celery", help="comma-separated: local, celery, service")
     args = ap.parse_args()
     from mediagen import repeated_speech
+    from stack import asr_service_totals, routed_to, warm_asr_service
 
     svc, run = services(), uuid.uuid4().hex[:8]
     environment(svc, run)
@@ -208,32 +163,28 @@ def main() -> None:
         began = time.perf_counter()
         subprocess.run([sys.executable, "-c", BARE, str(REPO), args.model, args.to, *map(str, files)], check=True)
         bare = time.perf_counter() - began
-        rows = [("bare engine, one loop", bare)]
+        rows = [("bare engine, one loop", bare, "")]
         for variant in args.variants.split(","):
             if variant == "local":
-                rows.append(("Airflow, LocalExecutor", through_stack(svc, run, False, files, args.model, args.to)))
+                rows.append(("Airflow, LocalExecutor", *through_stack(svc, run, False, files, args.model, args.to)))
             elif variant == "celery":
-                rows.append(("Airflow, CeleryExecutor (asr worker)", through_stack(svc, run, True, files, args.model, args.to)))
+                rows.append(("Airflow, CeleryExecutor (asr worker)", *through_stack(svc, run, True, files, args.model, args.to)))
             elif variant == "service":
-                with warm_service(args.model, Path(tmp)) as url:
-                    routed = {"LINGUAFLOW_ASR_ROUTES": json.dumps({args.model: {"engine": "remote", "fallback": False}}),
-                              "AIRFLOW_CONN_LINGUAFLOW_ASR": json.dumps({"conn_type": "http", "host": f"{url}/v1"})}
-                    before = served(url)
-                    took = through_stack(svc, run, False, files, args.model, args.to, routed)
-                    after = served(url)
-                    service_cpu = cpu_seconds(SERVICE_PID[0])
-                BREAKDOWN[-1] += (f"; the service answered {after[0] - before[0]} and spent "
-                                  f"{(after[1] - before[1]) / max(1, after[0] - before[0]):.1f} s on each, "
-                                  f"{service_cpu / args.files:.1f} CPU s per file (its warm-up included)")
-                rows.append(("Airflow, LocalExecutor, warm ASR service", took))
-            print(f"# {rows[-1][0]}: {rows[-1][1]:.1f} s (bare {bare:.1f} s); {BREAKDOWN[-1] if BREAKDOWN else ''}", flush=True)
+                with warm_asr_service(args.model, Path(tmp) / "serve.log") as (url, pid):
+                    before = asr_service_totals(url)
+                    took, breakdown = through_stack(svc, run, False, files, args.model, args.to, routed_to(args.model, url))
+                    answered, spent = (a - b for a, b in zip(asr_service_totals(url), before))
+                    breakdown += (f"; the service answered {answered} and spent {spent / max(1, answered):.1f} s on each, "
+                                  f"{cpu_seconds(pid) / args.files:.1f} CPU s per file (its warm-up included)")
+                rows.append(("Airflow, LocalExecutor, warm ASR service", took, breakdown))
+            print(f"# {rows[-1][0]}: {rows[-1][1]:.1f} s (bare {bare:.1f} s); {rows[-1][2]}", flush=True)
     print("\n| variant | total s | s per file | bare / variant (share of engine throughput) |")
     print("|---|---|---|---|")
-    for name, took in rows:
+    for name, took, _ in rows:
         print(f"| {name} | {took:.1f} | {took / args.files:.1f} | {100 * bare / took:.0f} % |")
     print()
-    for name, line in zip([n for n, _ in rows[1:]], BREAKDOWN):
-        print(f"- {name}: {line}")
+    for name, _, breakdown in rows[1:]:
+        print(f"- {name}: {breakdown}")
 
 
 if __name__ == "__main__":

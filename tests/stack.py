@@ -4,6 +4,7 @@ with the project's DAGs and plugin."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -255,3 +256,43 @@ def speech_wav(seconds_of_repeats: int) -> bytes:
         out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
         out.writeframes(np.tile(np.concatenate([speech, np.zeros(16000, "<i2")]), seconds_of_repeats).tobytes())
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def warm_asr_service(model: str, log: Path, env: dict | None = None):
+    """`linguaflow serve --model MODEL` on a free port, answering and warmed (its first request pays
+    the model's first use); yields (base URL, pid). The benches route the DAG to it with
+    `routed_to(model, url)` and read what it did with `asr_service_totals(url)`."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "linguaflow"), "serve", "--port", str(port),
+                              "--model", model], env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                             start_new_session=True)
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{url}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for("the ASR service to answer", healthy, timeout_s=120)
+        sample = Path(__file__).parent.parent / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
+        httpx.post(f"{url}/v1/audio/transcriptions", files={"file": sample.read_bytes()}, data={"model": model}, timeout=120)
+        yield url, serve.pid
+    finally:
+        serve.terminate()
+        serve.wait(30)
+
+
+def routed_to(model: str, url: str) -> dict:
+    """The settings that send the transcriptions of `model` to the service at `url`, no fallback."""
+    return {"LINGUAFLOW_ASR_ROUTES": json.dumps({model: {"engine": "remote", "fallback": False}}),
+            "AIRFLOW_CONN_LINGUAFLOW_ASR": json.dumps({"conn_type": "http", "host": f"{url}/v1"})}
+
+
+def asr_service_totals(url: str) -> tuple[int, float]:
+    """Transcriptions the service answered and its processing seconds, since it started."""
+    metrics = dict(line.rsplit(" ", 1) for line in httpx.get(f"{url}/metrics").text.splitlines() if line and not line.startswith("#"))
+    return (int(float(metrics.get('linguaflow_asr_requests_total{route="transcriptions",status="200"}', 0))),
+            float(metrics.get("linguaflow_asr_processing_seconds_total", 0.0)))
