@@ -13,10 +13,14 @@ with `--to`, transcription and one language (the default translation route):
              Celery worker (`-c 1`); with `--to`, translate on the `mt` queue, one mt worker
     service  the LocalExecutor stack with transcription routed to the warm ASR service
              (`linguaflow serve --model MODEL`, one transcription at a time, started and warmed
-             before the timing) through LINGUAFLOW_ASR_ROUTES and the `linguaflow_asr` connection
-Both stacks give transcribe a pool of one slot (LINGUAFLOW_ASR_POOL), so one transcription runs at a
-time as in the bare loop (on 2 cores a second one only contends for them): the ratio is the
-pipeline's overhead, not a difference in parallelism. Wall clock from the first upload to the
+             before the timing) through LINGUAFLOW_ASR_ROUTES and the `linguaflow_asr` connection;
+             `--service-args` are passed to `linguaflow serve`
+The in-process stacks give transcribe a pool of one slot (LINGUAFLOW_ASR_POOL), so one transcription
+runs at a time as in the bare loop (on 2 cores a second one only contends for them): the ratio is
+the pipeline's overhead, not a difference in parallelism. Routed to the service, the pool has
+`--service-slots` slots (default 2: one request decoding, the next already waiting in the
+service's queue, so the warm model never waits for Airflow to start the next task; the service
+still decodes one at a time unless `--service-args` says otherwise). Wall clock from the first upload to the
 last task ended; stack start-up not counted. Needs the test services (PostgreSQL, Redis, S3,
 MongoDB-compatible).
 """
@@ -74,7 +78,7 @@ def environment(svc: dict, run: str) -> None:
 
 
 def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: str, target: str,
-                  extra: dict | None = None) -> tuple[float, str]:
+                  extra: dict | None = None, slots: int = 1) -> tuple[float, str]:
     """Seconds from the first upload to the last run ended, and where the time went."""
     import redis
 
@@ -93,7 +97,7 @@ def through_stack(svc: dict, run: str, celery: bool, files: list[Path], model: s
     st.start()
     try:
         with st.client() as c:
-            assert c.post("/api/v2/pools", json={"name": "asr", "slots": 1, "include_deferred": False}).status_code == 201
+            assert c.post("/api/v2/pools", json={"name": "asr", "slots": slots, "include_deferred": False}).status_code == 201
         if celery:
             st.start_worker("asr", "asr")
             if target:
@@ -149,6 +153,8 @@ def main() -> None:
     ap.add_argument("--model", default="base")
     ap.add_argument("--to", default="", help="one target language (default: transcription only)")
     ap.add_argument("--variants", default="local,celery", help="comma-separated: local, celery, service")
+    ap.add_argument("--service-slots", type=int, default=2, help="the asr pool's slots when routed to the service")
+    ap.add_argument("--service-args", default="", help="extra arguments of `linguaflow serve`, e.g. '--concurrency 2'")
     args = ap.parse_args()
     from mediagen import repeated_speech
     from stack import asr_service_totals, routed_to, warm_asr_service
@@ -170,13 +176,15 @@ def main() -> None:
             elif variant == "celery":
                 rows.append(("Airflow, CeleryExecutor (asr worker)", *through_stack(svc, run, True, files, args.model, args.to)))
             elif variant == "service":
-                with warm_asr_service(args.model, Path(tmp) / "serve.log") as (url, pid):
+                with warm_asr_service(args.model, Path(tmp) / "serve.log", args=tuple(args.service_args.split())) as (url, pid):
                     before = asr_service_totals(url)
-                    took, breakdown = through_stack(svc, run, False, files, args.model, args.to, routed_to(args.model, url))
+                    took, breakdown = through_stack(svc, run, False, files, args.model, args.to, routed_to(args.model, url),
+                                                    slots=args.service_slots)
                     answered, spent = (a - b for a, b in zip(asr_service_totals(url), before))
                     breakdown += (f"; the service answered {answered} and spent {spent / max(1, answered):.1f} s on each, "
                                   f"{cpu_seconds(pid) / args.files:.1f} CPU s per file (its warm-up included)")
-                rows.append(("Airflow, LocalExecutor, warm ASR service", took, breakdown))
+                rows.append((f"Airflow, LocalExecutor, warm ASR service {args.service_args}".rstrip()
+                             + f", asr pool {args.service_slots}", took, breakdown))
             print(f"# {rows[-1][0]}: {rows[-1][1]:.1f} s (bare {bare:.1f} s); {rows[-1][2]}", flush=True)
     print("\n| variant | total s | s per file | bare / variant (share of engine throughput) |")
     print("|---|---|---|---|")

@@ -1,4 +1,5 @@
-"""Airflow plugin: mounts the linguaflow task API at /linguaflow in the API server."""
+"""Airflow plugin: mounts the linguaflow task API at /linguaflow in the API server, and holds
+a review answer back until the review has settled (`linguaflow.review.settling`)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from airflow.plugins_manager import AirflowPlugin
 
 from linguaflow.api.app import app
 from linguaflow.priority import InteractiveFirst
+from linguaflow.review.settling import SettleBeforeResume
 
 
 class LinguaflowPlugin(AirflowPlugin):
     name = "linguaflow"
     fastapi_apps = [{"app": app, "url_prefix": "/linguaflow", "name": "linguaflow task API"}]
+    # an answer given within seconds of a review opening waits until Airflow 3.3.2 can take it safely
+    fastapi_root_middlewares = [{"middleware": SettleBeforeResume, "name": "linguaflow review settling"}]
     priority_weight_strategies = [InteractiveFirst]  # interactive runs overtake bulk ones (linguaflow.priority)
     # the result viewer, in the UI's navigation and on every media DAG run
     external_views = [

@@ -259,14 +259,14 @@ def speech_wav(seconds_of_repeats: int) -> bytes:
 
 
 @contextlib.contextmanager
-def warm_asr_service(model: str, log: Path, env: dict | None = None):
-    """`linguaflow serve --model MODEL` on a free port, answering and warmed (its first request pays
-    the model's first use); yields (base URL, pid). The benches route the DAG to it with
+def warm_asr_service(model: str, log: Path, env: dict | None = None, args: tuple[str, ...] = ()):
+    """`linguaflow serve --model MODEL [ARGS]` on a free port, answering and warmed (its first request
+    pays the model's first use); yields (base URL, pid). The benches route the DAG to it with
     `routed_to(model, url)` and read what it did with `asr_service_totals(url)`."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     serve = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "linguaflow"), "serve", "--port", str(port),
-                              "--model", model], env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                              "--model", model, *args], env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
                              start_new_session=True)
 
     def healthy() -> bool:

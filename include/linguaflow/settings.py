@@ -55,6 +55,7 @@ class Settings(BaseSettings):
 
     # -- task lifecycle (linguaflow.deletion, the retention DAG)
     review_timeout_h: float = Field(72.0, gt=0, description="a review nobody answers is published as it stands after this many hours")
+    review_settle_s: float = Field(10.0, ge=0, description="an answer to a review given sooner than this after it opened waits out the rest (Airflow 3.3.2 can lose a faster one: `linguaflow.review.settling`); 0 turns the wait off")
     delete_grace_s: float = Field(60.0, ge=0, description="after deleting a task with a running step: seconds until its leftovers are purged once more")
     retention: dict[str, float] = Field(
         {}, description="days a task is kept, per state or `*` (JSON, e.g. `{\"failed\": 7, \"*\": 90}`; empty: forever); the retention DAG deletes older ones")

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from linguaflow import review
+from linguaflow import review, storage
 from linguaflow.embedded import run_dag
 from linguaflow.results.document import expand
 
@@ -18,8 +18,11 @@ from llm_echo import echo_llm
 pytestmark = pytest.mark.e2e
 
 
-def _answer_when_asked(task_id: str, edit, seen: dict, timeout_s: float = 240) -> threading.Thread:
-    """Answer the task's review from another thread, as a reviewer would once it opens."""
+def _answer_when_asked(task_id: str, edit, seen: dict, timeout_s: float = 240,
+                       stop: threading.Event | None = None) -> threading.Thread:
+    """Answer the task's review from another thread, as a reviewer would once it opens (until
+    `stop` is set)."""
+    stop = stop or threading.Event()
 
     def ask(body, fields):
         seen.update(body=body, fields=fields)
@@ -27,7 +30,7 @@ def _answer_when_asked(task_id: str, edit, seen: dict, timeout_s: float = 240) -
 
     def loop():
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not stop.is_set():
             if review.respond(task_id, ask, by="reviewer-1"):
                 return
             time.sleep(0.5)
@@ -79,11 +82,20 @@ def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_
     assert edit_record["by"] == "reviewer-1" and edit_record["after"].startswith("Und man")
     assert "superlative degree" in edit_record["before"].lower() and edit_record["at"]
 
-    # a later run of the task keeps the edit (recorded in object storage), without asking again
-    dr2 = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid,
+    # a later run of the task keeps the edit (recorded in object storage) and, review asked again,
+    # does not ask about what was reviewed (edited or approved) as long as its text is unchanged:
+    # what a retried review task relies on when Airflow fails the try that had the answer
+    asked_again, stop = {}, threading.Event()
+    answering = _answer_when_asked(tid, lambda fields: fields, asked_again, timeout_s=180, stop=stop)
+    dr2 = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "review": True,
                    "text_items": {"title": "A sentence about the superlative degree"}})
+    stop.set()
+    answering.join(5)
     assert str(dr2.state) == "success"
+    assert asked_again == {}
     assert expand(store.get(tid))["languages"]["de"]["audio"]["0"].startswith("Und man")
+    reviewed = storage.read_json(storage.work_uri(tid, "review.json"))["reviewed"]
+    assert set(reviewed) == {"de/A/0", "de/T/title"} and reviewed["de/A/0"]["by"] == "reviewer-1"
 
 
 def test_nothing_flagged_or_no_review_asked_publishes_at_once(airflow_db, s3, bucket, store):

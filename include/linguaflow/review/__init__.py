@@ -7,7 +7,11 @@ Airflow UI (Required actions), over the REST API (`PATCH …/hitlDetails`), or i
 the review has one JSON field, `edits` ({"<language>/<A|T>/<id>": text}), opened with the flagged
 items' current texts; the body lists them beside their source. Edits are kept in object storage
 (`work/<task>/review.json`), so a later run of the task keeps them, and each one is recorded in
-the result (who, when, before, after); an edited item loses its flags.
+the result (who, when, before, after); an edited item loses its flags. What was reviewed (edited or
+approved as it stood) is kept there too: an item is asked about once, and again only when its text
+has changed since (a new transcript or translation). So a retried review task that finds its
+answer applied publishes instead of asking again (Airflow 3.3.2 can fail a review resumed within a
+second of parking into a retry, and clears the answer when the retry opens its request).
 
 The Airflow task is `review.operator`; this module is what it, `package` and the CLI share.
 """
@@ -89,12 +93,21 @@ def save(task_id: str, edits: dict, items: dict[str, dict], by: str | None, at: 
             made.append({"lang": it["lang"], "kind": it["kind"], "id": it["id"], "before": it["text"], "after": after,
                          "by": by, "at": at})
     uri = _review_uri(task_id)
-    earlier = storage.read_json(uri)["edits"] if storage.exists(uri) else []
+    earlier = storage.read_json(uri) if storage.exists(uri) else {}
     now_keys = {(e["lang"], e["kind"], e["id"]) for e in made}
-    merged = [e for e in earlier if (e["lang"], e["kind"], e["id"]) not in now_keys] + made
-    storage.write_json(uri, {"edits": merged})
+    merged = [e for e in earlier.get("edits", []) if (e["lang"], e["kind"], e["id"]) not in now_keys] + made
+    reviewed = {**earlier.get("reviewed", {}), **{key: {"text": it["text"], "by": by, "at": at} for key, it in items.items()}}
+    storage.write_json(uri, {"edits": merged, "reviewed": reviewed})
     log.info("review of %s by %s: %d edit(s) of %d item(s)", task_id, by, len(made), len(items))
     return made
+
+
+def unreviewed(task_id: str, items: dict[str, dict]) -> dict[str, dict]:
+    """The items no one has reviewed yet as they now read (an earlier review of the same text,
+    edited or approved, counts; a text that has changed since is asked about again)."""
+    uri = _review_uri(task_id)
+    reviewed = storage.read_json(uri).get("reviewed", {}) if storage.exists(uri) else {}
+    return {key: it for key, it in items.items() if reviewed.get(key, {}).get("text") != it["text"]}
 
 
 def apply(doc: dict, task_id: str) -> dict:

@@ -9,7 +9,7 @@ from airflow.providers.standard.operators.hitl import HITLEntryOperator
 from airflow.sdk import Param
 
 from ..results.document import now_iso
-from . import EDITS, PUBLISH, body, flagged_items, save
+from . import EDITS, PUBLISH, body, flagged_items, save, unreviewed
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ class SegmentReviewOperator(HITLEntryOperator):
         request, task_id = self.job["request"], self.job["task_id"]
         if not request.get("review"):
             return None
-        items = flagged_items(task_id, request)
+        items = unreviewed(task_id, flagged_items(task_id, request))
         if not items:
-            log.info("review asked, nothing flagged: publishing")
+            log.info("review asked, nothing flagged that was not reviewed already: publishing")
             return None
         from ..results.store import ResultStore
 
@@ -56,5 +56,6 @@ class SegmentReviewOperator(HITLEntryOperator):
         who = (answer.get("responded_by_user") or {}).get("name")
         at = answer["responded_at"]
         at = at.isoformat(timespec="milliseconds") if hasattr(at, "isoformat") else str(at or now_iso())
-        made = save(task_id, (answer.get("params_input") or {}).get(EDITS) or {}, flagged_items(task_id, request), who, at)
+        made = save(task_id, (answer.get("params_input") or {}).get(EDITS) or {},
+                    unreviewed(task_id, flagged_items(task_id, request)), who, at)
         return {"reviewed_by": who, "at": at, "edits": len(made)}
