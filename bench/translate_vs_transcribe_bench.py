@@ -1,6 +1,6 @@
 """Translating one language against transcribing the same five minutes, side by side in one run.
 
-    .venv/bin/python bench/translate_vs_transcribe_bench.py [--langs de,zh,ja]
+    .venv/bin/python bench/translate_vs_transcribe_bench.py [--langs de,zh,ja] [--mt-model NAME]
 
 Transcription: five minutes of 16 kHz speech (the bundled sample and a second of silence, 60
 times; `tests/mediagen.five_minutes_of_speech`) through the default engine and model, model load
@@ -45,7 +45,11 @@ def transcript_segments() -> list[tuple[str, str]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--langs", default="de,zh,ja")
+    ap.add_argument("--mt-model", default="", help="a bundled GGUF name for every language instead of the default route "
+                                                   "(e.g. qwen2.5-0.5b-instruct-q4)")
     args = ap.parse_args()
+    if args.mt_model:
+        os.environ["LINGUAFLOW_ROUTES"] = json.dumps({"*": {"backend": "llamacpp", "model": args.mt_model}})
 
     from mediagen import five_minutes_of_speech
 
@@ -53,7 +57,8 @@ def main() -> None:
     from linguaflow.speech.types import AsrOptions
     from linguaflow.translation import llamacpp, router, sentences
 
-    print(f"# {platform.machine()}, {os.cpu_count()} cores; default engine and route; model loads included")
+    print(f"# {platform.machine()}, {os.cpu_count()} cores; default engine; "
+          f"{'route ' + args.mt_model if args.mt_model else 'default route'}; model loads included")
     with tempfile.TemporaryDirectory() as tmp:
         media = five_minutes_of_speech(REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav", Path(tmp) / "5min.wav")
         began = time.perf_counter()

@@ -3,7 +3,6 @@
 #   setup.sh            runtime (faster-whisper engine, llama.cpp translation, Airflow + providers)
 #   setup.sh --torch    + the openai-whisper engine and transformers MT backends (torch, CPU)
 #   setup.sh --dev      + openai-whisper + test tools
-#   setup.sh --mt-large + the bundled 1.5B translation model (1.1 GB; better quality, ~0.8 seg/s on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +27,6 @@ extra=false
 case "${1:-}" in
   --dev) reqs+=(-r requirements-dev.txt -r requirements-torch.txt); extra=true ;;
   --torch) reqs+=(-r requirements-torch.txt); extra=true ;;
-  --mt-large) reqs+=(-r requirements-mt-large.txt) ;;
 esac
 # torch: the CPU wheel (found on this machine's wheel folder when there is one), never a CUDA build
 links=(--find-links "$WHEELS")

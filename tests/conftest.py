@@ -36,6 +36,9 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+# the tests translate with the bundled 0.5B (3x fewer weights than the default 1.5B: the suite's
+# time); the default route itself is run by tests/translation/test_translation.py
+os.environ["LINGUAFLOW_ROUTES_FILE"] = str(REPO / "tests" / "data" / "routes-small-model.json")
 # the input policy stays on; the tests' own callback receivers on loopback are allowed by name
 os.environ["LINGUAFLOW_ALLOW_HTTP_CALLBACKS"] = "true"
 os.environ["LINGUAFLOW_CALLBACK_ALLOW_HOSTS"] = "127.0.0.1,localhost"

@@ -28,8 +28,10 @@ from .llm_prompt import MalformedReply
 log = logging.getLogger(__name__)
 
 DEFAULT_POOL = "default_pool"
-# An in-process LLM uses every core: one at a time per deployment, or they thrash each other.
-DEFAULT_ROUTES = {"*": {"backend": "llamacpp", "model": "qwen2.5-0.5b-instruct-q4", "batch_size": 8, "max_active": 1}}
+# An in-process LLM uses every core: one at a time per deployment, or they thrash each other. The
+# bundled 1.5B: the only bundled model that gains the +10 chrF++ on every language, and on a real
+# transcript (whole sentences, ~2 segments each) faster than the transcription (bench/RESULTS.md).
+DEFAULT_ROUTES = {"*": {"backend": "llamacpp", "model": "qwen2.5-coder-1.5b-instruct-q4", "batch_size": 8, "max_active": 1}}
 BACKENDS = ("llamacpp", "openai", "transformers", "ctranslate2")
 
 
