@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     # -- executors and queues (a distributed deployment; the LocalExecutor ignores queues)
     asr_queue: str = Field("asr", description="Celery queue of the transcribe task (the workers that hold the Whisper models, the GPU pool)")
     mt_queue: str = Field("mt", description="Celery queue of the translate tasks, unless their route names its own `queue`")
-    asr_pool: str = Field("default_pool", description="Airflow pool of the transcribe task: size it to the Whisper workers' slots, so waiting transcriptions queue in Airflow, where interactive runs overtake bulk ones")
+    asr_pool: str = Field("default_pool", description="Airflow pool of the transcribe task: size it to the Whisper workers' slots (routed to a warm ASR service: its `--concurrency` + 1, so a request always waits there), so waiting transcriptions queue in Airflow, where interactive runs overtake bulk ones")
     asr_executor: str | None = Field(None, description="executor of the transcribe task, one of `[core] executor` (e.g. `CeleryExecutor` beside a default `LocalExecutor`; unset: the default)")
     mt_executor: str | None = Field(None, description="executor of the translate tasks, as `LINGUAFLOW_ASR_EXECUTOR`")
 
