@@ -277,8 +277,7 @@ def warm_asr_service(model: str, log: Path, env: dict | None = None, args: tuple
 
     try:
         wait_for("the ASR service to answer", healthy, timeout_s=120)
-        sample = Path(__file__).parent.parent / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
-        httpx.post(f"{url}/v1/audio/transcriptions", files={"file": sample.read_bytes()}, data={"model": model}, timeout=120)
+        httpx.post(f"{url}/v1/audio/transcriptions", files={"file": SAMPLE.read_bytes()}, data={"model": model}, timeout=120)
         yield url, serve.pid
     finally:
         serve.terminate()

@@ -50,16 +50,10 @@ class SettleBeforeResume:
     rest before it reaches Airflow."""
 
     def __init__(self, app, settle_s: float | None = None) -> None:
+        from ..settings import settings
+
         self.app = app
-        self._settle_s = settle_s
-
-    @property
-    def settle_s(self) -> float:
-        if self._settle_s is None:
-            from ..settings import settings
-
-            self._settle_s = settings().review_settle_s
-        return self._settle_s
+        self.settle_s = settings().review_settle_s if settle_s is None else settle_s
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "PATCH" and self.settle_s > 0:
