@@ -106,3 +106,27 @@ def test_nothing_flagged_or_no_review_asked_publishes_at_once(airflow_db, s3, bu
     dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": [], "task_id": tid, "review": True})
     assert str(dr.state) == "success" and time.monotonic() - started < 120
     assert expand(store.get(tid))["status"] == "done" and "reviews" not in expand(store.get(tid))
+
+
+def test_a_review_records_only_what_it_asked_about(s3, bucket):
+    """An answer is recorded against the items that review asked about: an item reviewed earlier
+    with the same text keeps its first reviewer and is not edited by a later answer naming it; a
+    text that changed since is asked about again."""
+    tid = f"review-{uuid.uuid4().hex[:12]}"
+
+    def item(i, text):
+        return {"lang": "de", "kind": "A", "id": str(i), "text": text, "source": "en", "flags": ["untranslated"],
+                "start": 0.0, "end": 1.0}
+
+    first = {"de/A/0": item(0, "Guten Tag.")}
+    assert review.save(tid, {}, first, "reviewer-1", "t1") == []  # approved as it was
+    flagged = {**first, "de/A/1": item(1, "Good evening.")}
+    assert review.unreviewed(tid, flagged) == {"de/A/1": flagged["de/A/1"]}
+    made = review.save(tid, {"de/A/0": "Hallo.", "de/A/1": "Guten Abend."}, flagged, "reviewer-2", "t2")
+    assert [(e["id"], e["after"], e["by"]) for e in made] == [("1", "Guten Abend.", "reviewer-2")]
+    recorded = storage.read_json(storage.work_uri(tid, "review.json"))
+    assert {k: v["by"] for k, v in recorded["reviewed"].items()} == {"de/A/0": "reviewer-1", "de/A/1": "reviewer-2"}
+    assert [e["id"] for e in recorded["edits"]] == ["1"]
+    assert review.unreviewed(tid, flagged) == {}
+    changed = {**flagged, "de/A/0": item(0, "Guten Morgen.")}  # a new transcript, a new text
+    assert set(review.unreviewed(tid, changed)) == {"de/A/0"}

@@ -78,10 +78,14 @@ def body(items: dict[str, dict]) -> str:
             "leave a text as it is to approve it), then choose Publish.\n\n" + "\n".join(rows))
 
 
-def save(task_id: str, edits: dict, items: dict[str, dict], by: str | None, at: str) -> list[dict]:
-    """Record a reviewer's edits (those that change a text) in object storage, merged with earlier
-    reviews of the task; the edits recorded now. Keys that name no reviewed item are logged and
-    left out (the reviewer's typo never fails the run)."""
+def save(task_id: str, edits: dict, flagged: dict[str, dict], by: str | None, at: str) -> list[dict]:
+    """Record a reviewer's edits (those that change a text) of the flagged items under review (those
+    not reviewed before as they read now) in object storage, merged with earlier reviews of the
+    task; the edits recorded now. Keys that name no item under review are logged and left out (the
+    reviewer's typo never fails the run)."""
+    uri = _review_uri(task_id)
+    earlier = storage.read_json(uri) if storage.exists(uri) else {}
+    items = _not_reviewed(flagged, earlier.get("reviewed", {}))
     made = []
     for key, after in (edits or {}).items():
         it = items.get(key)
@@ -92,8 +96,6 @@ def save(task_id: str, edits: dict, items: dict[str, dict], by: str | None, at: 
         if after and after != it["text"]:
             made.append({"lang": it["lang"], "kind": it["kind"], "id": it["id"], "before": it["text"], "after": after,
                          "by": by, "at": at})
-    uri = _review_uri(task_id)
-    earlier = storage.read_json(uri) if storage.exists(uri) else {}
     now_keys = {(e["lang"], e["kind"], e["id"]) for e in made}
     merged = [e for e in earlier.get("edits", []) if (e["lang"], e["kind"], e["id"]) not in now_keys] + made
     reviewed = {**earlier.get("reviewed", {}), **{key: {"text": it["text"], "by": by, "at": at} for key, it in items.items()}}
@@ -103,10 +105,14 @@ def save(task_id: str, edits: dict, items: dict[str, dict], by: str | None, at: 
 
 
 def unreviewed(task_id: str, items: dict[str, dict]) -> dict[str, dict]:
-    """The items no one has reviewed yet as they now read (an earlier review of the same text,
-    edited or approved, counts; a text that has changed since is asked about again)."""
+    """The items no one has reviewed yet as they now read."""
     uri = _review_uri(task_id)
-    reviewed = storage.read_json(uri).get("reviewed", {}) if storage.exists(uri) else {}
+    return _not_reviewed(items, storage.read_json(uri).get("reviewed", {}) if storage.exists(uri) else {})
+
+
+def _not_reviewed(items: dict[str, dict], reviewed: dict[str, dict]) -> dict[str, dict]:
+    """An earlier review of the same text, edited or approved, counts; a text that has changed
+    since is asked about again."""
     return {key: it for key, it in items.items() if reviewed.get(key, {}).get("text") != it["text"]}
 
 

@@ -57,5 +57,5 @@ class SegmentReviewOperator(HITLEntryOperator):
         at = answer["responded_at"]
         at = at.isoformat(timespec="milliseconds") if hasattr(at, "isoformat") else str(at or now_iso())
         made = save(task_id, (answer.get("params_input") or {}).get(EDITS) or {},
-                    unreviewed(task_id, flagged_items(task_id, request)), who, at)
+                    flagged_items(task_id, request), who, at)
         return {"reviewed_by": who, "at": at, "edits": len(made)}
