@@ -3,6 +3,7 @@ Required actions page makes), against the running Airflow of the test stack."""
 
 import uuid
 
+import httpx
 import pytest
 
 from conftest import SAMPLE
@@ -37,6 +38,10 @@ def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
     assert set(edits) == {"it/A/0", "it/T/title"} and "`it/A/0`" in detail["body"]
     assert client.get(f"/linguaflow/tasks/{tid}").json()["state"] == "awaiting_review"
 
+    # an answer without credentials is refused at once, not held while the review settles
+    with httpx.Client(base_url=stack.url, timeout=60) as anonymous:
+        r = anonymous.patch(HITL.format(run=tid), json={"chosen_options": ["Publish"], "params_input": {"edits": edits}})
+    assert r.status_code == 401 and r.elapsed.total_seconds() < 3, (r.status_code, r.elapsed)
     # a viewer may look but not answer; a bad option is refused before the task hears of it
     viewer = {"Authorization": f"Bearer {stack.login('viewer', 'viewer-pw')}"}
     assert client.patch(HITL.format(run=tid), headers=viewer,

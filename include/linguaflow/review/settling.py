@@ -11,7 +11,9 @@ scripts and tests do.
 
 `SettleBeforeResume` (an ASGI middleware the linguaflow plugin adds to the API server) delays such
 an answer until `LINGUAFLOW_REVIEW_SETTLE_S` seconds after the task was parked (its task
-instance's last update), then lets it through unchanged; every other request passes untouched.
+instance's last update), then lets it through unchanged; every other request passes untouched, and
+so does an answer that carries no credentials at all (Airflow refuses it at once, and no one holds
+the API server's connections by sending them).
 The retried review also finds an answer it already applied (`linguaflow.review.unreviewed`).
 """
 
@@ -45,6 +47,11 @@ def parked_since(dag_id: str, run_id: str, task_id: str, map_index: int) -> date
     return row.updated_at
 
 
+def _carries_credentials(scope) -> bool:
+    """A bearer token or a cookie (the UI's session token): an answer Airflow may accept."""
+    return any(name in (b"authorization", b"cookie") for name, _ in scope.get("headers", ()))
+
+
 class SettleBeforeResume:
     """ASGI middleware: an answer to a review that parked less than `settle_s` ago waits out the
     rest before it reaches Airflow."""
@@ -58,7 +65,7 @@ class SettleBeforeResume:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "PATCH" and self.settle_s > 0:
             found = ANSWER.match(scope["path"])
-            if found:
+            if found and _carries_credentials(scope):
                 await self._settle(found)
         await self.app(scope, receive, send)
 
