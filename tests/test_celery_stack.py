@@ -20,7 +20,7 @@ WORKER = "{}@linguaflow-test"
 
 
 @pytest.fixture(scope="module")
-def celery_stack(services, s3, bucket):
+def celery_stack(services, s3, bucket, tmp_path_factory):
     import redis
 
     from llm_echo import echo_llm
@@ -40,6 +40,9 @@ def celery_stack(services, s3, bucket):
         "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
                                                 "options": {"base_url": f"http://127.0.0.1:{echo.server_address[1]}/v1"}}}),
         "LINGUAFLOW_MONGO_DB": f"linguaflow_celery_{RUN}",
+        # an inbox of its own: the default (<work root>/inbox) holds other tests' objects, which the
+        # inbox DAG would start runs for, filling max_active_runs and the asr slot mid-test
+        "LINGUAFLOW_INBOX": f"file://{tmp_path_factory.mktemp('celery-inbox')}",
         # a lost worker is noticed in 40 s and its task tried again 30 s later (as the LocalExecutor stack)
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "40",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
@@ -125,7 +128,11 @@ def test_an_interactive_run_overtakes_a_backlog_of_bulk_runs(celery_stack, s3, b
         def waiting_for_the_slot(tid):
             return ti(c, tid, "transcribe").get("state") == "scheduled"
 
+        def active_runs():
+            return c.get("/api/v2/dags/linguaflow_media/dagRuns", params={"state": ["queued", "running"]}).json()["total_entries"]
+
         backlog = [f"inbox__overtake{i}" for i in range(6)]  # as the inbox names its runs
+        wait_for("no other media run to be active", lambda: active_runs() == 0, timeout_s=600)  # each would hold a run slot
         asr_slots(0)
         try:
             for run_id in backlog:
