@@ -18,22 +18,22 @@ from llm_echo import echo_llm
 pytestmark = pytest.mark.e2e
 
 
-def _answer_when_asked(task_id: str, edit, seen: dict, timeout_s: float = 240,
-                       stop: threading.Event | None = None) -> threading.Thread:
-    """Answer the task's review from another thread, as a reviewer would once it opens (until
-    `stop` is set)."""
-    stop = stop or threading.Event()
+def _answer_when_asked(task_id: str, edit, seen: dict, stop: threading.Event, timeout_s: float = 240,
+                       answered: threading.Event | None = None, poll_s: float = 0.5) -> threading.Thread:
+    """Answer the task's review from another thread, as a reviewer would once it opens, and go on
+    watching until `stop` is set (as `linguaflow run --review` does): `answered` is set once an
+    answer is recorded; `seen["asked"]` counts the times the reviewer was asked."""
 
     def ask(body, fields):
-        seen.update(body=body, fields=fields)
+        seen.update(body=body, fields=fields, asked=seen.get("asked", 0) + 1)
         return edit(fields)
 
     def loop():
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and not stop.is_set():
-            if review.respond(task_id, ask, by="reviewer-1"):
-                return
-            time.sleep(0.5)
+            if review.respond(task_id, ask, by="reviewer-1") and answered is not None:
+                answered.set()
+            time.sleep(poll_s)
 
     t = threading.Thread(target=loop, daemon=True)
     t.start()
@@ -61,13 +61,15 @@ def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_
         states.append(store.state(tid))  # while the review is open
         return {**fields, "de/A/0": "Und man will es immer im Superlativ sehen.", "xx/A/9": "no such item"}
 
-    answering = _answer_when_asked(tid, edit, seen)
+    stop = threading.Event()
+    answering = _answer_when_asked(tid, edit, seen, stop)
     dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "review": True,
                   "text_items": {"title": "A sentence about the superlative degree"}})
+    stop.set()
     answering.join(5)
     assert str(dr.state) == "success"
     # the reviewer was shown what was flagged, beside its source, with the texts to edit
-    assert set(seen["fields"]) == {"de/A/0", "de/T/title"}
+    assert set(seen["fields"]) == {"de/A/0", "de/T/title"} and seen["asked"] == 1
     assert "superlative degree" in seen["fields"]["de/A/0"].lower()  # the copy of the English, as stored
     assert "untranslated" in seen["body"] and "`de/A/0`" in seen["body"]
     assert states == ["awaiting_review"]
@@ -86,7 +88,7 @@ def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_
     # does not ask about what was reviewed (edited or approved) as long as its text is unchanged:
     # what a retried review task relies on when Airflow fails the try that had the answer
     asked_again, stop = {}, threading.Event()
-    answering = _answer_when_asked(tid, lambda fields: fields, asked_again, timeout_s=180, stop=stop)
+    answering = _answer_when_asked(tid, lambda fields: fields, asked_again, stop, timeout_s=180)
     dr2 = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "review": True,
                    "text_items": {"title": "A sentence about the superlative degree"}})
     stop.set()
@@ -96,6 +98,56 @@ def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_
     assert expand(store.get(tid))["languages"]["de"]["audio"]["0"].startswith("Und man")
     reviewed = storage.read_json(storage.work_uri(tid, "review.json"))["reviewed"]
     assert set(reviewed) == {"de/A/0", "de/T/title"} and reviewed["de/A/0"]["by"] == "reviewer-1"
+
+
+def _fail_answered_reviews_still_parked() -> None:
+    from airflow.models.hitl import HITLDetail
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+    from sqlalchemy import select
+
+    with create_session() as session:
+        for ti in session.scalars(select(TaskInstance).join(HITLDetail, HITLDetail.ti_id == TaskInstance.id).where(
+                TaskInstance.state == TaskInstanceState.AWAITING_INPUT, HITLDetail.responded_at.is_not(None))):
+            ti.state = TaskInstanceState.FAILED
+
+
+def test_an_answer_given_while_the_review_is_being_parked_is_not_lost(airflow_db, s3, bucket, store, echo_route,
+                                                                      monkeypatch, caplog):
+    """dag.test() writes the review task's 'awaiting input' once more after the task's process has
+    returned; an answer recorded in between was overwritten and the run waited for ever (CI at stop
+    23, `linguaflow run --review` with its answer ready on stdin). Here the review's process returns
+    only once the reviewer has answered, which puts the answer in that gap every time: the run
+    ends, published with the edit, the reviewer asked once."""
+    from airflow.sdk.execution_time import supervisor
+
+    key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
+    s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
+    tid = f"review-{uuid.uuid4().hex[:12]}"
+    answered, stop, seen = threading.Event(), threading.Event(), {}
+    in_process = supervisor.run_task_in_process
+
+    def returns_after_the_answer(ti, task):
+        result = in_process(ti=ti, task=task)
+        if ti.task_id == "review" and not answered.is_set():
+            assert answered.wait(60), "the reviewer was never asked"
+        return result
+
+    monkeypatch.setattr(supervisor, "run_task_in_process", returns_after_the_answer)
+    answering = _answer_when_asked(tid, lambda fields: {**fields, "de/A/0": "Und man will es immer im Superlativ sehen."},
+                                   seen, stop, answered=answered, poll_s=0.05)
+    watchdog = threading.Timer(180, _fail_answered_reviews_still_parked)  # the hang, ended as a failed run
+    watchdog.start()
+    try:
+        dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "review": True})
+    finally:
+        watchdog.cancel()
+        stop.set()
+    answering.join(5)
+    assert str(dr.state) == "success", "the run waited for a review that was answered"
+    assert seen["asked"] == 1 and "parked again; resuming it with that answer" in caplog.text  # the gap was hit
+    assert expand(store.get(tid))["languages"]["de"]["audio"]["0"] == "Und man will es immer im Superlativ sehen."
 
 
 def test_nothing_flagged_or_no_review_asked_publishes_at_once(airflow_db, s3, bucket, store):

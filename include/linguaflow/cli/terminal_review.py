@@ -33,11 +33,12 @@ class TerminalReview:
         self._thread.join(5)
 
     def _watch(self) -> None:
+        # on to the run's end, past the answer: `review.respond` resumes an answered review that
+        # dag.test() parked again, which the run would otherwise wait on for ever
         while not self._stop.wait(0.5):
             try:
                 if review.respond(self.task_id, self._ask, by=getpass.getuser()):
                     self.answered.set()
-                    return
             except Exception:  # noqa: BLE001 - a busy metadata DB: ask again on the next turn
                 log.warning("looking for the open review failed; trying again", exc_info=True)
 

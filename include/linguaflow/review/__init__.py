@@ -147,13 +147,19 @@ def apply(doc: dict, task_id: str) -> dict:
 def respond(task_id: str, answer_edits, by: str, dag_id: str = "linguaflow_media") -> bool:
     """Answer a task's open review from this process, as the Airflow API does for the UI: record
     the response and put the review task back to be scheduled. `answer_edits(body, edits)` gets
-    the review's body and fields and returns the edits. False when no review is open (yet)."""
+    the review's body and fields and returns the edits. False when no review is open (yet).
+
+    Call it until the run ends, not only until it first answers: dag.test() writes the review
+    task's 'awaiting input' once more after the task's process returns, so an answer recorded in
+    that gap (a reviewer at the ready, a slow machine) leaves the task parked with its answer
+    given, and the run would wait for ever. Such a task is resumed with the recorded answer,
+    without asking again (True)."""
     from airflow.models.dagrun import DagRun
     from airflow.models.hitl import HITLDetail, HITLUser
     from airflow.models.taskinstance import TaskInstance
     from airflow.models.trigger import handle_event_submit
+    from airflow.sdk import timezone
     from airflow.triggers.base import TriggerEvent
-    from airflow.utils import timezone
     from airflow.utils.session import create_session
     from airflow.utils.state import TaskInstanceState
     from sqlalchemy import select
@@ -165,19 +171,22 @@ def respond(task_id: str, answer_edits, by: str, dag_id: str = "linguaflow_media
             select(TaskInstance, HITLDetail, DagRun.conf)
             .join(HITLDetail, HITLDetail.ti_id == TaskInstance.id)
             .join(DagRun, (DagRun.dag_id == TaskInstance.dag_id) & (DagRun.run_id == TaskInstance.run_id))
-            .where(TaskInstance.dag_id == dag_id, HITLDetail.responded_at.is_(None),
-                   TaskInstance.state == TaskInstanceState.AWAITING_INPUT)
+            .where(TaskInstance.dag_id == dag_id, TaskInstance.state == TaskInstanceState.AWAITING_INPUT)
         ).all()
         found = [(ti, detail) for ti, detail, conf in rows if task_id_of(conf or {}, ti.run_id) == task_id]
         if not found:
             return False
         ti, detail = found[0]
-        fields = (detail.params or {}).get(EDITS, {})
-        edits = answer_edits(detail.body or "", dict(fields.get("value") or {}))
-        detail.responded_by = HITLUser(id=by, name=by)
-        detail.responded_at = timezone.utcnow()
-        detail.chosen_options = [PUBLISH]
-        detail.params_input = {EDITS: edits}
-        session.add(detail)
+        if detail.responded_at is None:
+            fields = (detail.params or {}).get(EDITS, {})
+            edits = answer_edits(detail.body or "", dict(fields.get("value") or {}))
+            detail.responded_by = HITLUser(id=by, name=by)
+            detail.responded_at = timezone.utcnow()
+            detail.chosen_options = [PUBLISH]
+            detail.params_input = {EDITS: edits}
+            session.add(detail)
+        else:
+            log.warning("the review of %s was answered at %s yet its task is parked again; resuming it with that answer",
+                        task_id, detail.responded_at)
         handle_event_submit(TriggerEvent(detail.as_resume_event_payload()), task_instance=ti, session=session)
     return True
