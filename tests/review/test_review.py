@@ -2,6 +2,7 @@
 MongoDB-compatible store): flagged segments wait for a person; edits are published and recorded."""
 
 import json
+import logging
 import threading
 import time
 import uuid
@@ -31,10 +32,14 @@ def _answer_when_asked(task_id: str, edit, seen: dict, stop: threading.Event, ti
     def loop():
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and not stop.is_set():
-            if review.respond(task_id, ask, by="reviewer-1") and answered is not None:
-                answered.set()
+            try:
+                if review.respond(task_id, ask, by="reviewer-1") and answered is not None:
+                    answered.set()
+            except Exception:  # noqa: BLE001 - a busy metadata DB: on the next turn (a dead thread would hang the run)
+                logging.getLogger(__name__).warning("answering the review failed; trying again", exc_info=True)
             time.sleep(poll_s)
 
+    review.prepare_to_respond()
     t = threading.Thread(target=loop, daemon=True)
     t.start()
     return t

@@ -25,6 +25,7 @@ class TerminalReview:
         self._thread = threading.Thread(target=self._watch, name="terminal-review", daemon=True)
 
     def __enter__(self):
+        review.prepare_to_respond()
         self._thread.start()
         return self
 

@@ -144,12 +144,27 @@ def apply(doc: dict, task_id: str) -> dict:
     return doc
 
 
+def prepare_to_respond() -> None:
+    """Load Airflow's models and configure their mappers in this thread, before starting a thread
+    that calls `respond`. SQLAlchemy configures mappers under one global lock, and Airflow's hook
+    on it imports every model module: a thread whose first query configures them while this one is
+    importing a model (dag.test() importing the DagBag) waits on that module's import lock, holding
+    the mapper lock the import waits on, and both hang for good (`linguaflow run --review`: 11 of
+    15 runs on a ready home; the CLI test timed out so at two CI stops)."""
+    from airflow.models import import_all_models
+    from sqlalchemy.orm import configure_mappers
+
+    import_all_models()
+    configure_mappers()
+
+
 def respond(task_id: str, answer_edits, by: str, dag_id: str = "linguaflow_media") -> bool:
     """Answer a task's open review from this process, as the Airflow API does for the UI: record
     the response and put the review task back to be scheduled. `answer_edits(body, edits)` gets
     the review's body and fields and returns the edits. False when no review is open (yet).
 
-    Call it until the run ends, not only until it first answers: dag.test() writes the review
+    Call `prepare_to_respond` first, in the thread that runs the DAG. Call this until the run
+    ends, not only until it first answers: dag.test() writes the review
     task's 'awaiting input' once more after the task's process returns, so an answer recorded in
     that gap (a reviewer at the ready, a slow machine) leaves the task parked with its answer
     given, and the run would wait for ever. Such a task is resumed with the recorded answer,
