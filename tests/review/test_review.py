@@ -2,7 +2,6 @@
 MongoDB-compatible store): flagged segments wait for a person; edits are published and recorded."""
 
 import json
-import logging
 import threading
 import time
 import uuid
@@ -19,30 +18,17 @@ from llm_echo import echo_llm
 pytestmark = pytest.mark.e2e
 
 
-def _answer_when_asked(task_id: str, edit, seen: dict, stop: threading.Event, timeout_s: float = 240,
-                       answered: threading.Event | None = None, poll_s: float = 0.5) -> threading.Thread:
+def _answer_when_asked(task_id: str, edit, seen: dict, stop: threading.Event, answered: threading.Event | None = None,
+                       poll_s: float = 0.5) -> threading.Thread:
     """Answer the task's review from another thread, as a reviewer would once it opens, and go on
-    watching until `stop` is set (as `linguaflow run --review` does): `answered` is set once an
-    answer is recorded; `seen["asked"]` counts the times the reviewer was asked."""
+    watching until `stop` is set (as `linguaflow run --review` does): `seen["asked"]` counts the
+    times the reviewer was asked."""
 
     def ask(body, fields):
         seen.update(body=body, fields=fields, asked=seen.get("asked", 0) + 1)
         return edit(fields)
 
-    def loop():
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and not stop.is_set():
-            try:
-                if review.respond(task_id, ask, by="reviewer-1") and answered is not None:
-                    answered.set()
-            except Exception:  # noqa: BLE001 - a busy metadata DB: on the next turn (a dead thread would hang the run)
-                logging.getLogger(__name__).warning("answering the review failed; trying again", exc_info=True)
-            time.sleep(poll_s)
-
-    review.prepare_to_respond()
-    t = threading.Thread(target=loop, daemon=True)
-    t.start()
-    return t
+    return review.answer_while_running(task_id, ask, "reviewer-1", stop, answered, poll_s)
 
 
 @pytest.fixture
@@ -93,7 +79,7 @@ def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_
     # does not ask about what was reviewed (edited or approved) as long as its text is unchanged:
     # what a retried review task relies on when Airflow fails the try that had the answer
     asked_again, stop = {}, threading.Event()
-    answering = _answer_when_asked(tid, lambda fields: fields, asked_again, stop, timeout_s=180)
+    answering = _answer_when_asked(tid, lambda fields: fields, asked_again, stop)
     dr2 = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "review": True,
                    "text_items": {"title": "A sentence about the superlative degree"}})
     stop.set()

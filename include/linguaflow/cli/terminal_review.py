@@ -1,18 +1,16 @@
 """`linguaflow run --review`: the review of flagged items asked in the terminal.
 
 The embedded run's review task waits for an answer in the metadata DB like any Airflow
-human-in-the-loop task; this thread answers it from the terminal (`linguaflow.review.respond`)."""
+human-in-the-loop task; a thread answers it from the terminal
+(`linguaflow.review.answer_while_running`)."""
 
 from __future__ import annotations
 
 import getpass
-import logging
 import threading
 from typing import TextIO
 
 from .. import review
-
-log = logging.getLogger(__name__)
 
 
 class TerminalReview:
@@ -22,26 +20,16 @@ class TerminalReview:
         self.task_id, self.request, self.out, self.read_line = task_id, request, out, read_line
         self.answered = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="terminal-review", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def __enter__(self):
-        review.prepare_to_respond()
-        self._thread.start()
+        self._thread = review.answer_while_running(self.task_id, self._ask, getpass.getuser(), self._stop, self.answered,
+                                                   name="terminal-review")
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join(5)
-
-    def _watch(self) -> None:
-        # on to the run's end, past the answer: `review.respond` resumes an answered review that
-        # dag.test() parked again, which the run would otherwise wait on for ever
-        while not self._stop.wait(0.5):
-            try:
-                if review.respond(self.task_id, self._ask, by=getpass.getuser()):
-                    self.answered.set()
-            except Exception:  # noqa: BLE001 - a busy metadata DB: ask again on the next turn
-                log.warning("looking for the open review failed; trying again", exc_info=True)
 
     def _ask(self, body: str, edits: dict) -> dict:
         items = review.flagged_items(self.task_id, self.request)

@@ -3,7 +3,7 @@
 
 The review is an Airflow human-in-the-loop task (`SegmentReviewOperator`): answered in the
 Airflow UI (Required actions), over the REST API (`PATCH …/hitlDetails`), or in the terminal by
-`linguaflow run --review` (`respond`). A HITL form's fields are fixed when the DAG is parsed, so
+`linguaflow run --review` (`answer_while_running`). A HITL form's fields are fixed when the DAG is parsed, so
 the review has one JSON field, `edits` ({"<language>/<A|T>/<id>": text}), opened with the flagged
 items' current texts; the body lists them beside their source. Edits are kept in object storage
 (`work/<task>/review.json`), so a later run of the task keeps them, and each one is recorded in
@@ -19,6 +19,7 @@ The Airflow task is `review.operator`; this module is what it, `package` and the
 from __future__ import annotations
 
 import logging
+import threading
 
 from .. import storage
 
@@ -144,31 +145,46 @@ def apply(doc: dict, task_id: str) -> dict:
     return doc
 
 
-def prepare_to_respond() -> None:
-    """Load Airflow's models and configure their mappers in this thread, before starting a thread
-    that calls `respond`. SQLAlchemy configures mappers under one global lock, and Airflow's hook
-    on it imports every model module: a thread whose first query configures them while this one is
-    importing a model (dag.test() importing the DagBag) waits on that module's import lock, holding
-    the mapper lock the import waits on, and both hang for good (`linguaflow run --review`: 11 of
-    15 runs on a ready home; the CLI test timed out so at two CI stops)."""
+def answer_while_running(task_id: str, answer_edits, by: str, stop: threading.Event,
+                         answered: threading.Event | None = None, poll_s: float = 0.5,
+                         name: str = "review-answer") -> threading.Thread:
+    """A thread that answers the task's review (`respond`) once it opens and goes on watching
+    until `stop` is set, for a run in this process (`dag.test()`); `answered` is set once an
+    answer is recorded. A failed look (a busy metadata DB) is tried again on the next turn.
+
+    It watches past the answer because dag.test() writes the review task's 'awaiting input' once
+    more after the task's process returns: an answer recorded in that gap (a reviewer at the
+    ready, a slow machine) leaves the task parked with its answer given, which `respond` resumes.
+    And it loads Airflow's models here, before the thread starts: SQLAlchemy configures mappers
+    under one global lock, and Airflow's hook on it imports every model module, so a thread whose
+    first query configures them while this one imports a model (dag.test() importing the DagBag)
+    waits on that module's import lock, holding the mapper lock the import waits on, and both hang
+    for good (`linguaflow run --review`: 11 of 15 runs on a ready home)."""
     from airflow.models import import_all_models
     from sqlalchemy.orm import configure_mappers
 
     import_all_models()
     configure_mappers()
 
+    def watch() -> None:
+        while not stop.wait(poll_s):
+            try:
+                if respond(task_id, answer_edits, by) and answered is not None:
+                    answered.set()
+            except Exception:  # noqa: BLE001 - a busy metadata DB: look again on the next turn
+                log.warning("looking for the open review of %s failed; trying again", task_id, exc_info=True)
+
+    thread = threading.Thread(target=watch, name=name, daemon=True)
+    thread.start()
+    return thread
+
 
 def respond(task_id: str, answer_edits, by: str, dag_id: str = "linguaflow_media") -> bool:
     """Answer a task's open review from this process, as the Airflow API does for the UI: record
     the response and put the review task back to be scheduled. `answer_edits(body, edits)` gets
-    the review's body and fields and returns the edits. False when no review is open (yet).
-
-    Call `prepare_to_respond` first, in the thread that runs the DAG. Call this until the run
-    ends, not only until it first answers: dag.test() writes the review
-    task's 'awaiting input' once more after the task's process returns, so an answer recorded in
-    that gap (a reviewer at the ready, a slow machine) leaves the task parked with its answer
-    given, and the run would wait for ever. Such a task is resumed with the recorded answer,
-    without asking again (True)."""
+    the review's body and fields and returns the edits. False when no review is open (yet). A
+    review answered but parked again (see `answer_while_running`, which calls this) is resumed
+    with its recorded answer, without asking again (True)."""
     from airflow.models.dagrun import DagRun
     from airflow.models.hitl import HITLDetail, HITLUser
     from airflow.models.taskinstance import TaskInstance
