@@ -3,7 +3,7 @@ object under the inbox prefix.
 
 The listing follows the run's data interval, so `airflow backfill create --dag-id linguaflow_inbox
 --from-date ... --to-date ...` processes exactly the objects uploaded in that range. Run ids come
-from bucket/key/ETag: an object is never processed twice. Logic in `linguaflow.inbox`.
+from bucket/key/ETag: an object is never processed twice. Logic in `linguaflow.orchestration.inbox`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from linguaflow.settings import settings
 def linguaflow_inbox():
     @task
     def list_inbox() -> list[dict]:
-        from linguaflow.inbox import list_new
+        from linguaflow.orchestration.inbox import list_new
 
         ctx = get_current_context()
         return list_new(ctx["data_interval_start"], ctx["data_interval_end"])

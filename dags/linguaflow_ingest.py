@@ -6,7 +6,7 @@ The bucket's S3 event notifications go to an SQS queue (LINGUAFLOW_INBOX_QUEUE);
 messages into an asset event, and this DAG, scheduled on that asset, starts exactly one media run
 per object version: run ids come from bucket/key/ETag as the polling inbox's do, so an object
 announced twice, or also found by the polling inbox DAG (kept for catch-up and backfills), runs
-once. Without LINGUAFLOW_INBOX_QUEUE this DAG is not defined. Logic in `linguaflow.inbox`.
+once. Without LINGUAFLOW_INBOX_QUEUE this DAG is not defined. Logic in `linguaflow.orchestration.inbox`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ if settings().inbox_queue:  # imports inside: without a queue, parsing this file
         @task
         def announced() -> list[dict]:
             """The trigger requests of the objects this run's events announce (events may come batched)."""
-            from linguaflow.inbox import requests_from_events
+            from linguaflow.orchestration.inbox import requests_from_events
 
             events = get_current_context()["triggering_asset_events"]
             messages = [m for batch in events.values() for e in batch

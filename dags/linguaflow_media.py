@@ -11,12 +11,12 @@ from datetime import timedelta
 
 from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, get_current_context, task, teardown
 
-from linguaflow.alerts import task_failed
+from linguaflow.orchestration.alerts import task_failed
 from linguaflow.limits import limit_for
-from linguaflow.priority import STRATEGY as PRIORITY
+from linguaflow.orchestration.priority import STRATEGY as PRIORITY
 from linguaflow.request import dag_params
-from linguaflow.retry import MAX_RETRIES, RetryTablePolicy, unclassified_retry_delay
-from linguaflow.review.operator import SegmentReviewOperator
+from linguaflow.orchestration.retry import MAX_RETRIES, RetryTablePolicy, unclassified_retry_delay
+from linguaflow.orchestration.review.operator import SegmentReviewOperator
 from linguaflow.settings import settings
 from linguaflow.speech.probe import MAX_DURATION_S
 from linguaflow.translation.router import DEFAULT_POOL
@@ -48,7 +48,7 @@ def _store():
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
         interval=timedelta(hours=3),
-        callback=SyncCallback("linguaflow.alerts.deadline_missed"),
+        callback=SyncCallback("linguaflow.orchestration.alerts.deadline_missed"),
     ),
     doc_md=__doc__,
 )
@@ -93,14 +93,14 @@ def linguaflow_media():
     @teardown  # runs however the run ends; as a teardown it never decides the run's state
     def notify() -> None:
         """Tell the caller the task ended; a callback that keeps failing never fails the run."""
-        from linguaflow import webhook
+        from linguaflow.orchestration import webhook
 
         ctx = get_current_context()
         webhook.notify(dict(ctx["params"]), ctx["run_id"], ctx["ti"].try_number, _store)
 
     job = probe()
     if settings().runner == "kubernetes":
-        from linguaflow.k8s import whisper_pod_operator
+        from linguaflow.orchestration.k8s import whisper_pod_operator
 
         pod = whisper_pod_operator("transcribe")
         job >> pod

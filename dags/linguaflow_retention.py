@@ -3,7 +3,7 @@ state's retention (LINGUAFLOW_RETENTION, days per state), in batches, through th
 DELETE (the same path a user's deletion takes: result, Redis, artefacts, uploads, the Airflow run
 and its logs, an audit line). It also finishes deletions a crash interrupted and forgets
 tombstones after a week. Credentials: LINGUAFLOW_API with LINGUAFLOW_USER/PASSWORD (or
-LINGUAFLOW_TOKEN) of a user whose role may see every task. Logic in `linguaflow.retention`.
+LINGUAFLOW_TOKEN) of a user whose role may see every task. Logic in `linguaflow.orchestration.retention`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def linguaflow_retention():
     @task
     def expired_batches() -> list[list[str]]:
         """Every expired task now, in batches (and the unfinished deletions to finish)."""
-        from linguaflow import retention
+        from linguaflow.orchestration import retention
 
         store = _store()
         batch = settings().retention_batch
@@ -59,7 +59,7 @@ def linguaflow_retention():
 
     @task(trigger_rule="none_failed")  # also on a day with nothing to delete (the mapped task skipped)
     def forget_tombstones() -> int:
-        from linguaflow import retention
+        from linguaflow.orchestration import retention
 
         return retention.forget_tombstones(_store())
 

@@ -117,7 +117,7 @@ def bucket(s3) -> str:
 @pytest.fixture(scope="session")
 def airflow_db(services):
     """The Airflow metadata schema on PostgreSQL (migrated once per session)."""
-    from linguaflow import embedded
+    from linguaflow.orchestration import embedded
 
     embedded.migrate_db()
     from airflow import settings

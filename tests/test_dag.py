@@ -2,7 +2,7 @@ import os
 import subprocess
 import sys
 
-from linguaflow.retry import MAX_RETRIES
+from linguaflow.orchestration.retry import MAX_RETRIES
 
 from conftest import REPO
 

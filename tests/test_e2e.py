@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from linguaflow.embedded import run_dag
+from linguaflow.orchestration.embedded import run_dag
 from linguaflow.results.document import expand
 
 from conftest import SAMPLE
@@ -193,7 +193,7 @@ class Receiver:
 def test_failed_task_calls_back_signed_and_stays_failed(airflow_db, s3, bucket, store, monkeypatch):
     import json
 
-    from linguaflow.webhook import sign
+    from linguaflow.orchestration.webhook import sign
 
     monkeypatch.setenv("LINGUAFLOW_CALLBACK_SECRET", "shared-secret")
     receiver = Receiver()

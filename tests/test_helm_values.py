@@ -11,7 +11,7 @@ import json
 import pytest
 import yaml
 
-from linguaflow import k8s
+from linguaflow.orchestration import k8s
 from linguaflow.settings import Settings
 
 from conftest import REPO

@@ -5,7 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from linguaflow import pipeline, policy, webhook
+from linguaflow import pipeline, policy
+from linguaflow.orchestration import webhook
 from linguaflow.errors import BadInput
 
 

@@ -211,7 +211,7 @@ def test_an_object_landing_in_the_inbox_starts_its_run_within_seconds(stack, s3,
     watcher turns the messages into an asset event, `linguaflow_ingest` starts the media run."""
     import json as _json
 
-    from linguaflow import inbox
+    from linguaflow.orchestration import inbox
 
     from stack import ended, stored_count, wait_for
 

@@ -13,7 +13,6 @@ import time
 import httpx
 
 from .results.document import ENDED
-from .results.queries import TEXT_FORMATS
 from .settings import settings
 
 
@@ -72,7 +71,7 @@ class TaskClient:
     def result(self, task_id: str, fmt: str = "expanded", lang: str | None = None):
         params = {"format": fmt} | ({"lang": lang} if lang else {})
         r = self._check(self.http.get(f"/linguaflow/tasks/{task_id}/result", params=params))
-        return r.text if fmt in TEXT_FORMATS else r.json()
+        return r.json() if r.headers.get("content-type", "").startswith("application/json") else r.text
 
     def cancel(self, task_id: str) -> dict:
         return self._check(self.http.post(f"/linguaflow/tasks/{task_id}/cancel")).json()

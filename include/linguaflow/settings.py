@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .states import STATES
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LINGUAFLOW_", extra="ignore", frozen=True)
@@ -53,9 +55,9 @@ class Settings(BaseSettings):
     callback_allow_hosts: str = Field("", description="comma-separated callback hosts exempt from the public-address check (a receiver you trust on an internal address)")
     max_request_bytes: int = Field(1024 * 1024, ge=1024, description="largest JSON body the task API accepts (uploads have their own cap)")
 
-    # -- task lifecycle (linguaflow.deletion, the retention DAG)
+    # -- task lifecycle (linguaflow.orchestration.deletion, the retention DAG)
     review_timeout_h: float = Field(72.0, gt=0, description="a review nobody answers is published as it stands after this many hours")
-    review_settle_s: float = Field(10.0, ge=0, description="an answer to a review given sooner than this after it opened waits out the rest (Airflow 3.3.2 can lose a faster one: `linguaflow.review.settling`); 0 turns the wait off")
+    review_settle_s: float = Field(10.0, ge=0, description="an answer to a review given sooner than this after it opened waits out the rest (Airflow 3.3.2 can lose a faster one: `linguaflow.orchestration.review.settling`); 0 turns the wait off")
     delete_grace_s: float = Field(60.0, ge=0, description="after deleting a task with a running step: seconds until its leftovers are purged once more")
     retention: dict[str, float] = Field(
         {}, description="days a task is kept, per state or `*` (JSON, e.g. `{\"failed\": 7, \"*\": 90}`; empty: forever); the retention DAG deletes older ones")
@@ -102,8 +104,6 @@ class Settings(BaseSettings):
     @field_validator("retention")
     @classmethod
     def _retention_states(cls, v: dict[str, float]) -> dict[str, float]:
-        from .results.document import STATES
-
         unknown = sorted(set(v) - set(STATES) - {"*"})
         if unknown or any(days <= 0 for days in v.values()):
             raise ValueError(f"retention: days > 0 per state ({', '.join(STATES)}) or '*'; not {unknown or v}")

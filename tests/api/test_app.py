@@ -239,6 +239,6 @@ def test_answers_from_airflow_and_the_snapshot_while_the_store_is_down(api, stor
     ("failed", "running", "failed"), ("failed", "cancelled", "cancelled"), ("running", "cancelled", "cancelled"),
 ])
 def test_task_state_from_airflow_and_the_store(run_state, stored, expected):
-    from linguaflow.api.runs import task_state
+    from linguaflow.orchestration.runs import task_state
 
     assert task_state(run_state, stored) == expected

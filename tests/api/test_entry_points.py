@@ -4,7 +4,7 @@ request fields with the same validation, and normalise them the same way."""
 
 import pytest
 
-from linguaflow import inbox
+from linguaflow.orchestration import inbox
 from linguaflow.errors import BadInput
 from linguaflow.request import ENGINES, MediaRequest
 

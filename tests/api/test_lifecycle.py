@@ -68,7 +68,7 @@ def test_listing_answers_bad_filters_with_4xx(api, users):
 
 def test_delete_removes_the_task_everywhere_and_records_who(api, users, store, s3, bucket):
     from linguaflow import storage
-    from linguaflow.api import runs
+    from linguaflow.orchestration import runs
     from linguaflow.results.store import TaskDeleted
 
     client = api[0]
@@ -237,7 +237,7 @@ def test_a_clash_with_airflow_is_tried_again_in_a_fresh_transaction(api):
     from sqlalchemy.exc import ProgrammingError
 
     from airflow.utils.session import create_session
-    from linguaflow.api import runs
+    from linguaflow.orchestration import runs
 
     table = f"clash_{uuid.uuid4().hex[:8]}"
     with create_session() as session:

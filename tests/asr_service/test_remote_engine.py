@@ -27,7 +27,7 @@ def _connect(monkeypatch, url, key=KEY):
 def test_media_dag_with_the_remote_engine(asr, monkeypatch, airflow_db, s3, bucket, store):
     import httpx
 
-    from linguaflow.embedded import run_dag
+    from linguaflow.orchestration.embedded import run_dag
     from linguaflow.results.document import expand
 
     _connect(monkeypatch, asr)
@@ -83,7 +83,7 @@ def test_service_killed_mid_request_the_task_is_retried_and_one_result_stored(mo
 
     import httpx
 
-    from linguaflow.embedded import run_dag
+    from linguaflow.orchestration.embedded import run_dag
     from linguaflow.results.document import expand
     from mediagen import repeated_speech
 
@@ -162,7 +162,7 @@ def test_routed_to_the_service_and_transcribed_here_when_it_is_down(asr, monkeyp
     service unreachable, the local fallback transcribes at once and says so in the result."""
     import httpx
 
-    from linguaflow.embedded import run_dag
+    from linguaflow.orchestration.embedded import run_dag
     from linguaflow.results.document import expand
 
     def requests_served() -> float:

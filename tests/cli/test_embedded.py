@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import httpx
 
-from linguaflow import embedded
+from linguaflow.orchestration import embedded
 
 
 def test_the_in_process_api_serves_the_sdk_version_alone():

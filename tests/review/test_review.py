@@ -9,7 +9,8 @@ import uuid
 import pytest
 
 from linguaflow import review, storage
-from linguaflow.embedded import run_dag
+from linguaflow.orchestration.review.answer import answer_while_running
+from linguaflow.orchestration.embedded import run_dag
 from linguaflow.results.document import expand
 
 from conftest import SAMPLE
@@ -28,7 +29,7 @@ def _answer_when_asked(task_id: str, edit, seen: dict, stop: threading.Event, an
         seen.update(body=body, fields=fields, asked=seen.get("asked", 0) + 1)
         return edit(fields)
 
-    return review.answer_while_running(task_id, ask, "reviewer-1", stop, answered, poll_s)
+    return answer_while_running(task_id, ask, "reviewer-1", stop, answered, poll_s)
 
 
 @pytest.fixture

@@ -63,5 +63,5 @@ def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
     [edit] = result["reviews"]
     assert (edit["lang"], edit["kind"], edit["id"], edit["before"], edit["by"]) == ("it", "T", "title", "A sentence about the superlative degree", "admin")
     # answered within seconds of opening, the answer was held until the parked try had settled
-    # (linguaflow.review.settling), so Airflow 3.3.2 resumed the try that asked: no retry asked again
+    # (linguaflow.orchestration.review.settling), so Airflow 3.3.2 resumed the try that asked: no retry asked again
     assert client.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/review").json()["try_number"] == 1

@@ -52,7 +52,7 @@ def test_an_intact_file_has_no_warning(mp3s):
 @pytest.mark.e2e
 def test_the_stored_result_the_text_and_the_viewer_say_it(mp3s, airflow_db, s3, bucket, store):
     from linguaflow.api.viewer import task_page
-    from linguaflow.embedded import run_dag
+    from linguaflow.orchestration.embedded import run_dag
     from linguaflow.results.document import expand
     from linguaflow.results.readable import to_text
 

@@ -20,12 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
-from .. import deletion, policy, storage
+from ..orchestration import deletion
+from .. import policy, storage
 from ..errors import BadInput, ServiceUnavailable, classify, is_transient
 from ..request import TASK_ID_RE, MediaRequest, readable
-from ..results import document, listing, queries
+from ..results import document, formats, listing, queries
 from ..settings import settings, split_csv
-from . import media, runs, viewer
+from . import media, viewer
+from ..orchestration import runs
 from .auth import Deleter, Reader, Writer, sees_all, user_name
 
 log = logging.getLogger(__name__)
@@ -268,9 +270,13 @@ def get_task(task_id: TaskId, user: Reader) -> dict:
     return out
 
 
-@app.get("/tasks/{task_id}/result", summary="The result: coded or expanded (json) JSON, plain text, or SRT / WebVTT subtitles")
-def get_result(task_id: TaskId, user: Reader, format: Annotated[str, Query(pattern=f"^({'|'.join(queries.FORMATS)})$")] = "coded",
-               lang: str | None = None):
+@app.get("/tasks/{task_id}/result", summary="The result in one of the output formats: coded or expanded (json) JSON, "
+        "plain text, SRT / WebVTT subtitles")
+def get_result(task_id: TaskId, user: Reader, lang: str | None = None,
+               format: Annotated[str, Query(description="an output format: " + ", ".join(formats.names(listed_only=False)),
+                                            max_length=32)] = "coded"):
+    if format not in formats.names(listed_only=False):  # the registry as it is now, formats added later included
+        raise HTTPException(422, f"format: one of {', '.join(formats.names(listed_only=False))}")
     headers = {}
 
     def read():
@@ -289,8 +295,7 @@ def get_result(task_id: TaskId, user: Reader, format: Annotated[str, Query(patte
 
     out = _answer(read)
     if isinstance(out, str):
-        media = {"vtt": "text/vtt", "srt": "application/x-subrip"}.get(format, "text/plain")
-        return PlainTextResponse(out, media_type=media, headers=headers)
+        return PlainTextResponse(out, media_type=formats.get(format).media_type, headers=headers)
     return JSONResponse(out, headers=headers)
 
 

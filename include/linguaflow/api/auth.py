@@ -12,24 +12,22 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from .runs import MEDIA_DAG
+from ..orchestration import auth as airflow_auth
+from ..orchestration.runs import MEDIA_DAG
 
 
 UI_HEADER = "X-Linguaflow-UI"  # sent by the viewer's own scripts; a form on another site cannot set it
 
 
 async def _user(request: Request):
-    from airflow.api_fastapi.core_api.security import get_user
-    from fastapi.security import HTTPAuthorizationCredentials
-
     header = request.headers.get("authorization", "")
-    creds = HTTPAuthorizationCredentials(scheme="Bearer", credentials=header[7:]) if header.lower().startswith("bearer ") else None
-    cookie_session = creds is None and "_token" in request.cookies
+    bearer = header[7:] if header.lower().startswith("bearer ") else None
+    cookie_session = bearer is None and "_token" in request.cookies
     if cookie_session and request.method not in ("GET", "HEAD", "OPTIONS") and UI_HEADER.lower() not in request.headers:
         # a change made with the UI's session cookie must come from our pages (no cross-site forms)
         raise HTTPException(403, f"a change with the UI's session needs the {UI_HEADER} header")
     try:
-        return await get_user(request, None, creds)
+        return await airflow_auth.caller(request, bearer)
     except HTTPException:
         raise
     except Exception as exc:  # a missing or malformed token
@@ -38,12 +36,7 @@ async def _user(request: Request):
 
 def _authorize(method: str):
     async def check(user=Depends(_user)):
-        from airflow.api_fastapi.app import get_auth_manager
-        from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity, DagDetails
-
-        if not get_auth_manager().is_authorized_dag(
-            method=method, access_entity=DagAccessEntity.RUN, details=DagDetails(id=MEDIA_DAG), user=user
-        ):
+        if not airflow_auth.may_use_runs(user, method, MEDIA_DAG):
             raise HTTPException(403, f"not allowed to {method} runs of {MEDIA_DAG}")
         return user
 
@@ -61,7 +54,5 @@ def user_name(user) -> str | None:
 
 def sees_all(user) -> bool:
     """Whether a caller sees every task, not only their own."""
-    from airflow.api_fastapi.app import get_auth_manager
-
-    return bool(get_auth_manager().is_authorized_connection(method="GET", user=user))
+    return airflow_auth.may_read_connections(user)
 

@@ -7,6 +7,7 @@ import json
 from html import escape
 from urllib.parse import quote
 
+from ..results import formats
 from ..results.document import ENDED
 from ..results.readable import language_name, media_warning, state_name
 from ..results.subtitles import speaker_name, timestamp
@@ -144,9 +145,11 @@ form.addEventListener('submit',async ev=>{{ev.preventDefault();
 
 
 def _downloads(tid: str, lang: str) -> str:
+    """A link per one-language format of the registry (the subtitles)."""
     return " ".join(
-        f"<a href='../tasks/{tid}/result?format={fmt}&amp;lang={quote(lang)}' download='{tid}.{escape(lang)}.{fmt}'>{fmt.upper()}</a>"
-        for fmt in ("srt", "vtt"))
+        f"<a href='../tasks/{tid}/result?format={quote(f.name)}&amp;lang={quote(lang)}' "
+        f"download='{tid}.{escape(lang)}.{escape(f.suffix or f.name)}'>{escape(f.name.upper())}</a>"
+        for f in formats.all_formats() if f.one_language)
 
 
 def _player(tid: str, uri: str) -> str:

@@ -34,8 +34,8 @@ from ..request import language as normalize_language
 from ..speech import batching, probe, transcribe
 from ..speech.types import AsrOptions
 from ..weights import asr_model_known
+from . import formats
 from .admission import Admission, Full
-from .formats import FORMATS, MEDIA_TYPES, render
 
 log = logging.getLogger(__name__)
 ALIAS = "whisper-1"  # what OpenAI's clients ask for by default
@@ -145,8 +145,8 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
             response_format: str, granularities: list[str], task: str):
         began, audio_s = time.monotonic(), 0.0
         try:
-            if response_format not in FORMATS:
-                raise ApiError(400, f"response_format must be one of {', '.join(FORMATS)}")
+            if response_format not in formats.names():
+                raise ApiError(400, f"response_format must be one of {', '.join(formats.names())}")
             wanted = {g for g in granularities if g}
             if wanted - {"segment", "word"}:
                 raise ApiError(400, "timestamp_granularities[] takes segment and word")
@@ -165,11 +165,11 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
                 except Full as exc:
                     raise ApiError(429, f"busy ({exc}); retry shortly", "rate_limit_error", "queue_full",
                                    {"Retry-After": str(cfg.retry_after_s)}) from None
-            body = render(result, response_format, task, wanted)
+            body = formats.render(result, response_format, task, wanted)
             metrics.count(route, 200, audio_s, time.monotonic() - began)
             if isinstance(body, dict):
                 return JSONResponse(body)
-            return PlainTextResponse(body, media_type=MEDIA_TYPES[response_format])
+            return PlainTextResponse(body, media_type=formats.media_type(response_format))
         except ApiError as exc:
             metrics.count(route, exc.status)
             raise

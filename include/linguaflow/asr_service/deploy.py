@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kubernetes.client import models as k8s
 
-from ..k8s import PodConfig, resources_for
+from ..orchestration.k8s import PodConfig, resources_for
 
 NAME = "linguaflow-asr"
 PORT = 8000

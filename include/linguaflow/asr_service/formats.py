@@ -1,15 +1,24 @@
-"""The response formats of OpenAI's audio API, from one `Transcript`: json, text, srt, vtt,
-verbose_json (segments, and words when asked for)."""
+"""The response formats of OpenAI's audio API, from one `Transcript`: its own json and
+verbose_json (segments, and words when asked for), and every output format that renders from timed
+segments (`results.formats`: text, srt, vtt, and any registered later)."""
 
 from __future__ import annotations
 
+from ..results import formats
 from ..results.readable import language_name
-from ..results.subtitles import to_srt, to_vtt
 from ..speech.types import Transcript
 
-FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
-MEDIA_TYPES = {"json": "application/json", "verbose_json": "application/json", "text": "text/plain; charset=utf-8",
-               "srt": "application/x-subrip", "vtt": "text/vtt; charset=utf-8"}
+OPENAI_JSON = ("json", "verbose_json")
+
+
+def names() -> tuple[str, ...]:
+    """The `response_format`s served, the registry's as it is now."""
+    timed = [f.name for f in formats.all_formats() if f.from_segments and f.name not in OPENAI_JSON]
+    return ("json", *timed, "verbose_json")
+
+
+def media_type(fmt: str) -> str:
+    return "application/json" if fmt in OPENAI_JSON else formats.get(fmt).media_type
 
 
 def _segments(t: Transcript) -> list[dict]:
@@ -24,12 +33,8 @@ def render(t: Transcript, fmt: str, task: str, granularities: set[str]) -> str |
     """The body OpenAI's API answers with for `fmt`."""
     if fmt == "json":
         return {"text": t.text}
-    if fmt == "text":
-        return t.text + "\n"
-    if fmt == "srt":
-        return to_srt(_segments(t), _texts(t))
-    if fmt == "vtt":
-        return to_vtt(_segments(t), _texts(t))
+    if fmt != "verbose_json":
+        return formats.get(fmt).from_segments(_segments(t), _texts(t))
     out = {"task": task, "language": language_name(t.language).lower(), "duration": t.duration, "text": t.text}
     if "segment" in granularities or not granularities:
         out["segments"] = [

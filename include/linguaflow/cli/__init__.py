@@ -19,6 +19,7 @@ import os
 import sys
 
 from ..request import ENGINES
+from ..results import formats
 from . import failures, local_run, tasks
 
 
@@ -115,6 +116,14 @@ def on_task(sub, name: str, help: str, func) -> argparse.ArgumentParser:
     return p
 
 
+def _format_help() -> str:
+    return ", ".join(f"{f.name} ({f.describe})" for f in formats.all_formats() if f.listed)
+
+
+def _one_language_formats() -> str:
+    return "/".join(f.name for f in formats.all_formats() if f.one_language)
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="linguaflow", description="Speech to text in many languages, on Apache Airflow 3.",
                   epilog="exit codes: 0 ok, 1 run failed, 2 usage, 65 bad input, 69 unreachable, 71 resources, 75 timeout")
@@ -138,11 +147,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
     run.add_argument("--review", action="store_true",
                      help="ask about flagged segments in the terminal (edit or keep each) before the result is stored")
-    run.add_argument("--format", default=None, choices=local_run.OUTPUT_FORMATS,
-                     help="what to print: text (default), coded JSON, json (expanded), srt or vtt subtitles")
-    run.add_argument("--lang", default=None, help="only these languages in the output (one for srt/vtt; default: all, subtitles: spoken)")
-    run.add_argument("--out", default=None, help="write the result to this file, in the form its name says (.json coded, .txt, .srt, .vtt)")
-    run.add_argument("--out-format", default=None, choices=local_run.OUTPUT_FORMATS, help="the form of --out, whatever its name")
+    run.add_argument("--format", default=None, choices=formats.names(), help=f"what to print: {_format_help()}; default text")
+    run.add_argument("--lang", default=None,
+                     help=f"only these languages in the output (one for {_one_language_formats()}; default: all, for those the spoken one)")
+    suffixes = ", ".join(f".{f.suffix} {f.name}" for f in formats.all_formats() if f.suffix)
+    run.add_argument("--out", default=None, help=f"write the result to this file, in the form its name says ({suffixes})")
+    run.add_argument("--out-format", default=None, choices=formats.names(), help="the form of --out, whatever its name")
     run.add_argument("-v", "--verbose", action="store_true", dest="verbose_run", help="stream Airflow's logs instead of the progress display")
     run.set_defaults(func=local_run.run)
 
@@ -189,9 +199,8 @@ def parser() -> argparse.ArgumentParser:
     sb.set_defaults(func=tasks.submit)
     on_task(sub, "status", "state and per-language progress of a task", tasks.status)
     rs = on_task(sub, "result", "a task's result (from the task API, or the embedded store with no server)", tasks.result)
-    rs.add_argument("--format", default="text", choices=["text", "coded", "json", "expanded", "srt", "vtt"],
-                    help="text (default), coded JSON, json (expanded), srt or vtt subtitles")
-    rs.add_argument("--lang", default=None, help="one language only (needed for srt/vtt)")
+    rs.add_argument("--format", default="text", choices=formats.names(listed_only=False), help=f"{_format_help()}; default text")
+    rs.add_argument("--lang", default=None, help=f"one language only (needed for {_one_language_formats()})")
     on_task(sub, "cancel", "cancel a task", tasks.cancel)
     dl = on_task(sub, "delete", "delete a task and everything derived from it, everywhere", tasks.delete)
     dl.add_argument("--media", action="store_true", help="also delete the source object (an upload always goes)")

@@ -23,8 +23,6 @@ from ..request import language as normalize_language
 from ..settings import split_csv
 from .failures import UsageError
 
-OUTPUT_FORMATS = ("text", "coded", "json", "srt", "vtt")
-_BY_SUFFIX = {".json": "coded", ".txt": "text", ".srt": "srt", ".vtt": "vtt"}
 
 
 def file_task_id(path: str) -> str:
@@ -109,18 +107,22 @@ def plan(args) -> Plan:
         raise UsageError(f"unknown ASR model {request.asr_model!r}: one of {', '.join(BUNDLED_ASR)}, or a CTranslate2 model directory")
     if request.task_id is None:  # s3://: one object -> one task id, as the inbox names it
         request.task_id = "s3-" + hashlib.sha256(uri.encode()).hexdigest()[:20]
+    from ..results import formats
+
     langs = output_languages(args.lang)
     fmt = args.format or (None if args.out else "text")  # --out alone: the file, nothing on stdout
     out_fmt = None
     if args.out:
-        out_fmt = args.out_format or _BY_SUFFIX.get(Path(args.out).suffix.lower())
+        by_name = formats.by_suffix(Path(args.out).suffix)
+        out_fmt = args.out_format or (by_name.name if by_name else None)
         if out_fmt is None:
-            raise UsageError(f"--out {args.out}: name a .json, .txt, .srt or .vtt file, or give --out-format")
+            suffixes = ", ".join(f".{f.suffix}" for f in formats.all_formats() if f.suffix)
+            raise UsageError(f"--out {args.out}: name a file ending {suffixes}, or give --out-format")
         if os.path.isdir(args.out):
             raise UsageError(f"--out {args.out} is a directory: name a file")
     for f in (fmt, out_fmt):
-        if f in ("srt", "vtt") and langs and len(langs) > 1:
-            raise UsageError(f"{f} subtitles are for one language: --lang takes one code")
+        if f and formats.get(f).one_language and langs and len(langs) > 1:
+            raise UsageError(f"{f} is for one language: --lang takes one code")
     if path:
         _probe(path)
     return Plan(request, fmt, langs, args.out, out_fmt)
@@ -163,26 +165,21 @@ def already_done(stored: dict | None, request: MediaRequest) -> bool:
 
 
 def render(coded: dict, fmt: str, langs: list[str] | None) -> str:
-    """The stored result in an output format (subtitles default to the spoken language; text may
-    hold several languages)."""
-    import json
+    """The stored result in an output format, for the languages asked (all when none; a format for
+    one language, such as subtitles, defaults to the spoken one)."""
+    from ..results import document, formats
 
-    from ..results import document, queries
-    from ..results.readable import to_text
-
-    if fmt == "text" and langs and len(langs) > 1:
-        return to_text(document.expand(coded), langs)
-    if fmt in ("srt", "vtt") and not langs:
+    if formats.get(fmt).one_language and not langs:
         langs = [document.summary(coded)["source_language"]]
-    out = queries.render(coded, fmt, langs[0] if langs and len(langs) == 1 else None)
-    return out if isinstance(out, str) else json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+    return formats.as_text(formats.render(coded, fmt, langs))
 
 
 def run(args) -> int:
     """Plan, then answer from the store or run the DAG; print the result and a summary."""
     began = time.monotonic()
     p = plan(args)
-    from .. import embedded, pipeline, progress
+    from ..orchestration import embedded
+    from .. import pipeline, progress
     from .display import StepDisplay, quiet
     from .terminal_review import TerminalReview
 
@@ -211,7 +208,7 @@ def run(args) -> int:
 
 def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, log_path: Path | None, seconds: float,
             external_db: str | None) -> int:
-    from .. import embedded
+    from ..orchestration import embedded
     from ..results import document
     from ..results.readable import language_name, state_name
     from ..settings import settings

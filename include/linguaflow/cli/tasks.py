@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import embedded
+from ..orchestration import embedded
 from ..settings import settings, split_csv
 from .failures import UsageError
 

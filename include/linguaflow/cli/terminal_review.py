@@ -2,7 +2,7 @@
 
 The embedded run's review task waits for an answer in the metadata DB like any Airflow
 human-in-the-loop task; a thread answers it from the terminal
-(`linguaflow.review.answer_while_running`)."""
+(`linguaflow.orchestration.review.answer.answer_while_running`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import threading
 from typing import TextIO
 
 from .. import review
+from ..orchestration.review.answer import answer_while_running
 
 
 class TerminalReview:
@@ -23,7 +24,7 @@ class TerminalReview:
         self._thread: threading.Thread | None = None
 
     def __enter__(self):
-        self._thread = review.answer_while_running(self.task_id, self._ask, getpass.getuser(), self._stop, self.answered,
+        self._thread = answer_while_running(self.task_id, self._ask, getpass.getuser(), self._stop, self.answered,
                                                    name="terminal-review")
         return self
 

@@ -1,7 +1,7 @@
 """The coded result document: compact (stored) <-> expanded (read) forms, exact inverses.
 
 This is the only module that knows the codes. Everyone else speaks readable states
-(`STATES`) and ISO language codes, and asks this module for the fields to write.
+(`linguaflow.states`) and ISO language codes, and asks this module for the fields to write.
 
 Stored shape, following the seed: `{<language code>: {<id>: {"A": text, "T": text}}}` where
 A is text transcribed from the audio (keyed by segment id) and T a supplied text item (keyed
@@ -37,16 +37,12 @@ Code-map versions (every past version stays readable):
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..codes import CODE_MAP_VERSION, language_code, language_of
-
-State = Literal["queued", "running", "awaiting_review", "done", "done_with_flags", "failed", "cancelled"]
-STATES: tuple[str, ...] = get_args(State)
-SUCCEEDED = frozenset({"done", "done_with_flags"})
-ENDED = SUCCEEDED | {"failed", "cancelled"}
+from ..states import ENDED, STATES, SUCCEEDED, State  # noqa: F401 - the names this module codes
 
 _STATE_CODES = {
     "queued": "q", "running": "r", "awaiting_review": "h", "done": "d", "done_with_flags": "w",

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .results import document
-from .results.document import STATES
-from .settings import settings
+from ..results import document
+from ..states import STATES
+from ..settings import settings
 
 TOMBSTONE_DAYS = 7  # a late write arrives within a step's life (hours); tombstones go after a week
 

@@ -10,7 +10,7 @@ import socket
 import sys
 from pathlib import Path
 
-from . import settings
+from .. import settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -86,21 +86,21 @@ def _head_revision() -> str:
     from airflow.utils import db
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(db._get_alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(db._get_alembic_config()).get_current_head()  # workarounds: schema_head
 
 
 def run_dag(conf: dict):
     """Run the media DAG once with `dag.test()` in this process and return the finished DagRun."""
     from airflow.dag_processing.dagbag import DagBag
 
+    from .workarounds import check_airflow_version
+
+    check_airflow_version()
     bag = DagBag(dag_folder=str(dags_folder() / "linguaflow_media.py"))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     dag = bag.get_dag("linguaflow_media")
-    # dag.test() in Airflow 3.3.2 crashes when a run with a deadline alert succeeds (it looks the
-    # alerts up by id, but its round-tripped DAG holds the alert dicts instead of ids). Deadlines
-    # are the scheduler's job and dag.test() never creates them (no queued_at), so drop them here.
-    dag.deadline = None
+    dag.deadline = None  # workarounds: dag_test_deadline
     serve_only_the_sdk_api_version()
     with short_idle_polls():
         return dag.test(run_conf=conf, mark_success_pattern=no_op_steps(conf))
@@ -125,7 +125,7 @@ def short_idle_polls(poll_s: float = 0.05):
 
     from airflow.sdk.definitions.dag import DAG
 
-    test_loop, real_sleep = DAG.test.__code__, time.sleep
+    test_loop, real_sleep = DAG.test.__code__, time.sleep  # workarounds: dag_test_idle_sleep
 
     def sleep(seconds: float) -> None:
         caller = sys._getframe(1)
@@ -152,13 +152,22 @@ def serve_only_the_sdk_api_version() -> bool:
     from airflow.sdk.api.datamodels._generated import API_VERSION
     from cadwyn import HeadVersion, Version, VersionBundle
 
-    if len(versions.bundle.versions) == 1:
+    if len(versions.bundle.versions) == 1:  # workarounds: execution_api_versions
         return True
-    if versions.bundle.versions[0].value != API_VERSION or versions.bundle.head_version.changes:
+    if not sdk_speaks_the_newest_version():
         return False
     versions.bundle = VersionBundle(HeadVersion(), Version(API_VERSION))
     execution_api_router.routes[:] = [r for r in execution_api_router.routes if OLDER_VERSIONS_ONLY not in getattr(r, "tags", ())]
     return True
+
+
+def sdk_speaks_the_newest_version() -> bool:
+    """The Task SDK's API version is the newest the execution API serves, with no changes pending
+    in its head version: then that one version is all this process's tasks need."""
+    from airflow.api_fastapi.execution_api import versions
+    from airflow.sdk.api.datamodels._generated import API_VERSION
+
+    return versions.bundle.versions[0].value == API_VERSION and not versions.bundle.head_version.changes
 
 
 def _only_unevaluated(test_locals: dict) -> bool:
@@ -176,7 +185,7 @@ def result_store():
     embedded SecantusDB for the length of the block. Calls `configure_env` first."""
     configure_env()
     with contextlib.nullcontext() if settings.settings().mongo_uri else EmbeddedMongo():
-        from .results.store import ResultStore
+        from ..results.store import ResultStore
 
         store = ResultStore()
         try:

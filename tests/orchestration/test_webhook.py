@@ -3,7 +3,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from linguaflow import webhook
+from linguaflow.orchestration import webhook
 from linguaflow.errors import BadInput, ServiceUnavailable
 
 

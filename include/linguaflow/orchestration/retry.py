@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from airflow.sdk import RetryDecision, RetryPolicy
 
-from .errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable, classify
-from .settings import settings
+from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable, classify
+from ..settings import settings
 
 # failure class -> (retries, delay between tries)
 RETRY_TABLE: dict[type[Exception], tuple[int, timedelta]] = {

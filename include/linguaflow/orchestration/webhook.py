@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import policy
-from .errors import classify
-from .httpcall import send
-from .request import task_id_of
-from .results import document
-from .settings import settings
+from .. import policy
+from ..errors import classify
+from ..httpcall import send
+from ..request import task_id_of
+from ..results import document
+from ..settings import settings
 
 log = logging.getLogger(__name__)
 

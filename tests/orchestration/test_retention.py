@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from linguaflow import retention
+from linguaflow.orchestration import retention
 from linguaflow.results.store import ResultStore
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

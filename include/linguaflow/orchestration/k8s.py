@@ -14,8 +14,8 @@ from airflow.providers.cncf.kubernetes.secret import Secret
 from airflow.providers.cncf.kubernetes.utils.pod_manager import PodLaunchFailedException
 from kubernetes.client import models as k8s
 
-from .errors import BY_EXIT_CODE, LinguaflowError, ResourceExhausted
-from .settings import settings
+from ..errors import BY_EXIT_CODE, LinguaflowError, ResourceExhausted
+from ..settings import settings
 
 # the probe task's XCom (the job) holds the parsed request; the pod's arguments are rendered from it
 JOB = "ti.xcom_pull(task_ids='probe')"

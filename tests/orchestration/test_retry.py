@@ -4,7 +4,7 @@ from airflow.sdk import RetryAction
 
 from linguaflow.errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable
 from linguaflow.errors import classify
-from linguaflow.retry import MAX_RETRIES, RetryTablePolicy
+from linguaflow.orchestration.retry import MAX_RETRIES, RetryTablePolicy
 
 policy = RetryTablePolicy()
 

@@ -5,7 +5,7 @@ import pytest
 from kubernetes.client import models as k8s
 
 from linguaflow.errors import BadInput, NetworkTimeout, ResourceExhausted
-from linguaflow.k8s import PodConfig, WhisperPodOperator, error_for_pod, whisper_pod_operator
+from linguaflow.orchestration.k8s import PodConfig, WhisperPodOperator, error_for_pod, whisper_pod_operator
 
 
 def pod_spec(model="base", **cfg):

@@ -19,10 +19,10 @@ import logging
 import os
 from datetime import datetime, timezone
 
-from . import storage
-from .errors import BadInput
-from .request import MediaRequest
-from .settings import settings, split_csv
+from .. import storage
+from ..errors import BadInput
+from ..request import MediaRequest
+from ..settings import settings, split_csv
 
 log = logging.getLogger(__name__)
 

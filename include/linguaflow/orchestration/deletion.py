@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from . import policy, storage
-from .request import TASK_ID_RE
-from .results import document
-from .results.document import now_iso
-from .settings import settings
+from .. import policy, storage
+from ..request import TASK_ID_RE
+from ..results import document
+from ..results.document import now_iso
+from ..settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Forbidden(PermissionError):
 
 def _owner(store, task_id: str) -> tuple[bool, str | None, str]:
     """(whether the task exists anywhere, its creator, the id of its Airflow run)."""
-    from .api import runs
+    from . import runs
 
     coded = store.col.find_one({document.ID: task_id}, {document.CREATOR: 1, document.DELETED: 1, document.RUN: 1})
     if document.is_tombstone(coded):
@@ -49,7 +49,7 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
     """Delete a task everywhere; the report of what was removed. A caller who may not see every
     task may delete only their own, and only an operator may delete the source object
     (`media`). Raises NotFound for an unknown or already deleted task."""
-    from .api import runs
+    from . import runs
 
     if not TASK_ID_RE.match(task_id):
         raise NotFound(f"no task {task_id!r}")
@@ -115,7 +115,7 @@ def _finish_purge_quietly(store, task_id: str, run_id: str) -> None:
 def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:
     """Purge what a step still running at the delete may have left (the run, artefacts, logs,
     cache), and mark the deletion complete."""
-    from .api import runs
+    from . import runs
 
     try:
         late = {**runs.purge(run_id or task_id), "objects": _purge_objects(task_id), "redis_keys": store.cache.purge(task_id)}

@@ -8,8 +8,8 @@ from datetime import timedelta
 from airflow.providers.standard.operators.hitl import HITLEntryOperator
 from airflow.sdk import Param
 
-from ..results.document import now_iso
-from . import EDITS, PUBLISH, body, flagged_items, save, unreviewed
+from ...results.document import now_iso
+from ...review import EDITS, PUBLISH, body, flagged_items, save, unreviewed
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class SegmentReviewOperator(HITLEntryOperator):
         if not items:
             log.info("review asked, nothing flagged that was not reviewed already: publishing")
             return None
-        from ..results.store import ResultStore
+        from ...results.store import ResultStore
 
         ResultStore().mark_awaiting_review(task_id)
         self.subject = f"Review {len(items)} flagged item(s) of {task_id}"

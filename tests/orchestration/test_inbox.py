@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from linguaflow import inbox
+from linguaflow.orchestration import inbox
 
 from conftest import SAMPLE
 

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 
 log = logging.getLogger(__name__)
 
+# workarounds: hitl_settling (the REST API's route for a HITL answer)
 ANSWER = re.compile(r"^.*?/api/v2/dags/(?P<dag>[^/]+)/dagRuns/(?P<run>[^/]+)/taskInstances/(?P<task>[^/]+)"
                     r"(?:/(?P<map>-?\d+))?/hitlDetails/?$")
 
@@ -57,7 +58,7 @@ class SettleBeforeResume:
     rest before it reaches Airflow."""
 
     def __init__(self, app, settle_s: float | None = None) -> None:
-        from ..settings import settings
+        from ...settings import settings
 
         self.app = app
         self.settle_s = settings().review_settle_s if settle_s is None else settle_s

@@ -14,7 +14,7 @@ from airflow.task.priority_strategy import PriorityWeightStrategy
 
 BULK_RUN_PREFIXES = ("inbox__", "backfill__", "scheduled__")
 INTERACTIVE_BOOST = 1000
-STRATEGY = "linguaflow.priority.InteractiveFirst"  # how DAGs name it (`weight_rule`)
+STRATEGY = "linguaflow.orchestration.priority.InteractiveFirst"  # how DAGs name it (`weight_rule`)
 
 
 def is_bulk(run_id: str | None) -> bool:
