@@ -96,6 +96,6 @@ def test_a_registered_format_is_served_by_the_task_api_and_linked_by_the_viewer(
     assert r.headers["content-type"].startswith("text/tab-separated-values")
     assert client.get(f"/linguaflow/tasks/{tid}/result?format=tsv", headers=admin).status_code == 400  # no language
     page = client.get(f"/linguaflow/view/{tid}", headers=admin).text
-    assert f"result?format=tsv&amp;lang=de" in page and ">TSV<" in page
+    assert "result?format=tsv&amp;lang=de" in page and ">TSV<" in page
     formats.unregister("tsv")
     assert client.get(f"/linguaflow/tasks/{tid}/result?format=tsv&lang=de", headers=admin).status_code == 422

@@ -39,7 +39,7 @@ class LlamaCppTranslator:
             )
         return reply["choices"][0]["message"]["content"]
 
-    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None, **_):
+    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None):
         return translate_batches(self._ask, items, source, target, batch_size, terms=terms)
 
 

@@ -36,5 +36,5 @@ class OpenAICompatTranslator:
         except (ValueError, KeyError, IndexError, TypeError):
             return r.text  # let reply validation call it malformed
 
-    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None, **_):
+    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None):
         return translate_batches(self._ask, items, source, target, batch_size, terms=terms)

@@ -13,7 +13,6 @@ overriding per language. The table is read and checked once per process (`table(
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from ..codes import language_code
 from ..errors import BadInput, LinguaflowError, is_transient
 from ..settings import Settings, settings
-from . import check
+from . import backends, check
 from . import glossary as glossary_terms
 from .llm_prompt import MalformedReply
 
@@ -32,7 +31,6 @@ DEFAULT_POOL = "default_pool"
 # bundled 1.5B: the only bundled model that gains the +10 chrF++ on every language, and on a real
 # transcript (whole sentences, ~2 segments each) faster than the transcription (bench/RESULTS.md).
 DEFAULT_ROUTES = {"*": {"backend": "llamacpp", "model": "qwen2.5-coder-1.5b-instruct-q4", "batch_size": 8, "max_active": 1}}
-BACKENDS = ("llamacpp", "openai", "transformers", "ctranslate2")
 
 
 @dataclass(frozen=True)
@@ -49,8 +47,8 @@ class Route:
     @classmethod
     def from_spec(cls, spec: dict) -> Route:
         unknown = set(spec) - {"backend", "model", "batch_size", "pool", "max_active", "queue", "options", "fallback"}
-        if unknown or spec.get("backend") not in BACKENDS or not spec.get("model"):
-            raise BadInput(f"bad route {spec}: needs backend in {BACKENDS} and model; unknown keys {sorted(unknown)}")
+        if unknown or spec.get("backend") not in backends.names() or not spec.get("model"):
+            raise BadInput(f"bad route {spec}: needs backend in {backends.names()} and model; unknown keys {sorted(unknown)}")
         fallback = cls.from_spec(spec["fallback"]) if spec.get("fallback") else None
         max_active = int(spec["max_active"]) if spec.get("max_active") else None
         return cls(spec["backend"], spec["model"], int(spec.get("batch_size", 8)), spec.get("pool", DEFAULT_POOL),
@@ -110,23 +108,8 @@ def queue_of(pool: str) -> str:
     return named.pop() if named else settings().mt_queue
 
 
-def backend(route: Route):
-    from . import llamacpp, seq2seq
-
-    if route.backend == "llamacpp":
-        return llamacpp.get(route.model)
-    if route.backend == "openai":
-        return _openai(route.model, tuple(sorted(route.options.items())))
-    if route.backend == "transformers":
-        return seq2seq.transformers_backend(route.model, **route.options)
-    return seq2seq.ctranslate2_backend(route.model, **route.options)
-
-
-@functools.lru_cache(maxsize=8)
-def _openai(model: str, options: tuple):
-    from .openai_compat import OpenAICompatTranslator
-
-    return OpenAICompatTranslator(model, **dict(options))
+def backend(route: Route) -> backends.Translator:
+    return backends.translator(route.backend, route.model, route.options)
 
 
 def _run(route: Route, items, source, target, terms=None):
