@@ -9,12 +9,13 @@ codes, never the stored codes.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import re
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
@@ -25,8 +26,8 @@ from .. import policy, storage
 from ..errors import BadInput, ServiceUnavailable, classify, is_transient
 from ..request import TASK_ID_RE, MediaRequest, readable
 from ..results import document, formats, listing, queries
-from ..settings import settings, split_csv
-from . import media, viewer
+from ..settings import settings
+from . import form, media, viewer
 from ..orchestration import runs
 from .auth import Deleter, Reader, Writer, sees_all, user_name
 
@@ -186,39 +187,15 @@ def create_task(req: MediaRequest, user: Writer) -> TaskCreated:
     return _answer(lambda: _create(req, user))
 
 
-@app.post("/tasks/upload", response_model=TaskCreated, status_code=201, summary="Upload media and create a task")
-def upload_task(
-    user: Writer,
-    file: Annotated[UploadFile, File(description="audio or video")],
-    target_languages: Annotated[str, Form(description="comma separated ISO 639-1 codes or names")] = "",
-    source_language: Annotated[str, Form()] = "auto",
-    asr_engine: Annotated[str, Form()] = "faster-whisper",
-    asr_model: Annotated[str, Form()] = "base",
-    callback_url: Annotated[str | None, Form()] = None,
-    text_items: Annotated[str | None, Form(description="JSON object: id -> text")] = None,
-    task_id: Annotated[str | None, Form()] = None,
-    glossary: Annotated[str | None, Form(description='JSON object: term -> "keep" or {language: rendering}')] = None,
-    diarize: Annotated[bool, Form(description="label speakers")] = False,
-    num_speakers: Annotated[int | None, Form(description="with diarize: how many people speak, when known")] = None,
-    vocabulary: Annotated[str, Form(description="names and terms the speech contains, comma or line separated")] = "",
-    mixed_languages: Annotated[bool, Form(description="the speech switches language: identify each segment's")] = False,
-) -> TaskCreated:
+def upload_task(user, file: UploadFile, **values) -> TaskCreated:
+    """Upload media and create a task: the request's fields as form fields (`api.form`)."""
     def run():
-        try:
-            items = json.loads(text_items) if text_items else {}
-            terms = json.loads(glossary) if glossary else {}
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"text_items or glossary: not JSON ({exc.msg})") from None
+        fields = form.to_request(values)
         name = sanitize_key(file.filename or "")
-        tid = task_id or runs.new_task_id()
+        tid = fields.get("task_id") or runs.new_task_id()
         uri = storage.upload_uri(tid, name)
         # everything but the media is checked before a byte is written
-        req = MediaRequest.parse({
-            "media_uri": uri, "target_languages": split_csv(target_languages), "source_language": source_language,
-            "asr_engine": asr_engine, "asr_model": asr_model, "callback_url": callback_url,
-            "text_items": items, "task_id": tid, "glossary": terms, "diarize": diarize, "num_speakers": num_speakers, "mixed_languages": mixed_languages,
-            "vocabulary": [t for line in vocabulary.splitlines() for t in line.split(",")],
-        })
+        req = MediaRequest.parse({**fields, "media_uri": uri, "task_id": tid})
         policy.check_callback(req.callback_url)
         limit = settings().max_upload_bytes
         if file.size is not None and file.size > limit:  # refuse before writing anything
@@ -236,6 +213,14 @@ def upload_task(
         return _create(req, user, uploaded=True)
 
     return _answer(run)
+
+
+upload_task.__signature__ = inspect.Signature([
+    inspect.Parameter("user", inspect.Parameter.KEYWORD_ONLY, annotation=Writer),
+    inspect.Parameter("file", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[UploadFile, File(description="audio or video")]),
+    *form.upload_parameters(),
+], return_annotation=TaskCreated)
+app.post("/tasks/upload", response_model=TaskCreated, status_code=201, summary="Upload media and create a task")(upload_task)
 
 
 @app.get("/tasks", summary="List and search tasks, newest first, a page at a time")
@@ -341,11 +326,10 @@ def delete_task(task_id: TaskId, user: Deleter,
 @app.get("/new", response_class=HTMLResponse, include_in_schema=False)
 def new_task(user: Writer) -> str:
     from ..codes import supported_languages
-    from ..request import ENGINES
     from ..results.readable import language_name
 
     languages = sorted(((code, language_name(code)) for code in supported_languages()), key=lambda c: c[1])
-    return viewer.new_task_page(languages, ENGINES)
+    return viewer.new_task_page(languages)
 
 
 @app.get("/view", response_class=HTMLResponse, include_in_schema=False)

@@ -8,6 +8,7 @@ from html import escape
 from urllib.parse import quote
 
 from ..results import formats
+from . import form
 from ..results.document import ENDED
 from ..results.readable import language_name, media_warning, state_name
 from ..results.subtitles import speaker_name, timestamp
@@ -100,26 +101,23 @@ def _live(tid: str) -> str:
             "setTimeout(poll,2000);})();</script>")
 
 
-def new_task_page(languages: list[tuple[str, str]], engines: tuple[str, ...]) -> str:
+def new_task_page(languages: list[tuple[str, str]]) -> str:
     """Drop a media file, pick the languages, create the task (the task API's upload, with the
-    UI's session) and land on its viewer, which follows the run."""
+    UI's session) and land on its viewer, which follows the run. Every request field is on the
+    page (`api.form`): the languages as lists to pick from, the rest by their type."""
     options = "".join(f"<option value='{escape(code)}'>{escape(name)} ({escape(code)})</option>" for code, name in languages)
-    engine_options = "".join(f"<option>{escape(e)}</option>" for e in engines)
+    fields = {f.name: f for f in form.fields()}
+    rest = "\n".join(f"<p>{_form_input(f)}</p>" for name, f in fields.items()
+                      if name not in ("target_languages", "source_language"))
     body = f"""<h1>New transcription</h1>
 <form id='new'>
 <label id='drop' class='drop'>Drop an audio or video file here, or choose one
  <input id='file' name='file' type='file' accept='audio/*,video/*' required></label>
 <p id='chosen' class='meta'></p>
-<p><label>Translate into <select id='targets' name='targets' multiple size='8'>{options}</select></label>
+<p><label>{escape(fields["target_languages"].title)} <select id='targets' name='targets' multiple size='8'>{options}</select></label>
 <span class='meta'>Ctrl/Cmd-click for several; none: the transcript only</span></p>
-<p><label>Spoken language <select name='source_language'><option value='auto'>detect</option>{options}</select></label>
- <label>Engine <select name='asr_engine'>{engine_options}</select></label>
- <label>Model <input name='asr_model' value='base' size='12'></label></p>
-<p><label>Glossary (JSON, optional) <input name='glossary' size='50' placeholder='{{"Acme": "keep"}}'></label></p>
-<p><label><input type='checkbox' name='mixed_languages' value='true'> Several spoken languages</label>
- <label><input type='checkbox' name='diarize' value='true'> Label speakers</label>
- <label>Speakers <input name='num_speakers' type='number' min='1' max='20' size='3' placeholder='auto'></label>
- <label>Vocabulary <input name='vocabulary' size='40' placeholder='names and terms, comma separated'></label></p>
+<p><label>{escape(fields["source_language"].title)} <select name='source_language'><option value='auto'>detect</option>{options}</select></label></p>
+{rest}
 <p><button id='create' type='submit'>Create task</button> <span id='error' class='failed'></span></p>
 </form>
 <script>
@@ -132,8 +130,7 @@ drop.addEventListener('drop',ev=>{{ev.preventDefault();drop.classList.remove('ov
 form.addEventListener('submit',async ev=>{{ev.preventDefault();
  const data=new FormData(form);data.delete('targets');
  data.set('target_languages',[...document.getElementById('targets').selectedOptions].map(o=>o.value).join(','));
- if(!data.get('glossary'))data.delete('glossary');
- if(!data.get('num_speakers'))data.delete('num_speakers');
+ for(const [k,v] of [...data.entries()])if(v===''&&k!=='target_languages')data.delete(k);
  document.getElementById('create').disabled=true;
  const r=await fetch('tasks/upload',{{method:'POST',body:data,credentials:'same-origin',headers:{{'X-Linguaflow-UI':'1'}}}});
  const answer=await r.json().catch(()=>({{}}));
@@ -142,6 +139,23 @@ form.addEventListener('submit',async ev=>{{ev.preventDefault();
  document.getElementById('create').disabled=false;}});
 </script>"""
     return _page("linguaflow: new task", body)
+
+
+def _form_input(f) -> str:
+    """One request field as a labelled input of its type, its description as the hint."""
+    title, hint, name = escape(f.title), escape(f.description, quote=True), escape(f.name, quote=True)
+    if f.kind == "bool":
+        checked = " checked" if f.default else ""
+        return f"<label title='{hint}'><input type='checkbox' name='{name}' value='true'{checked}> {title}</label>"
+    if f.kind == "choice":
+        opts = "".join(f"<option{' selected' if c == f.default else ''}>{escape(c)}</option>" for c in f.choices)
+        return f"<label title='{hint}'>{title} <select name='{name}'>{opts}</select></label>"
+    if f.kind == "int":
+        return f"<label title='{hint}'>{title} <input name='{name}' type='number' size='4' placeholder='auto'></label>"
+    value = f.default if isinstance(f.default, str) else ""
+    placeholder = {"list": "comma separated", "json": "JSON object"}.get(f.kind, "")
+    return (f"<label title='{hint}'>{title} <input name='{name}' value='{escape(value, quote=True)}' size='40' "
+            f"placeholder='{placeholder}'></label> <span class='meta'>{escape(f.description)}</span>")
 
 
 def _downloads(tid: str, lang: str) -> str:
