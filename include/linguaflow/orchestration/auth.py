@@ -2,7 +2,7 @@
 token or the UI's session cookie) and what Airflow lets them do with runs of a DAG.
 
 A FastAPI app mounted by a plugin has no SDK call for this; these are the API server's own
-dependency and auth-manager calls (listed in `workarounds.py`, pinned by a test)."""
+dependency and auth-manager calls (workarounds: api_auth)."""
 
 from __future__ import annotations
 

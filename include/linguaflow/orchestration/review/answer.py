@@ -30,7 +30,7 @@ def answer_while_running(task_id: str, answer_edits, by: str, stop: threading.Ev
     first query configures them while this one imports a model (dag.test() importing the DagBag)
     waits on that module's import lock, holding the mapper lock the import waits on, and both hang
     for good (`linguaflow run --review`: 11 of 15 runs on a ready home)."""
-    from airflow.models import import_all_models
+    from airflow.models import import_all_models  # workarounds: hitl_answer (the lock-order deadlock)
     from sqlalchemy.orm import configure_mappers
 
     import_all_models()
