@@ -11,7 +11,7 @@ import sys
 # in `run --review` on a home whose schema is ready; it hung 5 runs in 5 before the fix
 RACE = """
 import io, time
-from linguaflow import embedded
+from linguaflow.orchestration import embedded
 embedded.configure_env()
 embedded.ensure_schema()
 from linguaflow.cli.terminal_review import TerminalReview
@@ -30,7 +30,7 @@ def _python(code: str, home, timeout: float) -> subprocess.CompletedProcess:
 
 
 def test_the_review_watcher_and_the_starting_run_do_not_deadlock(tmp_path):
-    ready = _python("from linguaflow import embedded; embedded.configure_env(); embedded.ensure_schema()", tmp_path, 300)
+    ready = _python("from linguaflow.orchestration import embedded; embedded.configure_env(); embedded.ensure_schema()", tmp_path, 300)
     assert ready.returncode == 0, ready.stderr[-2000:]
     try:
         r = _python(RACE, tmp_path, 120)

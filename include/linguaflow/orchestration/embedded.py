@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]  # include/linguaflow/orchestration/embedded.py
 
 
 def home() -> Path:
