@@ -18,7 +18,6 @@ import threading
 
 from .. import policy, storage
 from ..request import TASK_ID_RE
-from ..results import document
 from ..results.document import now_iso
 from ..settings import settings
 
@@ -37,12 +36,10 @@ def _owner(store, task_id: str) -> tuple[bool, str | None, str]:
     """(whether the task exists anywhere, its creator, the id of its Airflow run)."""
     from . import runs
 
-    coded = store.col.find_one({document.ID: task_id}, {document.CREATOR: 1, document.DELETED: 1, document.RUN: 1})
-    if document.is_tombstone(coded):
-        coded = None  # deleted before: only a run of the same id (left behind) still counts
-    run_id = (coded or {}).get(document.RUN) or task_id
+    stored, creator, run_id = store.owner(task_id)  # deleted before: only a run of the same id (left behind) counts
+    run_id = run_id or task_id
     has_run, triggered_by = runs.creator_of(run_id)
-    return (coded is not None or has_run), (coded or {}).get(document.CREATOR) or triggered_by, run_id
+    return stored or has_run, creator or triggered_by, run_id
 
 
 def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media: bool = False) -> dict:
@@ -53,8 +50,8 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
 
     if not TASK_ID_RE.match(task_id):
         raise NotFound(f"no task {task_id!r}")
-    pending = store.col.find_one({document.ID: task_id, document.PURGE_PENDING: True}, {document.ID: 1})
-    if pending is not None:
+    pending = store.purge_pending(task_id)
+    if pending:
         if not sees_all:  # finishing someone's deletion is the operators' (and the sweep's) job
             raise NotFound(f"no task {task_id!r}")
         run_id = task_id
@@ -65,18 +62,18 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
         if media and not sees_all:
             raise Forbidden("deleting the source object (media=true) needs a role that sees every task")
     old, deleted_now = store.tombstone(task_id)
-    if pending is None and not deleted_now:
+    if not pending and not deleted_now:
         raise NotFound(f"no task {task_id!r}")  # deleted meanwhile by another call
     media_uri = ((old or {}).get("_m") or {}).get("u") or ""
     own_upload = media_uri.startswith(storage.upload_uri(task_id) + "/")
     if media and media_uri and not own_upload:
         policy.check_media(media_uri, from_api=True)  # never a path or bucket the API may not name
     report = {"task_id": task_id, "deleted_by": user_name, "deleted_at": now_iso(), "removed": {}, "purge_pending": True}
-    if pending is None:  # written with the tombstone; finishing an interrupted deletion keeps it
+    if not pending:  # written with the tombstone; finishing an interrupted deletion keeps it
         store.record_deletion(report)
     removed = {"result_document": old is not None}
     try:
-        removed["redis_keys"] = store.cache.purge(task_id)
+        removed["redis_keys"] = store.purge_cache(task_id)
         removed.update(runs.purge(run_id))
         removed["objects"] = _purge_objects(task_id)
         removed["media"] = storage.delete(media_uri) if media and media_uri and not own_upload else False
@@ -85,7 +82,7 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
         log.exception("task %s: purging its data failed part-way; finishing it after the grace period", task_id)
         finish_later = True
     report.update(removed=removed, purge_pending=finish_later)
-    if pending is None:
+    if not pending:
         store.record_deletion(report)
     if finish_later:
         # a killed step may write for a moment more (or a store was busy): purge the leftovers
@@ -118,7 +115,7 @@ def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:
     from . import runs
 
     try:
-        late = {**runs.purge(run_id or task_id), "objects": _purge_objects(task_id), "redis_keys": store.cache.purge(task_id)}
+        late = {**runs.purge(run_id or task_id), "objects": _purge_objects(task_id), "redis_keys": store.purge_cache(task_id)}
         store.purge_finished(task_id)
         log.info("task %s: deletion finished (late leftovers removed: %s)", task_id, late)
         return late

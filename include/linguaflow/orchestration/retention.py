@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ..results import document
 from ..states import STATES
 from ..settings import settings
 
@@ -28,12 +27,8 @@ def expired(store, now: datetime | None = None, limit: int | None = None) -> lis
     """Task ids past their state's retention, oldest first, at most `limit` (a batch)."""
     now = now or datetime.now(timezone.utc)
     limit = limit or settings().retention_batch
-    ors = [{document.STATE: document.state_code(s), document.CREATED: {"$lt": _ago(now, days)}}
-           for s in STATES if (days := days_for(s)) is not None]
-    if not ors:
-        return []
-    where = {"$or": ors, document.DELETED: {"$exists": False}}
-    return [d[document.ID] for d in store.col.find(where, {document.ID: 1}).sort(document.CREATED, 1).limit(limit)]
+    cutoffs = {state: _ago(now, days) for state in STATES if (days := days_for(state)) is not None}
+    return store.created_before(cutoffs, limit)
 
 
 def unfinished(store, now: datetime | None = None) -> list[str]:

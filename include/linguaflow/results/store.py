@@ -305,6 +305,32 @@ class ResultStore:
 
     # -- deletion ---------------------------------------------------------------------------------
 
+    def owner(self, task_id: str) -> tuple[bool, str | None, str | None]:
+        """(whether a live document of the task exists, who created it, the id of its Airflow run
+        when it differs); a tombstone counts as no document."""
+        coded = self.col.find_one({document.ID: task_id}, {document.CREATOR: 1, document.DELETED: 1, document.RUN: 1})
+        if coded is None or document.is_tombstone(coded):
+            return False, None, None
+        return True, coded.get(document.CREATOR), coded.get(document.RUN)
+
+    def purge_pending(self, task_id: str) -> bool:
+        """A deletion of the task began and its purge has not finished."""
+        return self.col.count_documents({document.ID: task_id, document.PURGE_PENDING: True}) > 0
+
+    def purge_cache(self, task_id: str) -> int:
+        """Every Redis key of the task; how many there were."""
+        return self.cache.purge(task_id)
+
+    def created_before(self, cutoffs: dict[str, str], limit: int) -> list[str]:
+        """Live task ids in one of the states of `cutoffs` created before its cutoff (ISO 8601),
+        oldest first, at most `limit`: what retention deletes."""
+        ors = [{document.STATE: document.state_code(state), document.CREATED: {"$lt": before}}
+               for state, before in cutoffs.items()]
+        if not ors:
+            return []
+        where = {"$or": ors, document.DELETED: {"$exists": False}}
+        return [d[document.ID] for d in self.col.find(where, {document.ID: 1}).sort(document.CREATED, 1).limit(limit)]
+
     def tombstone(self, task_id: str) -> tuple[dict | None, bool]:
         """Replace a task's document by its tombstone, atomically: (the document it held, whether
         this call deleted it). From here on every write of the task fails (`TaskDeleted`)."""
