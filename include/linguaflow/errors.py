@@ -54,6 +54,35 @@ class BackendError(BadInput):
     kind = "backend_error"
 
 
+class TaskDeleted(BadInput):
+    """The task was deleted: a late write of one of its steps is dropped, never retried."""
+
+
+class MalformedReply(BadInput):
+    """A reply without exactly the requested ids, or not in the target's script.
+
+    Asked again a bounded number of times inside the task; after that it counts as bad input for
+    the retry table (at temperature 0 a task retry would get the same reply) and the route's
+    fallback, if any, takes over.
+    """
+
+    kind = "bad_reply"
+
+
+# -- what a caller of the task API or the CLI asked for cannot be done (no retry row: not a step's failure)
+
+class NotFound(LookupError):
+    """No such task, no such result or language of it, or its media is gone: HTTP 404."""
+
+
+class Conflict(Exception):
+    """The request clashes with the task as it is (exists already, already ended): HTTP 409."""
+
+
+class Forbidden(PermissionError):
+    """The caller may not do this to the task: HTTP 403."""
+
+
 RETRY_CLASSES = (BadInput, NetworkTimeout, ServiceUnavailable, ResourceExhausted)
 TRANSIENT = (NetworkTimeout, ServiceUnavailable, ResourceExhausted)  # the rows that try again
 BY_EXIT_CODE = {cls.exit_code: cls for cls in RETRY_CLASSES}

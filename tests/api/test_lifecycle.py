@@ -5,6 +5,8 @@ import uuid
 
 import pytest
 
+from linguaflow.errors import NotFound
+
 from conftest import SAMPLE
 
 
@@ -69,7 +71,7 @@ def test_listing_answers_bad_filters_with_4xx(api, users):
 def test_delete_removes_the_task_everywhere_and_records_who(api, users, store, s3, bucket):
     from linguaflow import storage
     from linguaflow.orchestration import runs
-    from linguaflow.results.store import TaskDeleted
+    from linguaflow.errors import TaskDeleted
 
     client = api[0]
     r = client.post("/linguaflow/tasks/upload", headers=users["alice"], files={"file": ("talk.wav", SAMPLE.read_bytes())},
@@ -90,7 +92,7 @@ def test_delete_removes_the_task_everywhere_and_records_who(api, users, store, s
 
     assert objects(s3, root, f"uploads/{tid}/") == [] and objects(s3, root, f"work/{tid}/") == []
     assert store.cache.client.keys(f"*{tid}*") == []
-    with pytest.raises(runs.NoSuchTask):
+    with pytest.raises(NotFound):
         runs.look_up(tid)
     assert store.col.find_one({"_id": tid}).keys() == {"_id", "_del"}  # a tombstone, nothing of the task
     audit = store.audit.find_one({"_id": tid})

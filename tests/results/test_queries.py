@@ -6,7 +6,7 @@ import pytest
 import srt
 
 from linguaflow.results import queries
-from linguaflow.errors import BadInput
+from linguaflow.errors import BadInput, NotFound
 from linguaflow.results.document import compact, expand
 from linguaflow.results.store import ResultStore
 
@@ -37,11 +37,11 @@ def test_result_in_every_format(store):
     subs = list(srt.parse(queries.result(store, tid, "srt", "de")))
     assert len(subs) == 3 and subs[2].content.startswith("de 2")
     assert queries.result(store, tid, "vtt", "de").startswith("WEBVTT")
-    with pytest.raises(queries.NotFound):
+    with pytest.raises(NotFound):
         queries.result(store, tid, "srt", "ja")
     with pytest.raises(BadInput):
         queries.result(store, tid, "pdf")
-    with pytest.raises(queries.NotFound):
+    with pytest.raises(NotFound):
         queries.result(store, "no-such-task")
 
 

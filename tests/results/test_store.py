@@ -66,7 +66,7 @@ def test_redis_cache_unconfigured_is_a_no_op():
 
 def test_a_deleted_task_is_never_written_back_and_its_late_artefacts_go(store, bucket):
     from linguaflow import storage
-    from linguaflow.results.store import TaskDeleted
+    from linguaflow.errors import TaskDeleted
 
     tid = f"t-{uuid.uuid4().hex}"
     store.register(tid, "s3://b/a.wav", ["de"], "alice")
@@ -85,7 +85,7 @@ def test_a_deleted_task_is_never_written_back_and_its_late_artefacts_go(store, b
 
 
 def test_tombstone_of_a_task_with_no_document_yet_still_stops_its_first_write(store):
-    from linguaflow.results.store import TaskDeleted
+    from linguaflow.errors import TaskDeleted
 
     tid = f"t-{uuid.uuid4().hex}"
     assert store.tombstone(tid) == (None, True)

@@ -11,7 +11,8 @@ from linguaflow.translation import router
 from linguaflow.translation.openai_compat import OpenAICompatTranslator
 from linguaflow.translation.seq2seq import CTranslate2Translator, TransformersTranslator, split_long
 from linguaflow.errors import BadInput, NetworkTimeout, ServiceUnavailable
-from linguaflow.translation.llm_prompt import MalformedReply, parse_reply
+from linguaflow.errors import MalformedReply
+from linguaflow.translation.llm_prompt import parse_reply
 
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ITEMS = [("7", "The weather is nice today."), ("3", ""), ("9", "I like green tea.")]

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from ..orchestration import deletion
 from .. import policy, storage
-from ..errors import BadInput, ServiceUnavailable, classify, is_transient
+from ..errors import BadInput, Conflict, Forbidden, NotFound, ServiceUnavailable, classify, is_transient
 from ..request import TASK_ID_RE, MediaRequest, readable
 from ..results import document, formats, listing, queries
 from ..settings import settings
@@ -73,11 +73,11 @@ def _answer(fn):
         return fn()
     except BadInput as exc:
         raise HTTPException(400, str(exc)) from exc
-    except (queries.NotFound, runs.NoSuchTask, deletion.NotFound) as exc:
+    except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
-    except runs.Conflict as exc:
+    except Conflict as exc:
         raise HTTPException(409, str(exc)) from exc
-    except deletion.Forbidden as exc:
+    except Forbidden as exc:
         raise HTTPException(403, str(exc)) from exc
     except Exception as exc:  # a service behind the API is down: say so, with a retry hint
         if is_transient(exc):
@@ -101,7 +101,7 @@ def _create(req: MediaRequest, user, *, uploaded: bool = False) -> TaskCreated:
     policy.check_callback(req.callback_url)
     policy.check_asr_model(req.asr_model, req.asr_engine)
     if req.task_id and _store().exists(req.task_id):  # another task's (or a deleted one's) id
-        raise runs.Conflict(f"task {req.task_id!r} exists already (or was deleted): choose another id")
+        raise Conflict(f"task {req.task_id!r} exists already (or was deleted): choose another id")
     task_id, state = runs.trigger(req, user_name(user))
     try:  # listed (queued) from now on; the run's probe records it too, should this fail
         _store().register(task_id, req.media_uri, req.target_languages, user_name(user), task_id)
@@ -301,12 +301,12 @@ def get_media(task_id: TaskId, user: Reader, request: Request):
     def serve():
         coded = _store().get(task_id)
         if coded is None:
-            raise queries.NotFound(f"no task {task_id!r}")
+            raise NotFound(f"no task {task_id!r}")
         _check_visible(task_id, user, coded)
         uri = document.summary(coded)["media"]
         size = storage.size(uri) if uri else None
         if size is None:
-            raise queries.NotFound(f"the media of task {task_id!r} is gone")
+            raise NotFound(f"the media of task {task_id!r} is gone")
         return media.response(uri, size, request.headers.get("range"))
 
     return _answer(serve)

@@ -55,7 +55,7 @@ def status(args) -> int:
 
 
 def result(args) -> int:
-    from ..errors import BadInput
+    from ..errors import BadInput, NotFound
 
     if server_configured():
         out = _client().result(args.task_id, args.format, args.lang)
@@ -65,7 +65,7 @@ def result(args) -> int:
         with embedded.result_store() as store:
             try:
                 out = queries.result(store, args.task_id, args.format, args.lang)
-            except queries.NotFound as exc:
+            except NotFound as exc:
                 raise UsageError(f"{exc} in the embedded store (LINGUAFLOW_API unset: no server asked)") from None
             except BadInput as exc:
                 raise UsageError(str(exc)) from None

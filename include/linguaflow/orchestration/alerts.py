@@ -17,7 +17,8 @@ def deadline_missed(**kwargs) -> None:
 def task_failed(context) -> None:
     """on_failure_callback: record the reason in the result document, so a query shows it."""
     from ..request import task_id_of
-    from ..results.store import ResultStore, TaskDeleted
+    from ..errors import TaskDeleted
+    from ..results.store import ResultStore
 
     exc = context.get("exception")
     reason = f"{context['ti'].task_id}: {type(exc).__name__}: {exc}" if exc else f"{context['ti'].task_id} failed"

@@ -2,7 +2,7 @@
 the retention DAG (which reaches it through the task API).
 
 Order matters. The result document becomes a tombstone first, atomically, so from that moment
-no step can write the task back (`store.TaskDeleted`), and the audit line is written with it;
+no step can write the task back (`errors.TaskDeleted`), and the audit line is written with it;
 then the run is stopped and removed from Airflow (with its XComs, rendered fields and logs), then
 Redis keys and object-storage artefacts go. A step that was running when the task was deleted
 may still be alive for a few seconds (until its heartbeat finds the run gone), so the tombstone
@@ -17,19 +17,12 @@ import logging
 import threading
 
 from .. import policy, storage
+from ..errors import Forbidden, NotFound
 from ..request import TASK_ID_RE
 from ..results.document import now_iso
 from ..settings import settings
 
 log = logging.getLogger(__name__)
-
-
-class NotFound(LookupError):
-    pass
-
-
-class Forbidden(PermissionError):
-    """The caller may not do this to the task (HTTP 403)."""
 
 
 def _owner(store, task_id: str) -> tuple[bool, str | None, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from ..errors import Conflict, NotFound
 from ..request import MediaRequest, task_id_of
 from ..states import ENDED, SUCCEEDED
 
@@ -17,16 +18,6 @@ log = logging.getLogger(__name__)
 
 MEDIA_DAG = "linguaflow_media"
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's code for a duplicate key
-
-
-class Conflict(Exception):
-    """The request clashes with the task as it is (exists already, already ended): HTTP 409."""
-
-    pass
-
-
-class NoSuchTask(LookupError):
-    pass
 
 
 def new_task_id() -> str:
@@ -60,7 +51,7 @@ def find(session, task_id: str):
 
     dr = session.query(DagRun).filter_by(dag_id=MEDIA_DAG, run_id=task_id).one_or_none()  # workarounds: run_lookup_orm
     if dr is None:
-        raise NoSuchTask(f"no task {task_id!r}")
+        raise NotFound(f"no task {task_id!r}")
     return dr
 
 
@@ -84,7 +75,7 @@ def task_id_of_run(run_id: str) -> str:
     with create_session() as session:
         try:
             dr = find(session, run_id)
-        except NoSuchTask:
+        except NotFound:
             return run_id
         return task_id_of(dr.conf or {}, run_id)
 
@@ -147,7 +138,7 @@ def creator_of(task_id: str) -> tuple[bool, str | None]:
     with create_session() as session:
         try:
             dr = find(session, task_id)
-        except NoSuchTask:
+        except NotFound:
             return False, None
         return True, dr.triggering_user_name
 
@@ -209,7 +200,7 @@ def _delete_run(task_id: str) -> dict:
     with create_session() as session:
         try:
             dr = find(session, task_id)
-        except NoSuchTask:
+        except NotFound:
             return out
         tis = session.query(TaskInstance).filter_by(dag_id=MEDIA_DAG, run_id=task_id).all()
         out["was_running"] = any(ti.state in (TaskInstanceState.RUNNING, TaskInstanceState.QUEUED) for ti in tis)

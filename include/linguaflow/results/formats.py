@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import BadInput
+from ..errors import BadInput, NotFound
 from ..request import language as normalize_language
 from .document import expand, language_key
 from .readable import to_text
@@ -88,8 +88,6 @@ def as_text(body: Body) -> str:
 
 def language_entry(doc: dict, lang: str) -> dict:
     """One language of an expanded document; NotFound when the task has none in it."""
-    from .queries import NotFound
-
     if lang not in doc["languages"]:
         raise NotFound(f"task {doc['task_id']!r} has no {lang!r} result (has {sorted(doc['languages'])})")
     return doc["languages"][lang]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import NotFound
 from ..request import language as normalize_language
 from . import formats
 from .document import expand, summary
-
-
-class NotFound(LookupError):
-    pass
 
 
 def _coded(store, task_id: str) -> dict:

@@ -10,7 +10,7 @@ import functools
 import json
 import logging
 
-from ..errors import BadInput
+from ..errors import TaskDeleted
 from ..settings import settings
 from . import document
 from .document import now_iso
@@ -95,10 +95,6 @@ class RedisCache:
             self.client.delete(self.key(task_id))
         except Exception as exc:
             log.warning("redis delete failed: %s", exc)
-
-
-class TaskDeleted(BadInput):
-    """The task was deleted: a late write of one of its steps is dropped, never retried."""
 
 
 def _live(task_id: str) -> dict:

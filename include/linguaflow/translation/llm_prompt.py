@@ -9,7 +9,7 @@ import json
 import logging
 import re
 
-from ..errors import BadInput
+from ..errors import MalformedReply
 from . import glossary
 
 log = logging.getLogger(__name__)
@@ -27,17 +27,6 @@ SCRIPTS = {
     "ru": r"[\u0400-\u04ff]", "uk": r"[\u0400-\u04ff]", "ar": r"[\u0600-\u06ff]", "hi": r"[\u0900-\u097f]",
     "th": r"[\u0e00-\u0e7f]", "el": r"[\u0370-\u03ff]", "he": r"[\u0590-\u05ff]",
 }
-
-
-class MalformedReply(BadInput):
-    """A reply without exactly the requested ids, or not in the target's script.
-
-    Asked again a bounded number of times inside the task; after that it counts as bad input for
-    the retry table (at temperature 0 a task retry would get the same reply) and the route's
-    fallback, if any, takes over.
-    """
-
-    kind = "bad_reply"
 
 
 # One worked example per target (English source), shown before the batch: small models follow

@@ -18,11 +18,10 @@ import logging
 from dataclasses import dataclass, field
 
 from ..codes import language_code
-from ..errors import BadInput, LinguaflowError, is_transient
+from ..errors import BadInput, LinguaflowError, MalformedReply, is_transient
 from ..settings import Settings, settings
 from . import backends, check
 from . import glossary as glossary_terms
-from .llm_prompt import MalformedReply
 
 log = logging.getLogger(__name__)
 
