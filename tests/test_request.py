@@ -3,7 +3,8 @@
 import pytest
 
 from linguaflow.errors import BadInput
-from linguaflow.request import MediaRequest, language
+from linguaflow.request import MediaRequest
+from linguaflow.languages import language
 
 
 @pytest.mark.parametrize("given,code", [

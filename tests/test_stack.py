@@ -139,7 +139,7 @@ def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_pa
     import uuid
 
     from conftest import REPO
-    from linguaflow.codes import CODE_MAP_VERSION
+    from linguaflow.languages import CODE_MAP_VERSION
     from linguaflow.results.document import compact, now_iso
     from linguaflow.results.store import ResultStore
     from mediagen import repeated_speech

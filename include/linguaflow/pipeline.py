@@ -15,7 +15,7 @@ import threading
 import time
 
 from . import limits, policy, progress, review, storage
-from .codes import CODE_MAP_VERSION
+from .languages import CODE_MAP_VERSION
 from .request import MediaRequest
 from .settings import settings
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary

@@ -3,24 +3,20 @@
 The DAG's Params are generated from `MediaRequest` (`dag_params()`); the task API takes it as its
 body, the inbox builds it from sidecars and object metadata, the CLI from its flags, and `probe`
 parses every run's conf with it again, so a run triggered straight through Airflow's REST API
-with a hand-written conf meets the same rules. Normalisation lives here and only here:
-language codes are case-insensitive, English and native names map to codes (`German`,
-`Deutsch` -> `de`), duplicates are dropped, and an unknown language is refused with the closest
-supported ones.
+with a hand-written conf meets the same rules. Normalisation lives here: languages are written
+as `languages.language()` accepts them (codes case-insensitive, English and native names), and
+duplicates are dropped.
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
 import json
-import os
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .codes import supported_languages
+from .languages import language, supported_languages
 from .errors import BadInput
 from .settings import settings
 
@@ -32,69 +28,6 @@ TASK_ID_RE = re.compile(TASK_ID_PATTERN)
 MAX_URI_CHARS = 2048
 MAX_VOCABULARY = 100  # terms; Whisper's prompt holds ~220 tokens, the rest would be cut
 MAX_TERM_CHARS = 64
-
-
-@functools.cache
-def _language_index() -> dict[str, str]:
-    """Lower-cased code, English name and native name -> supported code.
-
-    Building it loads a hundred babel locales (~0.7 s), so it is kept as JSON in the model cache,
-    per babel and code-map version, and a plain code never needs it (`language`)."""
-    import json
-    from importlib.metadata import version
-
-    from .codes import CODE_MAP_VERSION
-
-    cached = settings().model_cache_dir / f"language-index-babel{version('babel')}-v{CODE_MAP_VERSION}.json"
-    try:
-        return json.loads(cached.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    index = _build_language_index()
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cached)
-    except OSError:  # a read-only cache: build it each time
-        pass
-    return index
-
-
-def _build_language_index() -> dict[str, str]:
-    from babel import Locale, UnknownLocaleError
-
-    index: dict[str, str] = {}
-    for code in supported_languages():
-        index[code] = code
-        try:
-            locale = Locale.parse({"jw": "jv", "haw": "haw"}.get(code, code))
-        except (UnknownLocaleError, ValueError):
-            continue
-        for name in (locale.get_display_name("en"), locale.get_display_name(), locale.english_name):
-            if name:
-                index.setdefault(name.lower(), code)
-                index.setdefault(name.split(" (")[0].lower(), code)
-    index.update({"chinese": "zh", "mandarin": "zh", "cantonese": "yue", "norwegian": "no", "javanese": "jw"})
-    return index
-
-
-def language(value: str) -> str:
-    """A language code or name -> the supported code; BadInput with the closest ones otherwise."""
-    if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"language must be a non-empty string, not {value!r}")
-    key = value.strip().lower().replace("_", "-")
-    codes = supported_languages()
-    if key in codes:  # the common case, without the name index
-        return key
-    if key.split("-")[0] in codes and len(key.split("-")[0]) <= 3:  # zh-CN, pt-BR: the language, not the region
-        return key.split("-")[0]
-    index = _language_index()
-    if key in index:
-        return index[key]
-    close = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
-    hint = f"; closest: {', '.join(dict.fromkeys(index[c] for c in close))}" if close else ""
-    raise BadInput(f"unsupported language {value[:40]!r}{hint}")
 
 
 def as_value_error(fn, value):

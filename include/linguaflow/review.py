@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 
-from . import storage
+from .review import storage
 
 log = logging.getLogger(__name__)
 

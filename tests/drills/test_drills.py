@@ -19,7 +19,7 @@ import time
 import psutil
 import pytest
 
-from linguaflow.codes import supported_languages
+from linguaflow.languages import supported_languages
 
 from conftest import REPO, SAMPLE
 from stack import ENDED, ended, speech_wav, stored_count, task, ti, upload, wait_for

@@ -4,7 +4,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linguaflow.codes import CODE_MAP_VERSION, language_code, language_of, supported_languages
+from linguaflow.languages import CODE_MAP_VERSION, language_code, language_of, supported_languages
 from linguaflow.errors import BadInput
 from linguaflow.results.document import FLAG_CODES, STATES, compact, expand, language_errors, language_states, state_of, summary
 

@@ -325,7 +325,7 @@ def delete_task(task_id: TaskId, user: Deleter,
 
 @app.get("/new", response_class=HTMLResponse, include_in_schema=False)
 def new_task(user: Writer) -> str:
-    from ..codes import supported_languages
+    from ..languages import supported_languages
     from ..results.readable import language_name
 
     languages = sorted(((code, language_name(code)) for code in supported_languages()), key=lambda c: c[1])

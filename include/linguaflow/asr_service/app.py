@@ -30,7 +30,7 @@ from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from ..errors import BadInput, classify, is_transient
-from ..request import language as normalize_language
+from ..languages import language as normalize_language
 from ..speech import batching, probe, transcribe
 from ..speech.types import AsrOptions
 from ..weights import asr_model_known

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..request import MediaRequest
-from ..request import language as normalize_language
+from ..languages import language as normalize_language
 from ..settings import split_csv
 from .failures import UsageError
 

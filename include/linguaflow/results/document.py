@@ -41,7 +41,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..codes import CODE_MAP_VERSION, language_code, language_of
+from ..languages import CODE_MAP_VERSION, language_code, language_of
 from ..states import ENDED, STATES, SUCCEEDED, State  # noqa: F401 - the names this module codes
 
 _STATE_CODES = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import BadInput, NotFound
-from ..request import language as normalize_language
+from ..languages import language as normalize_language
 from .document import expand, language_key
 from .readable import to_text
 from .subtitles import to_srt, to_vtt

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import BadInput
 from ..request import as_value_error
-from ..request import language as normalize_language
+from ..languages import language as normalize_language
 from . import document
 from .document import STATES, State, summary
 from .store import LIST_ORDER

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import NotFound
-from ..request import language as normalize_language
+from ..languages import language as normalize_language
 from . import formats
 from .document import expand, summary
 

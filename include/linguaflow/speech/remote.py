@@ -17,7 +17,7 @@ import httpx
 
 from ..errors import BadInput
 from ..httpcall import openai_endpoint, send
-from ..request import language as normalize_language
+from ..languages import language as normalize_language
 from ..settings import settings
 from .types import AsrOptions, Segment, Transcript
 

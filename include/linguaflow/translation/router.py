@@ -17,7 +17,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from ..codes import language_code
+from ..languages import language_code
 from ..errors import BadInput, LinguaflowError, MalformedReply, is_transient
 from ..settings import Settings, settings
 from . import backends, check
