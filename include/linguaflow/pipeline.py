@@ -15,12 +15,13 @@ import threading
 import time
 
 from . import limits, policy, progress, review, storage
+from .artefacts import StoredTranscript, Translation, transcript_digest, transcript_uri, translation_uri
 from .languages import CODE_MAP_VERSION
 from .request import MediaRequest
 from .settings import settings
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
 from .speech import probe, routing, transcribe
-from .speech.types import AsrOptions, resolve_device
+from .speech.types import AsrOptions, Transcript, resolve_device
 from .translation import glossary as glossary_terms
 from .translation import router, sentences
 
@@ -56,7 +57,7 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
         "task_id": task_id,
         "request": req.model_dump(),
         "media": {"uri": req.media_uri, **info.to_dict()},
-        "transcript_uri": storage.work_uri(task_id, "transcript.json"),
+        "transcript_uri": transcript_uri(task_id),
         "pod_label": pod_label(task_id),
     }
 
@@ -85,19 +86,19 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
     The transcript also goes into the result document at once (with the segment timings), so a
     later failure of a translation never loses it.
     """
-    out = storage.work_uri(task_id, "transcript.json")
+    out = transcript_uri(task_id)
     with progress.step("transcribe", duration=media_info["duration"]) as shown:
         early = _wait_for_early_transcription(task_id, limits.limit_for(media_info["duration"]))
-        done = storage.read_json(out) if storage.exists(out) else {}
-        if all(done.get(k) == v for k, v in _request_key(opts).items()):
+        done = StoredTranscript.read_if_there(out)
+        if done is not None and done.answers(_request_key(opts)):
             log.info("transcript already in storage, reusing %s", out)
             shown.update({"early_s": early} if early else {"reused": True})
         else:
             with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
                 done = transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
-        shown.update(segments=len(done["segments"]), language=done["language"])
+        shown.update(segments=len(done.transcript.segments), language=done.transcript.language)
         if store is not None:  # the transcript, timings and media go into the result document now
-            store.merge(compact(build_document(task_id, media_info, out, [], {}, status="running")))
+            store.merge(compact(build_document(task_id, media_info, done.transcript, [], {}, status="running")))
     return out
 
 
@@ -121,14 +122,14 @@ def transcribe_early(request: MediaRequest) -> bool:
         policy.check_asr_model(request.asr_model, request.asr_engine)
     except Exception:  # noqa: BLE001 - probe refuses it, with the reason, in its turn
         return False
-    out = storage.work_uri(request.task_id, "transcript.json")
+    out = transcript_uri(request.task_id)
     result: concurrent.futures.Future = concurrent.futures.Future()
 
     def work() -> None:
         try:
             began = time.monotonic()
-            done = storage.read_json(out) if storage.exists(out) else {}
-            if all(done.get(k) == v for k, v in _request_key(opts).items()):
+            done = StoredTranscript.read_if_there(out)
+            if done is not None and done.answers(_request_key(opts)):
                 result.set_result(None)  # already there: the step says "reused"
                 return
             transcribe_to(request.media_uri, out, opts)
@@ -171,7 +172,7 @@ def _request_key(opts: AsrOptions) -> dict:
             "segment_languages": SEGMENT_LANGUAGE if opts.language_per_segment else None}
 
 
-def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> dict:
+def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> StoredTranscript:
     """Transcribe media from object storage into a transcript JSON in object storage.
 
     Shared by the in-process task and `linguaflow transcribe` (the GPU pod's entrypoint).
@@ -180,10 +181,10 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
         if duration is None:
             duration = probe.probe(path).duration
         transcript = transcribe.transcribe(path, opts, progress=_transcription_progress, duration=duration)
-    doc = {**transcript.to_dict(), **_request_key(opts)}
-    storage.write_json(out_uri, doc)
+    stored = StoredTranscript(transcript, _request_key(opts))
+    stored.write(out_uri)
     log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
-    return doc
+    return stored
 
 
 def _transcription_progress(fraction: float) -> None:
@@ -205,21 +206,22 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     """Translate transcript segments (A) and text items (T) into `target` (with the task's
     glossary); skip if already done for the same input."""
     with progress.step("translate", lang=target) as shown:
-        transcript = storage.read_json(transcript_uri)
-        source = transcript["language"]
-        audio = [(s["id"], s["text"]) for s in transcript["segments"]]
-        spoken = {s["id"]: s["language"] for s in transcript["segments"] if s.get("language")}  # mixed-language speech
+        transcript = StoredTranscript.read(transcript_uri).transcript
+        source = transcript.language
+        audio = [(s.id, s.text) for s in transcript.segments]
+        spoken = {s.id: s.language for s in transcript.segments if s.language}  # mixed-language speech
         texts = sorted(text_items.items())
         route = "source" if source == target else router.route_for(target).name
         hashed = [audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)] + ([spoken] if spoken else [])
         digest = _input_hash(hashed, source, target, route)
-        out = storage.work_uri(task_id, "translations", f"{target}.json")
-        if storage.exists(out) and storage.read_json(out).get("input_hash") == digest:
+        out = translation_uri(task_id, target)
+        earlier = Translation.read_if_there(out)
+        if earlier is not None and earlier.input_hash == digest:
             log.info("translation to %s already in storage for this input, reusing %s", target, out)
             shown.update(reused=True, segments=len(audio))
             return out
         # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
-        with limits.time_limit(limits.limit_for(transcript.get("duration", 0.0)), f"translate to {target}"):
+        with limits.time_limit(limits.limit_for(transcript.duration), f"translate to {target}"):
             done_audio, done_texts, model, flagged = sentences.translate(
                 router.translate_checked, [a for a in audio if a[0] not in spoken], [(f"T:{i}", t) for i, t in texts],
                 source, target, glossary=glossary)
@@ -229,42 +231,41 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
                 done_audio, flagged = [*done_audio, *more], {**flagged, **more_flags}
             order = {sid: n for n, (sid, _) in enumerate(audio)}
             done_audio = sorted(done_audio, key=lambda item: order[item[0]])
-        entry = {"audio": dict(done_audio), "text": {i[2:]: t for i, t in done_texts}}
         flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
-        state = "done_with_flags" if flags else "done"
-        shown.update(segments=len(audio), state=state, flagged=len(flags))
+        made = Translation(target=target, source=source, model=model, status="done_with_flags" if flags else "done",
+                           audio=dict(done_audio), text={i[2:]: t for i, t in done_texts}, flags=flags,
+                           input_hash=digest, transcript_digest=transcript_digest(transcript))
+        shown.update(segments=len(audio), state=made.status, flagged=len(flags))
         if flags:
             log.warning("%s: %d of %d items flagged %s", target, len(flags), len(done_audio) + len(done_texts), sorted({f for v in flags.values() for f in v}))
-        storage.write_json(out, {"input_hash": digest, "transcript_digest": _transcript_digest(transcript), "source": source,
-                                 "target": target, "model": model, "status": state, "flags": flags, **entry})
+        made.write(out)
         if store is not None:  # write the language as soon as it is done
-            store.put_language(task_id, target, compact_language(entry), state, model, flags)
+            store.put_language(task_id, target, compact_language({"audio": made.audio, "text": made.text}), made.status,
+                               model, flags)
         return out
 
 
 def build_document(
-    task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], text_items: dict, status: str = "done"
+    task_id: str, media_info: dict, transcript: Transcript, translations: list[Translation], text_items: dict,
+    status: str = "done",
 ) -> dict:
     """Merge transcript and translations into the expanded result document."""
-    transcript = storage.read_json(transcript_uri)
-    source = transcript["language"]
-    asr_flags = {s["id"]: s["flags"] for s in transcript["segments"] if s.get("flags")}  # likely hallucinations
+    source = transcript.language
+    asr_flags = {s.id: s.flags for s in transcript.segments if s.flags}  # likely hallucinations
     languages = {
         source: {
             "status": "done_with_flags" if asr_flags else "done",
-            "model": f"{transcript['engine']}/{transcript['model']}/{transcript['compute_type']}",
-            "audio": {s["id"]: s["text"] for s in transcript["segments"]},
+            "model": f"{transcript.engine}/{transcript.model}/{transcript.compute_type}",
+            "audio": {s.id: s.text for s in transcript.segments},
             "text": dict(text_items),
             **({"flags": asr_flags} if asr_flags else {}),
         }
     }
-    for uri in translation_uris:
-        tr = storage.read_json(uri)
-        languages[tr["target"]] = {"status": tr.get("status", "done"), "model": tr["model"], "audio": tr["audio"], "text": tr["text"],
-                                   **({"flags": tr["flags"]} if tr.get("flags") else {})}
+    for tr in translations:
+        languages[tr.target] = tr.entry()
     media = {"uri": media_info["uri"], "duration": media_info["duration"]}
-    decoded = transcript["duration"] if transcript["engine"] != "remote" else None  # a service decodes on its side
-    damaged = transcript.get("decode_errors", 0)
+    decoded = transcript.duration if transcript.engine != "remote" else None  # a service decodes on its side
+    damaged = transcript.decode_errors
     warnings = probe.media_warnings(media_info["duration"], decoded, damaged)
     if warnings:
         media.update(warnings=warnings, decoded_duration=decoded, decode_errors=damaged)
@@ -279,9 +280,9 @@ def build_document(
         "status": status,
         "source_language": source,
         "media": media,
-        "segments": [{"id": s["id"], "start": s["start"], "end": s["end"], **({"speaker": s["speaker"]} if s.get("speaker") else {}),
-                      **({"language": s["language"]} if s.get("language") else {})}
-                     for s in transcript["segments"]],
+        "segments": [{"id": s.id, "start": s.start, "end": s.end, **({"speaker": s.speaker} if s.speaker else {}),
+                      **({"language": s.language} if s.language else {})}
+                     for s in transcript.segments],
         "models": {"asr": languages[source]["model"]},
         "languages": languages,
         "created": now,
@@ -294,8 +295,10 @@ def package_step(task_id: str, media_info: dict, transcript_uri: str, translatio
     return its readable summary. Languages an earlier run of the task stored and this one did not
     ask for are kept (a re-run adds languages), unless the request says `replace`."""
     with progress.step("package") as shown:
-        kept = [] if request.get("replace") else kept_translations(task_id, store.get(task_id), transcript_uri, translation_uris)
-        doc = build_document(task_id, media_info, transcript_uri, [*translation_uris, *kept], request["text_items"])
+        transcript = StoredTranscript.read(transcript_uri).transcript
+        made = [Translation.read(uri) for uri in translation_uris]
+        kept = [] if request.get("replace") else kept_translations(task_id, store.get(task_id), transcript, made)
+        doc = build_document(task_id, media_info, transcript, [*made, *kept], request["text_items"])
         review.apply(doc, task_id)  # a reviewer's edits, this run's or an earlier one's
         doc["request_digest"] = request_digest(request)
         coded = compact(doc)
@@ -313,29 +316,24 @@ def request_digest(request: dict) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def kept_translations(task_id: str, stored: dict | None, transcript_uri: str, translation_uris: list[str]) -> list[str]:
-    """The translation files of languages stored earlier and not made by this run, when they
-    were made from this very transcript (a new transcript makes them stale: they go)."""
+def kept_translations(task_id: str, stored: dict | None, transcript: Transcript, made: list[Translation]) -> list[Translation]:
+    """The translations of languages stored earlier and not made by this run, when they were
+    made from this very transcript (a new transcript makes them stale: they go)."""
     if not stored:
         return []
     from .results.document import language_states
 
-    transcript = storage.read_json(transcript_uri)
-    current = _transcript_digest(transcript)
-    made = {storage.read_json(uri)["target"] for uri in translation_uris} | {transcript["language"]}
+    current = transcript_digest(transcript)
+    done = {tr.target for tr in made} | {transcript.language}
     kept = []
     for lang, state in language_states(stored).items():
-        uri = storage.work_uri(task_id, "translations", f"{lang}.json")
-        if lang in made or state not in SUCCEEDED or not storage.exists(uri):
+        if lang in done or state not in SUCCEEDED:
             continue
-        if storage.read_json(uri).get("transcript_digest") == current:
-            kept.append(uri)
+        earlier = Translation.read_if_there(translation_uri(task_id, lang))
+        if earlier is None:
+            continue
+        if earlier.transcript_digest == current:
+            kept.append(earlier)
         else:
             log.info("dropping %s: translated from an earlier transcript", lang)
     return kept
-
-
-def _transcript_digest(transcript: dict) -> str:
-    """What a translation was made from: the transcript's segment ids and texts."""
-    raw = json.dumps([[s["id"], s["text"]] for s in transcript["segments"]], ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 
-from .review import storage
+from . import storage
+from .artefacts import StoredTranscript, Translation, transcript_uri, translation_uri
 
 log = logging.getLogger(__name__)
 
@@ -43,29 +44,29 @@ def _review_uri(task_id: str) -> str:
 def flagged_items(task_id: str, request: dict) -> dict[str, dict]:
     """The items to review: {key: {lang, kind, id, text, source, flags, start, end}}, the
     transcript's flagged segments first, then each language's, in segment order."""
-    transcript = storage.read_json(storage.work_uri(task_id, "transcript.json"))
-    source_lang = transcript["language"]
-    segments = {s["id"]: s for s in transcript["segments"]}
+    transcript = StoredTranscript.read(transcript_uri(task_id)).transcript
+    source_lang = transcript.language
+    segments = {s.id: s for s in transcript.segments}
     out: dict[str, dict] = {}
 
     def add(lang, kind, item_id, text, source, flags):
-        seg = segments.get(item_id, {}) if kind == "A" else {}
+        seg = segments.get(item_id) if kind == "A" else None
         out[item_key(lang, kind, item_id)] = {"lang": lang, "kind": kind, "id": item_id, "text": text, "source": source,
-                                              "flags": list(flags), "start": seg.get("start"), "end": seg.get("end")}
+                                              "flags": list(flags), "start": seg.start if seg else None,
+                                              "end": seg.end if seg else None}
 
-    for seg in transcript["segments"]:
-        if seg.get("flags"):
-            add(source_lang, "A", seg["id"], seg["text"], seg["text"], seg["flags"])
+    for seg in transcript.segments:
+        if seg.flags:
+            add(source_lang, "A", seg.id, seg.text, seg.text, seg.flags)
     for lang in request["target_languages"]:
-        uri = storage.work_uri(task_id, "translations", f"{lang}.json")
-        if lang == source_lang or not storage.exists(uri):
+        tr = None if lang == source_lang else Translation.read_if_there(translation_uri(task_id, lang))
+        if tr is None:
             continue
-        tr = storage.read_json(uri)
-        for item_id, flags in (tr.get("flags") or {}).items():
-            if item_id in tr["audio"]:
-                add(lang, "A", item_id, tr["audio"][item_id], segments.get(item_id, {}).get("text", ""), flags)
-            elif item_id in tr["text"]:
-                add(lang, "T", item_id, tr["text"][item_id], request["text_items"].get(item_id, ""), flags)
+        for item_id, flags in tr.flags.items():
+            if item_id in tr.audio:
+                add(lang, "A", item_id, tr.audio[item_id], segments[item_id].text if item_id in segments else "", flags)
+            elif item_id in tr.text:
+                add(lang, "T", item_id, tr.text[item_id], request["text_items"].get(item_id, ""), flags)
     return out
 
 

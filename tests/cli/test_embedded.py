@@ -62,7 +62,8 @@ def _transcribe_step(req, events):
 
 
 def test_an_early_transcription_is_waited_for_and_reused_by_the_step(tmp_path, monkeypatch):
-    from linguaflow import pipeline, storage
+    from linguaflow import pipeline
+    from linguaflow.artefacts import StoredTranscript
     from linguaflow.request import MediaRequest
 
     from conftest import SAMPLE, SAMPLE_TEXT
@@ -73,7 +74,7 @@ def test_an_early_transcription_is_waited_for_and_reused_by_the_step(tmp_path, m
     assert pipeline.transcribe_early(req)
     out, done = _transcribe_step(req, [])
     assert done["early_s"] > 0 and "reused" not in done  # the thread's transcript, not a second one
-    assert SAMPLE_TEXT in storage.read_json(out)["segments"][0]["text"].lower().strip(" .")
+    assert SAMPLE_TEXT in StoredTranscript.read(out).transcript.segments[0].text.lower().strip(" .")
     assert pipeline.transcribe_early(req)  # the same request again: found stored, said "reused"
     assert "early_s" not in _transcribe_step(req, [])[1]
     # media outside the allowed roots is never read early: probe refuses it in its turn

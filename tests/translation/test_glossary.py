@@ -55,13 +55,13 @@ def test_glossary_on_the_bundled_model_through_the_translate_step(store, bucket)
     """The real step and model: each segment holding a term has its rendering, or is flagged."""
     import uuid
 
-    from linguaflow import pipeline, storage
+    from linguaflow import pipeline
+    from linguaflow.artefacts import StoredTranscript, Translation, transcript_uri
     from linguaflow.results.document import expand
 
     tid = f"gloss-{uuid.uuid4().hex[:8]}"
     segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, (_, t) in enumerate(ITEMS)]
-    transcript = storage.write_json(storage.work_uri(tid, "transcript.json"),
-                                    {"language": "en", "duration": 6.0, "segments": segments})
+    transcript = StoredTranscript.from_json({"language": "en", "duration": 6.0, "segments": segments}).write(transcript_uri(tid))
     gloss = {"Zorvex": "keep", "invoice": {"de": "Rechnung"}}
     uri = pipeline.translate_step(tid, transcript, "de", {}, store=store, glossary=gloss)
     de = expand(store.get(tid))["languages"]["de"]
@@ -69,7 +69,7 @@ def test_glossary_on_the_bundled_model_through_the_translate_step(store, bucket)
     missing = not ("zorvex" in text.lower() and "rechnung" in text.lower())
     assert ("glossary" in de.get("flags", {}).get("0", [])) == missing, (text, de.get("flags"))
     assert "glossary" not in de.get("flags", {}).get("1", [])  # no term there
-    assert storage.read_json(uri)["input_hash"]  # cached for a re-run with the same glossary
+    assert Translation.read(uri).input_hash  # cached for a re-run with the same glossary
 
 
 def test_latin_terms_beside_cjk_text_are_found():

@@ -30,14 +30,14 @@ def cmd_transcribe(args) -> int:
 
     try:
         opts = transcribe_options(args)
-        doc = transcribe_to(args.input, args.output, opts)
+        done = transcribe_to(args.input, args.output, opts).transcript
     except Exception as exc:  # noqa: BLE001 - every failure leaves with its class's exit code
         cls = classify(exc)
         logging.getLogger("linguaflow").error("%s: %s", cls.__name__ if cls else type(exc).__name__, exc)
         if cls is None:
             logging.getLogger("linguaflow").exception("unexpected failure")
         return cls.exit_code if cls else 1
-    print(json.dumps({"output": args.output, "language": doc["language"], "segments": len(doc["segments"])}))
+    print(json.dumps({"output": args.output, "language": done.language, "segments": len(done.segments)}))
     return 0
 
 

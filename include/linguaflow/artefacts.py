@@ -1,0 +1,107 @@
+"""What a task's steps leave in object storage (`work/<task id>/`), typed: the transcript and one
+translation per language. These are the only ways those files are written and read, so their
+shape has one home; a step reads each of them once.
+
+The files stay the JSON they always were (a transcript made by an earlier version, or by the GPU
+pod's image, is read the same way)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from . import storage
+from .speech.types import Segment, Transcript
+
+TRANSCRIPT_FILE = "transcript.json"
+
+
+def transcript_uri(task_id: str) -> str:
+    return storage.work_uri(task_id, TRANSCRIPT_FILE)
+
+
+def translation_uri(task_id: str, target: str) -> str:
+    return storage.work_uri(task_id, "translations", f"{target}.json")
+
+
+_TRANSCRIPT_FIELDS = {f.name for f in dataclasses.fields(Transcript)}
+_SEGMENT_FIELDS = {f.name for f in dataclasses.fields(Segment)}
+
+
+@dataclass
+class StoredTranscript:
+    """A transcript as its step stored it, with what was asked of it (engine, model, language,
+    speakers, vocabulary as requested: what decides whether a later run may reuse it)."""
+
+    transcript: Transcript
+    asked: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, raw: dict) -> StoredTranscript:
+        segments = [Segment(**{k: v for k, v in s.items() if k in _SEGMENT_FIELDS}) for s in raw.get("segments", [])]
+        known = {k: v for k, v in raw.items() if k in _TRANSCRIPT_FIELDS and k != "segments"}
+        known.setdefault("language_probability", 1.0)
+        for name in ("engine", "model", "compute_type"):
+            known.setdefault(name, "")
+        known.setdefault("duration", 0.0)
+        asked = {k: v for k, v in raw.items() if k not in _TRANSCRIPT_FIELDS}
+        return cls(Transcript(**known, segments=segments), asked)
+
+    @classmethod
+    def read(cls, uri: str) -> StoredTranscript:
+        return cls.from_json(storage.read_json(uri))
+
+    @classmethod
+    def read_if_there(cls, uri: str) -> StoredTranscript | None:
+        return cls.read(uri) if storage.exists(uri) else None
+
+    def write(self, uri: str) -> str:
+        return storage.write_json(uri, {**self.transcript.to_dict(), **self.asked})
+
+    def answers(self, asked: dict) -> bool:
+        """Made for the same request (every key asked has the value stored)."""
+        return all(self.asked.get(k) == v for k, v in asked.items())
+
+
+def transcript_digest(transcript: Transcript) -> str:
+    """What a translation is made from: the transcript's segment ids and texts."""
+    raw = json.dumps([[s.id, s.text] for s in transcript.segments], ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class Translation:
+    """One language of a task: its segments' texts (`audio`, by segment id) and text items'
+    (`text`, by item id), the route's model, the state and the flagged items; `input_hash` says
+    what it was made from (a re-run with the same input reuses it), `transcript_digest` from
+    which transcript (a new transcript makes it stale)."""
+
+    target: str
+    source: str
+    model: str
+    status: str
+    audio: dict[str, str]
+    text: dict[str, str]
+    flags: dict[str, list[str]] = field(default_factory=dict)
+    input_hash: str = ""
+    transcript_digest: str = ""
+
+    @classmethod
+    def read(cls, uri: str) -> Translation:
+        raw = storage.read_json(uri)
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{"status": "done", **{k: v for k, v in raw.items() if k in names}})
+
+    @classmethod
+    def read_if_there(cls, uri: str) -> Translation | None:
+        return cls.read(uri) if storage.exists(uri) else None
+
+    def write(self, uri: str) -> str:
+        return storage.write_json(uri, dataclasses.asdict(self))
+
+    def entry(self) -> dict:
+        """Its language entry in the expanded result document."""
+        return {"status": self.status, "model": self.model, "audio": self.audio, "text": self.text,
+                **({"flags": self.flags} if self.flags else {})}
