@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .languages import language, supported_languages
 from .errors import BadInput
+from .languages import language, supported_languages
 from .settings import settings
+from .speech import engines
 
-ENGINES = ("faster-whisper", "openai-whisper", "remote")
+ENGINES = engines.names()  # the registered ASR engines (speech/engines.py)
 DEFAULT_ASR_MODEL = "base"
 DEFAULT_TARGETS = ("zh", "ja")
 TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$"
@@ -56,7 +57,7 @@ class MediaRequest(BaseModel):
         "auto", title="Source language", description="Spoken language, or auto to let Whisper detect it",
         json_schema_extra={"examples": ["auto", *supported_languages()]},
     )
-    asr_engine: Literal["faster-whisper", "openai-whisper", "remote"] = Field(
+    asr_engine: Literal[ENGINES] = Field(
         "faster-whisper", title="ASR engine",
         description="faster-whisper (CTranslate2, default), openai-whisper (the reference implementation) or remote "
                     "(the OpenAI-compatible transcription service of the connection LINGUAFLOW_ASR_SERVICE_CONN_ID)",

@@ -11,28 +11,25 @@ import dataclasses
 import logging
 
 from ..errors import BadInput, NetworkTimeout, ResourceExhausted, ServiceUnavailable
-from ..request import ENGINES
-from . import audio, faster_whisper, openai_whisper, remote, speakers
+from . import audio, engines, speakers
 from .types import AsrOptions, Segment, Transcript, compute_type as _compute_type, flags_for
 
 log = logging.getLogger(__name__)
 
-_RUN = {"faster-whisper": faster_whisper.run, "openai-whisper": openai_whisper.run}  # windowed, in this process
-
 
 def preload(opts: AsrOptions) -> None:
     """Load the engine's model now and keep it (a service loads at start, not on its first request)."""
-    if opts.engine == "faster-whisper":
-        faster_whisper.load(opts, _compute_type(opts))
+    engine = engines.get(opts.engine)
+    if hasattr(engine, "load"):
+        engine.load(opts, _compute_type(opts))
 
 
 def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, duration: float | None = None) -> Transcript:
     """Transcribe a local media file window by window; `progress(fraction)` after each segment."""
-    if opts.engine not in (*_RUN, remote.ENGINE):
-        raise BadInput(f"unknown ASR engine {opts.engine!r}: one of {', '.join(ENGINES)}")
-    if opts.engine == remote.ENGINE:  # the whole file to the service, flagged like ours
+    engine = engines.get(opts.engine)
+    if isinstance(engine, engines.WholeFileEngine):  # the whole file to a service, flagged like ours
         try:
-            t = remote.transcribe(path, opts, duration)
+            t = engine.transcribe(path, opts, duration)
         except (ServiceUnavailable, NetworkTimeout) as exc:
             if not opts.fallback_model:
                 raise
@@ -51,7 +48,7 @@ def transcribe(path: str, opts: AsrOptions = AsrOptions(), progress=None, durati
     decoded = audio.DecodeStats()
     try:
         for offset, samples in audio.chunks(path, opts.chunk_s, decoded):
-            raw, lang, prob = _RUN[opts.engine](samples, language, opts, compute_type)
+            raw, lang, prob = engine.run(samples, language, opts, compute_type)
             for r in raw:
                 seg = Segment(
                     id=str(len(segments)), start=round(offset + float(r["start"]), 3), end=round(offset + float(r["end"]), 3),
