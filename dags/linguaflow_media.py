@@ -14,7 +14,7 @@ from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, get
 from linguaflow.orchestration.alerts import task_failed
 from linguaflow.limits import limit_for
 from linguaflow.orchestration.priority import STRATEGY as PRIORITY
-from linguaflow.request import dag_params
+from linguaflow.request import MediaRequest, dag_params
 from linguaflow.orchestration.retry import MAX_RETRIES, RetryTablePolicy, unclassified_retry_delay
 from linguaflow.orchestration.review.operator import SegmentReviewOperator
 from linguaflow.settings import settings
@@ -64,22 +64,22 @@ def linguaflow_media():
     def transcribe(job: dict) -> str:
         from linguaflow import pipeline
 
-        opts = pipeline.asr_options(job["request"])
+        opts = pipeline.asr_options(MediaRequest.of_job(job))
         return pipeline.transcribe_step(job["task_id"], job["media"], opts, store=_store())
 
     @task
     def targets(job: dict, pool: str) -> list[str]:
         from linguaflow.translation.router import route_for
 
-        return [lang for lang in job["request"]["target_languages"] if route_for(lang).pool == pool]
+        return [lang for lang in MediaRequest.of_job(job).target_languages if route_for(lang).pool == pool]
 
     @task(map_index_template="{{ task.op_kwargs['lang'] }}")
     def translate(lang: str, job: dict, transcript: str) -> str:
         from linguaflow import pipeline
 
-        request = job["request"]
-        return pipeline.translate_step(job["task_id"], transcript, lang, request["text_items"], store=_store(),
-                                       glossary=request.get("glossary"))
+        request = MediaRequest.of_job(job)
+        return pipeline.translate_step(job["task_id"], transcript, lang, request.text_items, store=_store(),
+                                       glossary=request.glossary)
 
     @task(trigger_rule="none_failed_min_one_success")  # a pool with no language is skipped, not failed
     def package(job: dict, transcript: str, translations: list) -> dict:
@@ -88,7 +88,7 @@ def linguaflow_media():
 
         # a slice is one XCom read; iterating reads item by item until a 404, logged as an error
         uris = [uri for per_pool in translations for uri in per_pool[:]]
-        return pipeline.package_step(job["task_id"], job["media"], transcript, uris, job["request"], _store())
+        return pipeline.package_step(job["task_id"], job["media"], transcript, uris, MediaRequest.of_job(job), _store())
 
     @teardown  # runs however the run ends; as a teardown it never decides the run's state
     def notify() -> None:

@@ -62,15 +62,14 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
     }
 
 
-def asr_options(request: dict) -> AsrOptions:
+def asr_options(request: MediaRequest) -> AsrOptions:
     """The transcription options a request asks for."""
-    lang = None if request["source_language"] == "auto" else request["source_language"]
-    hints = vocabulary_prompt(request.get("vocabulary") or [])
-    return routing.route(AsrOptions(engine=request["asr_engine"], model=request["asr_model"], language=lang,
+    lang = None if request.source_language == "auto" else request.source_language
+    return routing.route(AsrOptions(engine=request.asr_engine, model=request.asr_model, language=lang,
                                     device=resolve_device(settings().asr_device),
-                                    batch_size=settings().asr_batch_size, diarize=bool(request.get("diarize")),
-                                    num_speakers=request.get("num_speakers"), initial_prompt=hints,
-                                    language_per_segment=bool(request.get("mixed_languages"))))
+                                    batch_size=settings().asr_batch_size, diarize=request.diarize,
+                                    num_speakers=request.num_speakers, initial_prompt=vocabulary_prompt(request.vocabulary),
+                                    language_per_segment=request.mixed_languages))
 
 
 def vocabulary_prompt(terms: list[str]) -> str | None:
@@ -114,7 +113,7 @@ def transcribe_early(request: MediaRequest) -> bool:
     with an in-process engine, after the same policy checks as `probe`; anything that goes wrong
     here is left for the steps to meet again and report. True when begun."""
     try:
-        opts = asr_options(request.model_dump())
+        opts = asr_options(request)
         if (request.task_id is None or opts.engine == "remote" or not request.media_uri.startswith("file://")
                 or not storage.work_uri(request.task_id, "x").startswith("file://")):
             return False
@@ -290,15 +289,16 @@ def build_document(
     }
 
 
-def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], request: dict, store) -> dict:
+def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], request: MediaRequest,
+                 store) -> dict:
     """Write the final coded document (upsert by task id), keep a copy in object storage, and
     return its readable summary. Languages an earlier run of the task stored and this one did not
     ask for are kept (a re-run adds languages), unless the request says `replace`."""
     with progress.step("package") as shown:
         transcript = StoredTranscript.read(transcript_uri).transcript
         made = [Translation.read(uri) for uri in translation_uris]
-        kept = [] if request.get("replace") else kept_translations(task_id, store.get(task_id), transcript, made)
-        doc = build_document(task_id, media_info, transcript, [*made, *kept], request["text_items"])
+        kept = [] if request.replace else kept_translations(task_id, store.get(task_id), transcript, made)
+        doc = build_document(task_id, media_info, transcript, [*made, *kept], request.text_items)
         review.apply(doc, task_id)  # a reviewer's edits, this run's or an earlier one's
         doc["request_digest"] = request_digest(request)
         coded = compact(doc)
@@ -308,10 +308,10 @@ def package_step(task_id: str, media_info: dict, transcript_uri: str, translatio
         return summary(coded)
 
 
-def request_digest(request: dict) -> str:
+def request_digest(request: MediaRequest) -> str:
     """What a request asks apart from its languages (and the versions of the steps that answer
     it): two runs of one task with the same digest make the same texts."""
-    asked = {k: v for k, v in request.items() if k not in ("task_id", "target_languages", "callback_url", "replace")}
+    asked = request.model_dump(exclude={"task_id", "target_languages", "callback_url", "replace"})
     raw = json.dumps([asked, CODE_MAP_VERSION, CHECK_VERSION, SENTENCES_VERSION], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 

@@ -178,6 +178,12 @@ class MediaRequest(BaseModel):
         except ValidationError as exc:
             raise BadInput(readable(exc.errors(include_url=False, include_input=False))) from None
 
+    @classmethod
+    def of_job(cls, job: dict) -> MediaRequest:
+        """The request of a run's job: it crosses the DAG's XComs as JSON (`probe` dumps it), and
+        each step reads it typed again."""
+        return cls.model_validate(job["request"])
+
     def task_id_for(self, run_id: str) -> str:
         """The task id: given in the request, else the DAG run id (one file = one run)."""
         task_id = self.task_id or run_id

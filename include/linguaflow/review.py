@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 
 from . import storage
+from .request import MediaRequest
 from .artefacts import StoredTranscript, Translation, transcript_uri, translation_uri
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def _review_uri(task_id: str) -> str:
     return storage.work_uri(task_id, "review.json")
 
 
-def flagged_items(task_id: str, request: dict) -> dict[str, dict]:
+def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
     """The items to review: {key: {lang, kind, id, text, source, flags, start, end}}, the
     transcript's flagged segments first, then each language's, in segment order."""
     transcript = StoredTranscript.read(transcript_uri(task_id)).transcript
@@ -58,7 +59,7 @@ def flagged_items(task_id: str, request: dict) -> dict[str, dict]:
     for seg in transcript.segments:
         if seg.flags:
             add(source_lang, "A", seg.id, seg.text, seg.text, seg.flags)
-    for lang in request["target_languages"]:
+    for lang in request.target_languages:
         tr = None if lang == source_lang else Translation.read_if_there(translation_uri(task_id, lang))
         if tr is None:
             continue
@@ -66,7 +67,7 @@ def flagged_items(task_id: str, request: dict) -> dict[str, dict]:
             if item_id in tr.audio:
                 add(lang, "A", item_id, tr.audio[item_id], segments[item_id].text if item_id in segments else "", flags)
             elif item_id in tr.text:
-                add(lang, "T", item_id, tr.text[item_id], request["text_items"].get(item_id, ""), flags)
+                add(lang, "T", item_id, tr.text[item_id], request.text_items.get(item_id, ""), flags)
     return out
 
 

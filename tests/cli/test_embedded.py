@@ -57,7 +57,7 @@ def _transcribe_step(req, events):
     from linguaflow import pipeline, progress
 
     with progress.listening(lambda step, what, data: events.append((step, what, data))):
-        out = pipeline.transcribe_step(req.task_id, {"uri": req.media_uri, "duration": 4.0}, pipeline.asr_options(req.model_dump()))
+        out = pipeline.transcribe_step(req.task_id, {"uri": req.media_uri, "duration": 4.0}, pipeline.asr_options(req))
     return out, next(data for step, what, data in events if (step, what) == ("transcribe", "done"))
 
 

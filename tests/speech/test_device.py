@@ -8,7 +8,7 @@ from linguaflow import pipeline
 from linguaflow.request import MediaRequest
 from linguaflow.speech.types import compute_type, resolve_device
 
-REQUEST = MediaRequest.parse({"media_uri": "file:///x.wav"}).model_dump()
+REQUEST = MediaRequest.parse({"media_uri": "file:///x.wav"})
 
 
 def test_the_transcribe_task_runs_on_the_configured_device(monkeypatch):

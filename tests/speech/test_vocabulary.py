@@ -20,7 +20,7 @@ SAID = {"Zorvath Quillane": "Please forward the invoice to Zorvath Quillane befo
 
 
 def _spelled_right(tmp_path, vocabulary):
-    request = MediaRequest.parse({"media_uri": "file:///x.wav", "vocabulary": vocabulary}).model_dump()
+    request = MediaRequest.parse({"media_uri": "file:///x.wav", "vocabulary": vocabulary})
     opts = dataclasses.replace(pipeline.asr_options(request), model="tiny.en", language="en")
     voice, pitch = speechgen.VOICES["A"]
     right = []
@@ -41,7 +41,7 @@ def test_names_are_spelled_as_the_vocabulary_gives_them(tmp_path):
 def test_vocabulary_is_checked_and_reaches_every_engine_as_a_prompt():
     request = MediaRequest.parse({"media_uri": "file:///x.wav", "vocabulary": [" Acme ", "", "Acme", "Zorvath"]})
     assert request.vocabulary == ["Acme", "Zorvath"]
-    assert pipeline.asr_options(request.model_dump()).initial_prompt == "Acme, Zorvath."
-    assert pipeline.asr_options(MediaRequest.parse({"media_uri": "file:///x.wav"}).model_dump()).initial_prompt is None
+    assert pipeline.asr_options(request).initial_prompt == "Acme, Zorvath."
+    assert pipeline.asr_options(MediaRequest.parse({"media_uri": "file:///x.wav"})).initial_prompt is None
     with pytest.raises(Exception, match="at most 64"):
         MediaRequest.parse({"media_uri": "file:///x.wav", "vocabulary": ["x" * 65]})

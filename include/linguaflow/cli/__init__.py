@@ -56,7 +56,7 @@ def transcribe_options(args):
         from ..pipeline import asr_options
 
         try:
-            request = MediaRequest.parse(json.loads(args.request)).model_dump()
+            request = MediaRequest.parse(json.loads(args.request))
         except json.JSONDecodeError as exc:
             raise BadInput(f"--request: not JSON ({exc.msg})") from None
         return dataclasses.replace(asr_options(request), device=args.device, compute_type=args.compute_type, task=args.task)

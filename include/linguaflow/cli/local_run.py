@@ -155,7 +155,7 @@ def already_done(stored: dict | None, request: MediaRequest) -> bool:
 
     if not stored or document.state_of(stored) not in document.SUCCEEDED:
         return False
-    if stored.get("_rq") != request_digest(request.conf()):
+    if stored.get("_rq") != request_digest(request):
         return False
     states = document.language_states(stored)
     spoken = document.summary(stored)["source_language"]
@@ -198,7 +198,7 @@ def run(args) -> int:
                 display = StepDisplay(terminal)
                 pipeline.transcribe_early(p.request)
                 embedded.ensure_schema()
-                review = TerminalReview(task_id, p.request.model_dump(), terminal) if p.request.review else None
+                review = TerminalReview(task_id, p.request, terminal) if p.request.review else None
                 with progress.listening(display), review or contextlib.nullcontext():
                     state = str(embedded.run_dag(p.request.conf()).state).rsplit(".", 1)[-1].lower()
             stored = store.get(task_id)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from airflow.providers.standard.operators.hitl import HITLEntryOperator
 from airflow.sdk import Param
 
+from ...request import MediaRequest
 from ...results.document import now_iso
 from ...review import EDITS, PUBLISH, body, flagged_items, save, unreviewed
 
@@ -35,8 +36,8 @@ class SegmentReviewOperator(HITLEntryOperator):
         self.job = job
 
     def execute(self, context):
-        request, task_id = self.job["request"], self.job["task_id"]
-        if not request.get("review"):
+        request, task_id = MediaRequest.of_job(self.job), self.job["task_id"]
+        if not request.review:
             return None
         items = unreviewed(task_id, flagged_items(task_id, request))
         if not items:
@@ -52,7 +53,7 @@ class SegmentReviewOperator(HITLEntryOperator):
 
     def execute_complete(self, context, event):
         answer = super().execute_complete(context, event)
-        request, task_id = self.job["request"], self.job["task_id"]
+        request, task_id = MediaRequest.of_job(self.job), self.job["task_id"]
         who = (answer.get("responded_by_user") or {}).get("name")
         at = answer["responded_at"]
         at = at.isoformat(timespec="milliseconds") if hasattr(at, "isoformat") else str(at or now_iso())
