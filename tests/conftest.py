@@ -250,7 +250,7 @@ def stack(services, s3, bucket, tmp_path_factory):
     port = free_port()
     st = Stack(REPO, services, port, {
         "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
-                                                "options": {"base_url": f"http://127.0.0.1:{echo.server_address[1]}/v1"}}}),
+                                                "options": {"base_url": echo.url("/v1")}}}),
         "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
@@ -274,4 +274,4 @@ def stack(services, s3, bucket, tmp_path_factory):
     yield st
     st.stop()
     mongo.stop()
-    echo.shutdown()
+    echo.close()

@@ -1,13 +1,12 @@
 """The input policy: no request makes a worker read a local path or call an internal address."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from linguaflow import pipeline, policy
 from linguaflow.orchestration import webhook
 from linguaflow.errors import BadInput
+
+from loopback import Loopback
 
 
 @pytest.mark.parametrize("uri", [
@@ -82,28 +81,21 @@ def test_callback_scheme_and_allow_listed_hosts(monkeypatch):
 def test_callback_goes_to_the_checked_address_with_the_name_as_host(monkeypatch):
     seen = {}
 
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            seen["host"] = self.headers["Host"]
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(204)
-            self.end_headers()
+    def answer(path, headers, body):
+        seen["host"] = headers["Host"]
+        return 204, None
 
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = Loopback(answer)
     try:
         monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "localhost")
-        port = server.server_address[1]
+        port = server.port
         assert webhook.post(f"http://localhost:{port}/done", {"task_id": "t"}, "k") == 204
         assert seen["host"] == f"localhost:{port}"
         monkeypatch.setenv("LINGUAFLOW_CALLBACK_ALLOW_HOSTS", "")
         with pytest.raises(BadInput):
             webhook.post(f"http://localhost:{port}/done", {"task_id": "t"}, "k")
     finally:
-        server.shutdown()
+        server.close()
 
 
 @pytest.mark.parametrize("name", ["/etc", "/root/.ssh", "~/models", "../../models/base", "/models/../etc"])

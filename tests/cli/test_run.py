@@ -102,13 +102,13 @@ def test_run_review_asks_in_the_terminal_and_publishes_the_edits(home):
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_", "AWS_"))}
         env.update(LINGUAFLOW_HOME=str(home), LINGUAFLOW_ROUTES=json.dumps({"de": {
-            "backend": "openai", "model": "echo", "options": {"base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}}}))
+            "backend": "openai", "model": "echo", "options": {"base_url": server.url("/v1")}}}))
         if os.environ.get("LINGUAFLOW_MODEL_CACHE"):
             env["LINGUAFLOW_MODEL_CACHE"] = os.environ["LINGUAFLOW_MODEL_CACHE"]
         r = subprocess.run([CLI, "run", str(SAMPLE), "--to", "de", "--task-id", "cli-review-1", "--review", "--format", "json"],
                            input="Und man will es immer im Superlativ sehen.\n", capture_output=True, text=True, env=env, timeout=300)
     finally:
-        server.shutdown()
+        server.close()
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Review: 1 flagged item(s)" in r.stderr and "[de/A/0] untranslated" in r.stderr, r.stderr
     doc = json.loads(r.stdout)

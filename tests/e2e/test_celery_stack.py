@@ -38,7 +38,7 @@ def celery_stack(services, s3, bucket, tmp_path_factory):
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + services["LF_PG_URL"].rsplit("/", 1)[0] + "/" + db,
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",
         "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
-                                                "options": {"base_url": f"http://127.0.0.1:{echo.server_address[1]}/v1"}}}),
+                                                "options": {"base_url": echo.url("/v1")}}}),
         "LINGUAFLOW_MONGO_DB": f"linguaflow_celery_{RUN}",
         # an inbox of its own: the default (<work root>/inbox) holds other tests' objects, which the
         # inbox DAG would start runs for, filling max_active_runs and the asr slot mid-test
@@ -58,7 +58,7 @@ def celery_stack(services, s3, bucket, tmp_path_factory):
         yield st
     finally:
         st.stop()
-        echo.shutdown()
+        echo.close()
 
 
 def _at(ti: dict, field: str):

@@ -11,6 +11,7 @@ from linguaflow.results.document import expand
 
 from conftest import SAMPLE
 from llm_echo import echo_llm
+from loopback import Loopback
 
 pytestmark = pytest.mark.e2e
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -148,14 +149,14 @@ def test_a_copy_of_the_source_is_stored_flagged_never_as_done(airflow_db, s3, bu
     server = echo_llm()
     try:
         monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({
-            "de": {"backend": "openai", "model": "echo", "options": {"base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}}}))
+            "de": {"backend": "openai", "model": "echo", "options": {"base_url": server.url("/v1")}}}))
         key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
         s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
         tid = f"echo-{uuid.uuid4().hex[:12]}"
         dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid,
                       "text_items": {"title": "A sentence about the superlative degree"}})
     finally:
-        server.shutdown()
+        server.close()
     assert str(dr.state) == "success", _tis(dr)
     doc = expand(store.get(tid))
     de = doc["languages"]["de"]
@@ -169,25 +170,13 @@ class Receiver:
     """An HTTP endpoint on loopback recording the callbacks it gets."""
 
     def __init__(self):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
         self.got = []
-        receiver = self
+        self.server = Loopback(self._answer)
+        self.url = self.server.url("/done")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.got.append((dict(self.headers), body))
-                self.send_response(204)
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/done"
+    def _answer(self, path, headers, body):
+        self.got.append((headers, body))
+        return 204, None
 
 
 def test_failed_task_calls_back_signed_and_stays_failed(airflow_db, s3, bucket, store, monkeypatch):
@@ -203,7 +192,7 @@ def test_failed_task_calls_back_signed_and_stays_failed(airflow_db, s3, bucket, 
     try:
         dr = run_dag({"media_uri": f"s3://{bucket}/{key}", "target_languages": ["de"], "task_id": tid, "callback_url": receiver.url})
     finally:
-        receiver.server.shutdown()
+        receiver.server.close()
     assert str(dr.state) == "failed"  # the teardown's success does not hide the failure
     assert _tis(dr)[("notify", -1)][0] == "success"
     [(headers, body)] = receiver.got

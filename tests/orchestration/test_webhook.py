@@ -1,25 +1,15 @@
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
+"""Completion callbacks: signed, retried per the table when transient, dropped when refused."""
 import pytest
 
 from linguaflow.orchestration import webhook
 from linguaflow.errors import BadInput, ServiceUnavailable
 
+from loopback import Loopback
+
 
 def serve(status: int):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *a):
-            pass
-
-        def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(status)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/cb"
+    server = Loopback(lambda path, headers, body: (status, None))
+    return server, server.url("/cb")
 
 
 def test_5xx_is_transient_4xx_is_dropped():
@@ -28,12 +18,12 @@ def test_5xx_is_transient_4xx_is_dropped():
         with pytest.raises(ServiceUnavailable):
             webhook.post(url, {"task_id": "t"}, "k")
     finally:
-        server.shutdown()
+        server.close()
     server, url = serve(410)
     try:
         assert webhook.post(url, {"task_id": "t"}, "k") == 410  # the caller is gone: nothing to retry
     finally:
-        server.shutdown()
+        server.close()
 
 
 def test_only_http_urls_and_signature_depends_on_secret_and_body():
@@ -61,4 +51,4 @@ def test_notify_retries_transient_failures_then_drops_them():
         webhook.notify({"callback_url": url}, "run-1", 3, store)  # retries used up: dropped, no failure
         webhook.notify({}, "run-1", 1, store)  # no callback asked for
     finally:
-        server.shutdown()
+        server.close()

@@ -37,9 +37,9 @@ def echo_route(monkeypatch):
     """German goes to a backend that copies the English: every German item comes back flagged."""
     server = echo_llm()
     monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({
-        "de": {"backend": "openai", "model": "echo", "options": {"base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}}}))
+        "de": {"backend": "openai", "model": "echo", "options": {"base_url": server.url("/v1")}}}))
     yield
-    server.shutdown()
+    server.close()
 
 
 def test_flagged_segments_wait_for_a_reviewer_whose_edits_are_published(airflow_db, s3, bucket, store, echo_route):

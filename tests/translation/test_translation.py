@@ -1,18 +1,16 @@
 import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from linguaflow.errors import BackendError
 from linguaflow.translation import router
 from linguaflow.translation.openai_compat import OpenAICompatTranslator
 from linguaflow.translation.seq2seq import CTranslate2Translator, TransformersTranslator, split_long
-from linguaflow.errors import BadInput, NetworkTimeout, ServiceUnavailable
-from linguaflow.errors import MalformedReply
+from linguaflow.errors import BackendError, BadInput, MalformedReply, NetworkTimeout, ServiceUnavailable
 from linguaflow.translation.llm_prompt import parse_reply
+
+from loopback import Loopback, chat_reply
 
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ITEMS = [("7", "The weather is nice today."), ("3", ""), ("9", "I like green tea.")]
@@ -41,33 +39,22 @@ class Scripted:
 
     def __init__(self):
         self.replies, self.calls, self.bodies = [], 0, []
-        scripted = self
+        self.server = Loopback(self._answer)
+        self.url = self.server.url("/v1")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                scripted.calls += 1
-                scripted.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                status, content, delay = scripted.replies.pop(0) if scripted.replies else (200, "{}", 0)
-                time.sleep(delay)
-                body = json.dumps({"choices": [{"message": {"content": content}}]}) if status == 200 else content
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+    def _answer(self, path, headers, body):
+        self.calls += 1
+        self.bodies.append(json.loads(body))
+        status, content, delay = self.replies.pop(0) if self.replies else (200, "{}", 0)
+        time.sleep(delay)
+        return status, chat_reply(content) if status == 200 else content
 
 
 @pytest.fixture
 def scripted():
     s = Scripted()
     yield s
-    s.server.shutdown()
+    s.server.close()
 
 
 def test_a_malformed_batch_is_split_at_once_and_a_single_item_asked_again_strictly(scripted):
