@@ -72,3 +72,25 @@ def test_the_rule_sees_a_breach(tmp_path):
     assert airflow_internal("airflow.models.dagrun") and airflow_internal("sqlalchemy.orm")
     assert airflow_internal("airflow.api_fastapi.app") and airflow_internal("airflow.utils.session")
     assert not airflow_internal("airflow.sdk.definitions.dag") and not airflow_internal("airflow.providers.mongo.hooks.mongo")
+
+
+def test_no_import_cycle_among_the_packages_modules():
+    """Imports inside functions count too: a cycle hidden in a function is still a cycle."""
+    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in PACKAGE.rglob("*.py")}
+    graph = {name: {mod if mod in modules else mod.rsplit(".", 1)[0] for _, mod in imports(path)} & set(modules) - {name, "linguaflow"}
+             for name, path in modules.items()}
+    cycles, seen = [], set()
+
+    def walk(node: str, path: list[str]) -> None:
+        for nxt in graph[node]:
+            if nxt in path:
+                cycles.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in seen:
+                walk(nxt, path + [nxt])
+        seen.add(node)
+
+    for name in modules:
+        if name not in seen:
+            walk(name, [name])
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles[:5])
