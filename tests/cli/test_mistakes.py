@@ -103,3 +103,21 @@ def test_version_and_help_on_every_option():
     for name, sub in commands.items():
         for action in sub._actions:
             assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+
+
+def test_every_request_field_is_a_run_flag():
+    """`linguaflow run` reaches every field of the request: a field added to MediaRequest fails
+    here until `run` offers it."""
+    import argparse
+
+    from linguaflow.cli import local_run, parser
+    from linguaflow.request import MediaRequest
+
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    dests = {a.dest for a in sub.choices["run"]._actions}
+    assert set(local_run.FLAG_FIELDS) <= dests
+    assert set(local_run.FLAG_FIELDS.values()) == set(MediaRequest.model_fields) - {"media_uri"}
+    args = parser().parse_args(["run", str(SAMPLE), "--to", "de", "--text-items", '{"title": "Hello"}',
+                                "--callback", "https://example.com/hook"])
+    request = local_run.plan(args).request
+    assert request.text_items == {"title": "Hello"} and request.callback_url == "https://example.com/hook"

@@ -140,6 +140,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--model", default="base", help="ASR model: base, tiny.en or a CTranslate2 directory")
     run.add_argument("--task-id", default=None, help="result id (default: from the file's content)")
     run.add_argument("--glossary", default=None, help='JSON (inline or a file): term -> "keep" or {language: rendering}')
+    run.add_argument("--text-items", default=None,
+                     help='JSON (inline or a file): text translated beside the transcript, id -> text ({"title": "..."})')
+    run.add_argument("--callback", default=None, help="URL POSTed a signed JSON (HMAC-SHA256) when the run ends")
     run.add_argument("--speakers", action="store_true", help="label who speaks (speaker diarization)")
     run.add_argument("--num-speakers", type=int, default=None, metavar="N", help="with --speakers: how many people speak, when known")
     run.add_argument("--mixed-languages", action="store_true", help="the speech switches language: identify each segment's")
