@@ -215,6 +215,8 @@ def upload_task(user, file: UploadFile, **values) -> TaskCreated:
     return _answer(run)
 
 
+# FastAPI reads a route's parameters (and its OpenAPI form) from the signature: generated from the
+# request model, the form offers every field it has
 upload_task.__signature__ = inspect.Signature([
     inspect.Parameter("user", inspect.Parameter.KEYWORD_ONLY, annotation=Writer),
     inspect.Parameter("file", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[UploadFile, File(description="audio or video")]),
