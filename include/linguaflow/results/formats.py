@@ -35,10 +35,6 @@ class OutputFormat:
     from_segments: Callable[[Segments, dict[str, str]], str] | None = None  # (segments, texts) -> body
     listed: bool = True  # offered by name in help and choices (an alias is not)
 
-    @property
-    def is_text(self) -> bool:
-        return not self.media_type.startswith("application/json")
-
 
 _REGISTRY: dict[str, OutputFormat] = {}
 
