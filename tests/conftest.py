@@ -275,3 +275,14 @@ def stack(services, s3, bucket, tmp_path_factory):
     st.stop()
     mongo.stop()
     echo.close()
+
+
+def stored_transcript(task_id: str, segments: list[dict], duration: float, language: str = "en") -> str:
+    """A transcript stored for a task as its step would leave it (segments: id, start, end, text,
+    optionally language); its URI, for a translate step to read."""
+    from linguaflow.artefacts import StoredTranscript, transcript_uri
+    from linguaflow.speech.types import Transcript
+
+    transcript = Transcript.from_dict({"language": language, "language_probability": 1.0, "duration": duration,
+                                       "engine": "test", "model": "none", "compute_type": "none", "segments": segments})
+    return StoredTranscript(transcript).write(transcript_uri(task_id))

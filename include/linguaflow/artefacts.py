@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from . import storage
-from .speech.types import Segment, Transcript
+from .speech.types import Transcript
 
 TRANSCRIPT_FILE = "transcript.json"
 
@@ -27,7 +27,6 @@ def translation_uri(task_id: str, target: str) -> str:
 
 
 _TRANSCRIPT_FIELDS = {f.name for f in dataclasses.fields(Transcript)}
-_SEGMENT_FIELDS = {f.name for f in dataclasses.fields(Segment)}
 
 
 @dataclass
@@ -40,14 +39,7 @@ class StoredTranscript:
 
     @classmethod
     def from_json(cls, raw: dict) -> StoredTranscript:
-        segments = [Segment(**{k: v for k, v in s.items() if k in _SEGMENT_FIELDS}) for s in raw.get("segments", [])]
-        known = {k: v for k, v in raw.items() if k in _TRANSCRIPT_FIELDS and k != "segments"}
-        known.setdefault("language_probability", 1.0)
-        for name in ("engine", "model", "compute_type"):
-            known.setdefault(name, "")
-        known.setdefault("duration", 0.0)
-        asked = {k: v for k, v in raw.items() if k not in _TRANSCRIPT_FIELDS}
-        return cls(Transcript(**known, segments=segments), asked)
+        return cls(Transcript.from_dict(raw), {k: v for k, v in raw.items() if k not in _TRANSCRIPT_FIELDS})
 
     @classmethod
     def read(cls, uri: str) -> StoredTranscript:

@@ -8,6 +8,7 @@ from linguaflow.errors import BadInput
 from linguaflow.request import MediaRequest
 from linguaflow.translation import glossary, router
 
+from conftest import stored_transcript
 from test_translation import Scripted  # noqa: F401 - the scripted OpenAI-compatible endpoint
 from test_translation import scripted  # noqa: F401
 
@@ -56,12 +57,12 @@ def test_glossary_on_the_bundled_model_through_the_translate_step(store, bucket)
     import uuid
 
     from linguaflow import pipeline
-    from linguaflow.artefacts import StoredTranscript, Translation, transcript_uri
+    from linguaflow.artefacts import Translation
     from linguaflow.results.document import expand
 
     tid = f"gloss-{uuid.uuid4().hex[:8]}"
     segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, (_, t) in enumerate(ITEMS)]
-    transcript = StoredTranscript.from_json({"language": "en", "duration": 6.0, "segments": segments}).write(transcript_uri(tid))
+    transcript = stored_transcript(tid, segments, 6.0)
     gloss = {"Zorvex": "keep", "invoice": {"de": "Rechnung"}}
     uri = pipeline.translate_step(tid, transcript, "de", {}, store=store, glossary=gloss)
     de = expand(store.get(tid))["languages"]["de"]

@@ -2,6 +2,7 @@
 
 from linguaflow.translation import router, sentences
 
+from conftest import stored_transcript
 from test_translation import Scripted  # noqa: F401 - the scripted OpenAI-compatible endpoint
 from test_translation import scripted  # noqa: F401
 
@@ -45,14 +46,13 @@ def test_translate_step_stores_a_flagged_sentence_on_each_of_its_segments(script
     import uuid
 
     from linguaflow import pipeline
-    from linguaflow.artefacts import StoredTranscript, transcript_uri
     from linguaflow.results.document import expand
 
     monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
     tid = f"sent-{uuid.uuid4().hex[:8]}"
     segs = [{"id": "0", "start": 0.0, "end": 2.0, "text": "When the meeting ends"},
             {"id": "1", "start": 2.0, "end": 4.0, "text": "we will send the report."}]
-    transcript = StoredTranscript.from_json({"language": "en", "duration": 4.0, "segments": segs}).write(transcript_uri(tid))
+    transcript = stored_transcript(tid, segs, 4.0)
     copy = "When the meeting ends we will send the report."  # the model echoes the English, twice
     scripted.replies = [(200, json.dumps({"0": copy, "T:title": "Quartalsbericht"}), 0), (200, json.dumps({"0": copy}), 0)]
     pipeline.translate_step(tid, transcript, "de", {"title": "Quarterly report"}, store=store)
@@ -69,7 +69,6 @@ def test_segments_are_translated_from_their_own_language_and_kept_in_it(scripted
     import uuid
 
     from linguaflow import pipeline
-    from linguaflow.artefacts import StoredTranscript, transcript_uri
     from linguaflow.results import document
 
     monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({lang: {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}
@@ -77,7 +76,7 @@ def test_segments_are_translated_from_their_own_language_and_kept_in_it(scripted
     tid = f"mixed-{uuid.uuid4().hex[:8]}"
     segs = [{"id": "0", "start": 0.0, "end": 2.0, "text": "Good morning everyone, thank you for coming."},
             {"id": "1", "start": 2.0, "end": 4.0, "text": "おはようございます。今日は新しいプロジェクトについて話します。", "language": "ja"}]
-    transcript = StoredTranscript.from_json({"language": "en", "duration": 4.0, "segments": segs}).write(transcript_uri(tid))
+    transcript = stored_transcript(tid, segs, 4.0)
     scripted.replies = [(200, json.dumps({"0": "皆さん、おはようございます。来てくれてありがとう。"}), 0)]
     pipeline.translate_step(tid, transcript, "ja", {}, store=store)
     assert len(scripted.bodies) == 1 and "おはようございます。今日は" not in json.dumps(scripted.bodies[0], ensure_ascii=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass
@@ -41,7 +41,11 @@ class Transcript:
 
     @classmethod
     def from_dict(cls, d: dict) -> Transcript:
-        return cls(**{**d, "segments": [Segment(**s) for s in d["segments"]]})
+        """The inverse of `to_dict`; keys that are not fields (what a stored transcript was asked) are left out."""
+        segment_fields = {f.name for f in fields(Segment)}
+        own = {f.name for f in fields(cls)} - {"segments"}
+        return cls(**{k: v for k, v in d.items() if k in own},
+                   segments=[Segment(**{k: v for k, v in s.items() if k in segment_fields}) for s in d["segments"]])
 
 
 @dataclass(frozen=True)
