@@ -21,14 +21,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
-from ..orchestration import deletion
 from .. import policy, storage
 from ..errors import BadInput, Conflict, Forbidden, NotFound, ServiceUnavailable, classify, is_transient
 from ..request import TASK_ID_RE, MediaRequest, readable
 from ..results import document, formats, listing, queries
 from ..settings import settings
+from ..orchestration import deletion, runs
 from . import form, media, viewer
-from ..orchestration import runs
 from .auth import Deleter, Reader, Writer, sees_all, user_name
 
 log = logging.getLogger(__name__)
@@ -262,8 +261,9 @@ def get_task(task_id: TaskId, user: Reader) -> dict:
 def get_result(task_id: TaskId, user: Reader, lang: str | None = None,
                format: Annotated[str, Query(description="an output format: " + ", ".join(formats.names(listed_only=False)),
                                             max_length=32)] = "coded"):
-    if format not in formats.names(listed_only=False):  # the registry as it is now, formats added later included
-        raise HTTPException(422, f"format: one of {', '.join(formats.names(listed_only=False))}")
+    known = formats.names(listed_only=False)  # the registry as it is now, formats added later included
+    if format not in known:
+        raise HTTPException(422, f"format: one of {', '.join(known)}")
     headers = {}
 
     def read():
