@@ -28,10 +28,13 @@ def _services() -> dict:
 
 
 SERVICES = _services()
-RUN = uuid.uuid4().hex[:8]
+RUN = uuid.uuid4().hex[:8]  # this process's own Mongo database, bucket and stack databases
+# `make test` runs two pytest-xdist workers: each has its own home and Airflow metadata database
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+HOME = REPO / ".linguaflow" / (f"test-{WORKER}" if WORKER else "test")
 
-os.environ["LINGUAFLOW_HOME"] = str(REPO / ".linguaflow" / "test")
-os.environ["AIRFLOW_HOME"] = str(REPO / ".linguaflow" / "test" / "airflow")
+os.environ["LINGUAFLOW_HOME"] = str(HOME)
+os.environ["AIRFLOW_HOME"] = str(HOME / "airflow")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
@@ -43,6 +46,8 @@ os.environ["LINGUAFLOW_ROUTES_FILE"] = str(REPO / "tests" / "data" / "routes-sma
 os.environ["LINGUAFLOW_ALLOW_HTTP_CALLBACKS"] = "true"
 os.environ["LINGUAFLOW_CALLBACK_ALLOW_HOSTS"] = "127.0.0.1,localhost"
 if SERVICES:
+    if WORKER:
+        SERVICES["LF_PG_URL"] = f"{SERVICES['LF_PG_URL']}_{WORKER}"
     os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = SERVICES["LF_PG_URL"]
     os.environ["LINGUAFLOW_MONGO_URI"] = SERVICES["LF_MONGO_URI"]
     os.environ["LINGUAFLOW_MONGO_DB"] = f"linguaflow_test_{RUN}"
@@ -82,7 +87,17 @@ def _fresh_settings():
     _settings.reload()  # after monkeypatch has put the environment back
 
 
+# Tests that share a running Airflow stack (session-scoped) run on one worker, and start first:
+# they wait on the scheduler more than they compute, so the other worker's tests fill the cores.
+SHARED_STACK = "stack"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
+    for item in items:  # xdist's loadgroup: a module runs on one worker (its module fixtures once)
+        group = SHARED_STACK if SHARED_STACK in item.fixturenames else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: SHARED_STACK not in item.fixturenames)  # stable: the order within stays
     if SERVICES:
         return
     skip = pytest.mark.skip(reason="services not up: run `scripts/services.sh up` (make test does)")
@@ -114,11 +129,28 @@ def bucket(s3) -> str:
     return f"linguaflow-test-{RUN}"
 
 
+def _create_database(url: str) -> None:
+    """A worker's own metadata database, created the first time (migrated like the shared one)."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    conn = psycopg2.connect(host=u.host, port=u.port, user=u.username, dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (u.database,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{u.database}"')
+    conn.close()
+
+
 @pytest.fixture(scope="session")
 def airflow_db(services):
     """The Airflow metadata schema on PostgreSQL (migrated once per session)."""
     from linguaflow.orchestration import embedded
 
+    if WORKER:
+        _create_database(SERVICES["LF_PG_URL"])
     embedded.migrate_db()
     from airflow import settings
 
@@ -128,11 +160,15 @@ def airflow_db(services):
 
 @pytest.fixture(scope="session")
 def api(airflow_db):
-    """The task API inside Airflow's own API server app (in-process): (client, admin headers, viewer headers)."""
+    """Airflow's own API server app, with the task API plugin, served on loopback from this process
+    (its handlers call Airflow's REST API on the same server): (client, admin headers, viewer headers)."""
     import subprocess
     import sys
+    import threading
+    import time
 
-    from fastapi.testclient import TestClient
+    import httpx
+    import uvicorn
 
     from airflow.api_fastapi.app import create_app, get_auth_manager
     from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
@@ -141,20 +177,34 @@ def api(airflow_db):
     airflow = os.path.join(os.path.dirname(sys.executable), "airflow")
     subprocess.run([airflow, "dags", "reserialize"], check=True, capture_output=True, env=os.environ, timeout=300)
     app = create_app()
-    client = TestClient(app)
+    for _ in range(3):  # a free port may be taken between the look and the bind: another one then
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+        thread = threading.Thread(target=server.run, name="api-server", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if server.started:
+            break
+        server.should_exit = True
+    else:
+        raise RuntimeError("the API server did not start (its error is logged above)")
+    client = httpx.Client(base_url=f"http://127.0.0.1:{server.config.port}", timeout=120)
     token = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="admin", role="ADMIN"))
     viewer = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="viewer", role="VIEWER"))
-    return client, {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {viewer}"}
+    yield client, {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {viewer}"}
+    client.close()
+    server.should_exit = True
+    thread.join(timeout=30)
 
 
 @pytest.fixture(scope="session")
 def task_api_schema(api):
-    """The task API's OpenAPI document, loaded by schemathesis from the app itself (ASGI)."""
+    """The task API's OpenAPI document, loaded by schemathesis from the running server."""
     import schemathesis
 
-    from linguaflow.api.app import app
-
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    client = api[0]
+    return schemathesis.openapi.from_url(f"{client.base_url}/linguaflow/openapi.json", headers=api[1])
 
 
 @pytest.fixture
@@ -181,7 +231,7 @@ def llama_server():
     from linguaflow.weights import resolve_gguf
 
     port = free_port()
-    log = open(REPO / ".linguaflow" / "llama-server.log", "w")
+    log = open(HOME / "llama-server.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(resolve_gguf("qwen2.5-0.5b-instruct-q4")),
          "--model_alias", "qwen2.5-0.5b", "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
@@ -191,7 +241,7 @@ def llama_server():
     try:
         for _ in range(600):  # poll until it answers
             if proc.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited {proc.returncode}; see .linguaflow/llama-server.log")
+                raise RuntimeError(f"llama.cpp server exited {proc.returncode}; see {log.name}")
             try:
                 if httpx.get(f"{url}/models", timeout=1).status_code == 200:
                     break

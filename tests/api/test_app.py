@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from fastapi.testclient import TestClient
+import httpx
 
 from linguaflow.errors import BadInput
 from linguaflow.results.document import compact
@@ -13,7 +13,7 @@ from conftest import SAMPLE
 
 
 def test_anonymous_and_bad_tokens_are_refused(api):
-    client = TestClient(api[0].app)  # no session cookie from earlier calls
+    client = httpx.Client(base_url=api[0].base_url)  # no session cookie from earlier calls
     assert client.get("/linguaflow/tasks/x").status_code == 401
     assert client.post("/linguaflow/tasks", json={"media_uri": "s3://b/a.wav"}).status_code == 401
     # a forged token gets what the v2 REST API answers to it
@@ -108,7 +108,7 @@ def test_cli_client_submit_status_result_cancel(api, store, monkeypatch, capsys)
     from linguaflow.client import ApiError, TaskClient
 
     client, admin, _ = api
-    monkeypatch.setenv("LINGUAFLOW_API", "http://testserver")  # a server is configured: the commands ask it
+    monkeypatch.setenv("LINGUAFLOW_API", str(client.base_url))  # a server is configured: the commands ask it
     monkeypatch.setattr(cli.tasks, "_client", lambda: TaskClient(http=client, token=admin["Authorization"][7:]))
     assert cli.main(["submit", str(SAMPLE), "--to", "zh,de"]) == 0
     tid = capsys.readouterr().out.strip().splitlines()[-1]  # the task id is the last line printed
@@ -119,7 +119,7 @@ def test_cli_client_submit_status_result_cancel(api, store, monkeypatch, capsys)
     assert cli.main(["cancel", "task-does-not-exist"]) == 2  # a clear error, not a traceback
     assert "404" in capsys.readouterr().err
     with pytest.raises(ApiError, match="401"):
-        TaskClient(http=TestClient(client.app), token=None).status(tid)
+        TaskClient(http=httpx.Client(base_url=client.base_url), token=None).status(tid)
 
 
 def test_result_viewer_page_shows_languages_side_by_side(api, store):
@@ -133,7 +133,7 @@ def test_result_viewer_page_shows_languages_side_by_side(api, store):
         "languages": {"en": {"status": "done", "model": "asr", "audio": {"0": "hello <b>", "1": "bye"}, "text": {"title": "Hi"}},
                       "zh": {"status": "done", "model": "llm", "audio": {"0": "你好", "1": "再见"}, "text": {"title": "嗨"}}},
         "created": "c", "updated": "u"}))
-    assert TestClient(client.app).get(f"/linguaflow/view/{tid}").status_code == 401  # fresh client: no cookie
+    assert httpx.Client(base_url=client.base_url).get(f"/linguaflow/view/{tid}").status_code == 401  # fresh client: no cookie
     page = client.get(f"/linguaflow/view/{tid}", headers=admin)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text

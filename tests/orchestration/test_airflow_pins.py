@@ -85,76 +85,40 @@ def test_pin_schema_head(airflow_db):
 
 
 @pytest.fixture
-def media_run(api):
-    """A queued run of the media DAG made as the task API makes one; removed afterwards."""
-    from airflow.api.common.trigger_dag import trigger_dag
-    from airflow.utils.types import DagRunTriggeredByType
+def rest(api):
+    """Airflow's REST API as the admin, as the task API calls it."""
+    from linguaflow.orchestration.airflow_api import AirflowApi
 
+    return AirflowApi(str(api[0].base_url), api[1]["Authorization"][7:])
+
+
+def test_pin_cancel_upstream_failed(rest):
+    from airflow.api_fastapi.core_api.datamodels.task_instances import PatchTaskInstanceBody
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.state import TaskInstanceState
+    from pydantic import ValidationError
+
+    from linguaflow.orchestration import runs
     from linguaflow.request import MediaRequest
 
+    with pytest.raises(ValidationError):  # accepted one day: runs.cancel can set it through the REST API
+        PatchTaskInstanceBody(new_state="upstream_failed")
     run_id = f"pin-{uuid.uuid4().hex[:12]}"
-    conf = MediaRequest.model_validate({"media_uri": "s3://b/a.wav", "task_id": run_id}).conf()
-    trigger_dag("linguaflow_media", run_id=run_id, conf=conf, triggered_by=DagRunTriggeredByType.REST_API, triggering_user_name="pinner")
-    yield run_id
-    from linguaflow.orchestration import runs
+    rest.trigger(runs.MEDIA_DAG, run_id, MediaRequest.model_validate({"media_uri": "s3://b/a.wav", "task_id": run_id}).conf())
+    try:
+        rest.fail(runs.MEDIA_DAG, run_id)
+        states = {ti["task_id"]: ti["state"] for ti in rest.task_instances(runs.MEDIA_DAG, run_id)}
+        assert states["probe"] == states["package"] == "skipped" and states["notify"] is None, (
+            f"cancel_upstream_failed: failing a run no longer skips its pending steps and keeps the teardown ({states})")
+        assert rest.run(runs.MEDIA_DAG, run_id)["state"] != "failed", (
+            "cancel_upstream_failed: a failed run with its teardown to run is now final at once")
+        assert callable(TaskInstance.set_state) and TaskInstanceState.UPSTREAM_FAILED
+    finally:  # the run waits for its teardown, which no scheduler runs here: removed directly
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.session import create_session
 
-    runs.purge(run_id)
-
-
-def test_pin_trigger_run(media_run):
-    from airflow.api.common.trigger_dag import trigger_dag
-    from airflow.exceptions import DagRunAlreadyExists
-    from airflow.utils.types import DagRunTriggeredByType
-
-    with pytest.raises(DagRunAlreadyExists):
-        trigger_dag("linguaflow_media", run_id=media_run, conf={}, triggered_by=DagRunTriggeredByType.REST_API,
-                    triggering_user_name="pinner")
-
-
-def test_pin_run_lookup_orm(media_run):
-    from airflow.models.dagrun import DagRun
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        dr = session.query(DagRun).filter_by(dag_id="linguaflow_media", run_id=media_run).one()
-        assert (dr.conf["task_id"], dr.triggering_user_name, str(dr.state)) == (media_run, "pinner", "queued")
-        assert hasattr(dr, "note")
-        tis = session.query(TaskInstance).filter_by(dag_id="linguaflow_media", run_id=media_run).all()
-        assert {"probe", "transcribe", "package"} <= {ti.task_id for ti in tis}, "run_lookup_orm: no task instances"
-        assert all(hasattr(ti, attr) for ti in tis for attr in ("rendered_map_index", "map_index", "try_number", "state"))
-
-
-def test_pin_fail_run(media_run):
-    from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
-    from airflow.models.serialized_dag import SerializedDagModel
-    from airflow.utils.session import create_session
-    from airflow.utils.state import TaskInstanceState
-
-    with create_session() as session:
-        dag = SerializedDagModel.get_dag("linguaflow_media", session=session)
-        updated, _ = set_dag_run_state_to_failed(dag=dag, run_id=media_run, commit=True, session=session)
-        assert updated and {ti.state for ti in updated} == {TaskInstanceState.SKIPPED}, (
-            "fail_run: failing a run no longer skips its pending task instances (runs.cancel turns those into "
-            "upstream_failed)")
-
-
-def test_pin_delete_run_cascade(media_run):
-    from airflow.models.dagrun import DagRun
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    from sqlalchemy import inspect as sa_inspect
-
-    # XComs and rendered fields hang on the task instance, which hangs on the run, each ON DELETE CASCADE
-    for model, parent in ((TaskInstance, "dag_run"), (XComModel, "task_instance")):
-        fks = [fk for fk in sa_inspect(model).local_table.foreign_keys if fk.column.table.name == parent]
-        assert fks and all(fk.ondelete == "CASCADE" for fk in fks), f"delete_run_cascade: {model.__name__}"
-    with create_session() as session:
-        session.delete(session.query(DagRun).filter_by(dag_id="linguaflow_media", run_id=media_run).one())
-    with create_session() as session:
-        assert session.query(TaskInstance).filter_by(dag_id="linguaflow_media", run_id=media_run).count() == 0
+        with create_session() as session:
+            session.query(DagRun).filter_by(dag_id=runs.MEDIA_DAG, run_id=run_id).delete()
 
 
 def test_pin_audit_log_rows():

@@ -28,7 +28,7 @@ from ..results import document, formats, listing, queries
 from ..settings import settings
 from ..orchestration import deletion, runs
 from . import form, media, viewer
-from .auth import Deleter, Reader, Writer, sees_all, user_name
+from .auth import Caller, Deleter, Reader, Writer
 
 log = logging.getLogger(__name__)
 
@@ -94,29 +94,29 @@ def _store():
     return ResultStore()
 
 
-def _create(req: MediaRequest, user, *, uploaded: bool = False) -> TaskCreated:
+def _create(req: MediaRequest, caller: Caller, *, uploaded: bool = False) -> TaskCreated:
     if not uploaded:  # an upload's URI is ours; a named one must pass the input policy
         policy.check_media(req.media_uri, from_api=True)
     policy.check_callback(req.callback_url)
     policy.check_asr_model(req.asr_model, req.asr_engine)
     if req.task_id and _store().exists(req.task_id):  # another task's (or a deleted one's) id
         raise Conflict(f"task {req.task_id!r} exists already (or was deleted): choose another id")
-    task_id, state = runs.trigger(req, user_name(user))
+    task_id, state = runs.trigger(caller.airflow, req)
     try:  # listed (queued) from now on; the run's probe records it too, should this fail
-        _store().register(task_id, req.media_uri, req.target_languages, user_name(user), task_id)
+        _store().register(task_id, req.media_uri, req.target_languages, caller.name, task_id)
     except Exception as exc:  # noqa: BLE001 - the task exists in Airflow; the store is only late
         log.warning("task %s created, but not yet recorded in the result store: %s", task_id, exc)
     return TaskCreated(task_id=task_id, state=state)
 
 
-def _check_visible(task_id: str, user, coded: dict | None) -> None:
+def _check_visible(task_id: str, caller: Caller, coded: dict | None) -> None:
     """Another user's task is answered as unknown (unless the caller sees every task)."""
-    if sees_all(user):
+    if caller.sees_all:
         return
     creator = (coded or {}).get(document.CREATOR)
     if creator is None:
-        creator = runs.creator_of(task_id)[1]
-    if creator is None or creator != user_name(user):
+        creator = runs.creator_of(caller.airflow, task_id)[1]
+    if creator is None or creator != caller.name:
         raise HTTPException(404, f"no task {task_id!r}")
 
 
@@ -182,11 +182,11 @@ async def _invalid_request(request: Request, exc: RequestValidationError):
 
 
 @app.post("/tasks", response_model=TaskCreated, status_code=201, summary="Create a task from an object in storage")
-def create_task(req: MediaRequest, user: Writer) -> TaskCreated:
-    return _answer(lambda: _create(req, user))
+def create_task(req: MediaRequest, caller: Writer) -> TaskCreated:
+    return _answer(lambda: _create(req, caller))
 
 
-def upload_task(user, file: UploadFile, **values) -> TaskCreated:
+def upload_task(caller, file: UploadFile, **values) -> TaskCreated:
     """Upload media and create a task: the request's fields as form fields (`api.form`)."""
     def run():
         fields = form.to_request(values)
@@ -209,7 +209,7 @@ def upload_task(user, file: UploadFile, **values) -> TaskCreated:
                     out.write(chunk)
         except (FileNotFoundError, PermissionError) as exc:  # the upload area itself: ours, not the caller's
             raise ServiceUnavailable(f"upload area unavailable: {exc}") from exc
-        return _create(req, user, uploaded=True)
+        return _create(req, caller, uploaded=True)
 
     return _answer(run)
 
@@ -217,7 +217,7 @@ def upload_task(user, file: UploadFile, **values) -> TaskCreated:
 # FastAPI reads a route's parameters (and its OpenAPI form) from the signature: generated from the
 # request model, the form offers every field it has
 upload_task.__signature__ = inspect.Signature([
-    inspect.Parameter("user", inspect.Parameter.KEYWORD_ONLY, annotation=Writer),
+    inspect.Parameter("caller", inspect.Parameter.KEYWORD_ONLY, annotation=Writer),
     inspect.Parameter("file", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[UploadFile, File(description="audio or video")]),
     *form.upload_parameters(),
 ], return_annotation=TaskCreated)
@@ -225,23 +225,23 @@ app.post("/tasks/upload", response_model=TaskCreated, status_code=201, summary="
 
 
 @app.get("/tasks", summary="List and search tasks, newest first, a page at a time")
-def list_tasks(user: Reader, query: Annotated[listing.TaskQuery, Query()]) -> dict:
+def list_tasks(caller: Reader, query: Annotated[listing.TaskQuery, Query()]) -> dict:
     """Filters combine with AND; `next_cursor` fetches the next page (null on the last). A caller
     who does not see every task gets their own tasks only."""
-    owner = None if sees_all(user) else (user_name(user) or "")
+    owner = None if caller.sees_all else (caller.name or "")
     return _answer(lambda: listing.page(_store(), query, owner))
 
 
 @app.get("/tasks/{task_id}", summary="State, per-language progress and failure reasons")
-def get_task(task_id: TaskId, user: Reader) -> dict:
-    run_state, steps = _answer(lambda: runs.look_up(task_id))
+def get_task(task_id: TaskId, caller: Reader) -> dict:
+    run_state, steps = _answer(lambda: runs.look_up(caller.airflow, task_id))
     degraded = False
     try:
         coded = _store().get(task_id)
     except Exception as exc:  # noqa: BLE001 - the store is down: answer from Airflow alone
         log.warning("result store unavailable for %s: %s", task_id, exc)
         coded, degraded = None, True
-    _answer(lambda: _check_visible(task_id, user, coded))
+    _answer(lambda: _check_visible(task_id, caller, coded))
     out = {
         "task_id": task_id,
         "state": runs.task_state(run_state, document.state_of(coded)),
@@ -258,7 +258,7 @@ def get_task(task_id: TaskId, user: Reader) -> dict:
 
 @app.get("/tasks/{task_id}/result", summary="The result in one of the output formats: coded or expanded (json) JSON, "
         "plain text, SRT / WebVTT subtitles")
-def get_result(task_id: TaskId, user: Reader, lang: str | None = None,
+def get_result(task_id: TaskId, caller: Reader, lang: str | None = None,
                format: Annotated[str, Query(description="an output format: " + ", ".join(formats.names(listed_only=False)),
                                             max_length=32)] = "coded"):
     known = formats.names(listed_only=False)  # the registry as it is now, formats added later included
@@ -268,14 +268,14 @@ def get_result(task_id: TaskId, user: Reader, lang: str | None = None,
 
     def read():
         try:
-            _check_visible(task_id, user, _store().get(task_id))
+            _check_visible(task_id, caller, _store().get(task_id))
             return queries.result(_store(), task_id, format, lang)
         except Exception as exc:  # noqa: BLE001 - the store is down: the copy in object storage
             if not is_transient(exc):
                 raise
             from ..results.store import SnapshotStore
 
-            _check_visible(task_id, user, None)  # the creator from Airflow's run
+            _check_visible(task_id, caller, None)  # the creator from Airflow's run
             log.warning("result store unavailable for %s, reading its snapshot: %s", task_id, exc)
             headers["X-Linguaflow-Degraded"] = "result store unavailable; served from the object-storage copy"
             return queries.result(SnapshotStore(), task_id, format, lang)
@@ -286,25 +286,25 @@ def get_result(task_id: TaskId, user: Reader, lang: str | None = None,
     return JSONResponse(out, headers=headers)
 
 
-def _cancel(task_id: str, user) -> dict:
+def _cancel(task_id: str, caller: Caller) -> dict:
     store = _store()
-    _check_visible(task_id, user, store.get(task_id))
-    state = runs.cancel(task_id, store.state(task_id), lambda: store.mark_cancelled(task_id), user_name(user))
+    _check_visible(task_id, caller, store.get(task_id))
+    state = runs.cancel(caller.airflow, task_id, store.state(task_id), lambda: store.mark_cancelled(task_id), caller.name)
     return {"task_id": task_id, "state": state}
 
 
 @app.post("/tasks/{task_id}/cancel", summary="Cancel: stop the run and every running step; finished languages stay")
-def cancel_task(task_id: TaskId, user: Writer) -> dict:
-    return _answer(lambda: _cancel(task_id, user))
+def cancel_task(task_id: TaskId, caller: Writer) -> dict:
+    return _answer(lambda: _cancel(task_id, caller))
 
 
 @app.get("/tasks/{task_id}/media", summary="The task's media (audio or video), with byte ranges for a player")
-def get_media(task_id: TaskId, user: Reader, request: Request):
+def get_media(task_id: TaskId, caller: Reader, request: Request):
     def serve():
         coded = _store().get(task_id)
         if coded is None:
             raise NotFound(f"no task {task_id!r}")
-        _check_visible(task_id, user, coded)
+        _check_visible(task_id, caller, coded)
         uri = document.summary(coded)["media"]
         size = storage.size(uri) if uri else None
         if size is None:
@@ -315,18 +315,18 @@ def get_media(task_id: TaskId, user: Reader, request: Request):
 
 
 @app.delete("/tasks/{task_id}", summary="Delete a task and everything derived from it, everywhere")
-def delete_task(task_id: TaskId, user: Deleter,
+def delete_task(task_id: TaskId, caller: Deleter,
                 media: Annotated[bool, Query(description="also delete the source object (media uploaded through this API always goes)")] = False) -> dict:
     """Stops the run if it is going, then removes the result, its Redis keys, the artefacts under
     `work/<task id>/`, media uploaded through this API, the Airflow run (conf, XComs, rendered
     fields, task logs); an audit entry records who deleted what. `purge_pending: true` means a
     step was still running: its leftovers are purged again after a grace period. A second DELETE
     answers 404 (while a purge is pending it runs the purge again)."""
-    return _answer(lambda: deletion.delete(_store(), task_id, user_name(user), sees_all=sees_all(user), media=media))
+    return _answer(lambda: deletion.delete(_store(), caller.airflow, task_id, caller.name, sees_all=caller.sees_all, media=media))
 
 
 @app.get("/new", response_class=HTMLResponse, include_in_schema=False)
-def new_task(user: Writer) -> str:
+def new_task(caller: Writer) -> str:
     from ..languages import supported_languages
     from ..results.readable import language_name
 
@@ -335,20 +335,20 @@ def new_task(user: Writer) -> str:
 
 
 @app.get("/view", response_class=HTMLResponse, include_in_schema=False)
-def view_recent(user: Reader) -> str:
-    owner = None if sees_all(user) else (user_name(user) or "")
+def view_recent(caller: Reader) -> str:
+    owner = None if caller.sees_all else (caller.name or "")
     return viewer.list_page(_answer(lambda: listing.page(_store(), listing.TaskQuery(), owner))["tasks"])
 
 
 @app.get("/view/{task_id}", response_class=HTMLResponse, include_in_schema=False)
-def view_task(task_id: TaskId, user: Reader) -> str:
+def view_task(task_id: TaskId, caller: Reader) -> str:
     def page():
         store, tid = _store(), task_id
         coded = store.get(tid)
         if coded is None:  # a run id (the Airflow UI links by run) whose conf names the task id
-            tid = runs.task_id_of_run(tid)
+            tid = runs.task_id_of_run(caller.airflow, tid)
             coded = store.get(tid)
-        _check_visible(tid, user, coded)
+        _check_visible(tid, caller, coded)
         return viewer.task_page(queries.result(store, tid, "expanded"))
 
     return _answer(page)

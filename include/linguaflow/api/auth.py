@@ -8,18 +8,37 @@ see every task."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
 from ..orchestration import auth as airflow_auth
+from ..orchestration.airflow_api import AirflowApi
 from ..orchestration.runs import MEDIA_DAG
 
 
 UI_HEADER = "X-Linguaflow-UI"  # sent by the viewer's own scripts; a form on another site cannot set it
 
 
-async def _user(request: Request):
+@dataclass(frozen=True)
+class Caller:
+    """Who called, and Airflow's REST API as them (their token: Airflow applies their permissions)."""
+
+    user: Any
+    airflow: AirflowApi
+
+    @property
+    def name(self) -> str | None:
+        return getattr(self.user, "get_name", lambda: None)()
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether the caller sees every task, not only their own."""
+        return airflow_auth.may_read_connections(self.user)
+
+
+async def _user(request: Request) -> Caller:
     header = request.headers.get("authorization", "")
     bearer = header[7:] if header.lower().startswith("bearer ") else None
     cookie_session = bearer is None and "_token" in request.cookies
@@ -27,32 +46,24 @@ async def _user(request: Request):
         # a change made with the UI's session cookie must come from our pages (no cross-site forms)
         raise HTTPException(403, f"a change with the UI's session needs the {UI_HEADER} header")
     try:
-        return await airflow_auth.caller(request, bearer)
+        user = await airflow_auth.caller(request, bearer)
     except HTTPException:
         raise
     except Exception as exc:  # a missing or malformed token
         raise HTTPException(401, "not authenticated") from exc
+    return Caller(user, AirflowApi.for_request(request, bearer if bearer is not None else request.cookies["_token"]))
 
 
 def _authorize(method: str):
-    async def check(user=Depends(_user)):
-        if not airflow_auth.may_use_runs(user, method, MEDIA_DAG):
+    async def check(caller: Caller = Depends(_user)) -> Caller:
+        if not airflow_auth.may_use_runs(caller.user, method, MEDIA_DAG):
             raise HTTPException(403, f"not allowed to {method} runs of {MEDIA_DAG}")
-        return user
+        return caller
 
     return check
 
 
-Reader = Annotated[Any, Depends(_authorize("GET"))]
-Writer = Annotated[Any, Depends(_authorize("POST"))]
-Deleter = Annotated[Any, Depends(_authorize("DELETE"))]
-
-
-def user_name(user) -> str | None:
-    return getattr(user, "get_name", lambda: None)()
-
-
-def sees_all(user) -> bool:
-    """Whether a caller sees every task, not only their own."""
-    return airflow_auth.may_read_connections(user)
+Reader = Annotated[Caller, Depends(_authorize("GET"))]
+Writer = Annotated[Caller, Depends(_authorize("POST"))]
+Deleter = Annotated[Caller, Depends(_authorize("DELETE"))]
 

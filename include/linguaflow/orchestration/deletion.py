@@ -17,7 +17,7 @@ import logging
 import threading
 
 from .. import policy, storage
-from ..errors import Forbidden, NotFound
+from ..errors import Conflict, Forbidden, NotFound
 from ..request import TASK_ID_RE
 from ..results.document import now_iso
 from ..settings import settings
@@ -25,20 +25,21 @@ from ..settings import settings
 log = logging.getLogger(__name__)
 
 
-def _owner(store, task_id: str) -> tuple[bool, str | None, str]:
+def _owner(store, airflow, task_id: str) -> tuple[bool, str | None, str]:
     """(whether the task exists anywhere, its creator, the id of its Airflow run)."""
     from . import runs
 
     stored, creator, run_id = store.owner(task_id)  # deleted before: only a run of the same id (left behind) counts
     run_id = run_id or task_id
-    has_run, triggered_by = runs.creator_of(run_id)
+    has_run, triggered_by = runs.creator_of(airflow, run_id)
     return stored or has_run, creator or triggered_by, run_id
 
 
-def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media: bool = False) -> dict:
+def delete(store, airflow, task_id: str, user_name: str | None, *, sees_all: bool, media: bool = False) -> dict:
     """Delete a task everywhere; the report of what was removed. A caller who may not see every
     task may delete only their own, and only an operator may delete the source object
-    (`media`). Raises NotFound for an unknown or already deleted task."""
+    (`media`). `airflow`: Airflow's REST API as the caller (`airflow_api.AirflowApi`). Raises
+    NotFound for an unknown or already deleted task."""
     from . import runs
 
     if not TASK_ID_RE.match(task_id):
@@ -49,7 +50,7 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
             raise NotFound(f"no task {task_id!r}")
         run_id = task_id
     else:
-        exists, creator, run_id = _owner(store, task_id)
+        exists, creator, run_id = _owner(store, airflow, task_id)
         if not exists or (not sees_all and creator != user_name):
             raise NotFound(f"no task {task_id!r}")  # another user's task is not even confirmed to exist
         if media and not sees_all:
@@ -67,10 +68,10 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
     removed = {"result_document": old is not None}
     try:
         removed["redis_keys"] = store.purge_cache(task_id)
-        removed.update(runs.purge(run_id))
+        removed.update(runs.purge(airflow, run_id))
         removed["objects"] = _purge_objects(task_id)
         removed["media"] = storage.delete(media_uri) if media and media_uri and not own_upload else False
-        finish_later = bool(removed["was_running"])
+        finish_later = bool(removed["was_running"] or removed["run_left"])
     except Exception:  # noqa: BLE001 - the task is deleted (tombstone); what is left is purged later
         log.exception("task %s: purging its data failed part-way; finishing it after the grace period", task_id)
         finish_later = True
@@ -80,7 +81,7 @@ def delete(store, task_id: str, user_name: str | None, *, sees_all: bool, media:
     if finish_later:
         # a killed step may write for a moment more (or a store was busy): purge the leftovers
         # once it is surely gone; the retention DAG's sweep finishes it should this process die
-        timer = threading.Timer(settings().delete_grace_s, _finish_purge_quietly, args=(store, task_id, run_id))
+        timer = threading.Timer(settings().delete_grace_s, _finish_purge_quietly, args=(store, airflow, task_id, run_id))
         timer.daemon = True
         timer.start()
     else:
@@ -95,20 +96,22 @@ def _purge_objects(task_id: str) -> int:
     return storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(storage.upload_uri(task_id))
 
 
-def _finish_purge_quietly(store, task_id: str, run_id: str) -> None:
+def _finish_purge_quietly(store, airflow, task_id: str, run_id: str) -> None:
     try:
-        finish_purge(store, task_id, run_id)
+        finish_purge(store, airflow, task_id, run_id)
     except Exception:  # noqa: BLE001 - logged by finish_purge; the sweep finishes it
         pass
 
 
-def finish_purge(store, task_id: str, run_id: str | None = None) -> dict:
+def finish_purge(store, airflow, task_id: str, run_id: str | None = None) -> dict:
     """Purge what a step still running at the delete may have left (the run, artefacts, logs,
     cache), and mark the deletion complete."""
     from . import runs
 
     try:
-        late = {**runs.purge(run_id or task_id), "objects": _purge_objects(task_id), "redis_keys": store.purge_cache(task_id)}
+        late = {**runs.purge(airflow, run_id or task_id), "objects": _purge_objects(task_id), "redis_keys": store.purge_cache(task_id)}
+        if late["run_left"]:
+            raise Conflict(f"the run of {task_id!r} is still ending")
         store.purge_finished(task_id)
         log.info("task %s: deletion finished (late leftovers removed: %s)", task_id, late)
         return late

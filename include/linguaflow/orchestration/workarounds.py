@@ -51,20 +51,11 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "is the `alembic_version` row of a current schema",
         "`airflow db migrate` walks every migration (~3 s) on each start; the head is compared once and remembered"),
     Workaround(
-        "trigger_run", "runs.trigger",
-        "`airflow.api.common.trigger_dag.trigger_dag` creates a run with a given run id, conf and triggering user, "
-        "and raises DagRunAlreadyExists for a run id in use",
-        "the task API lives inside the API server with no token of its own to call the REST API with; the REST "
-        "API's trigger handler calls the same function"),
-    Workaround(
-        "fail_run", "runs.cancel, runs._delete_run",
-        "`set_dag_run_state_to_failed` fails the running task instances and marks the pending ones skipped",
-        "the REST API's PATCH of a run's state does the same through the same function, but needs a token; "
-        "cancel turns the skipped into upstream_failed so a run with a teardown left still ends failed"),
-    Workaround(
-        "delete_run_cascade", "runs._delete_run",
-        "deleting a DagRun row deletes its task instances, XComs and rendered fields with it",
-        "the REST API's DELETE of a run does the same, but needs a token (see trigger_run)"),
+        "cancel_upstream_failed", "runs._skipped_to_upstream_failed",
+        "failing a run through the REST API skips its pending steps and, with a teardown left to run, leaves the "
+        "run unfinished so its state is decided later from its leaves; a TaskInstance's state can be set in the ORM",
+        "the REST API sets a step to success, failed or skipped only; a cancelled run whose leaves are skipped "
+        "would end `success`"),
     Workaround(
         "audit_log_rows", "runs.purge_audit_rows",
         "Airflow's audit log (`airflow.models.log.Log`) keeps rows with a run id and an `extra` text that may hold "
@@ -74,11 +65,6 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "task_log_folder", "runs.purge_logs",
         "task logs sit under `dag_id=<dag>/run_id=<run>/` below the base (and remote base) log folder",
         "no API deletes a run's logs"),
-    Workaround(
-        "run_lookup_orm", "runs.find, runs.look_up, runs.creator_of, runs.task_id_of_run",
-        "the DagRun and TaskInstance models hold a run's state, conf, note, triggering user and its task "
-        "instances' states, tries and rendered map index",
-        "the task API answers inside the API server, and reads what the REST API reads, without a token"),
     Workaround(
         "hitl_answer", "review.answer.respond, review.answer.answer_while_running",
         "a HITL answer is a HITLDetail response plus `handle_event_submit` with the detail's resume payload; "
