@@ -13,7 +13,7 @@ test:  ## install, start the services (PostgreSQL, Redis, S3, MongoDB-compatible
 	scripts/services.sh up
 	scripts/browser.sh
 	scripts/speech-tools.sh
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 setup:
 	scripts/setup.sh --dev
