@@ -14,28 +14,13 @@ never conditions.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SENTENCE = "and you always want to see it in the superlative degree"
-
-CHILD = """
-import json, resource, sys, time
-sys.path.insert(0, sys.argv[1] + "/include")
-from linguaflow.speech.transcribe import transcribe
-from linguaflow.speech.types import AsrOptions
-began = time.perf_counter()
-t = transcribe(sys.argv[2], AsrOptions(model=sys.argv[3], batch_size=int(sys.argv[4]), condition_on_previous_text=sys.argv[5] == "1",
-                                      temperature=(0.0,) if sys.argv[6] == "1" else AsrOptions.temperature))
-print(json.dumps({"seconds": time.perf_counter() - began, "text": t.text, "segments": len(t.segments),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+from common import REPO, SENTENCE  # noqa: E402 - the checkout measured
+from bare import run as bare_run  # noqa: E402
 
 
 def main() -> None:
@@ -44,7 +29,6 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--minutes", type=float, default=5.0)
     args = ap.parse_args()
-    sys.path.insert(0, str(REPO / "tests"))
     import jiwer
     from mediagen import repeated_speech
 
@@ -55,17 +39,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         media = repeated_speech(REPO / "include/linguaflow/samples/arctic_a0007.wav", Path(tmp) / "long.wav", times, gap_s=1.0)
         reference = " ".join([SENTENCE] * times)
-        variants = (("sequential", 0, "1", "0"), ("sequential, not conditioned on the previous text", 0, "0", "0"),
-                    ("sequential, not conditioned, no temperature fallback", 0, "0", "1"),
-                    (f"batched {args.batch}", args.batch, "1", "0"))
-        for name, batch, conditioned, one_temperature in variants:
-            out = subprocess.run([sys.executable, "-c", CHILD, str(REPO), str(media), args.model, str(batch), conditioned,
-                                  one_temperature],
-                                 capture_output=True, text=True, check=True)
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            hyp = jiwer.RemovePunctuation()(r["text"].lower())
-            wer = jiwer.wer(reference, hyp)
-            print(f"| {name} | {r['seconds']:.1f} | {times * 5 / r['seconds']:.2f} | {r['segments']} | {wer:.3f} | {r['rss_mb']:.0f} |",
+        variants = (("sequential", 0, True, False), ("sequential, not conditioned on the previous text", 0, False, False),
+                    ("sequential, not conditioned, no temperature fallback", 0, False, True),
+                    (f"batched {args.batch}", args.batch, True, False))
+        for name, batch, conditioned, greedy in variants:
+            r = bare_run([media], {"model": args.model, "batch_size": batch, "condition_on_previous_text": conditioned,
+                                   **({"temperature": [0.0]} if greedy else {})})
+            seconds, [f] = r["load_s"] + r["run_s"], r["files"]  # model load included, as the step pays it
+            wer = jiwer.wer(reference, jiwer.RemovePunctuation()(f["text"].lower()))
+            print(f"| {name} | {seconds:.1f} | {times * 5 / seconds:.2f} | {f['segments']} | {wer:.3f} | {r['peak_rss_mb']:.0f} |",
                   flush=True)
 
 

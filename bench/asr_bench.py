@@ -10,42 +10,16 @@ bundled CMU ARCTIC sentence (4 s) repeated with 1 s pauses, so the reference tex
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 import wave
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "include/linguaflow/samples/arctic_a0007.wav"
-SENTENCE = "and you always want to see it in the superlative degree"
-
-CHILD = r"""
-import json, resource, sys, time
-sys.path.insert(0, sys.argv[1])
-from linguaflow.speech import faster_whisper, openai_whisper
-from linguaflow.speech.transcribe import transcribe
-from linguaflow.speech.types import AsrOptions, compute_type
-from linguaflow.weights import resolve_asr_model
-opts = json.loads(sys.argv[3])
-opts["temperature"] = tuple(opts.get("temperature", (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)))
-o = AsrOptions(**opts)
-t0 = time.perf_counter()
-if o.engine == "faster-whisper":
-    faster_whisper.load(o, compute_type(o))
-else:
-    openai_whisper._model(str(openai_whisper.checkpoint(o.model)), o.device)
-t1 = time.perf_counter()
-t = transcribe(sys.argv[2], o)
-t2 = time.perf_counter()
-print(json.dumps({"load_s": t1 - t0, "run_s": t2 - t1, "duration": t.duration, "text": t.text,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+from common import SAMPLE, SENTENCE  # noqa: E402 - the checkout measured
+from bare import run as bare_run  # noqa: E402
 
 
 def build(path: Path, repeats: int) -> tuple[Path, str]:
@@ -61,11 +35,10 @@ def build(path: Path, repeats: int) -> tuple[Path, str]:
 
 
 def run(path: Path, **opts) -> dict:
-    r = subprocess.run([sys.executable, "-c", CHILD, str(REPO / "include"), str(path), json.dumps(opts)],
-                       capture_output=True, text=True)
-    if r.returncode:
-        raise SystemExit(r.stderr[-3000:])
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    """One configuration in its own process: model load and transcription timed apart."""
+    r = bare_run([path], opts)
+    [f] = r["files"]
+    return {**r, "duration": f["duration"], "text": f["text"]}
 
 
 def wer(ref: str, hyp: str) -> float:

@@ -19,31 +19,19 @@ import concurrent.futures
 import os
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
+from common import REPO, SAMPLE  # noqa: E402 - the checkout measured
+from bare import run as bare_run  # noqa: E402
+
 CLI = str(REPO / ".venv" / "bin" / "linguaflow")
 
 
 def bare(files: int, model: str) -> float:
     """Seconds for `files` transcriptions in one process (the model loaded before the clock starts)."""
-    code = (
-        "import sys,time\n"
-        "from linguaflow.speech import transcribe, faster_whisper\n"
-        "from linguaflow.speech.types import AsrOptions, compute_type\n"
-        f"o = AsrOptions(model={model!r})\n"
-        "faster_whisper.load(o, compute_type(o))\n"
-        "t = time.perf_counter()\n"
-        f"for _ in range({files}): transcribe.transcribe({str(SAMPLE)!r}, o)\n"
-        "print(time.perf_counter() - t)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    return bare_run([SAMPLE] * files, {"model": model})["run_s"]
 
 
 def _port() -> int:

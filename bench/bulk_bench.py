@@ -25,20 +25,11 @@ import uuid
 from pathlib import Path
 
 
-REPO = Path(__file__).resolve().parents[1]
-CLI = str(REPO / ".venv" / "bin" / "linguaflow")
-SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
-sys.path.insert(0, str(REPO / "tests"))
+from common import REPO, SAMPLE  # noqa: E402 - the checkout measured, the test helpers on the path
 from stack import asr_service_totals, routed_to, warm_asr_service  # noqa: E402
 
-BARE = """
-import sys, time
-sys.path.insert(0, sys.argv[1] + "/include")
-from linguaflow.speech.transcribe import transcribe
-from linguaflow.speech.types import AsrOptions
-for path in sys.argv[3:]:
-    transcribe(path, AsrOptions(model=sys.argv[2]))
-"""
+CLI = str(REPO / ".venv" / "bin" / "linguaflow")
+BARE = str(REPO / "bench" / "bare.py")  # the bare engine, the model loaded once (bench/bare.py)
 
 
 def _env(home: Path, **extra) -> dict:
@@ -70,7 +61,7 @@ def main() -> None:
                  "--out", str(tmp / "r.json")] for f in files]
         # warm the embedded home (schema, bytecode) once, outside the timing
         _timed([[CLI, "run", str(SAMPLE), "--to", "", "--task-id", "warm", "--out", str(tmp / "w.json")]], _env(tmp / "home"))
-        results = {"bare": _timed([[sys.executable, "-c", BARE, str(REPO), args.model, *files]], _env(tmp / "home"))}
+        results = {"bare": _timed([[sys.executable, BARE, "--options", f'{{"model": "{args.model}"}}', *files]], _env(tmp / "home"))}
         results["in-process"] = _timed(runs, _env(tmp / "home"))
         with warm_asr_service(args.model, tmp / "serve.log", env=_env(tmp / "home")) as (url, _):
             remote = _env(tmp / "home", **routed_to(args.model, url))

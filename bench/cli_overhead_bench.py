@@ -16,16 +16,14 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 CLI = str(REPO / ".venv" / "bin" / "linguaflow")
 SAMPLE = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
-sys.path.insert(0, str(REPO / "tests"))
 
 
 def _env(home: Path) -> dict:

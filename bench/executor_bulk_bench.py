@@ -30,28 +30,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "include"), str(REPO / "tests")]
-
-BARE = """
-import sys
-sys.path.insert(0, sys.argv[1] + "/include")
-from linguaflow.speech.transcribe import transcribe
-from linguaflow.speech.types import AsrOptions
-from linguaflow.translation import router, sentences
-target = sys.argv[3]
-for path in sys.argv[4:]:
-    t = transcribe(path, AsrOptions(model=sys.argv[2]))
-    if target:
-        sentences.translate(router.translate_checked, [(s.id, s.text) for s in t.segments], [], t.language, target)
-"""
+from common import REPO, SAMPLE  # noqa: E402 - the checkout measured, the test helpers on the path
+from bare import run as bare_run  # noqa: E402
 
 
 def services() -> dict:
@@ -168,13 +153,12 @@ def main() -> None:
 
     svc, run = services(), uuid.uuid4().hex[:8]
     environment(svc, run)
-    sample = REPO / "include" / "linguaflow" / "samples" / "arctic_a0007.wav"
     print(f"# {platform.machine()}, {os.cpu_count()} cores; {args.files} one-minute files, faster-whisper {args.model} int8, "
           + (f"and translation into {args.to} (default route)" if args.to else "transcription only") + ", one at a time")
     with tempfile.TemporaryDirectory() as tmp:
-        files = [repeated_speech(sample, Path(tmp) / f"minute{i:03d}.wav", 12, gap_s=1.0) for i in range(args.files)]
+        files = [repeated_speech(SAMPLE, Path(tmp) / f"minute{i:03d}.wav", 12, gap_s=1.0) for i in range(args.files)]
         began, stolen = time.perf_counter(), stolen_seconds()
-        subprocess.run([sys.executable, "-c", BARE, str(REPO), args.model, args.to, *map(str, files)], check=True)
+        bare_run(files, {"model": args.model}, to=args.to or None)  # the bare engine, the model loaded once
         bare = time.perf_counter() - began
         rows = [("bare engine, one loop", bare, f"CPU time stolen by the host {stolen_seconds() - stolen:.1f} s")]
         print(f"# bare engine: {bare:.1f} s; {rows[0][2]}", flush=True)

@@ -12,14 +12,11 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "include"))
+from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 
 N_TASKS, PAGE = 1000, 50
 

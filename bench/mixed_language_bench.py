@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "include"), str(REPO / "tests")]
+import common  # noqa: E402,F401 - the checkout measured: its include/ and tests/ on the path
 
 import speechgen  # noqa: E402
 from linguaflow.speech.transcribe import transcribe  # noqa: E402

@@ -12,13 +12,10 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "include"))
+from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 
 from linguaflow.results.document import compact, expand  # noqa: E402
 from linguaflow.results.store import ResultStore  # noqa: E402

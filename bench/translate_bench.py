@@ -21,8 +21,7 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "include"), str(REPO / "tests")]
+import common  # noqa: E402,F401 - the checkout measured: its include/ and tests/ on the path
 
 from linguaflow.translation.llamacpp import LlamaCppTranslator  # noqa: E402
 from linguaflow.translation.openai_compat import OpenAICompatTranslator  # noqa: E402

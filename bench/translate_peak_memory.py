@@ -12,10 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "include"))
+from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 
 
 def main() -> None:

@@ -22,12 +22,9 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "include"))
+from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 
 
 def _halves(text: str) -> list[str]:

@@ -20,14 +20,11 @@ import argparse
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "include"))
-sys.path.insert(0, str(REPO / "tests"))
+from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 
 WORDS = 750  # five minutes at 150 words a minute
 

@@ -17,12 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "include"), str(REPO / "tests")]
+import common  # noqa: E402,F401 - the checkout measured: its include/ and tests/ on the path
 
 import numpy as np  # noqa: E402
 
