@@ -39,6 +39,9 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+# the API server the `api` fixture serves checks tokens from its first start (a fresh home has no
+# secret yet; Airflow writes one into airflow.cfg only later)
+os.environ["AIRFLOW__API_AUTH__JWT_SECRET"] = "linguaflow-tests-" + "0123456789abcdef" * 4
 # the tests translate with the bundled 0.5B (3x fewer weights than the default 1.5B: the suite's
 # time); the default route itself is run by tests/translation/test_translation.py
 os.environ["LINGUAFLOW_ROUTES_FILE"] = str(REPO / "tests" / "data" / "routes-small-model.json")
