@@ -98,14 +98,16 @@ def parse_reply(text: str, ids: list[str], target: str | None = None) -> dict[st
     return {k: obj[k].strip() for k in ids}
 
 
-def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 2, terms: dict | None = None):
+def translate_batches(ask, items, source, target, batch_size: int = 8, max_attempts: int = 2, terms: dict | None = None,
+                      parallel: int = 1):
     """Send non-empty items in batches through `ask(messages) -> reply text`, validating each reply.
 
     A malformed batch is split into single items at once (repeating the same request at
     temperature 0 gets the same reply); a single item is asked again with a stricter prompt, and
     one that still fails is returned as its source text, which the output check then flags
     `untranslated`: one hard segment never sinks its language. Only when every item fails is the
-    route unusable (MalformedReply, so its fallback takes over).
+    route unusable (MalformedReply, so its fallback takes over). `parallel` batches are asked at
+    once (for an engine that decodes them side by side: `batched_llama`).
     """
     out = {i: "" for i, t in items if not t.strip()}
     todo = [(i, t) for i, t in items if t.strip()]
@@ -129,8 +131,16 @@ def translate_batches(ask, items, source, target, batch_size: int = 8, max_attem
         failed.append(batch[0][0])
         return {batch[0][0]: batch[0][1]}  # kept as it was; the output check flags it
 
-    for start in range(0, len(todo), batch_size):
-        out.update(one(todo[start : start + batch_size]))
+    batches = [todo[start : start + batch_size] for start in range(0, len(todo), batch_size)]
+    if parallel > 1 and len(batches) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(parallel, len(batches)), thread_name_prefix=f"translate-{target}") as pool:
+            for result in pool.map(one, batches):
+                out.update(result)
+    else:
+        for batch in batches:
+            out.update(one(batch))
     if todo and len(failed) == len(todo):
         raise MalformedReply(f"no valid reply for any of {len(todo)} items into {target}")
     return [(i, out[i]) for i, _ in items]

@@ -1,0 +1,96 @@
+"""Several target languages at once: today's path (one language after another, one chat at a time
+on llama-cpp-python's chat completion) against one model decoding every chat side by side
+(`linguaflow.translation.batched_llama`), on the same sentences, one run.
+
+    .venv/bin/python bench/translate_languages_bench.py [--model qwen2.5-coder-1.5b-instruct-q4] [--sets 1,3,5] [--limit 16]
+
+The sentences are the first N of bench/data/mt_reference.json (spoken-style English with human
+references), targets de, zh, ja, fr, es in that order; chrF++ per language is sacrebleu's. Each
+(path, language set) runs in its own process: the model load is outside the wall time, peak RSS
+is the process's. `new` asks every batch of every language at once (8 segments a chat, as the
+route packs them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import REPO  # noqa: E402 - the checkout measured
+
+TARGETS = ("de", "zh", "ja", "fr", "es")
+
+
+def child(path: str, model: str, langs: list[str], limit: int) -> dict:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from linguaflow.translation import llamacpp, llm_prompt
+
+    data = json.loads((REPO / "bench/data/mt_reference.json").read_text())["items"][:limit]
+    items = [(d["id"], d["en"]) for d in data]
+    t0 = time.perf_counter()
+    if path == "old":
+        engine = llamacpp.LlamaCppTranslator(model)
+        loaded = time.perf_counter()
+        out = {lang: engine.translate(items, "en", lang) for lang in langs}
+        extra = {}
+    else:
+        from linguaflow.translation.batched_llama import BatchedLlama
+
+        engine = BatchedLlama(model)
+        loaded = time.perf_counter()
+
+        def ask(messages):
+            return engine.ask(messages, llamacpp.max_tokens_for(messages))
+
+        with ThreadPoolExecutor(len(langs)) as pool:
+            futures = {lang: pool.submit(llm_prompt.translate_batches, ask, items, "en", lang, parallel=8) for lang in langs}
+            out = {lang: f.result() for lang, f in futures.items()}
+        extra = {"steps": engine.steps, "tokens": engine.tokens}
+    wall = time.perf_counter() - loaded
+    import sacrebleu
+
+    chrf = {lang: sacrebleu.corpus_chrf([t for _, t in out[lang]], [[d[lang] for d in data]], word_order=2).score
+            for lang in langs}
+    return {"load_s": loaded - t0, "wall_s": wall, "chrf": chrf, "segments": len(items) * len(langs),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="qwen2.5-coder-1.5b-instruct-q4")
+    ap.add_argument("--sets", default="1,3,5")
+    ap.add_argument("--limit", type=int, default=16)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--langs", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.model, args.langs.split(","), args.limit)))
+        return
+    print(f"# {platform.machine()}, {os.cpu_count()} cores; {args.model}; first {args.limit} sentences of mt_reference.json")
+    print("| languages | path | wall s | x one language (same path) | segments/s | chrF++ per language | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    one: dict[str, float] = {}
+    for n in map(int, args.sets.split(",")):
+        langs = ",".join(TARGETS[:n])
+        for path in ("old", "new"):
+            r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", path, "--langs", langs,
+                                "--model", args.model, "--limit", str(args.limit)], capture_output=True, text=True)
+            if r.returncode:
+                raise SystemExit(r.stderr[-3000:])
+            res = json.loads(r.stdout.strip().splitlines()[-1])
+            one.setdefault(path, res["wall_s"])
+            chrf = " ".join(f"{k} {v:.1f}" for k, v in res["chrf"].items())
+            print(f"| {n} ({langs}) | {path} | {res['wall_s']:.1f} | {res['wall_s'] / one[path]:.2f} | "
+                  f"{res['segments'] / res['wall_s']:.2f} | {chrf} | {res['peak_rss_mb']:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Several chats decoded together by one GGUF model in-process: llama.cpp with continuous batching.
+
+Generating a token on a CPU reads every weight once per step, however many sequences the step
+holds, so chats answered side by side (the languages of a run, the batches of one language, the
+tasks of a service) cost little more than one (bench/RESULTS.md, "llama.cpp batch cost").
+Callers in any thread call `ask(messages, max_tokens)` and wait; one decoding thread admits
+waiting chats into free sequence slots, reads their prompts in the same llama_decode that advances
+every running chat by one token, and answers each chat when it ends. Decoding is greedy
+(temperature 0, no repeat penalty), as the route's one-chat-at-a-time engine.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..weights import resolve_gguf
+
+log = logging.getLogger(__name__)
+
+SLOTS = 8  # chats decoded at once: the languages of a run, or batches of one language
+CTX_PER_SLOT = 2048  # a route's prompt (8 segments, one worked example) and its reply fit in ~1.2 k
+UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
+
+
+@dataclass
+class _Chat:
+    prompt: list[int]
+    max_tokens: int
+    stop: list[str]
+    answer: Future = field(default_factory=Future)
+    out: list[int] = field(default_factory=list)
+    slot: int = -1
+    pos: int = 0  # tokens of this chat in the cache
+    logit_row: int = -1  # its row of logits in the last decode
+
+
+class BatchedLlama:
+    """One model, `slots` sequences in one context, a decoding thread; `ask` is thread-safe."""
+
+    def __init__(self, model: str, slots: int = SLOTS, ctx_per_slot: int = CTX_PER_SLOT, threads: int | None = None):
+        import llama_cpp.llama_cpp as L
+        from llama_cpp import Llama
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        path = str(resolve_gguf(model))
+        self.model_name, self.L, self.slots, self.ctx_per_slot = model, L, slots, ctx_per_slot
+        # the tokenizer and chat template as llama-cpp-python's own chat completion reads them
+        self.vocab_llm = Llama(path, vocab_only=True, verbose=False)
+        eos, bos = self.vocab_llm.token_eos(), self.vocab_llm.token_bos()
+        text = self.vocab_llm._model.token_get_text
+        self.formatter = Jinja2ChatFormatter(template=self.vocab_llm.metadata["tokenizer.chat_template"],
+                                             eos_token=text(eos) if eos != -1 else "", bos_token=text(bos) if bos != -1 else "",
+                                             stop_token_ids=[eos])
+        L.llama_backend_init()
+        self.model = L.llama_model_load_from_file(path.encode(), L.llama_model_default_params())
+        if not self.model:
+            raise RuntimeError(f"llama.cpp could not load {path}")
+        cp = L.llama_context_default_params()
+        cp.n_ctx = slots * ctx_per_slot
+        cp.n_batch = cp.n_ctx  # a step may hold every running chat and every prompt admitted,
+        cp.n_ubatch = UBATCH  # computed UBATCH tokens at a time (a small compute buffer)
+        cp.n_seq_max = slots
+        cp.kv_unified = True  # the slots share one cache: a long chat may use what a short one leaves
+        cp.n_threads = cp.n_threads_batch = threads or os.cpu_count()
+        self.ctx = L.llama_init_from_model(self.model, cp)
+        self.vocab = L.llama_model_get_vocab(self.model)
+        self.n_vocab = L.llama_vocab_n_tokens(self.vocab)
+        self.batch = L.llama_batch_init(cp.n_batch, 0, slots)
+        self.memory = L.llama_get_memory(self.ctx)
+        self.waiting: queue.SimpleQueue[_Chat | None] = queue.SimpleQueue()
+        self.steps = self.tokens = 0  # decode calls, tokens generated: the figures of a benchmark
+        self._closed = False
+        self.thread = threading.Thread(target=self._run, name=f"batched-llama-{model}", daemon=True)
+        self.thread.start()
+
+    # -- the callers' side --------------------------------------------------------------------
+
+    def ask(self, messages: list[dict], max_tokens: int) -> str:
+        """The model's reply to one chat (greedy), decoded alongside whatever else is asked."""
+        formatted = self.formatter(messages=messages)
+        prompt = self.vocab_llm.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True)
+        if len(prompt) + max_tokens > self.ctx_per_slot:
+            max_tokens = self.ctx_per_slot - len(prompt)
+            if max_tokens <= 0:
+                raise ValueError(f"a prompt of {len(prompt)} tokens does not fit a slot of {self.ctx_per_slot}")
+        stop = formatted.stop if isinstance(formatted.stop, list) else [formatted.stop] if formatted.stop else []
+        chat = _Chat(prompt, max_tokens, stop)
+        if self._closed:
+            raise RuntimeError("the batched engine is closed")
+        self.waiting.put(chat)
+        return chat.answer.result()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.waiting.put(None)
+        self.thread.join(timeout=60)
+        self.L.llama_batch_free(self.batch)
+        self.L.llama_free(self.ctx)
+        self.L.llama_model_free(self.model)
+
+    # -- the decoding thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        running: list[_Chat] = []
+        free = list(range(self.slots))
+        while True:
+            fresh = self._admit(running, free)
+            if fresh is None:
+                break
+            if not running:
+                continue
+            try:
+                self._step(running, fresh)
+            except Exception as exc:  # noqa: BLE001 - every waiting caller hears of it
+                log.exception("batched decoding failed")
+                for chat in running:
+                    self._end(chat, free, error=exc)
+                running.clear()
+                continue
+            for chat in list(running):
+                token = self._argmax(chat.logit_row)
+                if self.L.llama_vocab_is_eog(self.vocab, token):
+                    self._end(chat, free)
+                    running.remove(chat)
+                    continue
+                chat.out.append(token)
+                self.tokens += 1
+                if len(chat.out) >= chat.max_tokens or self._stopped(chat):
+                    self._end(chat, free)
+                    running.remove(chat)
+        for chat in running:
+            self._end(chat, free, error=RuntimeError("the batched engine was closed"))
+
+    def _admit(self, running: list[_Chat], free: list[int]) -> list[_Chat] | None:
+        """Chats waiting, as many as there are free slots (blocks while nothing runs); None: closed."""
+        fresh = []
+        while free:
+            try:
+                chat = self.waiting.get(block=not running and not fresh)
+            except queue.Empty:
+                break
+            if chat is None:
+                return None
+            chat.slot = free.pop()
+            running.append(chat)
+            fresh.append(chat)
+        return fresh
+
+    def _step(self, running: list[_Chat], fresh: list[_Chat]) -> None:
+        b, row = self.batch, 0
+        for chat in running:
+            tokens = chat.prompt if chat in fresh else chat.out[-1:]
+            for k, token in enumerate(tokens):
+                b.token[row], b.pos[row], b.n_seq_id[row] = token, chat.pos + k, 1
+                b.seq_id[row][0] = chat.slot
+                b.logits[row] = k == len(tokens) - 1
+                row += 1
+            chat.pos += len(tokens)
+            chat.logit_row = row - 1
+        b.n_tokens = row
+        status = self.L.llama_decode(self.ctx, b)
+        if status != 0:
+            raise RuntimeError(f"llama_decode returned {status}")
+        self.steps += 1
+
+    def _argmax(self, row: int) -> int:
+        ptr = self.L.llama_get_logits_ith(self.ctx, row)
+        logits = np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
+        return int(logits.argmax())
+
+    def _text(self, chat: _Chat) -> str:
+        return self.vocab_llm.detokenize(chat.out).decode("utf-8", errors="ignore")
+
+    def _stopped(self, chat: _Chat) -> bool:
+        return bool(chat.stop) and any(s in self._text(chat)[-64:] for s in chat.stop)
+
+    def _end(self, chat: _Chat, free: list[int], error: BaseException | None = None) -> None:
+        self.L.llama_memory_seq_rm(self.memory, chat.slot, -1, -1)
+        free.append(chat.slot)
+        if error is not None:
+            chat.answer.set_exception(error)
+            return
+        text = self._text(chat)
+        for s in chat.stop:
+            text = text.split(s, 1)[0]
+        chat.answer.set_result(text)
