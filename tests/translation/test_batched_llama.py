@@ -47,3 +47,12 @@ def test_a_closed_engine_refuses_new_chats():
     e.close()
     with pytest.raises(RuntimeError, match="closed"):
         e.ask([{"role": "user", "content": "hi"}], max_tokens=2)
+
+
+def test_a_route_naming_the_batched_backend_translates_every_batch_of_a_task(monkeypatch):
+    from linguaflow.translation import router
+
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", '{"zh": {"backend": "llamacpp-batched", "model": "qwen2.5-0.5b-instruct-q4", "batch_size": 1}}')
+    out, route, flags = router.translate_checked(ITEMS + [("3", "")], "en", "zh")
+    assert route == "llamacpp-batched/qwen2.5-0.5b-instruct-q4"
+    assert [i for i, _ in out] == ["1", "2", "3"] and out[2] == ("3", "") and all(CJK.search(t) for _, t in out[:2]), out

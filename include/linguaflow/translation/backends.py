@@ -57,6 +57,12 @@ def _llamacpp(model: str) -> Translator:
     return llamacpp.get(model)
 
 
+def _llamacpp_batched(model: str) -> Translator:
+    from . import batched_llama
+
+    return batched_llama.get(model)
+
+
 def _openai(model: str, **options) -> Translator:
     return _openai_cached(model, tuple(sorted(options.items())))
 
@@ -81,6 +87,7 @@ def _ctranslate2(model: str, **options) -> Translator:
 
 
 register("llamacpp", _llamacpp)  # the bundled GGUF models, in-process
+register("llamacpp-batched", _llamacpp_batched)  # the same, every batch of a task decoded side by side
 register("openai", _openai)  # any OpenAI-compatible chat endpoint
 register("transformers", _transformers)  # a seq2seq model directory (MarianMT, NLLB, M2M100)
 register("ctranslate2", _ctranslate2)  # the same, converted to CTranslate2

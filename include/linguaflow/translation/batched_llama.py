@@ -12,6 +12,7 @@ every running chat by one token, and answers each chat when it ends. Decoding is
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import queue
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..weights import resolve_gguf
+from .llamacpp import max_tokens_for
+from .llm_prompt import translate_batches
 
 log = logging.getLogger(__name__)
 
@@ -194,3 +197,26 @@ class BatchedLlama:
         for s in chat.stop:
             text = text.split(s, 1)[0]
         chat.answer.set_result(text)
+
+
+class BatchedLlamaTranslator:
+    """The `llamacpp-batched` backend: a route's batches of one task asked at once, and decoded
+    side by side with whatever else the process asks of the same model."""
+
+    def __init__(self, model: str):
+        import atexit
+
+        self.model = model
+        self.engine = BatchedLlama(model)
+        atexit.register(self.engine.close)  # the decoding thread ends before interpreter teardown
+
+    def _ask(self, messages: list[dict]) -> str:
+        return self.engine.ask(messages, max_tokens_for(messages))
+
+    def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None):
+        return translate_batches(self._ask, items, source, target, batch_size, terms=terms, parallel=self.engine.slots)
+
+
+@functools.lru_cache(maxsize=2)
+def get(model: str) -> BatchedLlamaTranslator:
+    return BatchedLlamaTranslator(model)
