@@ -33,7 +33,7 @@ CTX_PER_SLOT = 2048  # a route's prompt (8 segments, one worked example) and its
 UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
 
 
-@dataclass
+@dataclass(eq=False)  # a chat is itself: found in and removed from lists by identity
 class _Chat:
     prompt: list[int]
     max_tokens: int
