@@ -93,7 +93,7 @@ class MediaRequest(BaseModel):
     )
     mixed_languages: bool = Field(
         False, title="Several spoken languages",
-        description="The speech switches language: identify each segment's language (the first 30 s decide otherwise)",
+        description="The speech switches language: identify the language of each segment (otherwise the first 30 s decide it for the whole file)",
     )
     vocabulary: list[str] = Field(
         default_factory=list, max_length=MAX_VOCABULARY, title="Vocabulary",

@@ -145,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--callback", default=None, help="URL POSTed a signed JSON (HMAC-SHA256) when the run ends")
     run.add_argument("--speakers", action="store_true", help="label who speaks (speaker diarization)")
     run.add_argument("--num-speakers", type=int, default=None, metavar="N", help="with --speakers: how many people speak, when known")
-    run.add_argument("--mixed-languages", action="store_true", help="the speech switches language: identify each segment's")
+    run.add_argument("--mixed-languages", action="store_true", help="the speech switches language: identify the language of each segment (otherwise the first 30 s decide it for the whole file)")
     run.add_argument("--vocabulary", default="", help="names and terms the speech contains, comma separated (hints for Whisper)")
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
     run.add_argument("--review", action="store_true",
