@@ -242,3 +242,12 @@ def test_task_state_from_airflow_and_the_store(run_state, stored, expected):
     from linguaflow.orchestration.runs import task_state
 
     assert task_state(run_state, stored) == expected
+
+
+def test_a_forged_host_header_does_not_choose_where_airflow_is_called(api):
+    """The task API calls Airflow's REST API on the socket the request arrived on, never on the
+    address a caller writes in Host (that would point the server, with the caller's token, at an
+    internal address)."""
+    client, admin, _ = api
+    r = client.get(f"/linguaflow/tasks/none-{uuid.uuid4().hex}", headers={**admin, "Host": "169.254.169.254:80"})
+    assert r.status_code == 404, r.text  # Airflow itself answered: no such run

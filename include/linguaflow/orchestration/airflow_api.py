@@ -26,15 +26,23 @@ class AirflowApi:
 
     @classmethod
     def for_request(cls, request, token: str) -> AirflowApi:
-        """The API server that took `request` (its own socket: reachable from itself whatever
-        address the outside world uses), under the root path Airflow is served at."""
-        host, port = request.scope.get("server") or (request.url.hostname, request.url.port)
+        """The API server that took `request`: the socket it arrived on (reachable from itself
+        whatever address the outside world uses), spoken to as the server is configured (TLS or
+        not), under the root path Airflow is served at. Never the Host header or a forwarded
+        scheme: a caller must not choose where the server sends their request (or its token)."""
+        from airflow.configuration import conf
+
+        server = request.scope.get("server")
+        if not server:
+            raise ServiceUnavailable("the API server's own address is unknown (no ASGI `server` in the request)")
+        host, port = server
         if ":" in host:  # IPv6
             host = f"[{host}]"
         if host in ("0.0.0.0", "[::]"):
             host = "127.0.0.1"
+        scheme = "https" if conf.get("api", "ssl_cert", fallback="") else "http"
         root = request.scope.get("app_root_path", "")
-        return cls(f"{request.url.scheme}://{host}:{port}{root}", token)
+        return cls(f"{scheme}://{host}:{port}{root}", token)
 
     def _call(self, method: str, path: str, **kw) -> httpx.Response:
         # the server's own certificate is issued for its public name, not the socket's address
