@@ -6,7 +6,8 @@ The reference set (`bench/data/mt_reference.json`) is 42 ordinary spoken-style E
 (office, travel, health, weather, everyday) with careful references in de, zh, ja, fr and es,
 written for this project. Each target is translated twice through the routing table, side by
 side: `plain` is the route's own output (what was stored before every output was checked),
-`checked` is what the pipeline stores now (output check, flagged items asked again one by one).
+`checked` is what the pipeline stores now (every check, flagged items asked again one by one, told
+the names and digits to keep); their times side by side are the checks' cost.
 `halves` cuts every sentence into two segments at its middle word, as Whisper cuts sentences, and
 translates the halves one by one; `halves+sentences` joins them back into sentences first
 (`linguaflow.translation.sentences`), the pipeline's way, and splits the translation back.
@@ -53,8 +54,8 @@ def main() -> None:
         data = data[: args.limit]
     items = [(d["id"], d["en"]) for d in data]
     print(f"# {len(items)} sentences; {platform.machine()}, {os.cpu_count()} cores; route per language from the routing table")
-    print("| target | route | variant | chrF++ | untranslated | wrong language | seg/s |")
-    print("|---|---|---|---|---|---|---|")
+    print("| target | route | variant | chrF++ | untranslated | wrong language | meaning flags | s | seg/s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     results = []
     router.translate([("w", "Warm up the model.")], "en", args.langs.split(",")[0])  # load once, outside the timing
     for lang in args.langs.split(","):
@@ -79,15 +80,17 @@ def main() -> None:
             else:
                 out, route, flags = router.translate_checked(items, "en", lang)
             took = time.perf_counter() - t0
+            flags = {i: [x if isinstance(x, str) else x.flag for x in found] for i, found in flags.items()}  # findings: by flag
             hyps = [t for _, t in out]
             chrf = sacrebleu.corpus_chrf(hyps, [refs], word_order=2).score
             untranslated = sum(1 for f in flags.values() if check.UNTRANSLATED in f)
             wrong = sum(1 for f in flags.values() if check.WRONG_LANGUAGE in f)
-            row = {"target": lang, "route": route, "variant": variant, "chrf++": round(chrf, 1),
-                   "untranslated": untranslated, "wrong_language": wrong, "seg_per_s": round(len(items) / took, 2)}
+            meaning = sum(1 for f in flags.values() if set(f) & set(check.MEANING))
+            row = {"target": lang, "route": route, "variant": variant, "chrf++": round(chrf, 1), "untranslated": untranslated,
+                   "wrong_language": wrong, "meaning_flags": meaning, "seconds": round(took, 1), "seg_per_s": round(len(items) / took, 2)}
             results.append(row)
-            print(f"| {lang} | {route} | {variant} | {row['chrf++']} | {untranslated}/{len(items)} | {wrong}/{len(items)} | {row['seg_per_s']} |",
-                  flush=True)
+            print(f"| {lang} | {route} | {variant} | {row['chrf++']} | {untranslated}/{len(items)} | {wrong}/{len(items)} | "
+                  f"{meaning}/{len(items)} | {row['seconds']} | {row['seg_per_s']} |", flush=True)
     out_file = REPO / ".linguaflow" / "translate_quality.json"
     out_file.parent.mkdir(exist_ok=True)
     out_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))

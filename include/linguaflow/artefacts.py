@@ -77,6 +77,7 @@ class Translation:
     audio: dict[str, str]
     text: dict[str, str]
     flags: dict[str, list[str]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # flagged item id -> why, in words
     input_hash: str = ""
     transcript_digest: str = ""
 
@@ -96,4 +97,4 @@ class Translation:
     def entry(self) -> dict:
         """Its language entry in the expanded result document."""
         return {"status": self.status, "model": self.model, "audio": self.audio, "text": self.text,
-                **({"flags": self.flags} if self.flags else {})}
+                **({"flags": self.flags} if self.flags else {}), **({"reasons": self.reasons} if self.reasons else {})}

@@ -18,7 +18,7 @@ import os
 from .errors import BadInput
 from .settings import settings
 
-CODE_MAP_VERSION = 2
+CODE_MAP_VERSION = 3
 
 # Version 1: zh=1, en=2 as in the seed, then the rest of Whisper's languages.
 _V1 = (
@@ -31,6 +31,7 @@ _V1 = (
 LANGUAGE_CODES: dict[int, dict[str, str]] = {
     1: {lang: str(i + 1) for i, lang in enumerate(_V1)},
     2: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v2 changed state codes only
+    3: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v3 added flag letters only
 }
 
 

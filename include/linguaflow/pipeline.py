@@ -192,7 +192,7 @@ def _transcription_progress(fraction: float) -> None:
 
 
 SENTENCES_VERSION = "whole-sentences-1"  # segments are translated as whole sentences, then split back
-CHECK_VERSION = "output-check-2"  # a translation made before the current output checks (language, glossary) is made again
+CHECK_VERSION = "output-check-3"  # a translation made before the current checks (language, glossary, meaning) is made again
 
 
 def _input_hash(items: list, source: str, target: str, route: str) -> str:
@@ -230,9 +230,10 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
                 done_audio, flagged = [*done_audio, *more], {**flagged, **more_flags}
             order = {sid: n for n, (sid, _) in enumerate(audio)}
             done_audio = sorted(done_audio, key=lambda item: order[item[0]])
-        flags = {i.removeprefix("T:"): f for i, f in flagged.items()}
+        flags = {i.removeprefix("T:"): [f.flag for f in found] for i, found in flagged.items()}
+        reasons = {i.removeprefix("T:"): "; ".join(f.reason for f in found) for i, found in flagged.items()}
         made = Translation(target=target, source=source, model=model, status="done_with_flags" if flags else "done",
-                           audio=dict(done_audio), text={i[2:]: t for i, t in done_texts}, flags=flags,
+                           audio=dict(done_audio), text={i[2:]: t for i, t in done_texts}, flags=flags, reasons=reasons,
                            input_hash=digest, transcript_digest=transcript_digest(transcript))
         shown.update(segments=len(audio), state=made.status, flagged=len(flags))
         if flags:
@@ -240,7 +241,7 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         made.write(out)
         if store is not None:  # write the language as soon as it is done
             store.put_language(task_id, target, compact_language({"audio": made.audio, "text": made.text}), made.status,
-                               model, flags)
+                               model, flags, reasons)
         return out
 
 

@@ -43,17 +43,17 @@ def _review_uri(task_id: str) -> str:
 
 
 def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
-    """The items to review: {key: {lang, kind, id, text, source, flags, start, end}}, the
+    """The items to review: {key: {lang, kind, id, text, source, flags, reason, start, end}}, the
     transcript's flagged segments first, then each language's, in segment order."""
     transcript = StoredTranscript.read(transcript_uri(task_id)).transcript
     source_lang = transcript.language
     segments = {s.id: s for s in transcript.segments}
     out: dict[str, dict] = {}
 
-    def add(lang, kind, item_id, text, source, flags):
+    def add(lang, kind, item_id, text, source, flags, reason=""):
         seg = segments.get(item_id) if kind == "A" else None
         out[item_key(lang, kind, item_id)] = {"lang": lang, "kind": kind, "id": item_id, "text": text, "source": source,
-                                              "flags": list(flags), "start": seg.start if seg else None,
+                                              "flags": list(flags), "reason": reason, "start": seg.start if seg else None,
                                               "end": seg.end if seg else None}
 
     for seg in transcript.segments:
@@ -64,19 +64,20 @@ def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
         if tr is None:
             continue
         for item_id, flags in tr.flags.items():
+            reason = tr.reasons.get(item_id, "")
             if item_id in tr.audio:
-                add(lang, "A", item_id, tr.audio[item_id], segments[item_id].text if item_id in segments else "", flags)
+                add(lang, "A", item_id, tr.audio[item_id], segments[item_id].text if item_id in segments else "", flags, reason)
             elif item_id in tr.text:
-                add(lang, "T", item_id, tr.text[item_id], request.text_items.get(item_id, ""), flags)
+                add(lang, "T", item_id, tr.text[item_id], request.text_items.get(item_id, ""), flags, reason)
     return out
 
 
 def body(items: dict[str, dict]) -> str:
     """The review's Markdown body: one row per flagged item."""
-    rows = ["| item | time | flags | source | now |", "|---|---|---|---|---|"]
+    rows = ["| item | time | flags | why | source | now |", "|---|---|---|---|---|---|"]
     for key, it in items.items():
         when = f"{it['start']:.1f}–{it['end']:.1f} s" if it["start"] is not None else "text item"
-        cells = [f"`{key}`", when, ", ".join(it["flags"]), it["source"], it["text"]]
+        cells = [f"`{key}`", when, ", ".join(it["flags"]), it.get("reason", ""), it["source"], it["text"]]
         rows.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return (f"{len(items)} item(s) were flagged. Edit their text in **{EDITS}** (keys as in the table; "
             "leave a text as it is to approve it), then choose Publish.\n\n" + "\n".join(rows))
@@ -135,10 +136,12 @@ def apply(doc: dict, task_id: str) -> dict:
             continue  # made on a text that has changed since (a new transcript): stale
         texts[edit["id"]] = edit["after"]
         entry.get("flags", {}).pop(edit["id"], None)
+        entry.get("reasons", {}).pop(edit["id"], None)
         applied.append(edit)
     for entry in doc["languages"].values():
-        if entry.get("flags") == {}:
-            del entry["flags"]
+        for key in ("flags", "reasons"):
+            if entry.get(key) == {}:
+                del entry[key]
         if entry["status"] == "done_with_flags" and not entry.get("flags"):
             entry["status"] = "done"
     if doc["status"] == "done_with_flags" and not any(e.get("flags") for e in doc["languages"].values()):

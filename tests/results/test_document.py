@@ -36,6 +36,8 @@ def documents(draw):
         if draw(st.booleans()):
             entry["flags"] = draw(st.dictionaries(ids, st.lists(st.sampled_from(list(FLAG_CODES)), min_size=1, max_size=2),
                                                   min_size=1, max_size=3))
+            if draw(st.booleans()):  # why, in words, for some of them
+                entry["reasons"] = {i: draw(st.text(min_size=1, max_size=30)) for i in entry["flags"]}
         languages[lang] = entry
     doc = {
         "task_id": draw(ids),
@@ -115,6 +117,18 @@ def test_a_stored_v1_document_stays_readable():
     assert language_states(coded) == {"en": "done", "zh": "done", "ja": "queued", "de": "failed"}
     assert language_errors(coded) == {"de": "translate: ServiceUnavailable: 503"}
     assert state_of(coded) == "failed" and summary(coded)["languages"]["ja"] == "queued"
+
+
+def test_a_stored_v2_document_stays_readable_and_v3_adds_flags_with_reasons():
+    """v2 flag letters read the same under v3; v3's new flags and their reasons round-trip."""
+    fixture = json.loads((FIXTURES / "result_v2.json").read_text())
+    assert expand(fixture["coded"]) == fixture["expanded_by_v2_code"]
+    doc = {**fixture["expanded_by_v2_code"], "code_map_version": CODE_MAP_VERSION}
+    doc["languages"]["de"] = {**doc["languages"]["de"], "audio": {"0": "Der Zug fährt um 10:30.", "1": "Danke."},
+                              "flags": {"0": ["number"]}, "reasons": {"0": "the source says 7:30, the translation 10:30"}}
+    coded = compact(doc)
+    assert coded["_f"]["4"] == {"0": "d"} and coded["_fr"]["4"] == {"0": "the source says 7:30, the translation 10:30"}
+    assert expand(coded) == doc and CODE_MAP_VERSION == 3
 
 
 def test_every_state_has_one_code_and_reads_back():

@@ -6,7 +6,7 @@ import pytest
 
 from linguaflow.errors import BadInput
 from linguaflow.request import MediaRequest
-from linguaflow.translation import glossary, router
+from linguaflow.translation import check, glossary, router
 
 from conftest import stored_transcript
 from test_translation import Scripted  # noqa: F401 - the scripted OpenAI-compatible endpoint
@@ -41,8 +41,9 @@ def test_the_model_is_told_the_terms_and_a_missing_rendering_is_flagged_after_on
     monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
     first = {"1": "Bitte senden Sie heute die Faktura an Zorvex.", "2": "Es regnet heute wieder in der Stadt."}
     scripted.replies = [(200, json.dumps(first), 0), (200, json.dumps({"1": first["1"]}), 0)]
-    out, route, flags = router.translate_checked(ITEMS, "en", "de", GLOSSARY | {"invoice": {"de": "Rechnung"}})
-    assert flags == {"1": ["glossary"]} and dict(out)["1"] == first["1"]  # kept, flagged
+    out, route, found = router.translate_checked(ITEMS, "en", "de", GLOSSARY | {"invoice": {"de": "Rechnung"}})
+    assert check.flag_names(found) == {"1": ["glossary"]} and dict(out)["1"] == first["1"]  # kept, flagged
+    assert found["1"][0].reason == 'the glossary asks for "Rechnung"'  # in words, for the reviewer
     system = scripted.bodies[0]["messages"][0]["content"]
     assert '"invoice" -> "Rechnung"' in system and '"Zorvex" -> "Zorvex"' in system
     assert '"invoice"' in scripted.bodies[1]["messages"][0]["content"]  # asked again alone, still told

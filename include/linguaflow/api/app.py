@@ -248,6 +248,8 @@ def get_task(task_id: TaskId, caller: Reader) -> dict:
         "languages": document.language_states(coded),
         "language_errors": document.language_errors(coded),
         "flags": document.language_flags(coded),
+        "flag_reasons": document.language_reasons(coded),
+        "flagged_share": document.flagged_shares(coded),
         "error": document.error_of(coded),
         "steps": steps,
     }

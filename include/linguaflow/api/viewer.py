@@ -40,8 +40,16 @@ def _cell(entry: dict, lang: str, item_id: str, kind: str, spoken_in: str | None
         text = f"<small class='spoken'>{escape(language_name(spoken_in))}</small> {text}"
     flags = entry.get("flags", {}).get(item_id)
     if flags:
-        return f"<td lang='{escape(lang)}' class='flag' title='{escape(', '.join(flags))}'>⚑ {text}</td>"
+        why = ", ".join(flags) + (f": {entry['reasons'][item_id]}" if entry.get("reasons", {}).get(item_id) else "")
+        return f"<td lang='{escape(lang)}' class='flag' title='{escape(why)}'>⚑ {text}</td>"
     return f"<td lang='{escape(lang)}'>{text}</td>"
+
+
+def _flagged_share(entry: dict) -> str:
+    """ " · 2 of 14 flagged" for a language with flagged items."""
+    flagged = len(entry.get("flags") or {})
+    total = len(entry.get("audio") or {}) + len(entry.get("text") or {})
+    return f" · {flagged} of {total} flagged" if flagged else ""
 
 
 def task_page(doc: dict) -> str:
@@ -53,7 +61,8 @@ def task_page(doc: dict) -> str:
     tid = quote(doc["task_id"], safe="")
     head = "".join(
         f"<th lang='en'>{escape(language_name(lang))}{' (spoken)' if lang == source else ''}"
-        f"<br><small>{escape(state_name(doc['languages'][lang]['status']))} · {escape(str(doc['languages'][lang].get('model') or ''))}</small>"
+        f"<br><small>{escape(state_name(doc['languages'][lang]['status']))}{_flagged_share(doc['languages'][lang])} · "
+        f"{escape(str(doc['languages'][lang].get('model') or ''))}</small>"
         f"<br><small>{_downloads(tid, lang)}</small></th>"
         for lang in langs
     )

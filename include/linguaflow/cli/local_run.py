@@ -238,12 +238,15 @@ def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, lo
     state = document.state_of(coded)
     doc = document.expand(coded)
     spoken = doc["source_language"]
-    langs = [f"{language_name(lang)} {state_name(s)}" for lang, s in document.language_states(coded).items() if lang != spoken]
+    shares = document.flagged_shares(coded)
+    langs = [f"{language_name(lang)} {state_name(s)}"
+             + (f" ({shares[lang]['flagged']} of {shares[lang]['items']} flagged)" if lang in shares else "")
+             for lang, s in document.language_states(coded).items() if lang != spoken]
     what = ", ".join(langs) if langs else "transcript only (no --to languages)"
-    flagged = sum(len(e.get("flags", {})) for e in doc["languages"].values())
+    flagged = shares.get(spoken, {}).get("flagged", 0) if spoken else 0
     where = external_db or f"the embedded store ({embedded.home() / 'db'})"
     lines = [f"{state_name(state or 'unknown')}: {len(doc['segments'])} segments of {language_name(spoken or '?')} → {what}"
-             + (f"; {flagged} flagged segments" if flagged else "")
+             + (f"; {flagged} transcript segments flagged" if flagged else "")
              + (" — answered from the store, nothing ran (same file, same request)" if reused else f" in {seconds:.1f} s")]
     if doc.get("error"):
         lines.append(f"error: {doc['error']}")

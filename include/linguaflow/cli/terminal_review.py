@@ -38,7 +38,7 @@ class TerminalReview:
         answer = dict(edits)
         for key, text in edits.items():
             it = items.get(key, {})
-            print(f"\n[{key}] {', '.join(it.get('flags', []))}", file=self.out)
+            print(f"\n[{key}] {', '.join(it.get('flags', []))}" + (f": {it['reason']}" if it.get("reason") else ""), file=self.out)
             if it.get("source") and it.get("source") != text:
                 print(f"  source: {it['source']}", file=self.out)
             print(f"  now:    {text}", file=self.out)

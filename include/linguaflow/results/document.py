@@ -16,7 +16,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
     _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
         w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked,
-        n no speech heard under the words
+        n no speech heard under the words, d a number, time or day lost or changed, p a name, code,
+        e-mail or URL lost or altered, s words in another script, o far too short or too long
+    _fr why segments were flagged, in words {code: {id: reason}} (only where a check said)
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
     _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
@@ -32,6 +34,7 @@ Code-map versions (every past version stays readable):
     v1  states r/d/f/c for the task, p/d/f:<reason> per language
     v2  adds q (queued), h (awaiting review), w (done with flags) for both; "p" becomes "q";
         adds `_f`, the flags of segments
+    v3  adds the flag letters d (number), p (names), s (script), o (length) and `_fr`, their reasons
 """
 
 from __future__ import annotations
@@ -53,9 +56,10 @@ MEDIA_WARNING_CODES = {"truncated": "t", "decode_errors": "e"}
 _MEDIA_WARNING_BACK = {v: k for k, v in MEDIA_WARNING_CODES.items()}
 MediaWarning = Literal["truncated", "decode_errors"]
 FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g",
-              "no_speech": "n"}
+              "no_speech": "n", "number": "d", "names": "p", "script": "s", "length": "o"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
-Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary", "no_speech"]
+Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary", "no_speech", "number", "names",
+               "script", "length"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates
@@ -83,6 +87,7 @@ class LanguageResult(_Strict):
     text: dict[str, str]  # text item id -> text (kind T)
     error: str | None = None
     flags: dict[str, list[Flag]] = {}  # segment or item id -> what is wrong with it (absent: nothing)
+    reasons: dict[str, str] = {}  # flagged segment or item id -> why, in words (where a check said)
 
 
 class ReviewEdit(_Strict):
@@ -189,6 +194,8 @@ def compact(doc: dict) -> dict:
             out["_e"][code] = entry["model"]
         if entry.get("flags"):
             out.setdefault("_f", {})[code] = _flag_codes(entry["flags"])
+        if entry.get("reasons"):
+            out.setdefault("_fr", {})[code] = dict(entry["reasons"])
     if any(out.get("_f", {}).values()) or out["_m"].get("w"):
         out["_fl"] = True
     return out
@@ -246,6 +253,8 @@ def expand(coded: dict) -> dict:
             entry["error"] = error
         if coded.get("_f", {}).get(code):
             entry["flags"] = _flag_names(coded["_f"][code])
+        if coded.get("_fr", {}).get(code):
+            entry["reasons"] = dict(coded["_fr"][code])
         languages[language_of(code, v)] = entry
     out = {
         "task_id": coded["_id"],
@@ -356,10 +365,12 @@ def language_key(lang: str) -> str:
     return language_code(lang)
 
 
-def language_fields(lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> dict:
-    """$set fields that store one language's coded items, state, model and flagged segments."""
+def language_fields(lang: str, items: dict, state: str, model: str | None, flags: dict | None = None,
+                    reasons: dict | None = None) -> dict:
+    """$set fields that store one language's coded items, state, model, flagged segments and why."""
     code = language_code(lang)
-    fields = {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model, f"_f.{code}": _flag_codes(flags or {})}
+    fields = {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model, f"_f.{code}": _flag_codes(flags or {}),
+              f"_fr.{code}": dict(reasons or {})}
     if any(flags.values() if flags else ()):
         fields["_fl"] = True
     return fields
@@ -371,6 +382,23 @@ def language_flags(coded: dict | None) -> dict[str, dict[str, list[str]]]:
         return {}
     v = coded.get("_v", CODE_MAP_VERSION)
     return {language_of(c, v): _flag_names(f) for c, f in (coded.get("_f") or {}).items() if f}
+
+
+def flagged_shares(coded: dict | None) -> dict[str, dict[str, int]]:
+    """{ISO language: {"flagged": n, "items": of how many}} for the languages with flagged items."""
+    if not coded:
+        return {}
+    v = coded.get("_v", CODE_MAP_VERSION)
+    return {language_of(c, v): {"flagged": len(f), "items": len(coded.get(c) or {}) or len(f)}
+            for c, f in (coded.get("_f") or {}).items() if f}
+
+
+def language_reasons(coded: dict | None) -> dict[str, dict[str, str]]:
+    """{ISO language: {segment or item id: why it was flagged}} of a stored document."""
+    if not coded:
+        return {}
+    v = coded.get("_v", CODE_MAP_VERSION)
+    return {language_of(c, v): dict(r) for c, r in (coded.get("_fr") or {}).items() if r}
 
 
 def language_failed_fields(lang: str, reason: str) -> dict:
@@ -387,7 +415,7 @@ def task_state_fields(state: str, error: str | None = None) -> dict:
 
 def merge_fields(coded: dict) -> dict:
     """$set fields of a partial coded document: per-language maps merged key by key."""
-    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_by", "_tl", "_run", "_rq")}
-    for nested in ("_ls", "_e", "_f"):
+    update = {k: v for k, v in coded.items() if k not in ("_id", "_c", "_u", "_ls", "_e", "_f", "_fr", "_by", "_tl", "_run", "_rq")}
+    for nested in ("_ls", "_e", "_f", "_fr"):
         update.update({f"{nested}.{k}": v for k, v in coded.get(nested, {}).items()})
     return update

@@ -62,12 +62,15 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
         if entry.get("error"):
             head += f" ({entry['error']})"
         lines += ["", head]
-        flags = entry.get("flags") or {}
+        flags, reasons = entry.get("flags") or {}, entry.get("reasons") or {}
         for seg in doc["segments"]:
             text = entry["audio"].get(seg["id"])
             if text is None:
                 continue
-            mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}]" if seg["id"] in flags else ""
+            mark = ""
+            if seg["id"] in flags:
+                why = f": {reasons[seg['id']]}" if seg["id"] in reasons else ""
+                mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}{why}]"
             who = f"{speaker_name(seg['speaker'])}: " if seg.get("speaker") else ""
             if lang == source and seg.get("language"):
                 who += f"({language_name(seg['language'])}) "

@@ -184,9 +184,10 @@ class ResultStore:
         """A document (or the tombstone of a deleted task) holds this id."""
         return self.col.count_documents({document.ID: task_id}) > 0
 
-    def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None, flags: dict | None = None) -> None:
+    def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None, flags: dict | None = None,
+                     reasons: dict | None = None) -> None:
         """Write one language (coded items) as soon as it is done, so a later failure never loses it."""
-        fields = document.language_fields(lang, items, state, model, flags)
+        fields = document.language_fields(lang, items, state, model, flags, reasons)
         code = document.language_key(lang)
         if _bson_size({code: items}) > self.max_doc_bytes // 4:  # too big to sit beside the others
             fields.pop(code)

@@ -1,10 +1,15 @@
-"""Is a translation really in the target language? A check on every translated segment.
+"""Does a translation say what its source says, in the target language? Checks on every segment.
 
 A segment that comes back identical to its source, or still in the source language, is
-`untranslated`; one in a third language is `wrong_language`. Flagged segments are kept (with the
-flag) rather than failing the language: the rest of a language is never lost to one hard segment.
-Language identification is py3langid, whose model ships inside its package (offline), restricted
-to the languages in question and the usual wrong answers, and trusted only when it is sure.
+`untranslated`; one in a third language is `wrong_language` (py3langid, whose model ships inside
+its package, restricted to the languages in question and trusted only when it is sure). Then the
+meaning checks, cheap and without a model: `number` (a number, time or day lost or changed:
+`numbers`), `names` (a name, code, e-mail or URL lost or altered: `names`), `script` (letters of a
+script foreign to the target: Cyrillic inside German, Latin words inside Chinese that the source
+does not have) and `length` (far shorter or longer than translations into that language are).
+Each finding says why in words, for the reviewer. Flagged segments are kept (with the flag) rather
+than failing the language: the rest of a language is never lost to one hard segment. Every check's
+precision and recall are measured on bench/data/translation_errors.json (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -13,9 +18,35 @@ import functools
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
+
+from . import names, numbers
 
 UNTRANSLATED = "untranslated"
 WRONG_LANGUAGE = "wrong_language"
+NUMBER, NAMES, SCRIPT, LENGTH = "number", "names", "script", "length"
+MEANING = (NUMBER, NAMES, SCRIPT, LENGTH)
+
+# The scripts a language is written in (Unicode script of each letter, by the start of its name);
+# Latin letters are welcome everywhere the source has the same word (a name, a code kept).
+SCRIPTS = {
+    "zh": ("CJK", "IDEOGRAPHIC"), "ja": ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA"), "ko": ("HANGUL", "CJK"), "ru": ("CYRILLIC",),
+    "uk": ("CYRILLIC",), "ar": ("ARABIC",), "hi": ("DEVANAGARI",), "th": ("THAI",), "el": ("GREEK",), "he": ("HEBREW",),
+}
+LATIN = ("LATIN",)
+# Length of a translation over its source, in characters, per target: outside these it has lost or
+# invented content. Chosen on the tuning part of the error benchmark (bench/RESULTS.md).
+LENGTH_RATIO = {"zh": (0.15, 0.7), "ja": (0.2, 0.9), "ko": (0.2, 0.9)}
+LENGTH_RATIO_LATIN = (0.6, 2.0)
+LENGTH_MIN_SOURCE = 20  # shorter sources vary too much to tell
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with a translated segment: its flag and, in words, why."""
+
+    flag: str
+    reason: str
 
 _WORD = re.compile(r"\w+", re.U)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -56,26 +87,99 @@ def language_of(text: str, candidates: tuple[str, ...]) -> tuple[str, float]:
     return lang, float(prob)
 
 
-def flags_for(source_text: str, translated: str, source: str, target: str) -> list[str]:
-    """The flags of one translated segment (empty: it looks translated)."""
-    if not source_text.strip() or not long_enough(source_text):
-        return []
+def _script(char: str) -> str:
+    """LATIN, CJK, HIRAGANA, KATAKANA ("ー" is KATAKANA-HIRAGANA), CYRILLIC, ... of a letter."""
+    return unicodedata.name(char, "").split(" ", 1)[0].split("-", 1)[0]
+
+
+def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
+    """Runs of letters in `text` in a script foreign to `target` (Latin ones: unless they are a name,
+    a code, an address or an acronym of the source, kept as written)."""
+    allowed = SCRIPTS.get(target, LATIN)
+    literal, _ = names.names_in(source_text)
+    kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
+        w.casefold() for w in re.findall(r"\b[A-Z][^\W\d_]*", source_text)}
+    runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
+    for char in unicodedata.normalize("NFKC", text):
+        script = _script(char) if char.isalpha() else ""
+        if runs and script and runs[-1][0] == script:
+            runs[-1] = (script, runs[-1][1] + char)
+        elif script:
+            runs.append((script, char))
+        else:
+            runs.append(("", ""))
+    return [letters for script, letters in runs if script and script not in allowed
+            and not (script == "LATIN" and letters.casefold() in kept_from_source)]
+
+
+def length_ratio(source_text: str, translated: str) -> float:
+    return len(translated.strip()) / max(1, len(source_text.strip()))
+
+
+def _language_findings(source_text: str, translated: str, source: str, target: str) -> list[Finding]:
     if _normal(translated) == _normal(source_text) or not translated.strip():
-        return [UNTRANSLATED]
+        return [Finding(UNTRANSLATED, "the translation is the source as it was")]
     lang, prob = language_of(translated, (target, source, *COMMON))
     if lang == source and prob >= SURE:
-        return [UNTRANSLATED]
+        return [Finding(UNTRANSLATED, f"the translation is still in {source}")]
     if lang != target and prob >= SURE:
-        return [WRONG_LANGUAGE]
+        return [Finding(WRONG_LANGUAGE, f"the translation is in {lang}, not {target}")]
     return []
 
 
-def check(items: list[tuple[str, str]], out: list[tuple[str, str]], source: str, target: str) -> dict[str, list[str]]:
-    """{item id: flags} for the translated items that do not look like translations into `target`."""
+def meaning_findings(source_text: str, translated: str, source: str, target: str) -> list[Finding]:
+    """What the meaning checks find wrong with one translated segment."""
+    found = []
+    mismatch = numbers.compare(source_text, translated, source, target)
+    if mismatch:
+        found.append(Finding(NUMBER, mismatch.reason))
+    missing = names.lost(source_text, translated)
+    if missing:
+        found.append(Finding(NAMES, f"the source names {', '.join(missing)}, the translation does not"))
+    foreign = foreign_letters(translated, target, source_text)
+    if foreign:
+        found.append(Finding(SCRIPT, f"the translation has words in another script: {', '.join(foreign[:5])}"))
+    if len(source_text.strip()) >= LENGTH_MIN_SOURCE:
+        low, high = LENGTH_RATIO.get(target, LENGTH_RATIO_LATIN)
+        ratio = length_ratio(source_text, translated)
+        if not low <= ratio <= high:
+            found.append(Finding(LENGTH, f"the translation is {ratio:.1f}× as long as the source "
+                                         f"(into {target}: {low}–{high}×): something {'is missing' if ratio < low else 'was added'}"))
+    return found
+
+
+def findings_for(source_text: str, translated: str, source: str, target: str) -> list[Finding]:
+    """Everything the checks find wrong with one translated segment (empty: it looks right)."""
+    if not source_text.strip():
+        return []
+    if long_enough(source_text):
+        language = _language_findings(source_text, translated, source, target)
+        if language:
+            return language  # not a translation: nothing else to compare
+    return meaning_findings(source_text, translated, source, target)
+
+
+def flags_for(source_text: str, translated: str, source: str, target: str) -> list[str]:
+    """The flags of one translated segment (empty: it looks right)."""
+    return [f.flag for f in findings_for(source_text, translated, source, target)]
+
+
+def findings(items: list[tuple[str, str]], out: list[tuple[str, str]], source: str, target: str) -> dict[str, list[Finding]]:
+    """{item id: findings} for the translated items the checks find wrong."""
     sources = dict(items)
-    flags = {}
+    found = {}
     for item_id, text in out:
-        found = flags_for(sources.get(item_id, ""), text, source, target)
-        if found:
-            flags[item_id] = found
-    return flags
+        wrong = findings_for(sources.get(item_id, ""), text, source, target)
+        if wrong:
+            found[item_id] = wrong
+    return found
+
+
+def flag_names(found: dict[str, list[Finding]]) -> dict[str, list[str]]:
+    """{item id: flags} of {item id: findings}."""
+    return {i: [f.flag for f in wrong] for i, wrong in found.items()}
+
+
+def check(items: list[tuple[str, str]], out: list[tuple[str, str]], source: str, target: str) -> dict[str, list[str]]:
+    """{item id: flags} for the translated items the checks find wrong."""
+    return flag_names(findings(items, out, source, target))

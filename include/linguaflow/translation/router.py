@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 
 from ..languages import language_code
@@ -140,32 +141,54 @@ def translate(items: list[tuple[str, str]], source: str, target: str) -> tuple[l
 
 
 def translate_checked(items: list[tuple[str, str]], source: str, target: str, glossary: dict | None = None):
-    """Translate, check every output (in the target language; the glossary's renderings where its
-    terms occur), ask again one by one for the items that fail, and return (items, route name,
-    {item id: flags}) for what is left.
+    """Translate, check every output (in the target language, its numbers, names and script, the
+    glossary's renderings where its terms occur), ask again one by one for the items that fail,
+    naming what they must keep, and return (items, route name, {item id: [check.Finding]}) for
+    what is left.
 
-    Flagged items are kept as they came back (a copy of the source, or another language), so a
+    Flagged items are kept as they came back (the answer with fewer findings of the two), so a
     language is stored with flags, never failed or passed off as done because of a few segments."""
     if source == target:
         return list(items), "source", {}
     terms = glossary_terms.renderings(glossary, target)
     out, route = _translate(items, source, target, terms)
-    flags = _checked(items, out, source, target, terms)
-    if flags:
-        log.info("%d of %d items into %s flagged %s; asking again one by one", len(flags), len(items), target,
-                 sorted({f for v in flags.values() for f in v}))
-        try:
-            again = dict(backend(route).translate([(i, t) for i, t in items if i in flags], source, target,
-                                                  batch_size=1, terms=terms))
-        except MalformedReply:  # none came back valid: keep the first answers, flagged
-            again = {}
-        out = [(i, again.get(i, t)) for i, t in out]
-        flags = _checked(items, out, source, target, terms)
-    return out, route.name, flags
+    found = _checked(items, out, source, target, terms)
+    if found:
+        log.info("%d of %d items into %s flagged %s; asking again one by one", len(found), len(items), target,
+                 sorted({f.flag for v in found.values() for f in v}))
+        sources = dict(items)
+        again = {}
+        for item_id in found:  # one by one: each is told what it must keep
+            keep = terms | _to_keep(sources[item_id], found[item_id])
+            try:
+                again.update(backend(route).translate([(item_id, sources[item_id])], source, target, batch_size=1, terms=keep))
+            except MalformedReply:  # no valid answer: keep the first, flagged
+                pass
+        second = _checked(items, list(again.items()), source, target, terms)
+        better = {i for i in again if len(second.get(i, [])) < len(found[i])}
+        out = [(i, again[i] if i in better else t) for i, t in out]
+        found = {i: second[i] if i in better else f for i, f in found.items() if i not in better or second.get(i)}
+    return out, route.name, found
 
 
-def _checked(items, out, source, target, terms) -> dict[str, list[str]]:
-    flags = check.check(items, out, source, target)
-    for item_id, missing in glossary_terms.check(items, out, terms).items():
-        flags[item_id] = flags.get(item_id, []) + missing
-    return flags
+def _to_keep(source_text: str, found: list) -> dict[str, str]:
+    """What a second try is told to keep as written: the names the first lost, and numbers written
+    in digits in the source (number words cannot be named without a rendering)."""
+    flags = {f.flag for f in found}
+    keep = {}
+    if check.NAMES in flags:
+        literal, names = check.names.names_in(source_text)
+        keep |= {n: n for n in literal + names}
+    if check.NUMBER in flags:
+        keep |= {n: n for n in re.findall(r"\d+(?:[.,:]\d+)*", source_text)}
+    return keep
+
+
+def _checked(items, out, source, target, terms) -> dict[str, list]:
+    found = check.findings(items, out, source, target)
+    sources, texts = dict(items), dict(out)
+    for item_id in glossary_terms.check(items, out, terms):
+        wanted = glossary_terms.terms_in(sources.get(item_id, ""), terms).values()
+        reason = "the glossary asks for " + ", ".join(f'"{r}"' for r in wanted if not glossary_terms.rendered(texts[item_id], r))
+        found[item_id] = found.get(item_id, []) + [check.Finding(glossary_terms.FLAG, reason)]
+    return found

@@ -72,8 +72,8 @@ def _cut(units: list[str], at: int, start: int, spaced: bool) -> int:
 def translate(translate_checked, audio: list[tuple[str, str]], others: list[tuple[str, str]], source: str, target: str,
               **kwargs):
     """`translate_checked` over whole sentences of `audio` (plus `others`, translated as they are);
-    returns (audio items, other items, route name, {id: flags}) with the audio back on its segments.
-    A flag of a sentence applies to each of its segments."""
+    returns (audio items, other items, route name, {id: findings}) with the audio back on its
+    segments. What the checks found in a sentence applies to each of its segments."""
     if source == target:  # the transcript itself: never re-cut
         return list(audio), list(others), "source", {}
     groups = join(audio)

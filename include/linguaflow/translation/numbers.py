@@ -1,0 +1,284 @@
+"""Numbers, times and days a translation must keep: what a text says, and what its translation lost.
+
+A wrong number is the error that hurts most (a train, a room, a price) and the one a machine can
+check without a model. `facts(text, lang)` reads what a text says in any usual writing: digits
+(full-width too), number words (text2num: en, de, fr, es, pt, it, nl, da), Chinese and Japanese
+numerals (cn2an, with 万/億), clock times ("half past seven", "halb acht", "sept heures et demie",
+"七点半", "7時半", "19:30" = "7:30 pm"), weekdays, months and the days around today (dateparser's
+per-language word lists). `lost(source, target, ...)` is what the source says and the target
+does not, with the reason in words ("the source says 7:30, the translation 10:30").
+
+Not covered (they never flag, so they cannot cause false alarms, but their errors pass):
+fractions and compound words text2num does not split ("zweieinhalb", "dreimal"), numbers spelt
+out in languages text2num does not read (ru, ko, ...), and "one"/"a" (it reads as an article in
+most targets, so a lost or added 1 is not checked).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+WORD_NUMBER_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "da")  # text2num's
+CJK_NUMERALS = ("zh", "ja")
+NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # "number" | "time" | "weekday" | "month" | "day" (a day around today: -2..2)
+    value: object  # frozenset of readings (number), (hour % 12, minute) (time), int (the rest)
+    text: str  # as written (after number words became digits)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- days, weekdays, months: dateparser's word lists, the maintained per-language source ------
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # today is left out: "tonight", "this morning"
+# Words a day name is also part of, where it does not name that day (tomorrow vs morning).
+_NOT_A_DAY = {
+    "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
+    "es": r"(?:la|esta|cada|una|por|de|media)\s+mañana",
+}
+_NOT_NOON = {"fr": r"après-midi"}
+
+
+@functools.cache
+def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
+    """{kind: [(word, value)]} of one language, longest words first (a longer word wins)."""
+    try:
+        info = importlib.import_module(f"dateparser.data.date_translation_data.{lang}").info
+    except ImportError:
+        return {}
+    cjk = bool(info.get("no_word_spacing"))
+
+    def usable(word: str, words: list[str]) -> bool:
+        """Full names only: short forms ("mo", "月", "sept", "mar") name other things too."""
+        return (len(word) >= (2 if cjk else 3) and not word.startswith("(")
+                and not any(len(o) > len(word) and o.lower().startswith(word.lower()) for o in words))
+
+    words: dict[str, list[tuple[str, int]]] = {"weekday": [], "month": [], "day": []}
+    for i, name in enumerate(_WEEKDAYS):
+        for w in info.get(name, []):
+            if usable(w, info[name]):
+                words["weekday"].append((w.lower(), i))
+                if cjk and w.endswith("曜日"):
+                    words["weekday"].append((w[:-1], i))  # 月曜 as well as 月曜日
+    if not cjk:  # in zh/ja a month is a number before 月, read with the numbers
+        for i, name in enumerate(_MONTHS, 1):
+            words["month"] += [(w.lower(), i) for w in info.get(name, []) if usable(w, info[name]) and not (lang == "en" and w == "may")]
+    for key, offset in _DAYS.items():
+        words["day"] += [(w.lower(), offset) for w in info.get("relative-type", {}).get(key, []) if len(w) >= 2]
+    return {k: sorted(set(v), key=lambda p: -len(p[0])) for k, v in words.items()}
+
+
+def _calendar_facts(text: str, lang: str) -> list[Fact]:
+    lowered = text.lower()
+    cjk = lang in CJK_NUMERALS
+    for pattern in (_NOT_A_DAY.get(lang), _NOT_NOON.get(lang)):
+        if pattern:
+            lowered = re.sub(pattern, lambda m: " " * len(m.group(0)), lowered)
+    found = []
+    for kind, words in _calendar(lang).items():
+        for word, value in words:
+            if lang == "en" and kind == "month" and word in {"march"}:  # the verb: months are capitalised in English
+                hits = [m for m in re.finditer(r"\bMarch\w*", text)]
+            else:
+                pattern = re.escape(word) if cjk else rf"\b{re.escape(word)}\w*"
+                hits = list(re.finditer(pattern, lowered))
+            for m in hits:
+                found.append(Fact(kind, value, text[m.start():m.end()]))
+                lowered = lowered[:m.start()] + " " * (m.end() - m.start()) + lowered[m.end():]  # one word, one fact
+    return found
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+_ZH_NUMERAL = "零〇一二两兩三四五六七八九十百\\d"
+# Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
+# words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
+_SPLIT = {
+    "de": lambda t: re.sub(r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b",
+                           r"\1 \2", t),
+    "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", r"\1時",
+                           re.sub("[两兩]", "二", t)),  # 两周: two weeks (cn2an reads 二, not 两)
+}
+
+
+def _digits(text: str, lang: str) -> str:
+    """The text with number words written as digits."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPLIT.get(lang, lambda t: t)(text)
+    if lang in WORD_NUMBER_LANGUAGES:
+        from text_to_num import alpha2digit
+
+        try:
+            text = alpha2digit(text, lang, 0)
+        except Exception:  # a sentence it cannot parse keeps its words (and is read for digits only)
+            pass
+    elif lang in CJK_NUMERALS:
+        import warnings
+
+        import cn2an
+
+        text = re.sub(r"(\d+(?:\.\d+)?)\s*(万|億|亿)(\d*)", _myriad, text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                text = cn2an.transform(text, "cn2an")
+            except Exception:
+                pass
+        text = re.sub(r"(\d+(?:\.\d+)?)\s*(万|億|亿)(\d*)", _myriad, text)
+    return text
+
+
+def _myriad(m: re.Match) -> str:
+    scale = 10_000 if m.group(2) == "万" else 100_000_000
+    rest = int(m.group(3)) if m.group(3) else 0
+    value = float(m.group(1)) * scale + rest
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _readings(token: str, lang: str) -> frozenset[float]:
+    """The values a written number can mean ("1.200" is 1200 in German and 1.2 in English)."""
+    out = set()
+    for thousands, decimal in ((",", "."), (".", ","), (" ", ",")):
+        parts = token.split(decimal)
+        if len(parts) > 2:
+            continue
+        whole = parts[0]
+        if thousands in whole and not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+", whole):
+            continue
+        try:
+            out.add(float(whole.replace(thousands, "") + ("." + parts[1] if len(parts) == 2 else "")))
+        except ValueError:
+            pass
+    return frozenset(out)
+
+
+# Clock times, after number words became digits: (pattern, hour group, minutes or a group name).
+_H, _M = r"(?P<h>\d{1,2})", r"(?P<m>\d{2})"
+_TIMES: dict[str, list[tuple[str, int | None]]] = {
+    "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
+    "en": [(rf"\bhalf past {_H}\b", 30), (rf"\bquarter past {_H}\b", 15), (rf"\bquarter to {_H}\b", -15),
+           (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
+           (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
+    "de": [(rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
+           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\b(?:mittag|mitternacht)s?\b", 0)],
+    "fr": [(rf"\b{_H}\s*(?:heures?|h)\s*(?:et demie)\b", 30), (rf"\b{_H}\s*(?:heures?|h)\s*et quart\b", 15),
+           (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
+           (r"\b(?:midi|minuit)\b", 0)],
+    "es": [(rf"\b{_H} y media\b", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
+           (rf"\blas {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
+    "zh": [(rf"{_H}\s*[点點时時]\s*半", 30), (rf"{_H}\s*[点點时時]\s*1刻", 15), (rf"{_H}\s*[点點时時]\s*3刻", 45),
+           (rf"{_H}\s*[点點时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
+    "ja": [(rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None), (r"(?:正午|午前0時)(?!\d)", 0)],
+}
+
+
+def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
+    """Clock times in `text` and the text with them blanked out (so their digits are not read twice)."""
+    found = []
+    for pattern, minutes in _TIMES["*"] + _TIMES.get(lang, []):
+        def take(m: re.Match) -> str:
+            hour = int(m.group("h")) if "h" in m.groupdict() and m.group("h") else 12
+            if minutes is None:
+                minute = int(m.group("m")) if m.groupdict().get("m") else 0
+            elif minutes < 0:  # "quarter to eight", "halb acht": before the hour named
+                hour, minute = hour - 1, 60 + minutes
+            else:
+                minute = minutes
+            if hour > 24 or minute > 59:
+                return m.group(0)
+            found.append(Fact("time", (hour % 12, minute), f"{hour}:{minute:02d}"))
+            return " " * len(m.group(0))
+        text = re.sub(pattern, take, text, flags=re.I)
+    return found, text
+
+
+_NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,  ]\d+)*")
+
+
+def facts(text: str, lang: str) -> list[Fact]:
+    """What `text` (in `lang`) says that a translation must keep: numbers, clock times, days."""
+    found = _calendar_facts(unicodedata.normalize("NFKC", text), lang)
+    for f in found:  # a day's name is read as a day, not as a number ("星期一", "一昨日")
+        text = text.replace(f.text, " ")
+    written = _digits(text, lang)
+    if lang in CJK_NUMERALS:
+        for m in re.finditer(r"(\d{1,2})\s*月(?!\s*\d*\s*[日号]?\s*(?:间|以来))", written):
+            if 1 <= int(m.group(1)) <= 12 and not re.match(r"\s*[个か]", written[m.end():]):
+                found.append(Fact("month", int(m.group(1)), m.group(0)))
+    times, rest = _time_facts(written, lang)
+    found += times
+    for m in _NUMBER_TOKEN.finditer(rest):
+        token = m.group(0).strip()
+        values = _readings(token.replace(" ", " "), lang)
+        if values and values != frozenset({1.0}):
+            found.append(Fact(NUMBER, values, token))
+    return found
+
+
+def _hours(times: list[Fact]) -> set[float]:
+    return {float(h + d) for f in times for h in (f.value[0],) for d in (0, 12, 24) if h + d <= 24}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """What a translation lost (`missing`), what it says in their place (`instead`), and days it
+    named that the source does not (`added`: an invented Thursday)."""
+
+    missing: list[Fact]
+    instead: list[Fact]
+    added: list[Fact]
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.added)
+
+    @property
+    def reason(self) -> str:
+        """In words: "the source says 7:30, the translation 10:30"."""
+        if self.missing:
+            got = ", ".join(f.text for f in self.instead) or "does not say it"
+            return f"the source says {', '.join(f.text for f in self.missing)}, the translation {got}"
+        return f"the translation says {', '.join(f.text for f in self.added)}, which the source does not"
+
+
+def _same(a: Fact, b: Fact) -> bool:
+    return a.kind == b.kind and a.value == b.value
+
+
+def compare(source_text: str, target_text: str, source: str, target: str) -> Mismatch:
+    """What the source says that the target does not (any usual writing counts as saying it)."""
+    said, got = facts(source_text, source), facts(target_text, target)
+    got_times = [f for f in got if f.kind == "time"]
+    pool = set().union(*(f.value for f in got if f.kind == NUMBER)) | _hours(got_times) | {
+        float(f.value[1]) for f in got_times} | {float(f.value) for f in got if f.kind == "month"}
+    got_digits = "".join(re.findall(r"\d", " ".join(f.text for f in got)))
+    missing = []
+    for fact in said:
+        if fact.kind == NUMBER:
+            digits = re.sub(r"\D", "", fact.text)  # a phone number grouped otherwise
+            ok = bool(fact.value & pool) or (len(digits) >= 3 and digits in got_digits)
+        elif fact.kind == "time":
+            hour, minute = fact.value
+            ok = any(_same(fact, t) for t in got_times) or (
+                {float(hour), float(hour + 12)} & pool and (minute == 0 or float(minute) in pool))
+        else:
+            ok = any(_same(fact, g) for g in got)
+        if not ok:
+            missing.append(fact)
+    said_pool = set().union(*(f.value for f in said if f.kind == NUMBER)) | _hours([f for f in said if f.kind == "time"])
+    lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
+    instead = [g for g in got if g.kind in lost_kinds and not any(_same(g, s) for s in said)
+               and not (g.kind == NUMBER and g.value & said_pool)]
+    added = [g for g in got if g.kind in ("weekday", "day") and not any(_same(g, s) for s in said)]
+    return Mismatch(missing, instead, added)

@@ -1,0 +1,133 @@
+"""The meaning checks: a translation that reads well but changes a time, a number, a day or a name,
+or mixes in another script, is flagged with the reason in words; a right one is not."""
+
+import json
+import uuid
+
+import pytest
+
+from linguaflow.translation import check, names, numbers, router
+from conftest import stored_transcript
+from test_translation import Scripted  # noqa: F401 - the scripted OpenAI-compatible endpoint
+from test_translation import scripted  # noqa: F401
+
+TRAIN = "The train to Berlin leaves at seven thirty tomorrow morning."
+ROOM = "The meeting has moved to room four."
+RAIN = "If it rains on Saturday, we'll stay home and watch a film."
+
+
+# Outputs of the bundled route that were stored `done` before these checks (issue 26), and why they are wrong.
+@pytest.mark.parametrize("source,target,text,flag,said", [
+    (TRAIN, "zh", "去柏林的火车明天早上十点半出发。", "number", ("7:30", "10:30")),
+    (TRAIN, "ja", "ベルリン行きの電車は明後日午前7時半に出発します。", "number", ("tomorrow", "明後日")),
+    (ROOM, "de", "Die Sitzung hat am Donnerstag verschobert.", "number", ("4",)),
+    (RAIN, "de", "Wenn es am Samstag regnet, bleiben wir дома und sehen einen Film.", "script", ("дома",)),
+])
+def test_what_the_bundled_route_got_wrong_is_flagged_for_the_right_reason(source, target, text, flag, said):
+    found = check.findings_for(source, text, "en", target)
+    assert [f.flag for f in found] == [flag], found
+    assert all(s in found[0].reason for s in said), found[0].reason
+
+
+@pytest.mark.parametrize("source,target,text", [
+    (TRAIN, "zh", "去柏林的火车明天早上七点半出发。"),
+    (TRAIN, "ja", "ベルリン行きの電車は明日の朝7時30分に出発します。"),
+    (TRAIN, "de", "Der Zug nach Berlin fährt morgen früh um halb acht ab."),
+    (TRAIN, "fr", "Le train pour Berlin part demain matin à sept heures et demie."),
+    (TRAIN, "es", "El tren a Berlín sale mañana por la mañana a las siete y media."),
+    (ROOM, "de", "Das Meeting wurde in Raum vier verlegt."),
+    (RAIN, "de", "Wenn es am Samstag regnet, bleiben wir zu Hause und sehen einen Film."),
+    ("Our flight LH 454 to Munich boards at gate B12 at 6:45 pm.", "de",
+     "Unser Flug LH 454 nach München beginnt um 18:45 Uhr am Gate B12 mit dem Boarding."),
+    ("Call Maria Schneider on 0171 555 2340 if you are running late.", "ja",
+     "遅れる場合はマリア・シュナイダー（0171 5552340）に電話してください。"),
+    ("The BMW costs 42,000 euros new.", "zh", "这辆宝马新车售价4.2万欧元。"),
+    ("The BMW costs 42,000 euros new.", "ja", "BMWの新車価格は4万2000ユーロです。"),
+    ("I paid 1,200 dollars for the flight to New York.", "de", "Ich habe 1.200 Dollar für den Flug nach New York bezahlt."),
+    ("Unemployment fell to 5.3 percent in June.", "es", "El desempleo bajó al 5,3 por ciento en junio."),
+    ("The pharmacy opens at a quarter to eight.", "zh", "药店七点四十五分开门。"),
+    ("The conference starts on March 14th and ends on the 17th.", "zh", "会议于三月十四日开始，十七日结束。"),
+    ("The museum is closed on Mondays but open until 10 pm on Fridays.", "es", "El museo cierra los lunes, pero abre hasta las 22:00 los viernes."),
+    ("The new iPhone 15 costs 999 dollars in the United States.", "es", "El nuevo iPhone 15 cuesta 999 dólares en Estados Unidos."),
+    ("Send your questions to support@example.com before noon.", "zh", "请在中午之前将问题发送至support@example.com。"),
+    ("Peter and Anna are flying to Tokyo next Wednesday.", "ja", "ピーターとアンナは来週の水曜日に東京へ飛びます。"),
+])
+def test_a_right_translation_in_any_usual_writing_is_not_flagged(source, target, text):
+    assert check.findings_for(source, text, "en", target) == []
+
+
+def test_numbers_are_read_in_every_usual_writing():
+    def said(text, lang):
+        return sorted(str(f) for f in numbers.facts(text, lang))
+
+    assert said("at half past seven on Friday", "en") == ["7:30", "Friday"]
+    assert said("um halb acht am Freitag", "de") == ["7:30", "Freitag"]
+    assert said("七時半に", "ja") == said("7時30分に", "ja") == said("７時３０分に", "ja") == ["7:30"]  # kanji, digits, full width
+    assert said("晚上七点半", "zh") == ["7:30"] and said("百分之十二", "zh") == ["12"]
+    assert said("dreizehn Personen", "de") == said("13 Personen", "de") == ["13"]
+    assert numbers.compare("at 7:30 pm", "um 19:30 Uhr", "en", "de").missing == []  # 12 and 24 hours
+    changed = numbers.compare("The lecture starts at quarter past ten.", "Die Vorlesung beginnt um Viertel nach elf.", "en", "de")
+    assert changed.reason == "the source says 10:15, the translation 11:15"
+
+
+def test_names_codes_and_addresses_must_come_back():
+    assert names.lost("The invoice number is INV-2024-0381.", "Die Rechnungsnummer ist INV-2024-0831.") == ["INV-2024-0381"]
+    assert names.lost("Call Maria Schneider today.", "Rufen Sie heute Frau Schneider an.") == ["Maria Schneider"]
+    assert names.lost("Chancellor Scholz visited Paris.", "Bundeskanzler Schulz besuchte Paris.") == ["Scholz"]
+    assert names.lost("The train to Berlin leaves.", "去柏林的火车出发了。") == []  # a city's Chinese name is known
+    assert names.lost("The train to Munich leaves.", "ミュンヘン行きの電車が出発します。") == []
+    assert names.lost("Call Maria Schneider today.", "今天给玛丽亚·施耐德打电话。") == []  # a person in Chinese: cannot tell, never flagged
+    assert names.lost("Meet me at Central Station.", "Triff mich am Hauptbahnhof.") == []  # a translated common noun
+
+
+def test_words_in_another_script_are_flagged_and_names_kept_in_latin_are_not():
+    assert check.foreign_letters("Wir bleiben дома.", "de") == ["дома"]
+    assert check.foreign_letters("会議は그리고4号室です。", "ja") == ["그리고"]
+    assert check.foreign_letters("新款iPhone 15售价999美元。", "zh", "The new iPhone 15 costs 999 dollars.") == []
+    assert check.foreign_letters("会议在meeting room举行。", "zh", "The meeting is in room four.") == ["meeting", "room"]
+
+
+def test_a_translation_far_too_short_for_its_source_is_flagged():
+    source = "Please send the quarterly report to the finance team as soon as you can."
+    assert [f.flag for f in check.findings_for(source, "Bitte senden.", "en", "de")] == ["length"]
+    assert check.findings_for(source, "Bitte senden Sie den Quartalsbericht so bald wie möglich an das Finanzteam.", "en", "de") == []
+
+
+def test_a_flagged_segment_is_asked_again_told_what_to_keep_and_kept_flagged_if_still_wrong(scripted, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"zh": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
+    items = [("1", "The train leaves at 7:30 from platform 4."), ("2", "The weather is nice today.")]
+    wrong = {"1": "火车10:30从4号站台出发。", "2": "今天天气很好。"}
+    scripted.replies = [(200, json.dumps(wrong, ensure_ascii=False), 0), (200, json.dumps({"1": wrong["1"]}, ensure_ascii=False), 0)]
+    out, _, found = router.translate_checked(items, "en", "zh")
+    assert check.flag_names(found) == {"1": ["number"]} and dict(out)["1"] == wrong["1"]
+    assert found["1"][0].reason == "the source says 7:30, the translation 10:30"
+    assert '"7:30" -> "7:30"' in scripted.bodies[1]["messages"][0]["content"]  # the second try is told to keep it
+    # a second try that gets it right is kept, and nothing is flagged
+    scripted.replies = [(200, json.dumps(wrong, ensure_ascii=False), 0), (200, json.dumps({"1": "火车7:30从4号站台出发。"}), 0)]
+    out, _, found = router.translate_checked(items, "en", "zh")
+    assert found == {} and dict(out)["1"] == "火车7:30从4号站台出发。"
+
+
+def test_a_changed_time_through_the_translate_step_is_stored_flagged_with_its_reason_and_reviewed(scripted, monkeypatch, store, bucket):  # noqa: F811
+    from linguaflow import pipeline, review
+    from linguaflow.request import MediaRequest
+    from linguaflow.results.document import expand, flagged_shares
+
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
+    tid = f"meaning-{uuid.uuid4().hex[:8]}"
+    said = ["The train leaves at 7:30.", "The weather is nice today."]
+    segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, t in enumerate(said)]
+    transcript = stored_transcript(tid, segments, 6.0)
+    wrong = {"0": "Der Zug fährt um 10:30 ab.", "1": "Das Wetter ist heute schön."}
+    scripted.replies = [(200, json.dumps(wrong), 0), (200, json.dumps({"0": wrong["0"]}), 0)]
+    pipeline.translate_step(tid, transcript, "de", {}, store=store)
+    coded = store.get(tid)
+    de = expand(coded)["languages"]["de"]
+    assert de["status"] == "done_with_flags" and de["flags"] == {"0": ["number"]}
+    assert de["reasons"] == {"0": "the source says 7:30, the translation 10:30"}
+    assert flagged_shares(coded) == {"de": {"flagged": 1, "items": 2}}
+    request = MediaRequest(media_uri="s3://bucket/x.wav", target_languages=["de"])
+    items = review.flagged_items(tid, request)
+    assert [(it["id"], it["flags"], it["reason"]) for it in items.values()] == [
+        ("0", ["number"], "the source says 7:30, the translation 10:30")]
+    assert "the source says 7:30, the translation 10:30" in review.body(items)
