@@ -25,9 +25,10 @@ from collections import defaultdict
 from common import REPO
 
 DATA = REPO / "bench" / "data" / "translation_errors.json"
-CHECKS = ("untranslated", "wrong_language", "number", "names", "script", "length")
+CHECKS = ("untranslated", "wrong_language", "number", "names", "negation", "source_words", "script", "length")
 CHECK_CLASS = {"number": "number", "names": "name", "script": "script", "length": ("omission", "addition"),
-               "untranslated": "source_words", "wrong_language": "script"}
+               "untranslated": "source_words", "wrong_language": "script", "source_words": "source_words",
+               "negation": "negation"}
 LANGS = ("de", "zh", "ja", "fr", "es")
 
 
@@ -76,7 +77,7 @@ def report(rows: list[dict], title: str) -> None:
         for c in r["classes"]:
             by_class[c].append(r)
     own_check = {"number": "number", "name": "names", "script": "script", "omission": "length", "addition": "length",
-                 "source_words": "untranslated"}
+                 "source_words": "source_words", "negation": "negation"}
     for c, rs in sorted(by_class.items()):
         mine = own_check.get(c)
         print(f"| {c} | {len(rs)} | {_pct(sum(1 for r in rs if r['flags']), len(rs))} | "

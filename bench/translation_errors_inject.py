@@ -3,8 +3,9 @@
     .venv/bin/python bench/translation_errors_inject.py [--per-pair 2] [--seed 0]
 
 Real outputs of the bundled routes hold some errors of every class, but too few of some to
-measure (a route rarely flips a negation). So every real pair labelled `correct` gives up to
-`--per-pair` wrong copies, each changed one way a translation goes wrong: a number, time or day
+measure (a route rarely flips a negation). So every real pair labelled `correct` gives
+`--per-pair` wrong copies (every other one a number change first), each changed one way a
+translation goes wrong: a number, time or day
 changed; a name altered; a negation flipped; part of the sentence dropped; a clause added; a
 word left in English; a word in another script. The edits are plain text surgery written
 independently of the checks (own word lists, no call into `linguaflow`), so a check is not scored
@@ -146,18 +147,25 @@ OTHER = [k for k in KINDS if k != "number"]
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--per-pair", type=int, default=2, help="wrong copies of each correct real pair (the first a number change)")
+    ap.add_argument("--per-pair", type=int, default=1,
+                    help="wrong copies of each correct real pair (1 keeps injected errors fewer than real ones)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--min-number", type=int, default=20, help="number errors each part of each language has at least")
     args = ap.parse_args()
     data = json.loads(DATA.read_text())
     sources = {s["id"]: s["en"] for s in data["sources"]}
     data["pairs"] = [p for p in data["pairs"] if not p["origin"].startswith("injected:")]
     rng = random.Random(args.seed)
     injected = []
-    for i, p in enumerate(data["pairs"]):
+    part = {s["id"]: s["split"] for s in data["sources"]}
+    seen = {"tune": 0, "heldout": 0}  # alternate within each part (pairs come in source order: tune, held out, ...)
+    for p in data["pairs"]:
         if p["label"] != "correct" or not p["origin"].startswith("real:"):
             continue
-        kinds = ["number"] + [OTHER[(i + k) % len(OTHER)] for k in range(len(OTHER))]
+        i = seen[part[p["source"]]]
+        seen[part[p["source"]]] += 1
+        others = [OTHER[(i // 2 + k) % len(OTHER)] for k in range(len(OTHER))]
+        kinds = ["number"] + others if i % 2 == 0 else others + ["number"]  # half number changes, half the rest
         made = 0
         for kind in kinds:
             if made >= args.per_pair:
@@ -168,6 +176,22 @@ def main() -> None:
                                  "origin": f"injected:{kind}", "text": text, "label": "wrong", "classes": [kind],
                                  "note": f"from {p['id']}"})
                 made += 1
+    # a part of a language short of number errors (the held-out part needs 20 each) gets a number
+    # change of correct pairs whose first copy was another kind
+    for key in {(part[p["source"]], p["lang"]) for p in data["pairs"]}:
+        have = sum(1 for p in data["pairs"] + injected if (part[p["source"]], p["lang"]) == key
+                   and p["label"] == "wrong" and "number" in p["classes"])
+        for p in data["pairs"]:
+            if have >= args.min_number:
+                break
+            if (part[p["source"]], p["lang"]) != key or p["label"] != "correct" or not p["origin"].startswith("real:") \
+                    or any(x["id"] == f"{p['id']}-xnumber" for x in injected):
+                continue
+            text = number(p["text"], p["lang"], rng, sources[p["source"]])
+            if text and text != p["text"]:
+                injected.append({"id": f"{p['id']}-xnumber", "source": p["source"], "lang": p["lang"], "origin": "injected:number",
+                                 "text": text, "label": "wrong", "classes": ["number"], "note": f"from {p['id']}"})
+                have += 1
     data["pairs"] += injected
     DATA.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     real = sum(1 for p in data["pairs"] if p["origin"].startswith("real:") and p["label"] == "wrong")

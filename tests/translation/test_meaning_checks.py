@@ -22,6 +22,9 @@ RAIN = "If it rains on Saturday, we'll stay home and watch a film."
     (TRAIN, "ja", "ベルリン行きの電車は明後日午前7時半に出発します。", "number", ("tomorrow", "明後日")),
     (ROOM, "de", "Die Sitzung hat am Donnerstag verschobert.", "number", ("4",)),
     (RAIN, "de", "Wenn es am Samstag regnet, bleiben wir дома und sehen einen Film.", "script", ("дома",)),
+    ("Thank you for your patience; your call is important to us.", "de",
+     "Danke für Ihre Patience; Ihr Anruf ist uns wichtig.", "source_words", ("Patience",)),
+    ("Please do not park in front of the garage.", "es", "Por favor, estacione delante del garaje.", "negation", ("not",)),
 ])
 def test_what_the_bundled_route_got_wrong_is_flagged_for_the_right_reason(source, target, text, flag, said):
     found = check.findings_for(source, text, "en", target)
@@ -85,6 +88,22 @@ def test_words_in_another_script_are_flagged_and_names_kept_in_latin_are_not():
     assert check.foreign_letters("会議は그리고4号室です。", "ja") == ["그리고"]
     assert check.foreign_letters("新款iPhone 15售价999美元。", "zh", "The new iPhone 15 costs 999 dollars.") == []
     assert check.foreign_letters("会议在meeting room举行。", "zh", "The meeting is in room four.") == ["meeting", "room"]
+
+
+def test_a_loanword_of_the_target_is_not_a_word_left_in_english():
+    assert check.source_words("The hotel team has a meeting.", "Das Hotel-Team hat ein Meeting.", "de") == []
+    assert check.source_words("Thank you for your patience.", "Danke für Ihre Patience.", "de") == ["Patience"]
+    assert check.source_words("Thank you for your patience.", "ご辛抱patienceに感謝します。", "ja") == []  # the script check's
+
+
+def test_a_negation_lost_or_added_is_flagged_and_kept_ones_are_not():
+    from linguaflow.translation import negation
+
+    assert negation.flipped("Nobody answered the phone.", "Niemand ist ans Telefon gegangen.", "en", "de") is None
+    assert negation.flipped("Don't forget the plants.", "别忘了植物。", "en", "zh") is None
+    assert negation.flipped("I can't come on Friday.", "金曜日に行けます。", "en", "ja") == "the source says not, the translation does not"
+    assert negation.flipped("We are very happy.", "我们非常高兴。", "en", "zh") is None  # 非常: very, not a negation
+    assert negation.flipped("We are happy.", "Nous ne sommes pas contents.", "en", "fr") == "the translation says not, the source does not"
 
 
 def test_a_translation_far_too_short_for_its_source_is_flagged():

@@ -17,7 +17,8 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _f  flagged segments {code: {id: flag letters}} (only when there are any): u untranslated,
         w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked,
         n no speech heard under the words, d a number, time or day lost or changed, p a name, code,
-        e-mail or URL lost or altered, s words in another script, o far too short or too long
+        e-mail or URL lost or altered, s words in another script, o far too short or too long, k words
+        kept in the source language, x a negation added or lost
     _fr why segments were flagged, in words {code: {id: reason}} (only where a check said)
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
@@ -34,7 +35,8 @@ Code-map versions (every past version stays readable):
     v1  states r/d/f/c for the task, p/d/f:<reason> per language
     v2  adds q (queued), h (awaiting review), w (done with flags) for both; "p" becomes "q";
         adds `_f`, the flags of segments
-    v3  adds the flag letters d (number), p (names), s (script), o (length) and `_fr`, their reasons
+    v3  adds the flag letters d (number), p (names), s (script), o (length), k (source words),
+        x (negation) and `_fr`, their reasons
 """
 
 from __future__ import annotations
@@ -56,10 +58,11 @@ MEDIA_WARNING_CODES = {"truncated": "t", "decode_errors": "e"}
 _MEDIA_WARNING_BACK = {v: k for k, v in MEDIA_WARNING_CODES.items()}
 MediaWarning = Literal["truncated", "decode_errors"]
 FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g",
-              "no_speech": "n", "number": "d", "names": "p", "script": "s", "length": "o"}
+              "no_speech": "n", "number": "d", "names": "p", "script": "s", "length": "o",
+              "source_words": "k", "negation": "x"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
 Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary", "no_speech", "number", "names",
-               "script", "length"]
+               "script", "length", "source_words", "negation"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates

