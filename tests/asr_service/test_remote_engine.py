@@ -38,7 +38,7 @@ def test_media_dag_with_the_remote_engine(asr, monkeypatch, airflow_db, s3, buck
                   "asr_model": "whisper-1", "task_id": tid})
     assert str(dr.state).endswith("success"), dr.state
     doc = expand(store.get(tid))
-    assert doc["status"] == "done" and doc["source_language"] == "en"
+    assert doc["status"] in ("done", "done_with_flags") and doc["source_language"] == "en"  # the test model may be flagged
     assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower()
     assert doc["models"]["asr"] == "remote/whisper-1/remote" and doc["languages"]["de"]["status"] == "done"
     assert doc["segments"][0]["end"] <= 4.1

@@ -39,7 +39,9 @@ def test_media_file_to_coded_json_in_mongodb(airflow_db, s3, bucket, store):
     assert str(dr.state) == "success", _tis(dr)
     doc = expand(store.get(tid))
 
-    assert doc["status"] == "done" and doc["source_language"] == "en"
+    # the flow ends done; the small test model's translation may be flagged, never without a reason
+    assert doc["status"] in ("done", "done_with_flags") and doc["source_language"] == "en"
+    assert all(set(e.get("reasons", {})) >= set(e.get("flags", {})) for lang, e in doc["languages"].items() if lang != "en")
     assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower()
     assert set(doc["languages"]) == {"en", "zh", "ja", "de"}
     seg_ids = [s["id"] for s in doc["segments"]]

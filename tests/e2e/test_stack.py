@@ -29,8 +29,9 @@ def test_upload_run_and_fetch_the_result(stack):
         assert r.status_code == 201, r.text
         tid = r.json()["task_id"]
         st = wait_state(c, tid, {"done", "done_with_flags", "failed"})
-        assert st["state"] == "done", st
-        assert st["languages"] == {"en": "done", "de": "done"}
+        assert st["state"] in ("done", "done_with_flags"), st  # the small test model's German may be flagged,
+        assert st["languages"]["en"] == "done" and st["languages"]["de"] in ("done", "done_with_flags")
+        assert set(st["flag_reasons"].get("de", {})) == set(st["flags"].get("de", {}))  # and then says why
         doc = c.get(f"/linguaflow/tasks/{tid}/result", params={"format": "expanded"}).json()
         assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower() and doc["languages"]["de"]["audio"]["0"]
         assert "-->" in c.get(f"/linguaflow/tasks/{tid}/result", params={"format": "vtt", "lang": "de"}).text
@@ -191,7 +192,7 @@ def test_new_task_page_creates_a_task_and_follows_it_in_chromium(stack):
     with stack.client() as c:  # the same task through the API: created by the UI's user, done
         tid = out["url"].rsplit("/", 1)[1]
         st = c.get(f"/linguaflow/tasks/{tid}").json()
-        assert st["state"] == "done" and st["languages"] == {"en": "done", "de": "done"}
+        assert st["state"] in ("done", "done_with_flags") and st["languages"]["en"] == "done"  # German may be flagged
 
 
 def test_a_cookie_session_change_needs_the_ui_header(stack):

@@ -109,14 +109,16 @@ def test_llamacpp_in_process_keeps_ids_order_and_empty_segments():
     assert model == "llamacpp/qwen2.5-0.5b-instruct-q4"
 
 
-def test_the_default_route_is_the_bundled_1_5b_model_and_its_output_passes_the_checks(monkeypatch):
+def test_the_default_route_is_the_bundled_1_5b_model_and_its_output_passes_the_language_checks(monkeypatch):
     monkeypatch.delenv("LINGUAFLOW_ROUTES_FILE")  # the tests' small-model route off: what users get
     assert router.route_for("ja").model == "qwen2.5-coder-1.5b-instruct-q4"
     items = [("1", "Please send the quarterly report to the finance team before Friday."),
              ("2", "The meeting has moved to room four.")]
     for target in ("ja", "de"):
-        out, route, flags = router.translate_checked(items, "en", target)
-        assert route == "llamacpp/qwen2.5-coder-1.5b-instruct-q4" and flags == {}, (target, out, flags)
+        out, route, found = router.translate_checked(items, "en", target)
+        flags = {f.flag for v in found.values() for f in v}
+        assert route == "llamacpp/qwen2.5-coder-1.5b-instruct-q4" and not flags & {"untranslated", "wrong_language"}, (target, out, found)
+        assert all(f.reason for v in found.values() for f in v)  # a meaning flag (the 1.5B errs) says why
         assert [i for i, _ in out] == ["1", "2"] and all(t and t != s for (_, t), (_, s) in zip(out, items))
         if target == "ja":
             assert all(CJK.search(t) for _, t in out), out
