@@ -40,7 +40,7 @@ def test_media_dag_with_the_remote_engine(asr, monkeypatch, airflow_db, s3, buck
     doc = expand(store.get(tid))
     assert doc["status"] in ("done", "done_with_flags") and doc["source_language"] == "en"  # the test model may be flagged
     assert "superlative degree" in doc["languages"]["en"]["audio"]["0"].lower()
-    assert doc["models"]["asr"] == "remote/whisper-1/remote" and doc["languages"]["de"]["status"] == "done"
+    assert doc["models"]["asr"] == "remote/whisper-1/remote" and doc["languages"]["de"]["status"] in ("done", "done_with_flags")
     assert doc["segments"][0]["end"] <= 4.1
     metrics = httpx.get(f"{asr}/metrics").text
     assert 'linguaflow_asr_requests_total{route="transcriptions",status="200"}' in metrics
