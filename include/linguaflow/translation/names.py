@@ -68,7 +68,8 @@ def _other_names() -> dict[str, frozenset[str]]:
     return {k: frozenset(_plain(n) for n in v) for k, v in names.items()}
 
 
-def names_in(text: str) -> tuple[list[str], list[str]]:
+@functools.lru_cache(maxsize=1024)  # every check of a segment asks about the same source
+def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(codes, e-mail addresses and URLs; names) that `text` mentions."""
     literal = re.findall(_EMAIL, text) + re.findall(_URL, text)
     rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
@@ -82,7 +83,7 @@ def names_in(text: str) -> tuple[list[str], list[str]]:
             elif run:  # "Maria Schneider", "New York", "Central Station": one run
                 names += _names_of(run)
                 run = []
-    return list(dict.fromkeys(literal)), list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(literal)), tuple(dict.fromkeys(names))
 
 
 def _names_of(run: list[str]) -> list[str]:

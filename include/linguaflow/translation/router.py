@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..languages import language_code
 from ..errors import BadInput, LinguaflowError, MalformedReply, is_transient
 from ..settings import Settings, settings
-from . import backends, check
+from . import backends, check, names
 from . import glossary as glossary_terms
 
 log = logging.getLogger(__name__)
@@ -177,8 +177,8 @@ def _to_keep(source_text: str, found: list) -> dict[str, str]:
     flags = {f.flag for f in found}
     keep = {}
     if check.NAMES in flags:
-        literal, names = check.names.names_in(source_text)
-        keep |= {n: n for n in literal + names}
+        literal, named = names.names_in(source_text)
+        keep |= {n: n for n in literal + named}
     if check.NUMBER in flags:
         keep |= {n: n for n in re.findall(r"\d+(?:[.,:]\d+)*", source_text)}
     return keep
