@@ -40,7 +40,7 @@ MISTAKES = [
     ("unknown command", ["transcibe"], 2, "invalid choice", {}),
     ("run without a file", ["run"], 2, "file", {}),
     ("no such file", ["run", "/nope/talk.wav"], 2, "no such file", {}),
-    ("a directory", ["run", "{folder}"], 2, "directory", {}),
+    ("an empty folder", ["run", "{folder}"], 2, "no files in the folder", {}),
     ("unknown language code", ["run", S, "--to", "xx"], 2, "unsupported language", {}),
     ("misspelt language name", ["run", S, "--to", "Germn"], 2, "closest: de", {}),
     ("unknown spoken language", ["run", S, "--language", "Klingon"], 2, "unsupported language", {}),
@@ -119,5 +119,6 @@ def test_every_request_field_is_a_run_flag():
     assert set(local_run.FLAG_FIELDS.values()) == set(MediaRequest.model_fields) - {"media_uri"}
     args = parser().parse_args(["run", str(SAMPLE), "--to", "de", "--text-items", '{"title": "Hello"}',
                                 "--callback", "https://example.com/hook"])
+    (args.file,) = args.file  # `run` plans each of its files alone
     request = local_run.plan(args).request
     assert request.text_items == {"title": "Hello"} and request.callback_url == "https://example.com/hook"

@@ -135,3 +135,42 @@ def test_run_labels_speakers_and_takes_a_vocabulary(home, tmp_path):
                  "--format", "coded")
     assert plain.returncode == 0, plain.stderr[-3000:]
     assert all(len(t) == 2 for t in _coded(home, "cli-speakers")["_t"].values())
+
+
+def test_runs_started_together_queue_on_the_embedded_home_and_all_finish(home, tmp_path):
+    """Three `linguaflow run` at the same moment on one home: one runs, the others wait for it
+    (one line saying so), all exit 0 and `list` shows the three; no WiredTiger or SQLite error."""
+    from mediagen import encode
+
+    # three files, three contents (three tasks): the sample as WAV, FLAC and MP3
+    files = [SAMPLE, encode(SAMPLE, tmp_path / "clip.flac", "flac", "flac"), encode(SAMPLE, tmp_path / "clip.mp3", "mp3", "libmp3lame")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_", "AWS_"))}
+    env["LINGUAFLOW_HOME"] = str(tmp_path / "together")
+    if os.environ.get("LINGUAFLOW_MODEL_CACHE"):
+        env["LINGUAFLOW_MODEL_CACHE"] = os.environ["LINGUAFLOW_MODEL_CACHE"]
+    procs = [subprocess.Popen([CLI, "run", str(f), "--to", "", "--model", "tiny.en", "--language", "en"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
+    outs = [p.communicate(timeout=600) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert not re.search(r"WiredTiger|sqlite3|Traceback", out + err), err
+    waits = [err for _, err in outs if "waiting: another linguaflow command" in err]
+    assert len(waits) >= 1 and all("waited " in err for err in waits)  # one line in, one line out
+    listed = subprocess.run([CLI, "list"], env=env, capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert len(re.findall(r"^file-\w+\s+done", listed.stdout, re.M)) == 3, listed.stdout
+
+
+def test_run_takes_several_files_and_folders(home, tmp_path):
+    import shutil
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("a.wav", "b.wav"):
+        shutil.copy(SAMPLE, folder / name)
+    (folder / "c.wav").write_bytes(b"not audio")  # a bad one: said, the others go on
+    r = _run(tmp_path / "several", "run", str(folder), str(SAMPLE), "--to", "", "--model", "tiny.en", "--language", "en")
+    assert r.returncode == 65, r.stderr  # the worst of the files: bad input
+    assert "[1/4]" in r.stderr and "[4/4]" in r.stderr and "error: " in r.stderr and "c.wav" in r.stderr
+    assert "4 files: 3 done, 1 not" in r.stderr
+    assert r.stdout.count("superlative degree") == 3  # a.wav, b.wav and the sample: one result each (same content, one task)

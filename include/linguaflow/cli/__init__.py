@@ -132,8 +132,9 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the media DAG in-process on the embedded default",
-                         description="Transcribe and translate one media file on this machine (no server needed).")
-    run.add_argument("file", help="audio or video file (or s3://bucket/key with storage credentials)")
+                         description="Transcribe and translate media files on this machine (no server needed), one after another.")
+    run.add_argument("file", nargs="+",
+                     help="audio or video files, or folders of them (or s3://bucket/key with storage credentials)")
     run.add_argument("--to", default="zh,ja", help='target languages, codes or names, comma separated ("" = transcript only)')
     run.add_argument("--language", default="auto", help="spoken language, or auto to detect it")
     run.add_argument("--engine", default="faster-whisper", choices=ENGINES, help="ASR engine")

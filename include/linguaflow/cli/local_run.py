@@ -8,6 +8,7 @@ Airflow; one that asks more languages adds them and keeps the others (`--replace
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import logging
@@ -186,7 +187,46 @@ def render(coded: dict, fmt: str, langs: list[str] | None) -> str:
     return formats.as_text(formats.render(coded, fmt, langs))
 
 
+def media_files(args: list[str]) -> list[str]:
+    """The files `run` was given: a folder stands for the files directly in it (not hidden), in
+    name order; s3:// URIs and files as they are."""
+    files = []
+    for arg in args:
+        if not arg.startswith("s3://") and os.path.isdir(arg):
+            inside = sorted(str(p) for p in Path(arg).iterdir() if p.is_file() and not p.name.startswith("."))
+            if not inside:
+                raise UsageError(f"no files in the folder {arg}")
+            files += inside
+        else:
+            files.append(arg)
+    return files
+
+
 def run(args) -> int:
+    """`linguaflow run FILE...`: one file, or each in turn with a line naming it, its own result and
+    summary, and a last line over all; the exit code is the worst of them."""
+    files = media_files(args.file)
+    if len(files) == 1:
+        return run_one(argparse.Namespace(**{**vars(args), "file": files[0]}))
+    if args.task_id or args.out:
+        raise UsageError("--task-id and --out name one file's result: give one file")
+    from . import failures
+
+    codes = []
+    for n, path in enumerate(files, 1):
+        print(f"[{n}/{len(files)}] {path}", file=sys.stderr, flush=True)
+        try:
+            codes.append(run_one(argparse.Namespace(**{**vars(args), "file": path})))
+        except (UsageError, BadInput, OSError) as exc:  # this file is wrong: say so, go on with the others
+            code, line = failures.explain(exc)
+            print(f"error: {path}: {line}", file=sys.stderr, flush=True)
+            codes.append(code)
+    failed = sum(1 for c in codes if c)
+    print(f"{len(files)} files: {len(files) - failed} done, {failed} not", file=sys.stderr)
+    return max(codes)
+
+
+def run_one(args) -> int:
     """Plan, then answer from the store or run the DAG; print the result and a summary."""
     began = time.monotonic()
     p = plan(args)
@@ -198,7 +238,9 @@ def run(args) -> int:
     from ..settings import settings
 
     external_db = settings().mongo_uri  # read before the embedded store puts its own address there
-    with embedded.result_store() as store:
+    # Airflow's SQLite metadata under the embedded home takes one run at a time too (the embedded
+    # result store holds the lock itself)
+    with embedded.one_at_a_time() if external_db else contextlib.nullcontext(), embedded.result_store() as store:
         log_path = embedded.home() / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
         task_id = p.request.task_id
         stored = store.get(task_id)

@@ -180,11 +180,47 @@ OLDER_VERSIONS_ONLY = "_CADWYN_DELETED_ROUTE"  # Cadwyn's tag of a route only ol
 
 
 @contextlib.contextmanager
+def one_at_a_time(out=sys.stderr):
+    """Hold the embedded home for this process: its SecantusDB files and Airflow's SQLite take one
+    process at a time, so a second `linguaflow run` (another terminal, `xargs -P`) waits here for
+    the first, saying so in one line, instead of failing on a busy WiredTiger file. The lock is
+    the kernel's (flock): a process that dies releases it; Ctrl-C while waiting leaves nothing
+    written, as nothing was opened yet."""
+    import fcntl
+    import time
+
+    h = home()
+    h.mkdir(parents=True, exist_ok=True)
+    with open(h / "run.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            began = time.monotonic()
+            print(f"waiting: another linguaflow command (pid {holder}) is using {h}; this one starts when it ends",
+                  file=out, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            print(f"waited {time.monotonic() - began:.1f} s; starting", file=out, flush=True)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def result_store():
     """The result store `linguaflow run` writes to: LINGUAFLOW_MONGO_URI when set, else an
-    embedded SecantusDB for the length of the block. Calls `configure_env` first."""
+    embedded SecantusDB for the length of the block, held by this process alone
+    (`one_at_a_time`). Calls `configure_env` first."""
     configure_env()
-    with contextlib.nullcontext() if settings.settings().mongo_uri else EmbeddedMongo():
+    external = bool(settings.settings().mongo_uri)
+    with contextlib.nullcontext() if external else one_at_a_time(), contextlib.nullcontext() if external else EmbeddedMongo():
         from ..results.store import ResultStore
 
         store = ResultStore()
@@ -205,6 +241,7 @@ class EmbeddedMongo:
     def __enter__(self) -> str:
         self.server.start()
         uri = f"mongodb://127.0.0.1:{self.server.port}/?directConnection=true&retryWrites=false"
+        self.before = os.environ.get("LINGUAFLOW_MONGO_URI")
         os.environ["LINGUAFLOW_MONGO_URI"] = uri
         settings.reload()
         return uri
@@ -217,3 +254,9 @@ class EmbeddedMongo:
             with contextlib.suppress(OSError):
                 listening.shutdown(socket.SHUT_RDWR)
         self.server.stop()
+        # its address goes with it: a next store of this process (`run` of several files) starts its own
+        if self.before is None:
+            os.environ.pop("LINGUAFLOW_MONGO_URI", None)
+        else:
+            os.environ["LINGUAFLOW_MONGO_URI"] = self.before
+        settings.reload()
