@@ -174,3 +174,24 @@ def test_run_takes_several_files_and_folders(home, tmp_path):
     assert "[1/4]" in r.stderr and "[4/4]" in r.stderr and "error: " in r.stderr and "c.wav" in r.stderr
     assert "4 files: 3 done, 1 not" in r.stderr
     assert r.stdout.count("superlative degree") == 3  # a.wav, b.wav and the sample: one result each (same content, one task)
+
+
+def test_ctrl_c_while_waiting_for_another_run_leaves_nothing_written(tmp_path):
+    import fcntl
+    import signal
+
+    home = tmp_path / "busy"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_", "AWS_"))}
+    env["LINGUAFLOW_HOME"] = str(home)
+    with open(home / "run.lock", "a+") as held:  # another run holds the home
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242")
+        held.flush()
+        p = subprocess.Popen([CLI, "run", str(SAMPLE), "--to", ""], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = p.stderr.readline()
+        assert line.startswith("waiting: another linguaflow command (pid 4242)"), line
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert not (home / "db").exists() and not (home / "storage").exists()  # nothing opened, nothing written
