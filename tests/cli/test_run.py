@@ -164,16 +164,21 @@ def test_runs_started_together_queue_on_the_embedded_home_and_all_finish(home, t
 def test_run_takes_several_files_and_folders(home, tmp_path):
     import shutil
 
+    from mediagen import encode
+
     folder = tmp_path / "inbox"
     folder.mkdir()
-    for name in ("a.wav", "b.wav"):
-        shutil.copy(SAMPLE, folder / name)
+    shutil.copy(SAMPLE, folder / "a.wav")
+    encode(SAMPLE, folder / "b.flac", "flac", "flac")
     (folder / "c.wav").write_bytes(b"not audio")  # a bad one: said, the others go on
-    r = _run(tmp_path / "several", "run", str(folder), str(SAMPLE), "--to", "", "--model", "tiny.en", "--language", "en")
+    mp3 = encode(SAMPLE, tmp_path / "d.mp3", "mp3", "libmp3lame")
+    r = _run(tmp_path / "several", "run", str(folder), str(mp3), "--to", "", "--model", "tiny.en", "--language", "en")
     assert r.returncode == 65, r.stderr  # the worst of the files: bad input
     assert "[1/4]" in r.stderr and "[4/4]" in r.stderr and "error: " in r.stderr and "c.wav" in r.stderr
     assert "4 files: 3 done, 1 not" in r.stderr
-    assert r.stdout.count("superlative degree") == 3  # a.wav, b.wav and the sample: one result each (same content, one task)
+    assert r.stdout.count("superlative degree") == 3  # a result each
+    listed = _run(tmp_path / "several", "list")
+    assert len(re.findall(r"^file-\w+\s+done", listed.stdout, re.M)) == 3, listed.stdout  # three tasks
 
 
 def test_ctrl_c_while_waiting_for_another_run_leaves_nothing_written(tmp_path):
