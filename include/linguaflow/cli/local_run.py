@@ -22,7 +22,7 @@ from ..errors import BadInput
 from ..request import MediaRequest
 from ..languages import language as normalize_language
 from ..settings import split_csv
-from .failures import UsageError
+from .failures import UsageError, explain
 
 
 
@@ -210,15 +210,13 @@ def run(args) -> int:
         return run_one(argparse.Namespace(**{**vars(args), "file": files[0]}))
     if args.task_id or args.out:
         raise UsageError("--task-id and --out name one file's result: give one file")
-    from . import failures
-
     codes = []
     for n, path in enumerate(files, 1):
         print(f"[{n}/{len(files)}] {path}", file=sys.stderr, flush=True)
         try:
             codes.append(run_one(argparse.Namespace(**{**vars(args), "file": path})))
         except (UsageError, BadInput, OSError) as exc:  # this file is wrong: say so, go on with the others
-            code, line = failures.explain(exc)
+            code, line = explain(exc)
             print(f"error: {path}: {line}", file=sys.stderr, flush=True)
             codes.append(code)
     failed = sum(1 for c in codes if c)
