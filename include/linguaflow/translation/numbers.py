@@ -305,18 +305,33 @@ def _same(a: Fact, b: Fact) -> bool:
     return a.kind == b.kind and a.value == b.value
 
 
+def _values(said: list[Fact]) -> set[float]:
+    """Every value a text's facts can stand for: numbers' readings, clock hours (12- and 24-hour)
+    and minutes, months."""
+    times = [f for f in said if f.kind == "time"]
+    return set().union(*(f.value for f in said if f.kind == NUMBER)) | _hours(times) | {
+        float(f.value[1]) for f in times} | {float(f.value) for f in said if f.kind == "month"}
+
+
+def _number_in(fact: Fact, values: set[float], digits: str) -> bool:
+    """A number among `values`, or its digits (three or more) inside `digits`: a phone number grouped otherwise."""
+    own = re.sub(r"\D", "", fact.text)
+    return bool(fact.value & values) or (len(own) >= 3 and own in digits)
+
+
+def _digit_string(said: list[Fact]) -> str:
+    return "".join(re.findall(r"\d", " ".join(f.text for f in said)))
+
+
 def compare(source_text: str, target_text: str, source: str, target: str) -> Mismatch:
     """What the source says that the target does not (any usual writing counts as saying it)."""
     said, got = facts(source_text, source), facts(target_text, target)
     got_times = [f for f in got if f.kind == "time"]
-    pool = set().union(*(f.value for f in got if f.kind == NUMBER)) | _hours(got_times) | {
-        float(f.value[1]) for f in got_times} | {float(f.value) for f in got if f.kind == "month"}
-    got_digits = "".join(re.findall(r"\d", " ".join(f.text for f in got)))
+    pool, got_digits = _values(got), _digit_string(got)
     missing = []
     for fact in said:
         if fact.kind == NUMBER:
-            digits = re.sub(r"\D", "", fact.text)  # a phone number grouped otherwise
-            ok = bool(fact.value & pool) or (len(digits) >= 3 and digits in got_digits)
+            ok = _number_in(fact, pool, got_digits)
         elif fact.kind == "time":
             hour, minute = fact.value
             ok = any(_same(fact, t) for t in got_times) or (
@@ -325,10 +340,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             ok = any(_same(fact, g) for g in got)
         if not ok:
             missing.append(fact)
-    said_times = [f for f in said if f.kind == "time"]
-    said_pool = set().union(*(f.value for f in said if f.kind == NUMBER)) | _hours(said_times) | {
-        float(f.value[1]) for f in said_times} | {float(f.value) for f in said if f.kind == "month"}
-    said_digits = "".join(re.findall(r"\d", " ".join(f.text for f in said)))
+    said_pool, said_digits = _values(said), _digit_string(said)
     weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
 
@@ -336,8 +348,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         if any(_same(g, s) for s in said):
             return True
         if g.kind == NUMBER:
-            digits = re.sub(r"\D", "", g.text)  # a phone number grouped otherwise
-            return bool(g.value & said_pool) or (len(digits) >= 3 and digits in said_digits)
+            return _number_in(g, said_pool, said_digits)
         if g.kind == "time":
             return float(g.value[0]) in said_pool | {float(v % 12) for v in said_pool if v == int(v)} and (
                 g.value[1] == 0 or float(g.value[1]) in said_pool)
