@@ -2,7 +2,7 @@
 SAMPLE ?= include/linguaflow/samples/arctic_a0007.wav
 TO ?= zh,ja,de
 
-.PHONY: demo test setup services services-down bench
+.PHONY: demo test docs setup services services-down bench
 
 demo:  ## run the media DAG in-process on the bundled sample (embedded default: SQLite, file://, embedded DB)
 	scripts/setup.sh
@@ -14,6 +14,11 @@ test:  ## install, start the services (PostgreSQL, Redis, S3, MongoDB-compatible
 	scripts/browser.sh
 	scripts/speech-tools.sh
 	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+docs:  ## the docs site into .linguaflow/site (reference pages regenerated from the code, strict: a broken link fails)
+	scripts/setup.sh --dev
+	.venv/bin/python scripts/docs_reference.py
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
 
 setup:
 	scripts/setup.sh --dev

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import REPO  # noqa: E402 - the checkout measured
+from common import REPO, write_figures  # noqa: E402 - the checkout measured
 
 TARGETS = ("de", "zh", "ja", "fr", "es")
 
@@ -78,6 +78,7 @@ def main() -> None:
     print("| languages | path | wall s | x one language (same path) | segments/s | chrF++ per language | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
     one: dict[str, float] = {}
+    rows = []
     for n in map(int, args.sets.split(",")):
         langs = ",".join(TARGETS[:n])
         for path in ("old", "new"):
@@ -90,6 +91,12 @@ def main() -> None:
             chrf = " ".join(f"{k} {v:.1f}" for k, v in res["chrf"].items())
             print(f"| {n} ({langs}) | {path} | {res['wall_s']:.1f} | {res['wall_s'] / one[path]:.2f} | "
                   f"{res['segments'] / res['wall_s']:.2f} | {chrf} | {res['peak_rss_mb']:.0f} |", flush=True)
+            rows.append({"languages": n, "targets": langs, "path": path, "wall_s": round(res["wall_s"], 2),
+                         "segments": res["segments"], "chrf": {k: round(v, 2) for k, v in res["chrf"].items()},
+                         "peak_rss_mb": round(res["peak_rss_mb"])})
+    write_figures("translate_languages", f"{args.model}, first {args.limit} sentences of mt_reference.json: "
+                  "old = one language after another, new = every language at once on one batched model", rows,
+                  model=args.model)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import os
 import platform
 import time
 
-from common import REPO  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
+from common import REPO, write_figures  # noqa: E402 - the checkout measured, its include/ and tests/ on the path
 
 
 def _halves(text: str) -> list[str]:
@@ -41,6 +41,8 @@ def main() -> None:
     ap.add_argument("--routes", default=None, help="LINGUAFLOW_ROUTES for this run (JSON)")
     ap.add_argument("--limit", type=int, default=0, help="first N sentences only")
     ap.add_argument("--variants", default="plain,checked")
+    ap.add_argument("--figures", default="translate_quality",
+                    help="keep the rows as bench/figures/NAME.json (the docs' plots read translate_quality_*.json)")
     args = ap.parse_args()
     if args.routes:
         os.environ["LINGUAFLOW_ROUTES"] = args.routes
@@ -91,9 +93,8 @@ def main() -> None:
             results.append(row)
             print(f"| {lang} | {route} | {variant} | {row['chrf++']} | {untranslated}/{len(items)} | {wrong}/{len(items)} | "
                   f"{meaning}/{len(items)} | {row['seconds']} | {row['seg_per_s']} |", flush=True)
-    out_file = REPO / ".linguaflow" / "translate_quality.json"
-    out_file.parent.mkdir(exist_ok=True)
-    out_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    write_figures(args.figures, f"chrF++ and speed per target on the {len(items)} reference sentences, "
+                  "through the routing table", results, routes=os.environ.get("LINGUAFLOW_ROUTES", ""))
 
 
 if __name__ == "__main__":

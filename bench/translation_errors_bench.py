@@ -22,7 +22,7 @@ import platform
 import time
 from collections import defaultdict
 
-from common import REPO
+from common import REPO, write_figures
 
 DATA = REPO / "bench" / "data" / "translation_errors.json"
 CHECKS = ("untranslated", "wrong_language", "number", "names", "negation", "source_words", "script", "length")
@@ -63,13 +63,9 @@ def report(rows: list[dict], title: str) -> None:
         print(f"| {name} | {len(hit)} | {_pct(len(bad), len(hit))} | {_pct(len(mine), len(hit)) if own else '–'} |")
     print("\n| language | number errors flagged | all meaning errors flagged | correct pairs flagged |")
     print("|---|---|---|---|")
-    for lang in LANGS + ("all",):
-        mine = [r for r in rows if lang == "all" or r["lang"] == lang]
-        num = [r for r in mine if r["label"] == "wrong" and "number" in r["classes"]]
-        allw = [r for r in mine if r["label"] == "wrong"]
-        ok = [r for r in mine if r["label"] == "correct"]
-        print(f"| {lang} | {_pct(sum(1 for r in num if r['flags']), len(num))} | "
-              f"{_pct(sum(1 for r in allw if r['flags']), len(allw))} | {_pct(sum(1 for r in ok if r['flags']), len(ok))} |")
+    for row in per_language(rows):
+        print(f"| {row['lang']} | " + " | ".join(_pct(row[f"{k}_flagged"], row[k]) for k in ("number_errors", "all_errors", "correct"))
+              + " |")
     print("\n| class | errors | flagged (union) | by the check of that class |")
     print("|---|---|---|---|")
     by_class = defaultdict(list)
@@ -82,6 +78,22 @@ def report(rows: list[dict], title: str) -> None:
         mine = own_check.get(c)
         print(f"| {c} | {len(rs)} | {_pct(sum(1 for r in rs if r['flags']), len(rs))} | "
               f"{_pct(sum(1 for r in rs if mine in r['flags']), len(rs)) if mine else '–'} |")
+
+
+def per_language(rows: list[dict]) -> list[dict]:
+    """Per language: number errors, all meaning errors and correct pairs, and how many were flagged."""
+    out = []
+    for lang in LANGS + ("all",):
+        mine = [r for r in rows if lang == "all" or r["lang"] == lang]
+        groups = {"number_errors": [r for r in mine if r["label"] == "wrong" and "number" in r["classes"]],
+                  "all_errors": [r for r in mine if r["label"] == "wrong"],
+                  "correct": [r for r in mine if r["label"] == "correct"]}
+        row = {"lang": lang}
+        for key, group in groups.items():
+            row[key] = len(group)
+            row[f"{key}_flagged"] = sum(1 for r in group if r["flags"])
+        out.append(row)
+    return out
 
 
 def main() -> None:
@@ -97,9 +109,11 @@ def main() -> None:
     print(f"# translation checks on the error benchmark; {platform.machine()}, {os.cpu_count()} cores")
     result = score(pairs, sources)
     print(f"# {len(pairs)} labelled pairs, {result['ms_per_pair']:.2f} ms per pair for every check")
+    figures = []
     for part in (("tune", "heldout") if args.split == "all" else (args.split,)):
         rows = [r for r in result["rows"] if split[r["source"]] == part]
         report(rows, part)
+        figures += [{"part": part, **row} for row in per_language(rows)]
         if args.pairs:
             print(f"\n#### {part}: misses (wrong, not flagged) and false alarms (correct, flagged)\n")
             for r in rows:
@@ -107,6 +121,9 @@ def main() -> None:
                     kind = "MISS" if r["label"] == "wrong" else "FALSE"
                     print(f"- {kind} {r['id']} [{','.join(r['classes'])}] {r['text']!r} "
                           f"{'; '.join(r['reasons'])} | {sources[r['source']]}")
+    if args.split == "all" and not args.origin:
+        write_figures("translation_checks", "share of labelled pairs the checks flag, per language and part",
+                      figures, ms_per_pair=round(result["ms_per_pair"], 2))
 
 
 if __name__ == "__main__":

@@ -223,6 +223,15 @@ from stack import free_port  # noqa: E402,F401 - tests import it from here
 
 
 @pytest.fixture(scope="session")
+def screenshots():
+    """Where the browser tests save their screenshots: .linguaflow/screenshots, or the docs site's
+    images with DOCS_SCREENSHOTS=1 (how the pictures in docs/img/ are refreshed)."""
+    folder = REPO / "docs" / "img" if os.environ.get("DOCS_SCREENSHOTS") else REPO / ".linguaflow" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def llama_server():
     """llama.cpp's OpenAI-compatible server (llama-cpp-python[server]) with the bundled GGUF, on loopback."""
     import subprocess

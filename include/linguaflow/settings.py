@@ -155,7 +155,7 @@ def storage_credentials_configured() -> bool:
 
 
 def markdown_table() -> str:
-    """The README's settings table."""
+    """The settings table of the docs' reference page (scripts/docs_reference.py writes it)."""
     rows = ["| setting | default | meaning |", "|---|---|---|"]
     for name, field in Settings.model_fields.items():
         default = field.default
@@ -164,17 +164,5 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
-def write_readme_table(readme: Path) -> None:
-    """Put the generated table between the README's settings-table markers."""
-    import re
-
-    text = readme.read_text()
-    table = "<!-- settings-table:start -->\n" + markdown_table() + "\n<!-- settings-table:end -->"
-    readme.write_text(re.sub(r"<!-- settings-table:start -->\n.*?\n<!-- settings-table:end -->", lambda _: table, text, flags=re.S))
-
-
-if __name__ == "__main__":  # python -m linguaflow.settings [README.md]: print the table, or write it there
-    if len(sys.argv) > 1:
-        write_readme_table(Path(sys.argv[1]))
-    else:
-        sys.stdout.write(markdown_table() + "\n")
+if __name__ == "__main__":  # python -m linguaflow.settings: print the table
+    sys.stdout.write(markdown_table() + "\n")

@@ -36,6 +36,7 @@ try {
   out.afterClick = { time: await page.evaluate(() => document.getElementById("player").currentTime),
                      now: await page.$eval("tr.now", (r) => r.id) };
   out.downloads = await page.$$eval("a[download]", (as) => as.map((a) => a.getAttribute("download")));
+  out.flagged = await page.$$eval("td.flag", (tds) => tds.map((td) => td.title));
   out.ranged = await page.evaluate(async (u) => {
     const r = await fetch(u, { headers: { Range: "bytes=0-99" } });
     return { status: r.status, bytes: (await r.arrayBuffer()).byteLength, range: r.headers.get("content-range") };

@@ -95,7 +95,7 @@ def test_backfill_over_two_days_processes_exactly_their_objects(stack):
         assert uris == ["day0.wav", "day1.wav"]
 
 
-def test_trigger_form_and_result_page_in_chromium(stack, s3, bucket):
+def test_trigger_form_and_result_page_in_chromium(stack, s3, bucket, screenshots):
     """Debian's Chromium driven by playwright-core: fill the media DAG's trigger form (Params with
     titles, a language multi-select), trigger, then open the run's result viewer page."""
     import json
@@ -105,8 +105,7 @@ def test_trigger_form_and_result_page_in_chromium(stack, s3, bucket):
     from conftest import REPO
 
     browser = REPO / "tests" / "browser"
-    shots = REPO / ".linguaflow" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots
     key = f"inbox/{uuid.uuid4().hex}.wav"
     s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
     task_id = f"ui-{uuid.uuid4().hex[:10]}"
@@ -132,9 +131,10 @@ def test_trigger_form_and_result_page_in_chromium(stack, s3, bucket):
     assert "English (spoken)" in page["text"] and all(name in page["text"] for name in ("German", "Japanese", "Chinese"))
 
 
-def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_path, monkeypatch):
+def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_path, monkeypatch, screenshots):
     """A 12 s recording with three segments: playing moves the highlight from the first segment to
-    the next, a click on the last one seeks there; subtitles are offered per language."""
+    the next, a click on the last one seeks there; subtitles are offered per language; a flagged
+    segment is marked, its reason in its title."""
     import json
     import subprocess
     import uuid
@@ -152,15 +152,18 @@ def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_pa
     doc = {"task_id": tid, "code_map_version": CODE_MAP_VERSION, "status": "done", "source_language": "en",
            "media": {"uri": f"s3://{bucket}/{key}", "duration": 12.0}, "segments": segments, "models": {"asr": "w"},
            "languages": {"en": {"status": "done", "model": "w", "audio": {s["id"]: f"{said} ({s['id']})" for s in segments}, "text": {}},
-                         "de": {"status": "done", "model": "m", "audio": {s["id"]: f"Satz {s['id']}" for s in segments}, "text": {}}},
+                         "de": {"status": "done_with_flags", "model": "m", "text": {},
+                                "audio": {"0": "und man will es immer im Superlativ sehen (0)",
+                                          "1": "und man will es immer im superlative degree sehen (1)",
+                                          "2": "und man will es immer im Superlativ sehen (2)"},
+                                "flags": {"1": ["source_words"]},
+                                "reasons": {"1": "left in English: superlative, degree"}}},
            "created": now_iso(), "updated": now_iso()}
     monkeypatch.setenv("LINGUAFLOW_MONGO_URI", stack.env["LINGUAFLOW_MONGO_URI"])  # the stack's own store
     store = ResultStore()
     store.put(compact(doc))
     store.client.close()
-    shots = REPO / ".linguaflow" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["node", "player.mjs", stack.url, stack.token, tid, str(shots / "viewer-playing.png")],
+    r = subprocess.run(["node", "player.mjs", stack.url, stack.token, tid, str(screenshots / "viewer-playing.png")],
                        cwd=REPO / "tests" / "browser", capture_output=True, text=True, timeout=120)
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert r.returncode == 0 and "error" not in out, (out, r.stderr[-2000:])
@@ -168,10 +171,11 @@ def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_pa
     assert (out["first"], out["next"]) == ("s0", "s1")  # the highlight follows playback
     assert out["clicked"] == "s2" and out["afterClick"]["now"] == "s2" and abs(out["afterClick"]["time"] - 8.0) < 0.75
     assert sorted(out["downloads"]) == sorted(f"{tid}.{lang}.{fmt}" for lang in ("en", "de") for fmt in ("srt", "vtt"))
+    assert out["flagged"] == ["source_words: left in English: superlative, degree"]  # marked, the reason its title
     assert out["ranged"] == {"status": 206, "bytes": 100, "range": f"bytes 0-99/{12 * 16000 * 2 + 44}"}
 
 
-def test_new_task_page_creates_a_task_and_follows_it_in_chromium(stack):
+def test_new_task_page_creates_a_task_and_follows_it_in_chromium(stack, screenshots):
     """A person opens "New transcription", chooses a file, picks German, and lands on the viewer,
     which follows the run (live progress) and shows the result when it ends."""
     import json
@@ -179,9 +183,7 @@ def test_new_task_page_creates_a_task_and_follows_it_in_chromium(stack):
 
     from conftest import REPO
 
-    shots = REPO / ".linguaflow" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["node", "upload.mjs", stack.url, stack.token, str(SAMPLE), str(shots / "new-task.png")],
+    r = subprocess.run(["node", "upload.mjs", stack.url, stack.token, str(SAMPLE), str(screenshots / "new-task.png")],
                        cwd=REPO / "tests" / "browser", capture_output=True, text=True, timeout=480)
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert r.returncode == 0 and "error" not in out, (out, r.stderr[-2000:])

@@ -1,19 +1,21 @@
 """The review answered as a reviewer does it: over Airflow's own REST API (the call the UI's
 Required actions page makes), against the running Airflow of the test stack."""
 
+import json
+import subprocess
 import uuid
 
 import httpx
 import pytest
 
-from conftest import SAMPLE
+from conftest import REPO, SAMPLE
 from stack import wait_for
 
 pytestmark = pytest.mark.e2e
 HITL = "/api/v2/dags/linguaflow_media/dagRuns/{run}/taskInstances/review/-1/hitlDetails"
 
 
-def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
+def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket, screenshots):
     key = f"inbox/{uuid.uuid4().hex}.wav"
     s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
     client = stack.client()
@@ -37,6 +39,12 @@ def test_a_review_is_answered_over_the_airflow_rest_api(stack, s3, bucket):
     edits = detail["params"]["edits"]["value"]
     assert set(edits) == {"it/A/0", "it/T/title"} and "`it/A/0`" in detail["body"]
     assert client.get(f"/linguaflow/tasks/{tid}").json()["state"] == "awaiting_review"
+    # the form a reviewer answers in the Airflow UI (Required Actions), in Chromium
+    r = subprocess.run(["node", "review.mjs", stack.url, stack.token, tid, str(screenshots / "review-form.png")],
+                       cwd=REPO / "tests" / "browser", capture_output=True, text=True, timeout=180)
+    page = json.loads(r.stdout.strip().splitlines()[-1])
+    assert r.returncode == 0 and "error" not in page and page["publish"] >= 1, (page, r.stderr[-2000:])
+    assert "it/A/0" in page["text"], page["text"]  # the flagged items listed in the form's body
 
     # an answer without credentials is refused at once, not held while the review settles
     with httpx.Client(base_url=stack.url, timeout=60) as anonymous:

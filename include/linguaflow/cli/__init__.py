@@ -110,8 +110,8 @@ class _Parser(argparse.ArgumentParser):
 
 def on_task(sub, name: str, help: str, func) -> argparse.ArgumentParser:
     """A command about one task: its id as the argument."""
-    p = sub.add_parser(name, help=help)
-    p.add_argument("task_id", help="the task id")
+    p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+    p.add_argument("task_id", help="the task's id (as `submit` or `run` printed it)")
     p.set_defaults(func=func)
     return p
 
@@ -124,14 +124,20 @@ def _one_language_formats() -> str:
     return "/".join(f.name for f in formats.all_formats() if f.one_language)
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """Help columns that keep each command's summary on one line of an 80-column terminal."""
+    return argparse.HelpFormatter(prog, max_help_position=18)
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="linguaflow", description="Speech to text in many languages, on Apache Airflow 3.",
-                  epilog="exit codes: 0 ok, 1 run failed, 2 usage, 65 bad input, 69 unreachable, 71 resources, 75 timeout")
+                  epilog="exit codes: 0 ok, 1 run failed, 2 usage, 65 bad input, 69 unreachable, 71 resources, 75 timeout",
+                  formatter_class=_formatter)
     top.add_argument("--version", action="version", version=f"linguaflow {_version()}")
     top.add_argument("-v", "--verbose", action="store_true", help="show Airflow's logs and tracebacks")
-    sub = top.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    sub = top.add_subparsers(dest="cmd", required=True, parser_class=_Parser, title="commands", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the media DAG in-process on the embedded default",
+    run = sub.add_parser("run", help="transcribe and translate files here, no server needed",
                          description="Transcribe and translate media files on this machine (no server needed), one after another.")
     run.add_argument("file", nargs="+",
                      help="audio or video files, or folders of them (or s3://bucket/key with storage credentials)")
@@ -160,7 +166,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true", dest="verbose_run", help="stream Airflow's logs instead of the progress display")
     run.set_defaults(func=local_run.run)
 
-    tr = sub.add_parser("transcribe", help="transcribe one media object into a transcript JSON (the GPU pod's entrypoint)")
+    tr = sub.add_parser("transcribe", help="transcribe one media object to JSON (the GPU pod's job)",
+                        description="Transcribe one media object into a transcript JSON, object storage to object "
+                                    "storage: the entrypoint of the GPU worker pod.")
     tr.add_argument("--input", required=True, help="media URI: s3://bucket/key, file:///path or a path")
     tr.add_argument("--output", required=True, help="transcript JSON URI")
     tr.add_argument("--engine", default="faster-whisper", choices=ENGINES, help="ASR engine")
@@ -172,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--request", default=None, help="the task's request as JSON (engine, model, language, speakers, vocabulary)")
     tr.set_defaults(func=cmd_transcribe)
 
-    sv = sub.add_parser("serve", help="serve Whisper warm behind OpenAI's audio API (/v1/audio/transcriptions)",
+    sv = sub.add_parser("serve", help="serve Whisper warm behind OpenAI's audio API",
                         description="An OpenAI-compatible transcription service; models load once at start. "
                                     "API key: LINGUAFLOW_SERVE_API_KEY.")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
@@ -191,7 +199,9 @@ def parser() -> argparse.ArgumentParser:
     sv.set_defaults(func=cmd_serve)
 
     # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
-    sb = sub.add_parser("submit", help="create a task from a local file (uploaded) or an s3:// URI")
+    sb = sub.add_parser("submit", help="create a task on the server from a file or an s3:// URI",
+                        description="Create a task through the task API (LINGUAFLOW_API): a local file is uploaded, "
+                                    "an s3:// URI is named.")
     sb.add_argument("media", help="a local file (uploaded) or an s3:// URI")
     sb.add_argument("--to", required=True, help="target languages, comma separated")
     sb.add_argument("--callback", default=None, help="URL to POST the signed completion notice to")
@@ -201,14 +211,14 @@ def parser() -> argparse.ArgumentParser:
     sb.add_argument("--wait", action="store_true", help="follow progress until the task ends")
     sb.add_argument("--poll", type=float, default=5.0, help="seconds between progress checks with --wait")
     sb.set_defaults(func=tasks.submit)
-    on_task(sub, "status", "state and per-language progress of a task", tasks.status)
-    rs = on_task(sub, "result", "a task's result (from the task API, or the embedded store with no server)", tasks.result)
+    on_task(sub, "status", "show a task's state and per-language progress", tasks.status)
+    rs = on_task(sub, "result", "print a task's result (server, or the local store)", tasks.result)
     rs.add_argument("--format", default="text", choices=formats.names(listed_only=False), help=f"{_format_help()}; default text")
     rs.add_argument("--lang", default=None, help=f"one language only (needed for {_one_language_formats()})")
-    on_task(sub, "cancel", "cancel a task", tasks.cancel)
-    dl = on_task(sub, "delete", "delete a task and everything derived from it, everywhere", tasks.delete)
+    on_task(sub, "cancel", "cancel a task; finished languages stay", tasks.cancel)
+    dl = on_task(sub, "delete", "delete a task and everything made from it, everywhere", tasks.delete)
     dl.add_argument("--media", action="store_true", help="also delete the source object (an upload always goes)")
-    ls = sub.add_parser("list", help="list tasks, newest first (yours, or all if your role sees all)")
+    ls = sub.add_parser("list", help="list tasks, newest first (yours, or all your role sees)")
     ls.add_argument("--state", default=None, help="comma separated: queued, running, done, done_with_flags, failed, cancelled, ...")
     ls.add_argument("--since", default=None, help="created at or after (ISO 8601)")
     ls.add_argument("--until", default=None, help="created before (ISO 8601)")

@@ -162,9 +162,11 @@ def _json_option(value: str | None, flag: str) -> dict:
 
 
 def already_done(stored: dict | None, request: MediaRequest) -> bool:
-    """Does the store hold everything this request asks (same request, every language succeeded)?"""
+    """Does the store hold everything this request asks (same request, every language succeeded,
+    each made by the route the routing table now gives it)?"""
     from ..pipeline import request_digest
     from ..results import document
+    from ..translation import router
 
     if not stored or document.state_of(stored) not in document.SUCCEEDED:
         return False
@@ -174,6 +176,9 @@ def already_done(stored: dict | None, request: MediaRequest) -> bool:
     spoken = document.summary(stored)["source_language"]
     if any(states.get(lang) not in document.SUCCEEDED for lang in request.target_languages if lang != spoken):
         return False
+    made_by = document.language_models(stored)
+    if any(made_by.get(lang) not in router.route_names(lang) for lang in request.target_languages if lang != spoken):
+        return False  # the routing table changed since (e.g. a language routed to another model)
     return not request.replace or set(states) - {spoken} == set(request.target_languages) - {spoken}
 
 

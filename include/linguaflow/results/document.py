@@ -313,6 +313,13 @@ def language_states(coded: dict | None) -> dict[str, str]:
     return {lang: state for lang, state, _ in _stored_languages(coded)}
 
 
+def language_models(coded: dict | None) -> dict[str, str]:
+    """{ISO language: the route or model that made it} of a stored document (the spoken one: the ASR's)."""
+    v = (coded or {}).get("_v", CODE_MAP_VERSION)
+    return {language_of(code, v): model for code, model in ((coded or {}).get("_e") or {}).items()
+            if code != "asr" and model}
+
+
 def language_errors(coded: dict | None) -> dict[str, str]:
     """{ISO language: why it failed} for the failed languages of a stored document."""
     return {lang: error or "" for lang, state, error in _stored_languages(coded) if state == "failed"}

@@ -88,6 +88,15 @@ def route_for(target: str) -> Route:
     return routes.get(target) or routes["*"]
 
 
+def route_names(target: str) -> set[str]:
+    """The names of the target's route and of its fallbacks: what may have made its translation."""
+    names, route = set(), route_for(target)
+    while route is not None:
+        names.add(route.name)
+        route = route.fallback
+    return names
+
+
 def pools() -> dict[str, int | None]:
     """Every pool the routing table names -> the smallest `max_active` of its routes (None: no cap).
 
