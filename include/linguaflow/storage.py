@@ -152,3 +152,31 @@ def delete(uri: str) -> bool:
             return False
         p.fs.rm(p.path)
     return True
+
+
+def ensure_bucket(uri: str, attempts: int = 60, wait_s: float = 2.0) -> bool:
+    """Create the bucket of an `s3://` URI unless it exists, waiting for a server that is still
+    starting (a fresh deployment's MinIO); True when it was created. `file://` needs nothing."""
+    import time
+
+    if "://" not in uri or uri.startswith("file://"):
+        return False
+    bucket = opath(uri.split("://", 1)[0] + "://" + uri.split("://", 1)[1].split("/", 1)[0])
+    for attempt in range(attempts):
+        try:
+            with _classified():
+                if bucket.exists():
+                    return False
+                bucket.mkdir(exist_ok=True)
+                return True
+        except ServiceUnavailable:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(wait_s)
+    return False
+
+
+if __name__ == "__main__":  # python -m linguaflow.storage: the work root's bucket exists (deployments' init step)
+    created = ensure_bucket(work_root())
+    print(f"{work_root()}: {'created' if created else 'already there'}")
+
