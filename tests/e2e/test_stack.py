@@ -149,7 +149,7 @@ def test_viewer_plays_highlights_and_seeks_in_chromium(stack, s3, bucket, tmp_pa
     s3.put_object(Bucket=bucket, Key=key, Body=repeated_speech(SAMPLE, tmp_path / "three.wav", 3).read_bytes())
     tid, said = f"player-{uuid.uuid4().hex[:8]}", "and you always want to see it in the superlative degree"
     segments = [{"id": str(i), "start": 4.0 * i, "end": 4.0 * (i + 1)} for i in range(3)]
-    doc = {"task_id": tid, "code_map_version": CODE_MAP_VERSION, "status": "done", "source_language": "en",
+    doc = {"task_id": tid, "code_map_version": CODE_MAP_VERSION, "status": "done_with_flags", "source_language": "en",
            "media": {"uri": f"s3://{bucket}/{key}", "duration": 12.0}, "segments": segments, "models": {"asr": "w"},
            "languages": {"en": {"status": "done", "model": "w", "audio": {s["id"]: f"{said} ({s['id']})" for s in segments}, "text": {}},
                          "de": {"status": "done_with_flags", "model": "m", "text": {},
