@@ -161,7 +161,8 @@ def ensure_bucket(uri: str, attempts: int = 60, wait_s: float = 2.0) -> bool:
 
     if "://" not in uri or uri.startswith("file://"):
         return False
-    bucket = opath(uri.split("://", 1)[0] + "://" + uri.split("://", 1)[1].split("/", 1)[0])
+    scheme, rest = uri.split("://", 1)
+    bucket = opath(f"{scheme}://{rest.split('/', 1)[0]}")
     for attempt in range(attempts):
         try:
             with _classified():
@@ -173,7 +174,7 @@ def ensure_bucket(uri: str, attempts: int = 60, wait_s: float = 2.0) -> bool:
             if attempt == attempts - 1:
                 raise
             time.sleep(wait_s)
-    return False
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 if __name__ == "__main__":  # python -m linguaflow.storage: the work root's bucket exists (deployments' init step)
