@@ -37,21 +37,6 @@ MERGE_ABOVE = 0.9  # the tuning half's best
 warnings.filterwarnings("ignore", message="'uem' was approximated")
 
 
-def _merge_specks(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Clusters with under MIN_SPEAKER_SHARE of the windows join their nearest neighbour."""
-    labels = np.unique(labels, return_inverse=True)[1]
-    while labels.max() > 0:
-        share = np.bincount(labels) / len(labels)
-        small = int(np.argmin(share))
-        if share[small] >= diarize.MIN_SPEAKER_SHARE:
-            break
-        c = diarize._centroids(x, labels)
-        others = [k for k in range(len(c)) if k != small]
-        nearest = others[int(np.argmax(c[others] @ c[small]))]
-        labels = np.unique(np.where(labels == small, nearest, labels), return_inverse=True)[1]
-    return labels
-
-
 def _to_all(embeds: np.ndarray, picked: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.argmax(embeds @ diarize._centroids(embeds[picked], labels).T, axis=1)
 
@@ -64,7 +49,7 @@ def ahc(embeds: np.ndarray, threshold: float) -> np.ndarray:
     picked = np.linspace(0, len(embeds) - 1, min(len(embeds), diarize.MAX_CLUSTERED)).round().astype(int)
     x = embeds[picked]
     labels = fcluster(linkage(x, method="average", metric="cosine"), t=threshold, criterion="distance") - 1
-    return _to_all(embeds, picked, _merge_specks(x, labels))
+    return _to_all(embeds, picked, diarize.merge_specks(x, labels))
 
 
 def silhouette(embeds: np.ndarray, floor: float) -> np.ndarray:
@@ -76,7 +61,7 @@ def silhouette(embeds: np.ndarray, floor: float) -> np.ndarray:
     x = embeds[picked]
     best, best_labels = -1.0, np.zeros(len(x), int)
     for k in range(2, min(6, len(x) - 1) + 1):
-        labels = _merge_specks(x, diarize.cluster(x, num_speakers=k))
+        labels = diarize.merge_specks(x, diarize.cluster(x, num_speakers=k))
         if labels.max() == 0:
             continue
         score = float(silhouette_score(x, labels, metric="cosine"))
@@ -104,7 +89,7 @@ def merge(embeds: np.ndarray, above: float, start: int = 8) -> np.ndarray:
         if sim[a, b] < above:
             break
         labels = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
-    return _to_all(embeds, picked, _merge_specks(x, labels))
+    return _to_all(embeds, picked, diarize.merge_specks(x, labels))
 
 
 def evaluate(items, method, **kw) -> list[dict]:

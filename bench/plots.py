@@ -72,16 +72,12 @@ def _quality_records() -> list[dict]:
     return [json.loads(p.read_text()) for p in paths]
 
 
-def _route_label(rec: dict, row: dict) -> str:
-    return row["route"].split(":", 1)[-1] if ":" in row["route"] else row["route"]
-
-
 def translation_quality() -> Path:
     recs = _quality_records()
     routes: dict[str, dict[str, float]] = {}
     for rec in recs:
         for row in rec["rows"]:
-            routes.setdefault(_route_label(rec, row), {})[row["target"]] = row["chrf++"]
+            routes.setdefault(row["route"], {})[row["target"]] = row["chrf++"]
     langs = sorted({lang for scores in routes.values() for lang in scores}, key=["de", "zh", "ja", "fr", "es"].index)
     fig, ax = plt.subplots(figsize=(8, 3.4))
     width = 0.8 / len(routes)
@@ -103,7 +99,7 @@ def translation_frontier() -> Path:
     markers = "osD^v"
     for i, rec in enumerate(recs):
         rows = rec["rows"]
-        label = _route_label(rec, rows[0])
+        label = rows[0]["route"]
         ax.scatter([r["seg_per_s"] for r in rows], [r["chrf++"] for r in rows], marker=markers[i % len(markers)],
                    color=COLOURS[i % len(COLOURS)], label=label, s=30)
         for r in rows:

@@ -163,18 +163,20 @@ def ensure_bucket(uri: str, attempts: int = 60, wait_s: float = 2.0) -> bool:
         return False
     scheme, rest = uri.split("://", 1)
     bucket = opath(f"{scheme}://{rest.split('/', 1)[0]}")
-    for attempt in range(attempts):
+
+    def make() -> bool:
+        with _classified():
+            if bucket.exists():
+                return False
+            bucket.mkdir(exist_ok=True)
+            return True
+
+    for _ in range(attempts - 1):
         try:
-            with _classified():
-                if bucket.exists():
-                    return False
-                bucket.mkdir(exist_ok=True)
-                return True
+            return make()
         except ServiceUnavailable:
-            if attempt == attempts - 1:
-                raise
             time.sleep(wait_s)
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return make()  # the last try: its failure is the caller's
 
 
 if __name__ == "__main__":  # python -m linguaflow.storage: the work root's bucket exists (deployments' init step)

@@ -124,18 +124,25 @@ def cluster(embeds: np.ndarray, num_speakers: int | None = None) -> np.ndarray:
     v = vectors[:, :k] / np.linalg.norm(vectors[:, :k], axis=1, keepdims=True)
     labels = KMeans(k, n_init=10, random_state=0).fit_predict(v)
     labels = np.unique(labels, return_inverse=True)[1]
-    centroids = _centroids(embeds[picked], labels)
     if not num_speakers:  # specks (a cough, a laugh, crosstalk) are not speakers
-        while len(centroids) > 1:
-            share = np.bincount(labels, minlength=len(centroids)) / len(labels)
-            small = int(np.argmin(share))
-            if share[small] >= MIN_SPEAKER_SHARE:
-                break
-            others = [k for k in range(len(centroids)) if k != small]
-            nearest = others[int(np.argmax(centroids[others] @ centroids[small]))]
-            labels = np.unique(np.where(labels == small, nearest, labels), return_inverse=True)[1]
-            centroids = _centroids(embeds[picked], labels)
-    return np.argmax(embeds @ centroids.T, axis=1)  # every window (picked or not) to its nearest speaker
+        labels = merge_specks(embeds[picked], labels)
+    return np.argmax(embeds @ _centroids(embeds[picked], labels).T, axis=1)  # every window (picked or not) to its nearest speaker
+
+
+def merge_specks(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Clusters with less than MIN_SPEAKER_SHARE of the windows join their nearest neighbour,
+    the smallest first; labels renumbered 0..k-1."""
+    labels = np.unique(labels, return_inverse=True)[1]
+    while labels.max() > 0:
+        share = np.bincount(labels) / len(labels)
+        small = int(np.argmin(share))
+        if share[small] >= MIN_SPEAKER_SHARE:
+            break
+        centroids = _centroids(x, labels)
+        others = [k for k in range(len(centroids)) if k != small]
+        nearest = others[int(np.argmax(centroids[others] @ centroids[small]))]
+        labels = np.unique(np.where(labels == small, nearest, labels), return_inverse=True)[1]
+    return labels
 
 
 def _one_voice(x: np.ndarray) -> bool:
