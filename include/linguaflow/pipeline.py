@@ -17,6 +17,7 @@ import time
 from . import limits, policy, progress, review, storage
 from .artefacts import StoredTranscript, Translation, transcript_digest, transcript_uri, translation_uri
 from .languages import CODE_MAP_VERSION
+from .privacy import redact
 from .request import MediaRequest
 from .settings import settings
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
@@ -69,7 +70,8 @@ def asr_options(request: MediaRequest) -> AsrOptions:
                                     device=resolve_device(settings().asr_device),
                                     batch_size=settings().asr_batch_size, diarize=request.diarize,
                                     num_speakers=request.num_speakers, initial_prompt=vocabulary_prompt(request.vocabulary),
-                                    language_per_segment=request.mixed_languages))
+                                    language_per_segment=request.mixed_languages,
+                                    redact=redact.expand_types(request.redact), redact_style=request.redact_style))
 
 
 def vocabulary_prompt(terms: list[str]) -> str | None:
@@ -168,18 +170,25 @@ def _request_key(opts: AsrOptions) -> dict:
             # None reads the same as absent: transcripts made before these keys stay reusable
             "diarization": f"{DIARIZATION}/{opts.num_speakers or 'auto'}" if opts.diarize else None,
             "hints": [opts.initial_prompt, opts.hotwords] if opts.initial_prompt or opts.hotwords else None,
-            "segment_languages": SEGMENT_LANGUAGE if opts.language_per_segment else None}
+            "segment_languages": SEGMENT_LANGUAGE if opts.language_per_segment else None,
+            "redact": [redact.VERSION, list(opts.redact), opts.redact_style] if opts.redact else None}
 
 
 def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> StoredTranscript:
     """Transcribe media from object storage into a transcript JSON in object storage.
 
-    Shared by the in-process task and `linguaflow transcribe` (the GPU pod's entrypoint).
+    Shared by the in-process task and `linguaflow transcribe` (the GPU pod's entrypoint), so
+    wherever it runs, personal data the request asks to redact is tagged before the transcript is
+    stored (the text as heard is never written).
     """
     with storage.local_copy(media_uri) as path:
         if duration is None:
             duration = probe.probe(path).duration
         transcript = transcribe.transcribe(path, opts, progress=_transcription_progress, duration=duration)
+    if opts.redact:
+        with progress.step("redact") as shown:
+            transcript = redact.redact_transcript(transcript, opts.redact, opts.redact_style)
+            shown.update(found=len(transcript.redaction["found"]))
     stored = StoredTranscript(transcript, _request_key(opts))
     stored.write(out_uri)
     log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
@@ -287,6 +296,7 @@ def build_document(
         "languages": languages,
         "created": now,
         "updated": now,
+        **({"redaction": transcript.redaction} if transcript.redaction else {}),
     }
 
 

@@ -18,10 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import BadInput
 from .languages import language, supported_languages
+from .privacy.detect import DEFAULT as REDACT_DEFAULT
+from .privacy.detect import TYPES as REDACT_TYPES
 from .settings import settings
 from .speech import engines
 
 ENGINES = engines.names()  # the registered ASR engines (speech/engines.py)
+REDACT_CHOICES = ("default", "all", *REDACT_TYPES)
 DEFAULT_ASR_MODEL = "base"
 DEFAULT_TARGETS = ("zh", "ja")
 TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$"
@@ -110,6 +113,18 @@ class MediaRequest(BaseModel):
                     "(by default a re-run adds its languages and keeps the others)",
     )
 
+    redact: list[Literal[REDACT_CHOICES]] = Field(
+        default_factory=list, title="Redact personal data",
+        description=f"Personal data replaced by tags in the transcript (so in every translation, store and route) before "
+                    f"it is stored or sent: default ({', '.join(REDACT_DEFAULT)}), all, or single types",
+        json_schema_extra={"examples": [["default"], ["phone", "email", "card"]]},
+    )
+    redact_style: Literal["numbered", "type"] = Field(
+        "numbered", title="Redaction tags",
+        description="numbered: [PERSON_1], one number per value within the task, so a reader can follow who is who; "
+                    "type: [PERSON] only",
+    )
+
     @field_validator("target_languages", mode="before")
     @classmethod
     def _targets(cls, value: Any) -> list[str]:
@@ -127,6 +142,11 @@ class MediaRequest(BaseModel):
         if value in (None, "", "auto") or (isinstance(value, str) and value.strip().lower() == "auto"):
             return "auto"
         return as_value_error(language, value)
+
+    @field_validator("redact")
+    @classmethod
+    def _redact(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
 
     @field_validator("vocabulary")
     @classmethod

@@ -154,6 +154,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--num-speakers", type=int, default=None, metavar="N", help="with --speakers: how many people speak, when known")
     run.add_argument("--mixed-languages", action="store_true", help="the speech switches language: identify the language of each segment (otherwise the first 30 s decide it for the whole file)")
     run.add_argument("--vocabulary", default="", help="names and terms the speech contains, comma separated (hints for Whisper)")
+    run.add_argument("--redact", nargs="?", const="default", default=None, metavar="TYPES",
+                     help="tag personal data before anything is stored: default, all or types, comma separated")
+    run.add_argument("--redact-style", default="numbered", choices=("numbered", "type"),
+                     help="with --redact: [PERSON_1] per value, or [PERSON]")
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
     run.add_argument("--review", action="store_true",
                      help="ask about flagged segments in the terminal (edit or keep each) before the result is stored")

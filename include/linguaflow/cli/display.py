@@ -89,6 +89,8 @@ class StepDisplay:
         elif name == "transcribe":
             self.spoken, self.segments = data.get("language"), data.get("segments", 0)
             detail = f"{self.segments} segments, spoken {language_name(self.spoken or '?')}"
+        elif name == "redact":
+            detail = f"{data.get('found', 0)} pieces of personal data tagged"
         elif name.startswith("translate"):
             state = data.get("state", "done")
             self.languages[data["lang"]] = state

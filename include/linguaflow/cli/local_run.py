@@ -33,7 +33,7 @@ FLAG_FIELDS = {
     "to": "target_languages", "language": "source_language", "engine": "asr_engine", "model": "asr_model",
     "task_id": "task_id", "callback": "callback_url", "text_items": "text_items", "glossary": "glossary",
     "speakers": "diarize", "num_speakers": "num_speakers", "mixed_languages": "mixed_languages",
-    "vocabulary": "vocabulary", "review": "review", "replace": "replace",
+    "vocabulary": "vocabulary", "review": "review", "replace": "replace", "redact": "redact", "redact_style": "redact_style",
 }
 
 
@@ -111,6 +111,7 @@ def plan(args) -> Plan:
             "text_items": _json_option(args.text_items, "--text-items"), "callback_url": args.callback,
             "diarize": args.speakers or args.num_speakers is not None, "num_speakers": args.num_speakers,
             "mixed_languages": args.mixed_languages, "vocabulary": args.vocabulary.split(",") if args.vocabulary else [],
+            "redact": split_csv(args.redact) if args.redact else [], "redact_style": args.redact_style,
         })
     except BadInput as exc:
         raise UsageError(str(exc)) from None

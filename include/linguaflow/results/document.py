@@ -18,7 +18,7 @@ by item id). Metadata keys start with "_" so they never collide with language co
         w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked,
         n no speech heard under the words, d a number, time or day lost or changed, p a name, code,
         e-mail or URL lost or altered, s words in another script, o far too short or too long, k words
-        kept in the source language, x a negation added or lost
+        kept in the source language, x a negation added or lost, t a redaction tag lost or altered
     _fr why segments were flagged, in words {code: {id: reason}} (only where a check said)
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
@@ -26,6 +26,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _lang segments spoken in another language than _src {id: language code} (only with mixed_languages,
         only the segments that differ); their text under _src is as spoken, translations are from their language
     _rv reviewers' edits [{l: language code, k: A|T, i: id, b: before, a: after, by: who, at: when}]
+    _rd what was redacted (only when the request asked): {k: types asked, y: n numbered | t type tags,
+        r: [[type, segment id, start s, end s], ...], po: language codes searched by patterns only (no name model)};
+        never the values
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
 A deleted task leaves a tombstone `{_id, _del: when, _pend: true while its purge is unfinished}`:
@@ -59,10 +62,10 @@ _MEDIA_WARNING_BACK = {v: k for k, v in MEDIA_WARNING_CODES.items()}
 MediaWarning = Literal["truncated", "decode_errors"]
 FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g",
               "no_speech": "n", "number": "d", "names": "p", "script": "s", "length": "o",
-              "source_words": "k", "negation": "x"}
+              "source_words": "k", "negation": "x", "redaction": "t"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
 Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary", "no_speech", "number", "names",
-               "script", "length", "source_words", "negation"]
+               "script", "length", "source_words", "negation", "redaction"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates
@@ -105,6 +108,22 @@ class ReviewEdit(_Strict):
     at: str
 
 
+class RedactedSpan(_Strict):
+    """One piece of personal data replaced by a tag: what it was and where, never its value."""
+
+    type: str
+    segment: str
+    start: float
+    end: float
+
+
+class Redaction(_Strict):
+    types: list[str]  # what the request asked to redact
+    style: Literal["numbered", "type"]
+    found: list[RedactedSpan]
+    patterns_only: list[str] = []  # spoken languages the name model does not cover: names and places not searched
+
+
 class Media(_Strict):
     uri: str
     duration: float  # as the container declares it
@@ -131,6 +150,7 @@ class ResultDocument(_Strict):
     target_languages: list[str] | None = None
     request_digest: str | None = None
     reviews: list[ReviewEdit] | None = None
+    redaction: Redaction | None = None
 
 
 def now_iso() -> str:
@@ -189,6 +209,12 @@ def compact(doc: dict) -> dict:
     if doc.get("reviews"):
         out["_rv"] = [{"l": language_code(e["lang"], v), "k": e["kind"], "i": e["id"], "b": e["before"], "a": e["after"],
                        "by": e["by"], "at": e["at"]} for e in doc["reviews"]]
+    if doc.get("redaction"):
+        rd = doc["redaction"]
+        out["_rd"] = {"k": list(rd["types"]), "y": rd["style"][0],
+                      "r": [[f["type"], f["segment"], f["start"], f["end"]] for f in rd["found"]]}
+        if rd.get("patterns_only"):
+            out["_rd"]["po"] = [language_code(lang, v) for lang in rd["patterns_only"]]
     for lang, entry in doc["languages"].items():
         code = language_code(lang, v)
         out[code] = compact_language(entry)
@@ -281,6 +307,11 @@ def expand(coded: dict) -> dict:
         out["target_languages"] = [language_of(c, v) for c in coded["_tl"]]
     if "_rq" in coded:
         out["request_digest"] = coded["_rq"]
+    if coded.get("_rd"):
+        rd = coded["_rd"]
+        out["redaction"] = {"types": list(rd["k"]), "style": {"n": "numbered", "t": "type"}[rd["y"]],
+                            "found": [{"type": t, "segment": i, "start": a, "end": b} for t, i, a, b in rd["r"]],
+                            "patterns_only": [language_of(c, v) for c in rd.get("po", [])]}
     if coded.get("_rv"):
         out["reviews"] = [{"lang": language_of(e["l"], v), "kind": e["k"], "id": e["i"], "before": e["b"], "after": e["a"],
                            "by": e["by"], "at": e["at"]} for e in coded["_rv"]]

@@ -31,6 +31,7 @@ class Transcript:
     compute_type: str
     segments: list[Segment] = field(default_factory=list)
     decode_errors: int = 0  # damaged packets skipped while decoding (the media's, not the engine's)
+    redaction: dict | None = None  # what privacy.redact tagged: types, style, [{type, segment, start, end}] (never values)
 
     @property
     def text(self) -> str:
@@ -74,6 +75,8 @@ class AsrOptions:
     num_speakers: int | None = None  # diarization: the speaker count when known (None: found from the audio)
     language_per_segment: bool = False  # identify each segment's language, decode it in that one (speech.segment_language)
     hotwords: str | None = None  # faster-whisper: terms to favour while decoding (names, jargon)
+    redact: tuple[str, ...] = ()  # personal data types tagged in the text before it is stored (privacy.redact)
+    redact_style: str = "numbered"  # [PERSON_1] per value, or "type": [PERSON]
 
 
 def resolve_device(device: str) -> str:

@@ -22,11 +22,13 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
+from ..privacy import redact
 from . import names, negation, numbers
 
 UNTRANSLATED = "untranslated"
 WRONG_LANGUAGE = "wrong_language"
 NUMBER, NAMES, SCRIPT, LENGTH, SOURCE_WORDS, NEGATION = "number", "names", "script", "length", "source_words", "negation"
+REDACTION = "redaction"  # a tag standing for redacted personal data ([PERSON_1]) lost, altered or added
 MEANING = (NUMBER, NAMES, SCRIPT, LENGTH, SOURCE_WORDS, NEGATION)
 # A word copied from the source is a loanword of the target ("Hotel", "Team", "Meeting" in German)
 # when it is common there: wordfreq's Zipf frequency in the target at least this (chosen on the tuning part).
@@ -156,8 +158,18 @@ def _language_findings(source_text: str, translated: str, source: str, target: s
 
 
 def meaning_findings(source_text: str, translated: str, source: str, target: str) -> list[Finding]:
-    """What the meaning checks find wrong with one translated segment."""
+    """What the meaning checks find wrong with one translated segment (redaction tags are checked
+    on their own, then taken out: "[PHONE_1]" is neither a number nor a name)."""
     found = []
+    said, came = redact.tags_in(source_text), redact.tags_in(translated)
+    if sorted(said) != sorted(came):
+        lost = [t for t in dict.fromkeys(said) if said.count(t) > came.count(t)]
+        added = [t for t in dict.fromkeys(came) if came.count(t) > said.count(t)]
+        found.append(Finding(REDACTION, "redaction tags " + "; ".join(
+            part for part in (f"lost: {' '.join(lost)}" if lost else "", f"added: {' '.join(added)}" if added else "") if part)))
+    tagged = source_text, translated  # the length check counts tags as the words they stand for
+    if said or came:
+        source_text, translated = redact.TAG.sub(" ", source_text), redact.TAG.sub(" ", translated)
     mismatch = numbers.compare(source_text, translated, source, target)
     if mismatch:
         found.append(Finding(NUMBER, mismatch.reason))
@@ -175,7 +187,7 @@ def meaning_findings(source_text: str, translated: str, source: str, target: str
         found.append(Finding(SCRIPT, f"the translation has words in another script: {', '.join(foreign[:5])}"))
     if source == "en" and len(source_text.strip()) >= LENGTH_MIN_SOURCE:  # the bounds hold for English sources
         low, high = LENGTH_RATIO.get(target, LENGTH_RATIO_LATIN)
-        ratio = length_ratio(source_text, translated)
+        ratio = length_ratio(*tagged)
         if not low <= ratio <= high:
             found.append(Finding(LENGTH, f"the translation is {ratio:.1f}× as long as the source "
                                          f"(into {target}: {low}–{high}×): something {'is missing' if ratio < low else 'was added'}"))

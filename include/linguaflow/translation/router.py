@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..languages import language_code
 from ..errors import BadInput, LinguaflowError, MalformedReply, is_transient
 from ..settings import Settings, settings
+from ..privacy import redact
 from . import backends, check, names
 from . import glossary as glossary_terms
 
@@ -160,7 +161,8 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
     if source == target:
         return list(items), "source", {}
     terms = glossary_terms.renderings(glossary, target)
-    out, route = _translate(items, source, target, terms)
+    tags = {t: t for _, text in items for t in redact.tags_in(text)}  # redacted data: kept as written
+    out, route = _translate(items, source, target, terms | tags)
     found = _checked(items, out, source, target, terms)
     if found:
         log.info("%d of %d items into %s flagged %s; asking again one by one", len(found), len(items), target,
@@ -190,6 +192,8 @@ def _to_keep(source_text: str, found: list) -> dict[str, str]:
         keep |= {n: n for n in literal + named}
     if check.NUMBER in flags:
         keep |= {n: n for n in re.findall(r"\d+(?:[.,:]\d+)*", source_text)}
+    if check.REDACTION in flags:
+        keep |= {t: t for t in redact.tags_in(source_text)}
     return keep
 
 

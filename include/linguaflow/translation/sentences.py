@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..privacy import redact
+
 END = re.compile(r"[.!?。！？…]['\"”’)\]]*\s*$")
 MAX_SEGMENTS = 4  # a run of segments without a sentence end is translated in pieces this long
 MAX_CHARS = 400
@@ -45,7 +47,7 @@ def split_back(group: list[tuple[str, str]], translation: str, target: str) -> l
     weights = [len(t.strip()) for _, t in group]
     total = sum(weights) or 1
     spaced = target not in _NO_SPACES
-    units = translation.split() if spaced else list(translation.strip())
+    units = translation.split() if spaced else _characters(translation.strip())
     out, start, acc = [], 0, 0
     for n, (seg_id, _) in enumerate(group):
         acc += weights[n]
@@ -57,6 +59,11 @@ def split_back(group: list[tuple[str, str]], translation: str, target: str) -> l
         out.append((seg_id, piece))
         start = end
     return out
+
+
+def _characters(text: str) -> list[str]:
+    """A text without spaces in units to cut between: characters, but a redaction tag stays whole."""
+    return re.findall(redact.TAG.pattern + r"|.", text, re.S)
 
 
 def _cut(units: list[str], at: int, start: int, spaced: bool) -> int:

@@ -1,0 +1,123 @@
+"""Personal data found on the text as Whisper writes it (spoken digits, spoken addresses, spelled
+names), tagged in the transcript and its words, with evidence that never holds a value."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linguaflow.privacy import detect, redact, spoken
+from linguaflow.speech.types import Segment, Transcript
+
+
+@pytest.mark.parametrize(("said", "written"), [
+    ("My number is five five five, one two three, four five six seven.", "My number is 555-123-4567."),
+    ("call me on double four, oh seven nine", "call me on 44-079"),
+    ("email john dot smith at example dot com please", "email john.smith@example.com please"),
+    ("reach me at mary.jones at acme.co.uk.", "reach me at mary.jones@acme.co.uk."),
+    ("j o h n at gmail dot com", "john@gmail.com"),
+    ("It is S-M-I-T-H, John.", "It is SMITH, John."),
+    ("card 4111 1111 1111 1111 thanks", "card 4111-1111-1111-1111 thanks"),
+])
+def test_spoken_forms_are_written_out(said, written):
+    assert spoken.normalise(said).text == written
+
+
+@pytest.mark.parametrize("text", ["we met at the office at nine", "see you at two dot thirty", "I have two kids.",
+                                  "The dot on the map is at the station."])
+def test_ordinary_speech_is_left_as_it_is(text):
+    assert spoken.normalise(text).text == text
+
+
+def test_spans_map_back_onto_the_words_as_said():
+    said = "Call five five five, one two three, four five six seven. Thanks."
+    written = spoken.normalise(said)
+    start = written.text.index("555")
+    a, b = written.original_span(start, start + len("555-123-4567"))
+    assert said[a:b] == "five five five, one two three, four five six seven"
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Hi, this is Maria Lopez calling.", "person", "Maria Lopez"),
+    ("My callback number is four one five, seven three nine, two zero four six.", "phone",
+     "four one five, seven three nine, two zero four six"),
+    ("Email john dot smith at example dot com please.", "email", "john dot smith at example dot com"),
+    ("My card is 4539 1488 0343 6467 and it expires soon.", "card", "4539 1488 0343 6467"),
+    ("The IBAN is GB29 NWBK 6016 1331 9268 19, thanks.", "account", "GB29 NWBK 6016 1331 9268 19"),
+    ("My account number is four seven one two eight eight three nine.", "account", "four seven one two eight eight three nine"),
+    ("My social is 536-22-8726.", "national_id", "536-22-8726"),
+    ("I was born on 4 March 1985.", "birth_date", "4 March 1985"),
+    ("I live at 12 Baker Street, London.", "location", "12 Baker Street"),
+])
+def test_each_type_is_found_where_it_was_said(text, kind, value):
+    found = [(f.type, text[f.start:f.end]) for f in detect.find(text, detect.DEFAULT)]
+    assert (kind, value) in found
+
+
+@pytest.mark.parametrize("text", [
+    "The meeting is at 9:30 in room 412 and costs $29.99.",
+    "We sold 1500 units in 2019, up 12 percent.",
+    "The invoice is due on 4 March, see you then.",  # a date, not a birth date
+])
+def test_numbers_and_dates_that_are_not_personal_stay(text):
+    assert detect.find(text, detect.DEFAULT) == []
+
+
+def test_only_the_asked_types_are_tagged():
+    text = "This is Maria Lopez, call me on four one five, seven three nine, two zero four six."
+    assert {f.type for f in detect.find(text, ("phone",))} == {"phone"}
+
+
+def test_other_languages_are_searched_by_patterns_only():
+    text = "Ich bin Anna Schmidt, meine Karte ist 4539 1488 0343 6467."
+    assert not detect.names_covered("de")
+    assert [f.type for f in detect.find(text, detect.DEFAULT, "de")] == ["card"]
+
+
+def _transcript() -> Transcript:
+    first = "Hi, this is Maria Lopez, my number is 415 739 2046."
+    words = [(w, 0.5 * i, 0.5 * i + 0.4) for i, w in enumerate(first.split())]
+    return Transcript(language="en", language_probability=1.0, duration=12.0, engine="faster-whisper", model="base",
+                      compute_type="int8", segments=[
+                          Segment("0", 0.0, 5.0, first, words=[{"word": " " + w, "start": a, "end": b, "probability": 0.9}
+                                                               for w, a, b in words]),
+                          Segment("1", 5.0, 9.0, "Thanks, Maria Lopez, I will call 415 739 2046 back."),
+                          Segment("2", 9.0, 12.0, "The weather in the meeting room is fine.")])
+
+
+def test_numbered_tags_follow_one_value_through_the_task():
+    out = redact.redact_transcript(_transcript(), detect.DEFAULT)
+    assert out.segments[0].text == "Hi, this is [PERSON_1], my number is [PHONE_1]."
+    assert out.segments[1].text == "Thanks, [PERSON_1], I will call [PHONE_1] back."
+    assert out.segments[2].text == "The weather in the meeting room is fine."
+
+
+def test_type_tags():
+    out = redact.redact_transcript(_transcript(), detect.DEFAULT, style="type")
+    assert out.segments[1].text == "Thanks, [PERSON], I will call [PHONE] back."
+
+
+def test_words_under_a_span_become_the_tag_with_their_times():
+    out = redact.redact_transcript(_transcript(), detect.DEFAULT)
+    words = out.segments[0].words
+    assert [w["word"].strip() for w in words] == ["Hi,", "this", "is", "[PERSON_1]", "my", "number", "is", "[PHONE_1]"]
+    assert (words[3]["start"], words[3]["end"]) == (1.5, 2.4)  # "Maria" starts, "Lopez," ends
+    assert (words[7]["start"], words[7]["end"]) == (4.0, 5.4)  # "415" to "2046."
+
+
+def test_evidence_says_what_and_when_never_the_value():
+    out = redact.redact_transcript(_transcript(), detect.DEFAULT)
+    found = out.redaction["found"]
+    assert [(f["type"], f["segment"]) for f in found] == [("person", "0"), ("phone", "0"), ("person", "1"), ("phone", "1")]
+    assert (found[0]["start"], found[0]["end"]) == (1.5, 2.4)  # from the words
+    assert (found[2]["start"], found[2]["end"]) == (5.0, 9.0)  # no words: the segment
+    stored = json.dumps(out.to_dict())
+    assert "Maria" not in stored and "Lopez" not in stored and "739" not in stored
+    assert out.redaction["patterns_only"] == []
+
+
+def test_expand_types():
+    assert redact.expand_types(["default"]) == detect.DEFAULT
+    assert redact.expand_types(["all"]) == detect.TYPES
+    assert redact.expand_types(["email", "phone", "email"]) == ("phone", "email")
