@@ -307,7 +307,8 @@ def stack(services, s3, bucket, tmp_path_factory):
     mongo.start()
     from llm_echo import echo_llm
 
-    echo = echo_llm()  # Italian goes to a backend that copies the English: flagged items for the review tests
+    llm_requests: list[bytes] = []
+    echo = echo_llm(llm_requests)  # Italian goes to a backend that copies the English: flagged items for the review tests
     inbox_queue = s3_events_queue(services, bucket, "events/")
     port = free_port()
     st = Stack(REPO, services, port, {
@@ -332,6 +333,7 @@ def stack(services, s3, bucket, tmp_path_factory):
     }, db=f"linguaflow_stack_{RUN}")
     st.inbox_dir = inbox_dir
     st.mongo = mongo
+    st.llm_requests = llm_requests  # every request body the Italian route received
     st.start()
     yield st
     st.stop()

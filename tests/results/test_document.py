@@ -53,6 +53,15 @@ def documents(draw):
     }
     if draw(st.booleans()):
         doc["error"] = draw(st.text(max_size=20))
+    if draw(st.booleans()):  # a redacted task: what and where, never the values
+        doc["redaction"] = {
+            "types": draw(st.lists(st.sampled_from(["person", "phone", "email", "card"]), unique=True, min_size=1)),
+            "style": draw(st.sampled_from(["numbered", "type"])),
+            "found": [{"type": draw(st.sampled_from(["person", "phone"])), "segment": i,
+                       "start": draw(st.floats(0, 1e4, allow_nan=False)), "end": draw(st.floats(0, 1e4, allow_nan=False))}
+                      for i in draw(st.lists(st.sampled_from(seg_ids), max_size=3))] if seg_ids else [],
+            "patterns_only": draw(st.lists(langs, unique=True, max_size=2)),
+        }
     return doc
 
 
