@@ -10,9 +10,10 @@ by `privacy.detect` on the transcript as it came out.
 
 Scoring on the transcript: its words are aligned to the written sentence (difflib on folded words),
 so each transcribed word is known to belong to an entity or not. An entity is redacted when every
-word it became is inside a redacted span (a number half tagged still leaks); entities Whisper
+informative word it became (a digit, an address, a capitalised word that is not an everyday one:
+`informative`) is inside a redacted span, so a number half tagged still leaks; entities Whisper
 dropped entirely are counted apart. False redactions: the words of no entity that were redacted,
-over all such words.
+over all such words (every word counts here, informative or not).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ DATA = Path(__file__).parent / "data" / "pii_sentences.json"
 VOICES = [("en-us", 50), ("en-gb", 40)]  # espeak-ng voice, pitch
 CORPUS_VERSION = "pii-1"
 _WORD = re.compile(r"\S+")
+EVERYDAY_ZIPF = 5.0  # "I", "The", "So", "And": capitalised, and no one's name
 
 
 def fold(word: str) -> str:
@@ -75,6 +77,21 @@ def transcript_labels(reference: list[tuple[str, int | None]], hyp: list[tuple[s
             for k in range(b0, b1):
                 labels[k] = before if before is not None else after
     return labels
+
+
+def informative(word: str) -> bool:
+    """A word that gives a value away: it holds a digit, an @ or an inner dot (an address), or it
+    is a capitalised word that is not an everyday one ("I", "The") or a title ("Doctor"). The lowercase words the
+    alignment puts inside an entity ("is", "at", "me", a misheard "leads") do not: an entity counts
+    as redacted when none of its informative words is left."""
+    from wordfreq import zipf_frequency
+
+    from linguaflow.privacy.spoken_names import TITLES
+
+    core = word.strip(".,;:!?\"'()")
+    if re.search(r"\d|@|\w\.\w", core):
+        return True
+    return bool(core[:1].isupper()) and core not in TITLES and zipf_frequency(core.lower(), "en") < EVERYDAY_ZIPF
 
 
 def audio_for(sentences: list[dict]) -> list[Path]:
@@ -121,7 +138,7 @@ def score(sentences: list[dict], texts: dict[str, str], show_misses: bool = Fals
         hyp = words_of(text)
         labels = transcript_labels(reference_labels(s), hyp)
         redacted = [any(a < e and b > st for a, b in ((f.start, f.end) for f in found)) for _, st, e in hyp]
-        content = [bool(re.search(r"\w", w)) for w, _, _ in hyp]
+        content = [informative(w) for w, _, _ in hyp]
         for n, ent in enumerate(s["entities"]):
             row = per_type[ent["type"]]
             row["entities"] += 1
@@ -132,7 +149,7 @@ def score(sentences: list[dict], texts: dict[str, str], show_misses: bool = Fals
                 row["redacted"] += 1
             elif show_misses:
                 print(f"  missed {ent['type']:<11} {s['id']}: {' '.join(hyp[k][0] for k in mine)!r} in {text!r}")
-        plain = [k for k, lab in enumerate(labels) if lab is None and content[k]]
+        plain = [k for k, lab in enumerate(labels) if lab is None and re.search(r"\w", hyp[k][0])]
         other_words += len(plain)
         wrong = [k for k in plain if redacted[k]]
         other_redacted += len(wrong)

@@ -200,3 +200,30 @@ def test_ctrl_c_while_waiting_for_another_run_leaves_nothing_written(tmp_path):
         out, err = p.communicate(timeout=60)
     assert p.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
     assert not (home / "db").exists() and not (home / "storage").exists()  # nothing opened, nothing written
+
+
+@pytest.mark.skipif(not __import__("speechgen").have_espeak(), reason="espeak-ng: scripts/speech-tools.sh installs it")
+def test_run_redact_tags_personal_data_before_anything_is_stored(home, tmp_path):
+    import numpy as np
+    import speechgen
+
+    from linguaflow.privacy import detect
+
+    wav = speechgen.write_wav(tmp_path / "call.wav", np.concatenate([
+        speechgen.speak("Hello, this is Maria Lopez. Please call me back on four one five, seven three nine, two zero four six.",
+                        "en-us", 50, speed=150), np.zeros(8000, np.int16)]))
+    plain = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--task-id", "cli-plain", "--format", "text")
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    heard = " ".join(re.sub(r"^\[[^\]]*\] ", "", line) for line in plain.stdout.splitlines() if line.startswith("[0"))
+    planted = {w for f in detect.find(heard, detect.DEFAULT) for w in re.findall(r"[A-Za-z]{4,}|\d{3,}", heard[f.start:f.end])}
+    assert planted, heard
+
+    r = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--task-id", "cli-redacted", "--redact", "--speakers",
+             "--format", "text")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "[PERSON_1]" in r.stdout and "[PHONE_1]" in r.stdout and "pieces of personal data tagged" in r.stderr
+    coded = _coded(home, "cli-redacted")
+    assert {t for t, *_ in coded["_rd"]["r"]} >= {"person", "phone"} and coded["_rd"]["y"] == "n"
+    stored = [p.read_text() for p in (home / "storage" / "work" / "cli-redacted").rglob("*.json")]
+    assert stored and any('"words"' in text for text in stored)  # speakers keep word timings: redacted too
+    assert [w for w in planted for text in [*stored, json.dumps(coded)] if w in text] == []

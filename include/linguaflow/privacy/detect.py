@@ -23,7 +23,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from . import spoken
+from . import spoken, spoken_names
 
 # The types a request may name -> Presidio's entities for each.
 ENTITIES = {
@@ -50,11 +50,45 @@ CONTEXT_WORDS = 6  # how far before a number its context word may be, in words
 ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|sort code|routing|iban|bank)\b", re.I)
 PHONE_CONTEXT = re.compile(r"\b(phone|number|call|callback|reach|mobile|cell|text me|ring|dial|extension)\b", re.I)
 BIRTH_CONTEXT = re.compile(r"\b(born|birth|birthday|d\.? ?o\.? ?b\.?)\b", re.I)
-_DIGIT_RUN = re.compile(r"(?<![\w-])\d[\d -]{4,}\d(?![\w-])")
+# The words that say what a number is, nearest first; and the digits each needs at least
+# (fewer than spoken: Whisper drops a digit now and then, and a half number still identifies).
+ID_CONTEXT = {
+    "card": re.compile(r"\b(card|visa|master ?card|amex|american express|debit|credit)\b", re.I),
+    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund)\b", re.I),
+    "national_id": re.compile(r"\b(social|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
+    "phone": re.compile(r"\b(phone|call|callback|reach|mobile|cell|text|ring|dial|extension|contact)\b", re.I),
+}
+NUMBER_CONTEXT = re.compile(r"\bnumber\b", re.I)  # "number" alone: a phone number, unless a word above says what
+ID_MIN_DIGITS = {"card": 8, "account": 5, "national_id": 5, "phone": 7}
+ID_CONTEXT_WORDS = 8
+ID_CONTEXT_AFTER_WORDS = 5
+BIRTH_CONTEXT_WORDS = 10
+EMAIL_CONTEXT = re.compile(r"\b(e-?mail|mail|address|contact|reach|send|write)\b", re.I)
+SECOND_LEVEL = {"co", "com", "org", "ac", "gov", "net", "edu"}  # acme.co.uk is a site, not an address
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[A-Z]{1,4}(?:-[A-Z])*")
+_NOISE = re.compile(r"[a-z]{1,3}")  # a short word misheard between two digit groups ("GB, 0.8, me UKB, 2004")
+_ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+            r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})(?: (?:of|on))? {_MONTH},?(?: (?:\d{{4}}|\d{{2}}-\d{{2}}))?"
+                   rf"|{_MONTH} (?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL}),? (?:\d{{4}}|\d{{2}}-\d{{2}})"
+                   rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{1,2}}-\d{{1,2}},? \d{{4}})\b")
+_DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spoken.TOP_LEVEL, key=len, reverse=True)) + r")\b(?![@\w])")
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _STREET = re.compile(
-    r"\b\d{1,5}[a-z]?,? (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|"
-    r"Place|Terrace|Crescent|Square|Gardens|Grove|Hill|Park|Row|Walk|Mews)\b\.?")
+    rf"\b(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z]+ ){{1,3}}"
+    r"(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave|[Ll]ane|Ln|[Dd]rive|Dr|[Bb]oulevard|Blvd|[Ww]ay|[Cc]lose|[Cc]ourt|"
+    r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews)\b")
 _NINO = re.compile(r"\b[A-CEGHJ-PR-TW-Z] ?[A-CEGHJ-NPR-TW-Z] ?(?:\d ?-?){6}[A-D]\b")
+
+
+# Words a span may begin with that say nothing themselves ("the 12th of November", "So Priya")
+_LEADING = re.compile(r"(?:(?:the|so|a|an|and|my|your|his|her|of|in|at|on|to|me|is)\s+)+", re.I)
+_LEADING_NAME = re.compile(r"(?:(?:the|so|a|an|and|my|your|his|her|of|in|at|on|to|me|is|"
+                           + "|".join(sorted(spoken_names.NOT_NAMES | spoken_names.TITLES)) + r")\.?\s+)+", re.I)
+ID_TYPES = {"phone", "card", "account", "national_id"}
 
 
 @dataclass(frozen=True)
@@ -77,16 +111,33 @@ def find(text: str, types: tuple[str, ...] | frozenset[str], language: str | Non
         return []
     written = spoken.normalise(text)
     wanted = set(types) - (set() if names_covered(language) else NAME_MODEL_TYPES)
-    candidates = _same_type_joined(_presidio(written.text, wanted) + _own(written.text, wanted))
+    runs = list(_identifier_runs(written.text))
+    candidates = _same_type_joined(_presidio(written.text, wanted) + _own(written.text, wanted, runs))
     taken: list[tuple[int, int, str]] = []
     for score, start, end, kind in sorted(candidates, key=lambda c: (-c[0], -(c[2] - c[1]))):
         if all(end <= a or start >= b for a, b, _ in taken):
             taken.append((start, end, kind))
     out = []
-    for start, end, kind in sorted(taken):
+    for start, end, kind in _whole_runs(sorted(taken), runs):
         a, b = written.original_span(start, end)
-        out.append(Found(kind, a, b))
+        lead = (_LEADING_NAME if kind == "person" else _LEADING).match(text, a, b)
+        out.append(Found(kind, lead.end() if lead and lead.end() < b else a, b))
     return _merge_touching(out)
+
+
+def _whole_runs(taken: list[tuple[int, int, str]], runs) -> list[tuple[int, int, str]]:
+    """A finding inside a run of number-like words covers the whole run: a recogniser that found
+    "0318 4629" in "NL, 3-3, TRI-0, 0-3-1-8, 4-6-2-9" must not leave the rest of the number."""
+    out = []
+    for start, end, kind in taken:
+        for a, b, _ in runs:
+            if a < end and b > start and kind in ID_TYPES:
+                start, end = min(start, a), max(end, b)
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end), out[-1][2])
+        else:
+            out.append((start, end, kind))
+    return out
 
 
 def _same_type_joined(candidates: list[tuple[float, int, int, str]]) -> list[tuple[float, int, int, str]]:
@@ -131,30 +182,88 @@ def _presidio(text: str, wanted: set[str]) -> list[tuple[float, int, int, str]]:
             continue  # a date, not a birth date
         if r.entity_type == "US_BANK_NUMBER" and not _near(ACCOUNT_CONTEXT, text, r.start, r.end):
             continue
+        if kind in ("person", "location") and (spoken_names.not_a_name(text[r.start:r.end]) or _DIGIT.search(text[r.start:r.end])):
+            continue  # a brand or an acronym; a "name" with digits is a code the identifier rules type
         out.append((r.score, r.start, r.end, kind))
     return out
 
 
-def _own(text: str, wanted: set[str]) -> list[tuple[float, int, int, str]]:
-    """What the context rules of this module find (scored below Presidio's checksummed findings,
-    which win an overlap)."""
+def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]:
+    """What the context rules of this module find, scored below Presidio's checksummed findings
+    (which win an overlap): identifiers by the words before them, street addresses, birth dates,
+    addresses Whisper wrote with "at" run into the domain, names and places the NER missed."""
     out = []
-    for m in _DIGIT_RUN.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if "account" in wanted and len(digits) >= 6 and _near(ACCOUNT_CONTEXT, text, m.start(), m.end()):
-            out.append((0.5, m.start(), m.end(), "account"))
-        elif "phone" in wanted and 7 <= len(digits) <= 15 and _near(PHONE_CONTEXT, text, m.start(), m.end()):
-            out.append((0.45, m.start(), m.end(), "phone"))
+    for start, end, digits in runs:
+        kind = _identifier_kind(text, start, end, digits, wanted)
+        if kind:
+            out.append((0.45, start, end, kind))
     if "location" in wanted:
         out += [(0.6, m.start(), m.end(), "location") for m in _STREET.finditer(text)]
     if "national_id" in wanted:
         out += [(0.6, m.start(), m.end(), "national_id") for m in _NINO.finditer(text)]
+    if "birth_date" in wanted:
+        out += [(0.5, m.start(), m.end(), "birth_date") for m in _DATE.finditer(text)
+                if _near(BIRTH_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)]
+    if "email" in wanted:
+        for m in _DOMAIN.finditer(text):
+            labels = m.group().lower().split(".")
+            if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:
+                del labels[-2]
+            if len(labels) >= 3 or (len(labels) == 2 and _near(EMAIL_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)):
+                out.append((0.5, m.start(), m.end(), "email"))
+    if wanted & {"person", "location"}:
+        out += [(0.3, a, b, kind) for kind, a, b in spoken_names.find(text) if kind in wanted]
     return out
 
 
-def _near(context: re.Pattern, text: str, start: int, end: int) -> bool:
+def _identifier_runs(text: str):
+    """(start, end, digit count) of each run of number-like words: digit groups, codes that hold
+    digits ("VR146890B"), and the single letters spoken between them ("GB29 NWBK ...", "I-N")."""
+    words = [(m.start(), m.end(), m.group().rstrip(".,;:!?")) for m in re.finditer(r"\S+", text)]
+    i = 0
+    while i < len(words):
+        if not _DIGIT.search(words[i][2]) and not (_LETTERS.fullmatch(words[i][2]) and i + 1 < len(words)
+                                                   and _DIGIT.search(words[i + 1][2])):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and (_DIGIT.search(words[j + 1][2]) or (
+                (_LETTERS.fullmatch(words[j + 1][2]) or _NOISE.fullmatch(words[j + 1][2]))
+                and j + 2 < len(words) and _DIGIT.search(words[j + 2][2]))) \
+                and not re.search(r"[.!?]$", text[words[j][0]:words[j][1]]):
+            j += 1
+        digits = sum(len(_DIGIT.findall(w[2])) for w in words[i:j + 1])
+        yield words[i][0], words[i][0] + len(text[words[i][0]:words[j][1]].rstrip(".,;:!?")), digits
+        i = j + 1
+
+
+def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[str]) -> str | None:
+    """The type of a number-like run, from the nearest context word before it (or inside it), and
+    its length; None for quantities, times, prices and years."""
+    value = text[start:end]
+    if re.search(r"[$£€%:]", value) or re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", value):
+        return None
+    before = " ".join(text[:start].split()[-ID_CONTEXT_WORDS:]) + " " + value
+    nearest, kind = -1, None
+    for name, pattern in ID_CONTEXT.items():
+        for m in pattern.finditer(before):
+            if m.start() > nearest:
+                nearest, kind = m.start(), name
+    if kind is None:  # "... 000051332, it's a Spanish account"
+        after = " ".join(text[end:].split()[:ID_CONTEXT_AFTER_WORDS])
+        found = [(m.start(), name) for name, pattern in ID_CONTEXT.items() for m in pattern.finditer(after)]
+        kind = min(found)[1] if found else None
+    if kind is None and NUMBER_CONTEXT.search(before):
+        kind = "phone"
+    if kind is not None:
+        return kind if kind in wanted and digits >= ID_MIN_DIGITS[kind] else None
+    guess = "card" if 13 <= digits <= 19 else "phone" if 10 <= digits <= 12 else None
+    return guess if guess in wanted else None
+
+
+def _near(context: re.Pattern, text: str, start: int, end: int, words: int = 0) -> bool:
     """A context word in the words just before a finding, or inside it."""
-    before = text[:start].split()[-CONTEXT_WORDS:]
+    before = text[:start].split()[-(words or CONTEXT_WORDS):]
     return context.search(" ".join(before) + " " + text[start:end]) is not None
 
 

@@ -76,6 +76,9 @@ def _digits_of(tokens: list[_Token], i: int) -> tuple[str, int, bool] | None:
         nxt = tokens[i + 1].core.lower()
         if nxt in DIGIT_WORDS:
             return DIGIT_WORDS[nxt] * REPEAT_WORDS[word], 2, False
+        if _GROUP.fullmatch(nxt):  # "double 427": Whisper wrote the digits after "double" ("four four two seven")
+            digits = re.sub(r"\D", "", nxt)
+            return digits[0] * (REPEAT_WORDS[word] - 1) + digits, 2, True
     if _GROUP.fullmatch(tokens[i].core):
         return re.sub(r"\D", "", tokens[i].core), 1, True
     return None
