@@ -114,3 +114,17 @@ def test_asr_model_names_and_directories_under_the_roots_pass(tmp_path, monkeypa
     for name, engine in [("base", "faster-whisper"), ("tiny.en", "openai-whisper"), ("large-v3", "faster-whisper"),
                          (str(tmp_path / "whisper-small-ct2"), "faster-whisper"), ("/anything", "remote")]:
         assert check_asr_model(name, engine) == name
+
+
+def test_redact_local_only_refuses_a_remote_asr_route_before_any_work(monkeypatch, tmp_path):
+    """The audio would reach the transcription service before anything is redacted."""
+    from conftest import SAMPLE
+
+    monkeypatch.setenv("LINGUAFLOW_LOCAL_MEDIA_ROOTS", str(SAMPLE.parent))
+    conf = {"media_uri": f"file://{SAMPLE}", "target_languages": [], "asr_engine": "remote", "asr_model": "whisper-1",
+            "redact": ["default"], "redact_local_only": True}
+    with pytest.raises(BadInput, match="remote ASR service"):
+        pipeline.probe_step(conf, "manual__redact")
+    with pytest.raises(BadInput, match="only with redact"):
+        pipeline.probe_step({**conf, "redact": []}, "manual__redact")
+    assert pipeline.probe_step({**conf, "asr_engine": "faster-whisper", "asr_model": "base"}, "manual__redact")["task_id"]

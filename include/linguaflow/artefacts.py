@@ -22,6 +22,18 @@ def transcript_uri(task_id: str) -> str:
     return storage.work_uri(task_id, TRANSCRIPT_FILE)
 
 
+def original_of(transcript: str) -> str:
+    """Where `keep_original` keeps a task's transcript as heard: the same file under `originals/`
+    (storage.original_uri), apart from the task's other artefacts."""
+    task_id = transcript.rsplit("/", 2)[-2]
+    return storage.original_uri(task_id, TRANSCRIPT_FILE)
+
+
+def beside(uri: str, name: str) -> str:
+    """Another artefact of the same task (they sit side by side under `work/<task id>/`)."""
+    return uri.rsplit("/", 1)[0] + "/" + name
+
+
 def translation_uri(task_id: str, target: str) -> str:
     return storage.work_uri(task_id, "translations", f"{target}.json")
 
@@ -36,10 +48,12 @@ class StoredTranscript:
 
     transcript: Transcript
     asked: dict = field(default_factory=dict)
+    text_items: dict[str, str] | None = None  # with redaction: the task's text items as redacted with it
 
     @classmethod
     def from_json(cls, raw: dict) -> StoredTranscript:
-        return cls(Transcript.from_dict(raw), {k: v for k, v in raw.items() if k not in _TRANSCRIPT_FIELDS})
+        return cls(Transcript.from_dict(raw), {k: v for k, v in raw.items() if k not in _TRANSCRIPT_FIELDS | {"text_items"}},
+                   raw.get("text_items"))
 
     @classmethod
     def read(cls, uri: str) -> StoredTranscript:
@@ -50,7 +64,13 @@ class StoredTranscript:
         return cls.read(uri) if storage.exists(uri) else None
 
     def write(self, uri: str) -> str:
-        return storage.write_json(uri, {**self.transcript.to_dict(), **self.asked})
+        items = {"text_items": self.text_items} if self.text_items is not None else {}
+        return storage.write_json(uri, {**self.transcript.to_dict(), **self.asked, **items})
+
+    def text_items_or(self, given: dict[str, str]) -> dict[str, str]:
+        """The text items the later steps translate and store: the redacted ones when the transcript
+        was redacted, else the request's."""
+        return self.text_items if self.text_items is not None else given
 
     def answers(self, asked: dict) -> bool:
         """Made for the same request (every key asked has the value stored)."""

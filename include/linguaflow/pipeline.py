@@ -6,6 +6,7 @@ references, so a retried or re-run task reuses finished work instead of redoing 
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import hashlib
 import json
@@ -15,8 +16,10 @@ import threading
 import time
 
 from . import limits, policy, progress, review, storage
-from .artefacts import StoredTranscript, Translation, transcript_digest, transcript_uri, translation_uri
+from .artefacts import StoredTranscript, Translation, beside, original_of, transcript_digest, transcript_uri, translation_uri
+from .errors import BadInput
 from .languages import CODE_MAP_VERSION
+from .privacy import audio as redacted_audio
 from .privacy import redact
 from .request import MediaRequest
 from .settings import settings
@@ -48,6 +51,9 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
         policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
         policy.check_callback(req.callback_url)  # resolved addresses
         policy.check_asr_model(req.asr_model, req.asr_engine)
+        if req.redact_local_only and asr_options(req).engine == "remote":
+            raise BadInput("redact_local_only: this request's transcription goes to a remote ASR service, which would "
+                           "receive the audio before redaction (choose faster-whisper or openai-whisper)")
         for lang in req.target_languages:
             router.route_for(lang)  # a broken route: refuse before any work
         with storage.local_copy(req.media_uri) as path:
@@ -71,7 +77,10 @@ def asr_options(request: MediaRequest) -> AsrOptions:
                                     batch_size=settings().asr_batch_size, diarize=request.diarize,
                                     num_speakers=request.num_speakers, initial_prompt=vocabulary_prompt(request.vocabulary),
                                     language_per_segment=request.mixed_languages,
-                                    redact=redact.expand_types(request.redact), redact_style=request.redact_style))
+                                    redact=redact.expand_types(request.redact), redact_style=request.redact_style,
+                                    redact_audio=request.redact_audio, word_timestamps=request.redact_audio,
+                                    keep_original=request.keep_original,
+                                    redact_text_items=tuple(sorted(request.text_items.items())) if request.redact else ()))
 
 
 def vocabulary_prompt(terms: list[str]) -> str | None:
@@ -171,7 +180,8 @@ def _request_key(opts: AsrOptions) -> dict:
             "diarization": f"{DIARIZATION}/{opts.num_speakers or 'auto'}" if opts.diarize else None,
             "hints": [opts.initial_prompt, opts.hotwords] if opts.initial_prompt or opts.hotwords else None,
             "segment_languages": SEGMENT_LANGUAGE if opts.language_per_segment else None,
-            "redact": [redact.VERSION, list(opts.redact), opts.redact_style] if opts.redact else None}
+            "redact": [redact.VERSION, list(opts.redact), opts.redact_style, opts.redact_audio, bool(opts.keep_original),
+                       hashlib.sha256(json.dumps(opts.redact_text_items).encode()).hexdigest()[:16]] if opts.redact else None}
 
 
 def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: float | None = None) -> StoredTranscript:
@@ -181,18 +191,36 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     wherever it runs, personal data the request asks to redact is tagged before the transcript is
     stored (the text as heard is never written).
     """
+    items = None
     with storage.local_copy(media_uri) as path:
         if duration is None:
             duration = probe.probe(path).duration
         transcript = transcribe.transcribe(path, opts, progress=_transcription_progress, duration=duration)
-    if opts.redact:
-        with progress.step("redact") as shown:
-            transcript = redact.redact_transcript(transcript, opts.redact, opts.redact_style)
-            shown.update(found=len(transcript.redaction["found"]))
-    stored = StoredTranscript(transcript, _request_key(opts))
+        if opts.redact:
+            if opts.keep_original:  # as heard, apart from everything else: asked for, operators only
+                kept = StoredTranscript(transcript, _request_key(opts), dict(opts.redact_text_items)).write(original_of(out_uri))
+            with progress.step("redact") as shown:
+                transcript, items = redact.redact_task(transcript, dict(opts.redact_text_items), opts.redact, opts.redact_style)
+                shown.update(found=len(transcript.redaction["found"]))
+                if opts.redact_audio:
+                    transcript.redaction["audio"] = _redacted_audio(path, beside(out_uri, redacted_audio.FILE),
+                                                                    transcript.redaction["found"])
+                if opts.keep_original:
+                    transcript.redaction["original"] = kept
+    stored = StoredTranscript(transcript, _request_key(opts), items)
     stored.write(out_uri)
     log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
     return stored
+
+
+def _redacted_audio(path: str, uri: str, found: list[dict]) -> str:
+    """The media's audio with the redacted spans bleeped, stored beside the transcript; its URI."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="linguaflow-") as tmp:
+        local = f"{tmp}/{redacted_audio.FILE}"
+        redacted_audio.write_redacted(path, local, redacted_audio.spans_of(found))
+        return storage.upload(local, uri)
 
 
 def _transcription_progress(fraction: float) -> None:
@@ -214,7 +242,8 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
     """Translate transcript segments (A) and text items (T) into `target` (with the task's
     glossary); skip if already done for the same input."""
     with progress.step("translate", lang=target) as shown:
-        transcript = StoredTranscript.read(transcript_uri).transcript
+        stored = StoredTranscript.read(transcript_uri)
+        transcript, text_items = stored.transcript, stored.text_items_or(text_items)
         source = transcript.language
         audio = [(s.id, s.text) for s in transcript.segments]
         spoken = {s.id: s.language for s in transcript.segments if s.language}  # mixed-language speech
@@ -306,14 +335,17 @@ def package_step(task_id: str, media_info: dict, transcript_uri: str, translatio
     return its readable summary. Languages an earlier run of the task stored and this one did not
     ask for are kept (a re-run adds languages), unless the request says `replace`."""
     with progress.step("package") as shown:
-        transcript = StoredTranscript.read(transcript_uri).transcript
+        stored = StoredTranscript.read(transcript_uri)
+        transcript = stored.transcript
         made = [Translation.read(uri) for uri in translation_uris]
         kept = [] if request.replace else kept_translations(task_id, store.get(task_id), transcript, made)
-        doc = build_document(task_id, media_info, transcript, [*made, *kept], request.text_items)
+        doc = build_document(task_id, media_info, transcript, [*made, *kept], stored.text_items_or(request.text_items))
         review.apply(doc, task_id)  # a reviewer's edits, this run's or an earlier one's
         doc["request_digest"] = request_digest(request)
         coded = compact(doc)
         store.put(coded)
+        if doc.get("redaction"):
+            store.record_redaction(task_id, dict(collections.Counter(f["type"] for f in doc["redaction"]["found"])))
         storage.write_json(storage.work_uri(task_id, "result.json"), coded)
         shown["kept"] = len(kept)
         return summary(coded)

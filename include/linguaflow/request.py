@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import BadInput
 from .languages import language, supported_languages
@@ -125,6 +125,22 @@ class MediaRequest(BaseModel):
                     "type: [PERSON] only",
     )
 
+    redact_local_only: bool = Field(
+        False, title="Redact before the audio leaves",
+        description="With redact: refuse a remote ASR route (an OpenAI-compatible transcription service receives the audio "
+                    "before any redaction); transcribe here or on the GPU pool only",
+    )
+    redact_audio: bool = Field(
+        False, title="Redact the audio too",
+        description="With redact: also store a copy of the audio with each redacted span replaced by a tone; the viewer "
+                    "plays it, and only operators can fetch the original",
+    )
+    keep_original: bool = Field(
+        False, title="Keep the unredacted transcript",
+        description="With redact: keep the transcript as heard under a prefix of its own (originals/), readable through the "
+                    "task API by operators only and deleted with the task; otherwise it is never stored",
+    )
+
     @field_validator("target_languages", mode="before")
     @classmethod
     def _targets(cls, value: Any) -> list[str]:
@@ -187,6 +203,13 @@ class MediaRequest(BaseModel):
                 raise ValueError(f"glossary {term!r}: renderings must be 1 to {MAX_TERM_CHARS} characters")
             out[term.strip()] = {as_value_error(language, lang): r.strip() for lang, r in entry.items()}
         return out
+
+    @model_validator(mode="after")
+    def _local_only_needs_redact(self) -> MediaRequest:
+        for name in ("redact_local_only", "redact_audio", "keep_original"):
+            if getattr(self, name) and not self.redact:
+                raise ValueError(f"{name}: only with redact (which personal data to tag)")
+        return self
 
     @classmethod
     def parse(cls, conf: dict) -> MediaRequest:

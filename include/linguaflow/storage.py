@@ -41,6 +41,12 @@ def work_uri(task_id: str, *parts: str) -> str:
     return "/".join([work_root(), "work", task_id, *parts])
 
 
+def original_uri(task_id: str, *parts: str) -> str:
+    """Where an unredacted transcript is kept when a request asks (`keep_original`): a prefix of
+    its own, so a bucket policy can keep it to operators."""
+    return "/".join([work_root(), "originals", task_id, *parts])
+
+
 def upload_uri(task_id: str, *parts: str) -> str:
     """Where the task API keeps media uploaded for a task."""
     return "/".join([work_root(), "uploads", task_id, *parts])
@@ -83,6 +89,21 @@ def write_json(uri: str, obj) -> str:
             os.replace(tmp.path, p.path)
         else:
             p.write_text(data)
+    return uri
+
+
+def upload(path: str, uri: str) -> str:
+    """Copy a local file to `uri` (atomically where local, as `write_json`)."""
+    p = opath(uri)
+    with _classified():
+        if uri.startswith("file://"):
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.parent / f".{p.name}.{uuid.uuid4().hex}.tmp"
+            shutil.copyfile(path, tmp.path)
+            os.replace(tmp.path, p.path)
+        else:
+            with open(path, "rb") as src, p.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 8 << 20)
     return uri
 
 

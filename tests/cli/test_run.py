@@ -207,6 +207,7 @@ def test_run_redact_tags_personal_data_before_anything_is_stored(home, tmp_path)
     import numpy as np
     import speechgen
 
+    from linguaflow.languages import language_code
     from linguaflow.privacy import detect
 
     wav = speechgen.write_wav(tmp_path / "call.wav", np.concatenate([
@@ -218,12 +219,30 @@ def test_run_redact_tags_personal_data_before_anything_is_stored(home, tmp_path)
     planted = {w for f in detect.find(heard, detect.DEFAULT) for w in re.findall(r"[A-Za-z]{4,}|\d{3,}", heard[f.start:f.end])}
     assert planted, heard
 
-    r = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--task-id", "cli-redacted", "--redact", "--speakers",
-             "--format", "text")
+    r = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--task-id", "cli-redacted", "--redact", "--redact-audio",
+             "--keep-original",
+             "--text-items", '{"title": "Callback for Maria Lopez"}', "--format", "text")
     assert r.returncode == 0, r.stderr[-3000:]
     assert "[PERSON_1]" in r.stdout and "[PHONE_1]" in r.stdout and "pieces of personal data tagged" in r.stderr
     coded = _coded(home, "cli-redacted")
     assert {t for t, *_ in coded["_rd"]["r"]} >= {"person", "phone"} and coded["_rd"]["y"] == "n"
+    assert coded[language_code("en")]["title"]["T"].startswith("Callback for [PERSON_")  # supplied text: redacted too
+    planted.add("Lopez")
     stored = [p.read_text() for p in (home / "storage" / "work" / "cli-redacted").rglob("*.json")]
-    assert stored and any('"words"' in text for text in stored)  # speakers keep word timings: redacted too
+    assert stored and any('"words"' in text for text in stored)  # word timings are kept for the audio: redacted too
     assert [w for w in planted for text in [*stored, json.dumps(coded)] if w in text] == []
+    kept = home / "storage" / "originals" / "cli-redacted" / "transcript.json"  # asked for: apart, as heard
+    assert coded["_rd"]["o"] == f"file://{kept}" and all(w in kept.read_text() for w in planted)
+    # the audio: a copy with every span bleeped, beside the transcript
+    import av
+
+    from linguaflow.privacy import audio
+
+    assert coded["_rd"]["a"].endswith("/work/cli-redacted/redacted-audio.flac")
+    with av.open(coded["_rd"]["a"].removeprefix("file://")) as media:
+        pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in media.decode(audio=0)]).astype(float)
+    for _, _, start, end in [f for f in coded["_rd"]["r"] if f[2] is not None]:  # (text items have no time)
+        block = pcm[int(start * 16000):int(end * 16000)]
+        spectrum = np.abs(np.fft.rfft(block)) ** 2
+        peak = int(round(audio.TONE_HZ * len(block) / 16000))
+        assert spectrum[peak - 2:peak + 3].sum() > 0.99 * spectrum.sum()

@@ -110,6 +110,8 @@ def test_no_planted_value_reaches_a_route_a_store_or_a_log(stack, stack_store, s
     found = result["redaction"]["found"]
     assert {f["type"] for f in found} >= {"person", "phone", "card"}
     assert all(set(f) == {"type", "segment", "start", "end"} for f in found)  # where, never what
+    counted = stack_store.audit.find_one({"_id": tid})["redacted"]  # the audit line: how many of each
+    assert counted == {t: sum(f["type"] == t for f in found) for t in {f["type"] for f in found}}
     sent = b" ".join(stack.llm_requests[asked:]).decode()
     assert "[PHONE_1]" in sent  # the route got the tags ...
     places = {"the LLM route": sent, "subtitles": srt, **_task_data(stack, stack_store, s3, bucket, tid)}

@@ -121,3 +121,10 @@ def test_expand_types():
     assert redact.expand_types(["default"]) == detect.DEFAULT
     assert redact.expand_types(["all"]) == detect.TYPES
     assert redact.expand_types(["email", "phone", "email"]) == ("phone", "email")
+
+
+def test_text_items_share_the_numbering_of_the_transcript():
+    out, items = redact.redact_task(_transcript(), {"title": "Call from Maria Lopez", "note": "Nothing personal here."},
+                                    detect.DEFAULT)
+    assert items == {"title": "Call from [PERSON_1]", "note": "Nothing personal here."}
+    assert {"type": "person", "segment": "T:title", "start": None, "end": None} in out.redaction["found"]

@@ -300,20 +300,50 @@ def cancel_task(task_id: TaskId, caller: Writer) -> dict:
     return _answer(lambda: _cancel(task_id, caller))
 
 
-@app.get("/tasks/{task_id}/media", summary="The task's media (audio or video), with byte ranges for a player")
-def get_media(task_id: TaskId, caller: Reader, request: Request):
+@app.get("/tasks/{task_id}/media", summary="The task's media (audio or video), with byte ranges for a player; "
+        "a task redacted with redact_audio serves its audio with the redacted spans bleeped")
+def get_media(task_id: TaskId, caller: Reader, request: Request,
+              original: Annotated[bool, Query(description="operators only: the media as it came, where a redacted copy "
+                                                          "of its audio exists")] = False):
     def serve():
         coded = _store().get(task_id)
         if coded is None:
             raise NotFound(f"no task {task_id!r}")
         _check_visible(task_id, caller, coded)
         uri = document.summary(coded)["media"]
+        bleeped = document.redacted_audio(coded)
+        if bleeped and original and not caller.sees_all:
+            raise Forbidden("the media of a redacted task is for operators; its redacted audio is served without ?original")
+        if bleeped and not original:
+            uri = bleeped
         size = storage.size(uri) if uri else None
         if size is None:
             raise NotFound(f"the media of task {task_id!r} is gone")
         return media.response(uri, size, request.headers.get("range"))
 
     return _answer(serve)
+
+
+@app.get("/tasks/{task_id}/original", summary="Operators only: a redacted task's transcript as heard, where its request "
+        "kept it (keep_original)")
+def get_original(task_id: TaskId, caller: Reader) -> dict:
+    def read():
+        from ..artefacts import StoredTranscript
+
+        coded = _store().get(task_id)
+        if coded is None:
+            raise NotFound(f"no task {task_id!r}")
+        _check_visible(task_id, caller, coded)
+        if not caller.sees_all:
+            raise Forbidden("the transcript as heard is for operators")
+        uri = document.original_transcript(coded)
+        if not uri or not storage.exists(uri):
+            raise NotFound(f"task {task_id!r} kept no transcript as heard (keep_original)")
+        kept = StoredTranscript.read(uri)
+        return {"task_id": task_id, "language": kept.transcript.language, "text_items": kept.text_items or {},
+                "segments": [{"id": s.id, "start": s.start, "end": s.end, "text": s.text} for s in kept.transcript.segments]}
+
+    return _answer(read)
 
 
 @app.delete("/tasks/{task_id}", summary="Delete a task and everything derived from it, everywhere")

@@ -92,7 +92,7 @@ def task_page(doc: dict) -> str:
     if doc["media"].get("warnings"):
         error += f"<p class='flag' id='media-warning'>⚑ {escape(media_warning(doc['media']))}</p>"
     live = "" if doc["status"] in ENDED else _live(tid)
-    body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{live}{error}{failed}{_player(tid, doc['media']['uri'])}"
+    body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{live}{error}{failed}{_player(tid, doc['media']['uri'], bool((doc.get('redaction') or {}).get('audio')))}"
             f"{_delete_button(doc['task_id'])}"
             f"<table><thead><tr><th>time</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{FOLLOW}")
     return _page(f"linguaflow {doc['task_id']}", body)
@@ -175,9 +175,10 @@ def _downloads(tid: str, lang: str) -> str:
         for f in formats.all_formats() if f.one_language)
 
 
-def _player(tid: str, uri: str) -> str:
-    """HTML5 audio or video over the task API's media route (byte ranges, so seeking is cheap)."""
-    tag = "video" if is_video(uri) else "audio"
+def _player(tid: str, uri: str, redacted: bool = False) -> str:
+    """HTML5 audio or video over the task API's media route (byte ranges, so seeking is cheap); a
+    redacted task's route serves its bleeped audio, so an audio player."""
+    tag = "video" if is_video(uri) and not redacted else "audio"
     return f"<div class='player'><{tag} id='player' controls preload='metadata' src='../tasks/{tid}/media'></{tag}></div>"
 
 

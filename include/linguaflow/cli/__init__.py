@@ -158,6 +158,12 @@ def parser() -> argparse.ArgumentParser:
                      help="tag personal data before anything is stored: default, all or types, comma separated")
     run.add_argument("--redact-style", default="numbered", choices=("numbered", "type"),
                      help="with --redact: [PERSON_1] per value, or [PERSON]")
+    run.add_argument("--redact-audio", action="store_true",
+                     help="with --redact: also store a copy of the audio with each span replaced by a tone")
+    run.add_argument("--keep-original", action="store_true",
+                     help="with --redact: keep the transcript as heard too, apart (originals/), for operators")
+    run.add_argument("--redact-local-only", action="store_true",
+                     help="with --redact: refuse a remote ASR route (it would get the audio before redaction)")
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
     run.add_argument("--review", action="store_true",
                      help="ask about flagged segments in the terminal (edit or keep each) before the result is stored")

@@ -34,6 +34,7 @@ FLAG_FIELDS = {
     "task_id": "task_id", "callback": "callback_url", "text_items": "text_items", "glossary": "glossary",
     "speakers": "diarize", "num_speakers": "num_speakers", "mixed_languages": "mixed_languages",
     "vocabulary": "vocabulary", "review": "review", "replace": "replace", "redact": "redact", "redact_style": "redact_style",
+    "redact_local_only": "redact_local_only", "redact_audio": "redact_audio", "keep_original": "keep_original",
 }
 
 
@@ -112,6 +113,7 @@ def plan(args) -> Plan:
             "diarize": args.speakers or args.num_speakers is not None, "num_speakers": args.num_speakers,
             "mixed_languages": args.mixed_languages, "vocabulary": args.vocabulary.split(",") if args.vocabulary else [],
             "redact": split_csv(args.redact) if args.redact else [], "redact_style": args.redact_style,
+            "redact_local_only": args.redact_local_only, "redact_audio": args.redact_audio, "keep_original": args.keep_original,
         })
     except BadInput as exc:
         raise UsageError(str(exc)) from None

@@ -93,7 +93,8 @@ def delete(store, airflow, task_id: str, user_name: str | None, *, sees_all: boo
 def _purge_objects(task_id: str) -> int:
     if not TASK_ID_RE.match(task_id):  # never a prefix outside the task's own folders
         raise NotFound(f"no task {task_id!r}")
-    return storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(storage.upload_uri(task_id))
+    return (storage.delete_tree(storage.work_uri(task_id)) + storage.delete_tree(storage.upload_uri(task_id))
+            + storage.delete_tree(storage.original_uri(task_id)))
 
 
 def _finish_purge_quietly(store, airflow, task_id: str, run_id: str) -> None:

@@ -65,9 +65,23 @@ def redact_text(text: str, types: tuple[str, ...], tagger: Tagger, language: str
     return "".join(out), [(f.type, f.start, f.end) for f in found]
 
 
-def redact_transcript(transcript: Transcript, types: tuple[str, ...], style: str = "numbered") -> Transcript:
-    """The transcript with every segment's personal data tagged, its words too, and the evidence."""
+def redact_task(transcript: Transcript, text_items: dict[str, str], types: tuple[str, ...],
+                style: str = "numbered") -> tuple[Transcript, dict[str, str]]:
+    """A task's transcript and supplied text items redacted with one numbering (the name in the
+    title is the [PERSON_1] of the call); the evidence of both in the transcript's record."""
     tagger = Tagger(style)
+    out = redact_transcript(transcript, types, style, tagger)
+    items = {}
+    for item_id, text in text_items.items():
+        items[item_id], spans = redact_text(text, types, tagger, transcript.language)
+        out.redaction["found"] += [{"type": kind, "segment": f"T:{item_id}", "start": None, "end": None} for kind, _, _ in spans]
+    return out, items
+
+
+def redact_transcript(transcript: Transcript, types: tuple[str, ...], style: str = "numbered",
+                      tagger: Tagger | None = None) -> Transcript:
+    """The transcript with every segment's personal data tagged, its words too, and the evidence."""
+    tagger = tagger or Tagger(style)
     segments, evidence = [], []
     for seg in transcript.segments:
         text, spans = redact_text(seg.text, types, tagger, seg.language or transcript.language)

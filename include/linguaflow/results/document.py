@@ -27,7 +27,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
         only the segments that differ); their text under _src is as spoken, translations are from their language
     _rv reviewers' edits [{l: language code, k: A|T, i: id, b: before, a: after, by: who, at: when}]
     _rd what was redacted (only when the request asked): {k: types asked, y: n numbered | t type tags,
-        r: [[type, segment id, start s, end s], ...], po: language codes searched by patterns only (no name model)};
+        r: [[type, segment id | "T:"item id, start s, end s (null in a text item)], ...], po: language codes searched by patterns only (no name model),
+        a: URI of the audio with the spans bleeped (redact_audio), o: URI of the transcript as heard (keep_original;
+        operators only)};
         never the values
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
@@ -112,9 +114,9 @@ class RedactedSpan(_Strict):
     """One piece of personal data replaced by a tag: what it was and where, never its value."""
 
     type: str
-    segment: str
-    start: float
-    end: float
+    segment: str  # a segment id, or "T:<item id>" for a supplied text item
+    start: float | None  # when it was said (None in a text item)
+    end: float | None
 
 
 class Redaction(_Strict):
@@ -122,6 +124,8 @@ class Redaction(_Strict):
     style: Literal["numbered", "type"]
     found: list[RedactedSpan]
     patterns_only: list[str] = []  # spoken languages the name model does not cover: names and places not searched
+    audio: str | None = None  # the copy of the audio with the spans bleeped (redact_audio), played instead of the media
+    original: str | None = None  # the transcript as heard, kept for operators (keep_original)
 
 
 class Media(_Strict):
@@ -215,6 +219,10 @@ def compact(doc: dict) -> dict:
                       "r": [[f["type"], f["segment"], f["start"], f["end"]] for f in rd["found"]]}
         if rd.get("patterns_only"):
             out["_rd"]["po"] = [language_code(lang, v) for lang in rd["patterns_only"]]
+        if rd.get("audio"):
+            out["_rd"]["a"] = rd["audio"]
+        if rd.get("original"):
+            out["_rd"]["o"] = rd["original"]
     for lang, entry in doc["languages"].items():
         code = language_code(lang, v)
         out[code] = compact_language(entry)
@@ -311,7 +319,8 @@ def expand(coded: dict) -> dict:
         rd = coded["_rd"]
         out["redaction"] = {"types": list(rd["k"]), "style": {"n": "numbered", "t": "type"}[rd["y"]],
                             "found": [{"type": t, "segment": i, "start": a, "end": b} for t, i, a, b in rd["r"]],
-                            "patterns_only": [language_of(c, v) for c in rd.get("po", [])]}
+                            "patterns_only": [language_of(c, v) for c in rd.get("po", [])], **({"audio": rd["a"]} if "a" in rd else {}),
+                            **({"original": rd["o"]} if "o" in rd else {})}
     if coded.get("_rv"):
         out["reviews"] = [{"lang": language_of(e["l"], v), "kind": e["k"], "id": e["i"], "before": e["b"], "after": e["a"],
                            "by": e["by"], "at": e["at"]} for e in coded["_rv"]]
@@ -337,6 +346,16 @@ def _stored_languages(coded: dict | None):
     v = (coded or {}).get("_v", CODE_MAP_VERSION)
     for code, state_code in ((coded or {}).get("_ls") or {}).items():
         yield (language_of(code, v), *_language_state(state_code))
+
+
+def redacted_audio(coded: dict | None) -> str | None:
+    """The URI of the task's audio with the redacted spans bleeped, when it has one."""
+    return ((coded or {}).get("_rd") or {}).get("a")
+
+
+def original_transcript(coded: dict | None) -> str | None:
+    """The URI of the task's transcript as heard, when the request kept it (keep_original)."""
+    return ((coded or {}).get("_rd") or {}).get("o")
 
 
 def language_states(coded: dict | None) -> dict[str, str]:

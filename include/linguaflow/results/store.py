@@ -366,4 +366,10 @@ class ResultStore:
 
     def record_deletion(self, entry: dict) -> None:
         """The audit line of a deletion (who, when, what was removed); one per task, re-written."""
-        self.audit.replace_one({document.ID: entry["task_id"]}, {document.ID: entry["task_id"], **entry}, upsert=True)
+        self.audit.update_one({document.ID: entry["task_id"]}, {"$set": entry}, upsert=True)
+
+    def record_redaction(self, task_id: str, counts: dict[str, int]) -> None:
+        """How many pieces of personal data of each type the task's result has tagged (never what);
+        on the task's audit line, re-written by each run."""
+        self.audit.update_one({document.ID: task_id}, {"$set": {"task_id": task_id, "redacted": counts,
+                                                                 "redacted_at": now_iso()}}, upsert=True)
