@@ -24,9 +24,10 @@ def transcript_uri(task_id: str) -> str:
 
 def original_of(transcript: str) -> str:
     """Where `keep_original` keeps a task's transcript as heard: the same file under `originals/`
-    (storage.original_uri), apart from the task's other artefacts."""
-    task_id = transcript.rsplit("/", 2)[-2]
-    return storage.original_uri(task_id, TRANSCRIPT_FILE)
+    beside `work/` (the root the transcript itself is written under, wherever the step runs),
+    apart from the task's other artefacts (storage.original_uri)."""
+    root, task_id, name = transcript.rsplit("/", 2)
+    return root.removesuffix("/work") + f"/originals/{task_id}/{name}"
 
 
 def beside(uri: str, name: str) -> str:
@@ -79,7 +80,10 @@ class StoredTranscript:
 
 def transcript_digest(transcript: Transcript) -> str:
     """What a translation is made from: the transcript's segment ids and texts."""
-    raw = json.dumps([[s.id, s.text] for s in transcript.segments], ensure_ascii=False)
+    made = [[s.id, s.text] for s in transcript.segments]
+    if transcript.redaction:  # text items redacted with it: a translation of the unredacted ones is not from it
+        made.append(["redaction", transcript.redaction["types"], transcript.redaction["style"]])
+    raw = json.dumps(made, ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -47,7 +47,7 @@ def probe_step(conf: dict, run_id: str, store=None, creator: str | None = None) 
         req = MediaRequest.parse(conf)
         task_id = req.task_id_for(run_id)
         if store is not None:
-            store.register(task_id, req.media_uri, req.target_languages, creator, run_id)
+            store.register(task_id, req.media_uri, req.target_languages, creator, run_id, bleeped=req.redact_audio)
         policy.check_media(req.media_uri, from_api=False)  # what JSON Schema cannot say: allow-lists,
         policy.check_callback(req.callback_url)  # resolved addresses
         policy.check_asr_model(req.asr_model, req.asr_engine)
@@ -79,7 +79,7 @@ def asr_options(request: MediaRequest) -> AsrOptions:
                                     language_per_segment=request.mixed_languages,
                                     redact=redact.expand_types(request.redact), redact_style=request.redact_style,
                                     redact_audio=request.redact_audio, word_timestamps=request.redact_audio,
-                                    keep_original=request.keep_original,
+                                    keep_original=request.keep_original, redact_local_only=request.redact_local_only,
                                     redact_text_items=tuple(sorted(request.text_items.items())) if request.redact else ()))
 
 
@@ -191,6 +191,10 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     wherever it runs, personal data the request asks to redact is tagged before the transcript is
     stored (the text as heard is never written).
     """
+    if opts.redact_local_only and opts.engine == "remote":  # probe checked it; a worker's own routing may differ
+        raise BadInput("redact_local_only: this worker routes the transcription to a remote ASR service")
+    if opts.redact:
+        _forget_unredacted(out_uri, opts.keep_original)
     items = None
     with storage.local_copy(media_uri) as path:
         if duration is None:
@@ -211,6 +215,15 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
     stored.write(out_uri)
     log.info("%d segments, language %s, written to %s", len(transcript.segments), transcript.language, out_uri)
     return stored
+
+
+def _forget_unredacted(out_uri: str, keep_original: bool) -> None:
+    """Before a redacted transcript is made: what an earlier run of the task made from the words
+    as heard goes (its translations, a review's edits, a transcript kept as heard and no longer asked for)."""
+    storage.delete_tree(beside(out_uri, "translations"))
+    storage.delete(beside(out_uri, review.REVIEW_FILE))
+    if not keep_original:
+        storage.delete(original_of(out_uri))
 
 
 def _redacted_audio(path: str, uri: str, found: list[dict]) -> str:

@@ -38,14 +38,18 @@ def item_key(lang: str, kind: str, item_id: str) -> str:
     return f"{lang}/{kind}/{item_id}"
 
 
+REVIEW_FILE = "review.json"
+
+
 def _review_uri(task_id: str) -> str:
-    return storage.work_uri(task_id, "review.json")
+    return storage.work_uri(task_id, REVIEW_FILE)
 
 
 def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
     """The items to review: {key: {lang, kind, id, text, source, flags, reason, start, end}}, the
     transcript's flagged segments first, then each language's, in segment order."""
-    transcript = StoredTranscript.read(transcript_uri(task_id)).transcript
+    stored = StoredTranscript.read(transcript_uri(task_id))
+    transcript, text_items = stored.transcript, stored.text_items_or(request.text_items)
     source_lang = transcript.language
     segments = {s.id: s for s in transcript.segments}
     out: dict[str, dict] = {}
@@ -68,7 +72,7 @@ def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
             if item_id in tr.audio:
                 add(lang, "A", item_id, tr.audio[item_id], segments[item_id].text if item_id in segments else "", flags, reason)
             elif item_id in tr.text:
-                add(lang, "T", item_id, tr.text[item_id], request.text_items.get(item_id, ""), flags, reason)
+                add(lang, "T", item_id, tr.text[item_id], text_items.get(item_id, ""), flags, reason)
     return out
 
 

@@ -49,7 +49,10 @@ def test_a_redacted_task_plays_its_bleeped_audio_and_only_operators_get_the_orig
     media = put_media(s3, bucket)
     tid = create(client, users["alice"], media, redact=["default"], redact_audio=True)
     url = f"/linguaflow/tasks/{tid}/media"
-    assert client.get(url, headers=users["alice"]).content == SAMPLE.read_bytes()  # nothing redacted yet: the media
+    pending = client.get(url, headers=users["alice"])  # not transcribed yet: nothing plays, the media least of all
+    assert pending.status_code == 409 and "not made yet" in pending.json()["detail"]
+    assert client.get(url, params={"original": "true"}, headers=users["alice"]).status_code == 403
+    assert client.get(url, params={"original": "true"}, headers=users["op"]).content == SAMPLE.read_bytes()
     bleeped = b"fLaC" + bytes(range(256)) * 8  # what the transcribe step stores beside the transcript
     key = f"work/{tid}/redacted-audio.flac"
     s3.put_object(Bucket=bucket, Key=key, Body=bleeped)

@@ -50,3 +50,19 @@ def test_spans_are_the_tone_and_the_rest_is_unchanged(tmp_path, container, codec
 def test_spans_come_from_the_evidence_widened_and_merged():
     found = [{"start": 1.0, "end": 1.5}, {"start": 1.6, "end": 2.0}, {"start": None, "end": None}, {"start": 5.0, "end": 5.2}]
     assert audio.spans_of(found, margin_s=0.1) == [(0.9, 2.1), (4.9, 5.3)]
+
+
+def test_damaged_media_is_copied_on_the_timeline_transcription_uses(tmp_path):
+    """Packets that do not decode are skipped as the transcriber skips them, so a span's time
+    means the same in the transcript and in the copy."""
+    from linguaflow.speech.audio import SAMPLE_RATE, DecodeStats, _frames
+
+    data = bytearray(encode(SAMPLE, tmp_path / "whole.mp3", "mp3", "libmp3lame").read_bytes())
+    for i in range(len(data) // 3, len(data) // 3 + 2000):  # garbage in the middle of the stream
+        data[i] = (i * 7) % 256
+    (tmp_path / "corrupt.mp3").write_bytes(bytes(data))
+    stats = DecodeStats()
+    heard = sum(len(block) for block in _frames(str(tmp_path / "corrupt.mp3"), stats)) / SAMPLE_RATE
+    assert stats.errors >= 1
+    seconds = audio.write_redacted(str(tmp_path / "corrupt.mp3"), str(tmp_path / "out.flac"), [(0.5, 1.0)])
+    assert seconds == pytest.approx(heard, abs=0.03)

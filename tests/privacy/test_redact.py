@@ -128,3 +128,12 @@ def test_text_items_share_the_numbering_of_the_transcript():
                                     detect.DEFAULT)
     assert items == {"title": "Call from [PERSON_1]", "note": "Nothing personal here."}
     assert {"type": "person", "segment": "T:title", "start": None, "end": None} in out.redaction["found"]
+
+
+def test_words_that_do_not_spell_the_text_are_dropped_and_the_segment_times_taken():
+    seg = Segment("0", 2.0, 6.0, "Call Maria Lopez today.", words=[{"word": " Call", "start": 2.0, "end": 2.4},
+                                                                    {"word": " Mario", "start": 2.5, "end": 3.0}])
+    t = Transcript("en", 1.0, 6.0, "faster-whisper", "base", "int8", [seg])
+    out = redact.redact_transcript(t, detect.DEFAULT)
+    assert out.segments[0].words is None  # "Mario" cannot be placed: no word list that might hold a name
+    assert out.redaction["found"][0] == {"type": "person", "segment": "0", "start": 2.0, "end": 6.0}

@@ -62,6 +62,11 @@ def documents(draw):
                       for i in draw(st.lists(st.sampled_from(seg_ids), max_size=3))] if seg_ids else [],
             "patterns_only": draw(st.lists(langs, unique=True, max_size=2)),
         }
+        doc["redaction"]["found"] += [{"type": "person", "segment": f"T:{i}", "start": None, "end": None}  # text items
+                                      for i in draw(st.lists(ids, max_size=2))]
+        for key in ("audio", "original"):
+            if draw(st.booleans()):
+                doc["redaction"][key] = "s3://b/work/" + draw(ids)
     return doc
 
 

@@ -103,7 +103,7 @@ def _create(req: MediaRequest, caller: Caller, *, uploaded: bool = False) -> Tas
         raise Conflict(f"task {req.task_id!r} exists already (or was deleted): choose another id")
     task_id, state = runs.trigger(caller.airflow, req)
     try:  # listed (queued) from now on; the run's probe records it too, should this fail
-        _store().register(task_id, req.media_uri, req.target_languages, caller.name, task_id)
+        _store().register(task_id, req.media_uri, req.target_languages, caller.name, task_id, bleeped=req.redact_audio)
     except Exception as exc:  # noqa: BLE001 - the task exists in Airflow; the store is only late
         log.warning("task %s created, but not yet recorded in the result store: %s", task_id, exc)
     return TaskCreated(task_id=task_id, state=state)
@@ -311,9 +311,11 @@ def get_media(task_id: TaskId, caller: Reader, request: Request,
             raise NotFound(f"no task {task_id!r}")
         _check_visible(task_id, caller, coded)
         uri = document.summary(coded)["media"]
-        bleeped = document.redacted_audio(coded)
-        if bleeped and original and not caller.sees_all:
+        bleeped, pending = document.redacted_audio(coded), document.bleeped_audio_pending(coded)
+        if (bleeped or pending) and original and not caller.sees_all:
             raise Forbidden("the media of a redacted task is for operators; its redacted audio is served without ?original")
+        if pending and not original:
+            raise Conflict(f"the redacted audio of task {task_id!r} is not made yet (after transcription)")
         if bleeped and not original:
             uri = bleeped
         size = storage.size(uri) if uri else None

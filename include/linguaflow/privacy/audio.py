@@ -39,7 +39,7 @@ def write_redacted(src: str, dst: str, spans: list[tuple[float, float]]) -> floa
     seconds of audio written."""
     import av
 
-    with av.open(src) as media, av.open(dst, "w", format=SUFFIX) as out:
+    with av.open(src, metadata_errors="ignore") as media, av.open(dst, "w", format=SUFFIX) as out:
         stream = media.streams.audio[0]
         rate = stream.codec_context.sample_rate or stream.rate
         channels = stream.codec_context.channels or 1
@@ -47,7 +47,7 @@ def write_redacted(src: str, dst: str, spans: list[tuple[float, float]]) -> floa
         encoder = out.add_stream(SUFFIX, rate=rate, layout=layout)
         to_s16 = av.AudioResampler(format="s16", layout=layout, rate=rate)  # packed int16: FLAC's input
         written = 0
-        for frame in itertools.chain(media.decode(stream), [None]):  # None: what the resampler still holds
+        for frame in itertools.chain(_frames(media, stream), [None]):  # None: what the resampler still holds
             for converted in to_s16.resample(frame):
                 pcm = converted.to_ndarray().reshape(-1, len(converted.layout.channels)).copy()
                 _cover(pcm, written, rate, spans)
@@ -57,6 +57,24 @@ def write_redacted(src: str, dst: str, spans: list[tuple[float, float]]) -> floa
                 out.mux(encoder.encode(patched))
         out.mux(encoder.encode(None))
     return written / rate
+
+
+def _frames(media, stream):
+    """The stream's frames on the timeline transcription uses (speech.audio): damaged packets
+    skipped, timestamps ignored, samples counted from the start."""
+    import av
+
+    try:
+        for packet in media.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError:
+                continue
+            for frame in frames:
+                frame.pts = None
+                yield frame
+    except av.error.InvalidDataError:
+        return  # a damaged tail: what decoded is written
 
 
 def _cover(pcm: np.ndarray, first: int, rate: int, spans: list[tuple[float, float]]) -> None:

@@ -66,6 +66,7 @@ BIRTH_CONTEXT_WORDS = 10
 EMAIL_CONTEXT = re.compile(r"\b(e-?mail|mail|address|contact|reach|send|write)\b", re.I)
 SECOND_LEVEL = {"co", "com", "org", "ac", "gov", "net", "edu"}  # acme.co.uk is a site, not an address
 _DIGIT = re.compile(r"\d")
+_NOT_A_NAME = re.compile(r"[\d@]")
 _LETTERS = re.compile(r"[A-Z]{1,4}(?:-[A-Z])*")
 _NOISE = re.compile(r"[a-z]{1,3}")  # a short word misheard between two digit groups ("GB, 0.8, me UKB, 2004")
 _ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
@@ -113,31 +114,51 @@ def find(text: str, types: tuple[str, ...] | frozenset[str], language: str | Non
     wanted = set(types) - (set() if names_covered(language) else NAME_MODEL_TYPES)
     runs = list(_identifier_runs(written.text))
     candidates = _same_type_joined(_presidio(written.text, wanted) + _own(written.text, wanted, runs))
-    taken: list[tuple[int, int, str]] = []
+    taken: list[list] = []  # [start, end, kind], by score: the best finding names the type
     for score, start, end, kind in sorted(candidates, key=lambda c: (-c[0], -(c[2] - c[1]))):
-        if all(end <= a or start >= b for a, b, _ in taken):
-            taken.append((start, end, kind))
+        overlapping = [t for t in taken if t[0] < end and start < t[1]]
+        if not overlapping:
+            taken.append([start, end, kind])
+            continue
+        first = overlapping[0]  # a weaker finding that reaches further widens the better one: no half value left
+        first[0], first[1] = min([start, *(t[0] for t in overlapping)]), max([end, *(t[1] for t in overlapping)])
+        taken = [t for t in taken if t is first or t not in overlapping]
     out = []
-    for start, end, kind in _whole_runs(sorted(taken), runs):
+    for start, end, kind in _merged(_whole_runs(taken, runs)):
         a, b = written.original_span(start, end)
-        lead = (_LEADING_NAME if kind == "person" else _LEADING).match(text, a, b)
+        lead = ((_LEADING_NAME if kind == "person" else _LEADING).match(text, a, b)  # "the 12th of May", "Mrs Lee"
+                if kind in NAME_MODEL_TYPES else None)
         out.append(Found(kind, lead.end() if lead and lead.end() < b else a, b))
-    return _merge_touching(out)
+    return _merged_found(out)
 
 
-def _whole_runs(taken: list[tuple[int, int, str]], runs) -> list[tuple[int, int, str]]:
-    """A finding inside a run of number-like words covers the whole run: a recogniser that found
-    "0318 4629" in "NL, 3-3, TRI-0, 0-3-1-8, 4-6-2-9" must not leave the rest of the number."""
+def _whole_runs(taken: list[list], runs) -> list[tuple[int, int, str]]:
+    """A number finding inside a run of number-like words covers the whole run: a recogniser that
+    found "0318 4629" in "NL, 3-3, TRI-0, 0-3-1-8, 4-6-2-9" must not leave the rest of the number."""
     out = []
     for start, end, kind in taken:
-        for a, b, _ in runs:
-            if a < end and b > start and kind in ID_TYPES:
-                start, end = min(start, a), max(end, b)
+        if kind in ID_TYPES:
+            for a, b, _ in runs:
+                if a < end and b > start:
+                    start, end = min(start, a), max(end, b)
+        out.append((start, end, kind))
+    return out
+
+
+def _merged(spans) -> list[tuple[int, int, str]]:
+    """Overlapping spans as one (the earlier one's type), in order."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(spans):
         if out and start < out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], end), out[-1][2])
         else:
             out.append((start, end, kind))
     return out
+
+
+def _merged_found(found: list[Found]) -> list[Found]:
+    """Findings that map onto one piece of the original (a digit run holding two guesses) as one."""
+    return [Found(kind, a, b) for a, b, kind in _merged((f.start, f.end, f.type) for f in found)]
 
 
 def _same_type_joined(candidates: list[tuple[float, int, int, str]]) -> list[tuple[float, int, int, str]]:
@@ -150,18 +171,6 @@ def _same_type_joined(candidates: list[tuple[float, int, int, str]]) -> list[tup
             out[-1] = (max(last[0], score), last[1], max(last[2], end), kind)
         else:
             out.append((score, start, end, kind))
-    return out
-
-
-def _merge_touching(found: list[Found]) -> list[Found]:
-    """Two findings that map onto one piece of the original (a digit run holding a phone and a
-    card guess) become one."""
-    out: list[Found] = []
-    for f in found:
-        if out and f.start < out[-1].end:
-            out[-1] = Found(out[-1].type, out[-1].start, max(out[-1].end, f.end))
-        else:
-            out.append(f)
     return out
 
 
@@ -182,8 +191,8 @@ def _presidio(text: str, wanted: set[str]) -> list[tuple[float, int, int, str]]:
             continue  # a date, not a birth date
         if r.entity_type == "US_BANK_NUMBER" and not _near(ACCOUNT_CONTEXT, text, r.start, r.end):
             continue
-        if kind in ("person", "location") and (spoken_names.not_a_name(text[r.start:r.end]) or _DIGIT.search(text[r.start:r.end])):
-            continue  # a brand or an acronym; a "name" with digits is a code the identifier rules type
+        if kind in ("person", "location") and (spoken_names.not_a_name(text[r.start:r.end]) or _NOT_A_NAME.search(text[r.start:r.end])):
+            continue  # a brand or an acronym; a "name" with digits or an @ is a code or an address the rules type
         out.append((r.score, r.start, r.end, kind))
     return out
 

@@ -72,8 +72,8 @@ def redact_task(transcript: Transcript, text_items: dict[str, str], types: tuple
     tagger = Tagger(style)
     out = redact_transcript(transcript, types, style, tagger)
     items = {}
-    for item_id, text in text_items.items():
-        items[item_id], spans = redact_text(text, types, tagger, transcript.language)
+    for item_id, text in text_items.items():  # titles and descriptions are often English whatever is spoken
+        items[item_id], spans = redact_text(text, types, tagger, detect.NAME_LANGUAGES[0])
         out.redaction["found"] += [{"type": kind, "segment": f"T:{item_id}", "start": None, "end": None} for kind, _, _ in spans]
     return out, items
 
@@ -99,22 +99,26 @@ def redact_transcript(transcript: Transcript, types: tuple[str, ...], style: str
     return dataclasses.replace(transcript, segments=segments, redaction=record)
 
 
-def _word_offsets(seg: Segment) -> list[tuple[int, int]]:
-    """Where each word of a segment is in its text (words are searched in order; one not found
-    takes the position after the previous)."""
+def _word_offsets(seg: Segment) -> list[tuple[int, int]] | None:
+    """Where each word of a segment is in its text, searched in order; None when one is not there
+    (a word list that does not spell the text cannot say which words to redact)."""
     out, at = [], 0
     for w in seg.words or []:
         word = w["word"].strip()
-        found = seg.text.find(word, at) if word else -1
-        start = found if found >= 0 else at
-        out.append((start, start + len(word)))
-        at = start + len(word)
+        found = seg.text.find(word, at)
+        if found < 0:
+            return None
+        out.append((found, found + len(word)))
+        at = found + len(word)
     return out
 
 
-def _redact_words(seg: Segment, spans: list[tuple[str, int, int]], tagger: Tagger) -> list[dict]:
-    """The words under each span become one word: the tag, from the first's start to the last's end."""
+def _redact_words(seg: Segment, spans: list[tuple[str, int, int]], tagger: Tagger) -> list[dict] | None:
+    """The words under each span become one word: the tag, from the first's start to the last's
+    end. None (no words kept) when the words cannot be matched to the text or a span has none."""
     words, offsets = seg.words or [], _word_offsets(seg)
+    if offsets is None or any(not any(a < end and b > start for a, b in offsets) for _, start, end in spans):
+        return None
     out, i = [], 0
     for kind, start, end in spans:
         while i < len(words) and offsets[i][1] <= start:
@@ -131,9 +135,10 @@ def _redact_words(seg: Segment, spans: list[tuple[str, int, int]], tagger: Tagge
 
 
 def _time_span(seg: Segment, start: int, end: int) -> tuple[float, float]:
-    """When a span was said: its words' times, else the segment's."""
-    if seg.words:
-        under = [w for w, (a, b) in zip(seg.words, _word_offsets(seg), strict=True) if a < end and b > start]
+    """When a span was said: its words' times, else the segment's (all of it: nothing escapes a bleep)."""
+    offsets = _word_offsets(seg) if seg.words else None
+    if offsets is not None:
+        under = [w for w, (a, b) in zip(seg.words, offsets, strict=True) if a < end and b > start]
         if under:
             return round(under[0]["start"], 3), round(under[-1]["end"], 3)
     return seg.start, seg.end

@@ -29,8 +29,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _rd what was redacted (only when the request asked): {k: types asked, y: n numbered | t type tags,
         r: [[type, segment id | "T:"item id, start s, end s (null in a text item)], ...], po: language codes searched by patterns only (no name model),
         a: URI of the audio with the spans bleeped (redact_audio), o: URI of the transcript as heard (keep_original;
-        operators only)};
-        never the values
+        operators only)}; never the values
+    _ra true from registration when the request asked redact_audio (until the package step writes the document
+        whole): the media route plays nothing but the redacted copy, before it exists too
 Optional fields (absent in older documents; no code changes meaning, so no new map version).
 
 A deleted task leaves a tombstone `{_id, _del: when, _pend: true while its purge is unfinished}`:
@@ -73,6 +74,7 @@ _FAILED = "f:"
 # field paths the store indexes, projects and updates
 ID, STATE, MEDIA_URI, UPDATED, CREATED, REFS = "_id", "_s", "_m.u", "_u", "_c", "_ref"
 SOURCE, TARGETS, CREATOR, FLAGGED, DELETED, PURGE_PENDING, RUN = "_src", "_tl", "_by", "_fl", "_del", "_pend", "_run"
+AUDIO_ASKED = "_ra"
 SUMMARY_FIELDS = ("_s", "_ls", "_m", "_u", "_c", "_err", "_v", "_src", "_tl", "_by", "_fl")
 
 
@@ -353,6 +355,12 @@ def redacted_audio(coded: dict | None) -> str | None:
     return ((coded or {}).get("_rd") or {}).get("a")
 
 
+def bleeped_audio_pending(coded: dict | None) -> bool:
+    """The request asked for the audio redacted and the copy is not made yet (the media must not
+    play meanwhile)."""
+    return bool((coded or {}).get(AUDIO_ASKED)) and not redacted_audio(coded)
+
+
 def original_transcript(coded: dict | None) -> str | None:
     """The URI of the task's transcript as heard, when the request kept it (keep_original)."""
     return ((coded or {}).get("_rd") or {}).get("o")
@@ -393,11 +401,13 @@ def summary(coded: dict) -> dict:
     }
 
 
-def registration_fields(media_uri: str, targets: list[str], run_id: str | None = None) -> dict:
+def registration_fields(media_uri: str, targets: list[str], run_id: str | None = None, bleeped: bool = False) -> dict:
     """$set fields that record a task when it is created (before any step ran)."""
     fields = {"_m.u": media_uri, "_tl": [language_code(lang) for lang in targets]}
     if run_id:
         fields["_run"] = run_id
+    if bleeped:
+        fields[AUDIO_ASKED] = True
     return fields
 
 

@@ -165,12 +165,13 @@ class ResultStore:
         self.cache.invalidate(task_id)
 
     @_dropped_if_deleted
-    def register(self, task_id: str, media_uri: str, targets: list[str], creator: str | None, run_id: str | None = None) -> None:
+    def register(self, task_id: str, media_uri: str, targets: list[str], creator: str | None, run_id: str | None = None,
+                 bleeped: bool = False) -> None:
         """Record a task the moment it is created (queued), so it is listed before any step ran;
         a later registration (the run's own probe) keeps the state the steps reached, and the
         creator is set once: a later run naming the same task id never takes it over."""
         now = now_iso()
-        fields = document.registration_fields(media_uri, targets, run_id if run_id != task_id else None)
+        fields = document.registration_fields(media_uri, targets, run_id if run_id != task_id else None, bleeped)
         insert = {k: v for k, v in {**document.skeleton(), **document.queued_state()}.items()
                   if not any(f == k or f.startswith(k + ".") for f in fields)}
         insert["_m.d"] = 0.0
@@ -365,7 +366,8 @@ class ResultStore:
         return self.col.delete_many(where).deleted_count
 
     def record_deletion(self, entry: dict) -> None:
-        """The audit line of a deletion (who, when, what was removed); one per task, re-written."""
+        """The audit line of a deletion (who, when, what was removed); one per task, its deletion
+        fields re-written (the redaction counts of the task stay beside them)."""
         self.audit.update_one({document.ID: entry["task_id"]}, {"$set": entry}, upsert=True)
 
     def record_redaction(self, task_id: str, counts: dict[str, int]) -> None:

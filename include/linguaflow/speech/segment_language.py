@@ -114,5 +114,5 @@ def _decoded_in(model, seg: Segment, piece: np.ndarray, language: str, opts: Asr
         compression_ratio=round(float(max(s.compression_ratio for s in found)), 4),
     )
     redone.flags = flags_for(redone, opts)
-    log.info("segment %s: heard %s, written otherwise; decoded again: %r", seg.id, language, text[:80])
+    log.info("segment %s: heard %s, written otherwise; decoded again (%d characters)", seg.id, language, len(text))
     return redone

@@ -77,6 +77,7 @@ class AsrOptions:
     hotwords: str | None = None  # faster-whisper: terms to favour while decoding (names, jargon)
     redact: tuple[str, ...] = ()  # personal data types tagged in the text before it is stored (privacy.redact)
     redact_style: str = "numbered"  # [PERSON_1] per value, or "type": [PERSON]
+    redact_local_only: bool = False  # with redact: never a remote ASR route (it would hear the audio unredacted)
     keep_original: bool = False  # with redact: keep the transcript as heard too, under originals/ (operators only)
     redact_audio: bool = False  # also a copy of the audio with the spans bleeped (privacy.audio; keeps word times)
     redact_text_items: tuple[tuple[str, str], ...] = ()  # the task's supplied text, redacted with the transcript (one numbering)

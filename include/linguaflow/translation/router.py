@@ -170,7 +170,7 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
         sources = dict(items)
         again = {}
         for item_id in found:  # one by one: each is told what it must keep
-            keep = terms | _to_keep(sources[item_id], found[item_id])
+            keep = terms | {t: t for t in redact.tags_in(sources[item_id])} | _to_keep(sources[item_id], found[item_id])
             try:
                 again.update(backend(route).translate([(item_id, sources[item_id])], source, target, batch_size=1, terms=keep))
             except MalformedReply:  # no valid answer: keep the first, flagged
@@ -192,8 +192,6 @@ def _to_keep(source_text: str, found: list) -> dict[str, str]:
         keep |= {n: n for n in literal + named}
     if check.NUMBER in flags:
         keep |= {n: n for n in re.findall(r"\d+(?:[.,:]\d+)*", source_text)}
-    if check.REDACTION in flags:
-        keep |= {t: t for t in redact.tags_in(source_text)}
     return keep
 
 
