@@ -187,6 +187,22 @@ class Stack:
                 time.sleep(1)
         raise RuntimeError(f"DAGs {dag_ids} not parsed in time; see {self.home}")
 
+    def metadata_rows(self, containing: str | None = None):
+        """(table, row as text) of every row of Airflow's metadata database (that mentions `containing`)."""
+        import psycopg2
+
+        server, name = self.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].split("://", 1)[1].rsplit("/", 1)
+        user, hostport = server.split("@")
+        host, port = hostport.split(":")
+        with psycopg2.connect(host=host, port=port, user=user, dbname=name) as conn, conn.cursor() as cur:
+            cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")
+            for (table,) in cur.fetchall():
+                if containing is None:
+                    cur.execute(f'SELECT t::text FROM "{table}" t')
+                else:
+                    cur.execute(f'SELECT t::text FROM "{table}" t WHERE t::text LIKE %s', (f"%{containing}%",))
+                yield from ((table, row) for (row,) in cur.fetchall())
+
     def stop(self) -> None:
         for p in self.procs:
             if p.poll() is None:

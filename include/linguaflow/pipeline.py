@@ -205,7 +205,7 @@ def transcribe_to(media_uri: str, out_uri: str, opts: AsrOptions, duration: floa
                 kept = StoredTranscript(transcript, _request_key(opts), dict(opts.redact_text_items)).write(original_of(out_uri))
             with progress.step("redact") as shown:
                 transcript, items = redact.redact_task(transcript, dict(opts.redact_text_items), opts.redact, opts.redact_style)
-                shown.update(found=len(transcript.redaction["found"]))
+                shown.update(found=len(transcript.redaction["found"]), patterns_only=transcript.redaction["patterns_only"])
                 if opts.redact_audio:
                     transcript.redaction["audio"] = _redacted_audio(path, beside(out_uri, redacted_audio.FILE),
                                                                     transcript.redaction["found"])

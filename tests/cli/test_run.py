@@ -224,6 +224,7 @@ def test_run_redact_tags_personal_data_before_anything_is_stored(home, tmp_path)
              "--text-items", '{"title": "Callback for Maria Lopez"}', "--format", "text")
     assert r.returncode == 0, r.stderr[-3000:]
     assert "[PERSON_1]" in r.stdout and "[PHONE_1]" in r.stdout and "pieces of personal data tagged" in r.stderr
+    assert re.search(r"^redacted: .*\d person.* \(the audio too\)$", r.stdout, re.M)
     coded = _coded(home, "cli-redacted")
     assert {t for t, *_ in coded["_rd"]["r"]} >= {"person", "phone"} and coded["_rd"]["y"] == "n"
     assert coded[language_code("en")]["title"]["T"].startswith("Callback for [PERSON_")  # supplied text: redacted too

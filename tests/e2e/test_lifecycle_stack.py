@@ -39,8 +39,6 @@ def wait_purged(store, tid: str, timeout_s: float = 90) -> dict:
 
 def traces(stack, store, s3, bucket, needles: list[str]) -> list[str]:
     """Every place (outside the audit log and the tombstone's id) where a needle still appears."""
-    import psycopg2
-
     found = []
     db = store.client[store.col.database.name]
     for name in db.list_collection_names():
@@ -56,19 +54,11 @@ def traces(stack, store, s3, bucket, needles: list[str]) -> list[str]:
         for obj in page.get("Contents", []):
             if any(n in obj["Key"] for n in needles):
                 found.append(f"s3 {obj['Key']}")
-            elif obj["Key"].startswith("work/") and obj["Size"] < 1 << 20:
+            elif obj["Key"].startswith(("work/", "originals/")) and obj["Size"] < 1 << 20:
                 body = s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read().decode(errors="replace")
                 found += [f"s3 {obj['Key']}: {n}" for n in needles if n in body]
-    url = stack.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-    server, name = url.split("://", 1)[1].rsplit("/", 1)
-    user, hostport = server.split("@")
-    host, port = hostport.split(":")
-    with psycopg2.connect(host=host, port=port, user=user, dbname=name) as conn, conn.cursor() as cur:
-        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")
-        for (table,) in cur.fetchall():
-            cur.execute(f'SELECT t::text FROM "{table}" t')
-            for (row,) in cur.fetchall():
-                found += [f"airflow {table}: {n}" for n in needles if n in row]
+    for table, row in stack.metadata_rows():
+        found += [f"airflow {table}: {n}" for n in needles if n in row]
     for path in (stack.home / "logs").rglob("*"):
         if path.is_file() and "dag_processor" not in path.parts:
             text = path.read_text(errors="replace")

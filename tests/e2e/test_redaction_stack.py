@@ -59,8 +59,6 @@ def _strings(value) -> list[str]:
 def _task_data(stack, store, s3, bucket, tid: str) -> dict[str, str]:
     """Everything stored about one task, by where: its result document, its Redis keys, its objects,
     the Airflow rows that name it, its task logs."""
-    import psycopg2
-
     out = {"mongo": " ".join(_strings(store.col.find_one({"_id": tid}) or {}))}
     for key in store.cache.client.scan_iter(match=f"*{tid}*"):
         if store.cache.client.type(key) == b"string":
@@ -76,15 +74,8 @@ def _task_data(stack, store, s3, bucket, tid: str) -> dict[str, str]:
                 out[f"s3 {obj['Key']}"] = " ".join(_strings(json.loads(text)))
             except json.JSONDecodeError:
                 out[f"s3 {obj['Key']}"] = text
-    url = stack.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-    server, name = url.split("://", 1)[1].rsplit("/", 1)
-    user, hostport = server.split("@")
-    host, port = hostport.split(":")
-    with psycopg2.connect(host=host, port=port, user=user, dbname=name) as conn, conn.cursor() as cur:
-        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")
-        for (table,) in cur.fetchall():
-            cur.execute(f'SELECT t::text FROM "{table}" t WHERE t::text LIKE %s', (f"%{tid}%",))
-            out[f"airflow {table}"] = " ".join(row for (row,) in cur.fetchall())
+    for table, row in stack.metadata_rows(containing=tid):
+        out[f"airflow {table}"] = out.get(f"airflow {table}", "") + " " + row
     for path in (stack.home / "logs").rglob("*"):
         if path.is_file() and tid in str(path):
             out[f"log {path.relative_to(stack.home)}"] = path.read_text(errors="replace")

@@ -36,3 +36,13 @@ def test_text_of_chosen_languages_only():
 def test_language_names():
     assert language_name("de") == "German" and language_name("zh") == "Chinese" and language_name("jw") == "Javanese"
     assert language_name("xx") == "xx"
+
+
+def test_a_redaction_is_summed_up_by_type_never_by_value():
+    from linguaflow.results.readable import redaction_summary
+
+    found = [{"type": "person", "segment": "0", "start": 1.0, "end": 2.0}, {"type": "phone", "segment": "0", "start": 3.0, "end": 5.0},
+             {"type": "person", "segment": "T:title", "start": None, "end": None}]
+    assert redaction_summary({"found": found}) == "redacted: 2 person, 1 phone"
+    assert redaction_summary({"found": [], "audio": "s3://b/a.flac", "patterns_only": ["de"]}) == \
+        "redacted: nothing found (the audio too); names not searched in German (patterns only)"

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ..results import formats
 from . import form
 from ..results.document import ENDED
-from ..results.readable import language_name, media_warning, state_name
+from ..results.readable import language_name, media_warning, redaction_summary, state_name
 from ..results.subtitles import speaker_name, timestamp
 from .media import is_video
 
@@ -91,6 +91,8 @@ def task_page(doc: dict) -> str:
     error = f"<p class='failed'>{escape(doc['error'])}</p>" if doc.get("error") else ""
     if doc["media"].get("warnings"):
         error += f"<p class='flag' id='media-warning'>⚑ {escape(media_warning(doc['media']))}</p>"
+    if doc.get("redaction"):
+        meta += f"<p class='meta' id='redaction'>{escape(redaction_summary(doc['redaction']))}</p>"
     live = "" if doc["status"] in ENDED else _live(tid)
     body = (f"<h1>Task {escape(doc['task_id'])}</h1>{meta}{live}{error}{failed}{_player(tid, doc['media']['uri'], bool((doc.get('redaction') or {}).get('audio')))}"
             f"{_delete_button(doc['task_id'])}"

@@ -91,6 +91,8 @@ class StepDisplay:
             detail = f"{self.segments} segments, spoken {language_name(self.spoken or '?')}"
         elif name == "redact":
             detail = f"{data.get('found', 0)} pieces of personal data tagged"
+            if data.get("patterns_only"):
+                detail += f"; names not searched in {', '.join(language_name(lang) for lang in data['patterns_only'])}"
         elif name.startswith("translate"):
             state = data.get("state", "done")
             self.languages[data["lang"]] = state

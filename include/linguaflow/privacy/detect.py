@@ -287,7 +287,9 @@ _lock = threading.Lock()
 def _unimportable(*modules: str):
     """Modules an import must not pull in: Presidio imports transformers (and thinc imports torch)
     when installed, for engines not used here, which costs ~3.5 s of the ~5 s it takes to load.
-    Only modules not imported yet are hidden, and only during the import."""
+    Only modules not imported yet are hidden, and only during the import (~1 s, once per process;
+    another thread importing them in that second would fail: the transcribe step loads the
+    analyzer after its engine and diarizer are loaded)."""
     hidden = [m for m in modules if m not in sys.modules]
     sys.modules.update(dict.fromkeys(hidden))  # None: "import m" raises ImportError
     try:

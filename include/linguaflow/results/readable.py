@@ -55,6 +55,8 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
         lines.append(f"error: {doc['error']}")
     if media.get("warnings"):
         lines.append(f"warning: {media_warning(media)}")
+    if doc.get("redaction"):
+        lines.append(redaction_summary(doc["redaction"]))
     for lang in chosen:
         entry = doc["languages"][lang]
         role = "transcript" if lang == source else "translation"
@@ -78,3 +80,16 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
         for item_id, text in sorted(entry.get("text", {}).items()):
             lines.append(f"{item_id}: {text}")
     return "\n".join(lines) + "\n"
+
+
+def redaction_summary(redaction: dict) -> str:
+    """"redacted: 2 person, 1 phone (the audio too); names not searched in German (patterns only)"."""
+    counts: dict[str, int] = {}
+    for found in redaction.get("found", []):
+        counts[found["type"]] = counts.get(found["type"], 0) + 1
+    text = "redacted: " + (", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing found")
+    if redaction.get("audio"):
+        text += " (the audio too)"
+    if redaction.get("patterns_only"):
+        text += "; names not searched in " + ", ".join(language_name(lang) for lang in redaction["patterns_only"]) + " (patterns only)"
+    return text
