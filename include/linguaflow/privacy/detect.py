@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import sys
 import re
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -302,7 +301,9 @@ def _unimportable(*modules: str):
 
 @functools.cache
 def _analyzer():
-    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")  # tldextract: the bundled list, never the network
+    import tldextract.tldextract
+
+    tldextract.tldextract.TLD_EXTRACTOR.suffix_list_urls = ()  # the e-mail recogniser's: its bundled list, never the network
     with _unimportable("transformers", "torch"):
         import presidio_analyzer  # noqa: F401 - imported here, without them
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
