@@ -107,5 +107,7 @@ def test_no_planted_value_reaches_a_route_a_store_or_a_log(stack, stack_store, s
     assert "[PHONE_1]" in sent  # the route got the tags ...
     places = {"the LLM route": sent, "subtitles": srt, **_task_data(stack, stack_store, s3, bucket, tid)}
     assert any(k.startswith("log ") for k in places) and any(k.startswith("s3 ") for k in places)
-    leaks = [f"{where}: {p}" for where, text in places.items() for p in planted if p in text]
-    assert leaks == []  # ... and nothing it stands for
+    # whole words only: "0343" leaks in "4539 1488 0343 6467", not inside a timestamp's "20:34.303439"
+    leaks = [f"{where}: {p}" for where, text in places.items() for p in planted
+             if re.search(rf"(?<![0-9A-Za-z]){re.escape(p)}(?![0-9A-Za-z])", text)]
+    assert leaks == [], leaks  # ... and nothing it stands for
