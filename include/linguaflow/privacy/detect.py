@@ -47,7 +47,6 @@ MIN_SCORE = {"US_BANK_NUMBER": 0.6, "US_PASSPORT": 0.6, "URL": 0.6}
 MIN_SCORE_DEFAULT = 0.4
 CONTEXT_WORDS = 6  # how far before a number its context word may be, in words
 ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|sort code|routing|iban|bank)\b", re.I)
-PHONE_CONTEXT = re.compile(r"\b(phone|number|call|callback|reach|mobile|cell|text me|ring|dial|extension)\b", re.I)
 BIRTH_CONTEXT = re.compile(r"\b(born|birth|birthday|d\.? ?o\.? ?b\.?)\b", re.I)
 # The words that say what a number is, nearest first; and the digits each needs at least
 # (fewer than spoken: Whisper drops a digit now and then, and a half number still identifies).

@@ -19,7 +19,6 @@ REPEAT_WORDS = {"double": 2, "triple": 3}
 AT, DOT = {"at"}, {"dot", "period", "point"}
 JOINERS = {"underscore": "_", "dash": "-", "hyphen": "-"}
 _TOKEN = re.compile(r"\S+")
-_EDGE = re.compile(r"^[\"'“‘(\[]+|[\"'”’)\].,;:!?]+$")
 _GROUP = re.compile(r"\d+(?:[-.]\d+)*")  # digits as Whisper writes them: 555, 555-1234, 4111
 _SPELLED = re.compile(r"[A-Za-z](?:[-.][A-Za-z])+\.?")  # S-M-I-T-H, J.O.H.N.
 _EMAIL_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*")
