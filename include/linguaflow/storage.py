@@ -83,13 +83,18 @@ def write_json(uri: str, obj) -> str:
     p = opath(uri)
     with _classified():
         if uri.startswith("file://"):
-            p.parent.mkdir(parents=True, exist_ok=True)
-            tmp = p.parent / f".{p.name}.{uuid.uuid4().hex}.tmp"
-            tmp.write_text(data)
-            os.replace(tmp.path, p.path)
+            _replace_locally(p, lambda tmp: tmp.write_text(data))
         else:
             p.write_text(data)
     return uri
+
+
+def _replace_locally(p, write) -> None:
+    """Write a local file through a temp file beside it and a rename: no reader sees half of it."""
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.parent / f".{p.name}.{uuid.uuid4().hex}.tmp"
+    write(tmp)
+    os.replace(tmp.path, p.path)
 
 
 def upload(path: str, uri: str) -> str:
@@ -97,10 +102,7 @@ def upload(path: str, uri: str) -> str:
     p = opath(uri)
     with _classified():
         if uri.startswith("file://"):
-            p.parent.mkdir(parents=True, exist_ok=True)
-            tmp = p.parent / f".{p.name}.{uuid.uuid4().hex}.tmp"
-            shutil.copyfile(path, tmp.path)
-            os.replace(tmp.path, p.path)
+            _replace_locally(p, lambda tmp: shutil.copyfile(path, tmp.path))
         else:
             with open(path, "rb") as src, p.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 8 << 20)
