@@ -44,9 +44,9 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|")
         for name, (wav, ref) in files.items():
             began = time.perf_counter()
-            found = diarize.diarize(str(wav))
+            found = diarize.diarize(str(wav)).turns
             seconds = time.perf_counter() - began
-            given = diarize.diarize(str(wav), num_speakers=len({w for _, _, w in ref}))
+            given = diarize.diarize(str(wav), num_speakers=len({w for _, _, w in ref})).turns
             t = transcribe.transcribe(str(wav), AsrOptions(model="base", diarize=True))
             segs = [(s.start, s.end, s.speaker) for s in t.segments]
             duration = max(b for _, b, _ in ref)
@@ -60,7 +60,7 @@ def main() -> None:
             diarize.KEEP_QUANTILE = q
             cells = []
             for n, (regions, e, c, o) in embedded.items():
-                turns = diarize.turns_from(regions, diarize.cluster(e), c, o)
+                turns = diarize.turns_from(regions, diarize.cluster(e).labels, c, o)
                 cells.append(f"{len({x.speaker for x in turns})}, {_der(files[n][1], [(x.start, x.end, x.speaker) for x in turns])}")
             print(f"| {q}{' (chosen)' if q == chosen else ''} | " + " | ".join(cells) + " |")
         diarize.KEEP_QUANTILE = chosen

@@ -1,25 +1,31 @@
 """How many speakers? The automatic count and DER on a corpus the diarizer was not tuned on.
 
-    .venv/bin/python bench/diarization_count_bench.py [--methods eigengap,ahc,silhouette] [--sweep]
+    .venv/bin/python bench/diarization_count_bench.py [--methods ge2e:eigengap,campplus:laplacian] [--sweep] [--fresh]
 
 The corpus is `bench/diarization_corpus.py` (28 synthetic recordings, 1–4 speakers, clean,
 telephone band, noise, overlaps, one voice pitched apart, Japanese voices; even ones tune, odd
 ones held out) plus pyannote's real two-speaker call as a row of its own. Each recording is
-embedded once (`speech.diarize.embed`: Silero VAD regions, GE2E windows); each counting method
-clusters the same windows, and DER is scored by pyannote.metrics (collar 0.25 s, overlap
-scored) on the turns. Methods:
+embedded once per encoder (`speech.diarize.embed`: Silero VAD regions, then `ge2e` windows, the
+diarizer's, or `campplus`, bench/campplus_encoder.py; cached, `--fresh` embeds and times again);
+each counting method clusters the same windows, and DER is scored by pyannote.metrics (collar
+0.25 s, overlap scored) on the turns. For `eigengap` the table also says how its doubt (the
+task's `speakers_uncertain`) matches the counts that came out wrong. Methods (`encoder:method`):
 - `eigengap`: what `speech.diarize.cluster` does today (one-voice floor, then the largest
   eigenvalue gap of the refined affinity);
 - `given`: the true count given (the floor of what clustering can do);
 - `ahc`: agglomerative clustering of the windows (average linkage, cosine distance), cut at a
   distance threshold chosen on the tuning half (`--sweep` prints the sweep);
 - `silhouette`: spectral clustering for k = 2..6, the k with the best silhouette, one speaker
-  when even that is under a floor chosen on the tuning half.
+  when even that is under a floor chosen on the tuning half;
+- `merge`: over-cluster, then merge centroids above a similarity;
+- `laplacian`: 3D-Speaker's recipe (pruned affinity, Laplacian eigengap, small clusters joined,
+  centroids above 0.875 merged); `--sweep` tries its settings on the tuning half only.
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import time
 import warnings
 
@@ -29,8 +35,9 @@ import common  # noqa: F401 - the checkout measured
 import speechgen
 from diarization_corpus import build
 from common import write_figures
-from linguaflow.speech import diarize
+from linguaflow.speech import diarize, speaker_encoder
 
+ENCODERS = {"ge2e": lambda: speaker_encoder.Ge2e, "campplus": lambda: __import__("campplus_encoder").CamPlusPlus}
 AHC_THRESHOLD = 0.25  # the tuning half's best (--sweep)
 SILHOUETTE_FLOOR = 0.25  # the tuning half's best
 MERGE_ABOVE = 0.9  # the tuning half's best
@@ -61,7 +68,7 @@ def silhouette(embeds: np.ndarray, floor: float) -> np.ndarray:
     x = embeds[picked]
     best, best_labels = -1.0, np.zeros(len(x), int)
     for k in range(2, min(6, len(x) - 1) + 1):
-        labels = diarize.merge_specks(x, diarize.cluster(x, num_speakers=k))
+        labels = diarize.merge_specks(x, diarize.cluster(x, num_speakers=k).labels)
         if labels.max() == 0:
             continue
         score = float(silhouette_score(x, labels, metric="cosine"))
@@ -80,7 +87,7 @@ def merge(embeds: np.ndarray, above: float, start: int = 8) -> np.ndarray:
         return np.zeros(n, int)
     picked = np.linspace(0, n - 1, min(n, diarize.MAX_CLUSTERED)).round().astype(int)
     x = embeds[picked]
-    labels = np.unique(diarize.cluster(x, num_speakers=min(start, max(2, len(x) // 8))), return_inverse=True)[1]
+    labels = np.unique(diarize.cluster(x, num_speakers=min(start, max(2, len(x) // 8))).labels, return_inverse=True)[1]
     while labels.max() > 0:
         c = diarize._centroids(x, labels)
         sim = c @ c.T
@@ -92,14 +99,65 @@ def merge(embeds: np.ndarray, above: float, start: int = 8) -> np.ndarray:
     return _to_all(embeds, picked, diarize.merge_specks(x, labels))
 
 
-def evaluate(items, method, **kw) -> list[dict]:
+def laplacian(embeds: np.ndarray, num_speakers: int | None = None, keep: float = 0.012,
+                      min_neighbours: int = 6, min_windows: int = 4, merge_above: float | None = 0.875) -> np.ndarray:
+    """Spectral clustering on a pruned affinity, 3D-Speaker's recipe: each window keeps its
+    `keep` share (at least `min_neighbours`) closest windows, the graph Laplacian's smallest
+    eigenvalues count the speakers (largest gap), k-means on their eigenvectors; clusters of fewer
+    than `min_windows` windows join the nearest centroid, and centroids closer than `merge_above`
+    are one speaker."""
+    from sklearn.cluster import KMeans
+
+    n = len(embeds)
+    if n < 3 or num_speakers == 1:
+        return np.zeros(n, int)
+    picked = np.linspace(0, n - 1, min(n, diarize.MAX_CLUSTERED)).round().astype(int)
+    x = embeds[picked]
+    a = x @ x.T
+    kept = min(len(x), max(min_neighbours, int(np.ceil(keep * len(x)))))
+    drop = np.argsort(a, axis=1)[:, : len(x) - kept]
+    np.put_along_axis(a, drop, 0.0, axis=1)
+    a = np.maximum((a + a.T) / 2, 0.0)
+    np.fill_diagonal(a, 0.0)
+    values, vectors = np.linalg.eigh(np.diag(a.sum(axis=1)) - a)
+    k = num_speakers or int(np.argmax(np.diff(values[: diarize.MAX_SPEAKERS + 1]))) + 1
+    k = min(k, len(x))
+    if k == 1:
+        return np.zeros(n, int)
+    labels = KMeans(k, n_init=10, random_state=0).fit_predict(vectors[:, :k])
+    labels = np.unique(labels, return_inverse=True)[1]
+    if not num_speakers:
+        sizes = np.bincount(labels)
+        big = np.flatnonzero(sizes >= min_windows)
+        if len(big) == 0:
+            return np.zeros(n, int)
+        c = diarize._centroids(x, labels)[big]
+        small = ~np.isin(labels, big)
+        labels[small] = big[np.argmax(x[small] @ c.T, axis=1)]
+        labels = np.unique(labels, return_inverse=True)[1]
+        while merge_above is not None and labels.max() > 0:
+            c = diarize._centroids(x, labels)
+            sim = c @ c.T
+            np.fill_diagonal(sim, -1.0)
+            i, j = np.unravel_index(int(np.argmax(sim)), sim.shape)
+            if sim[i, j] < merge_above:
+                break
+            labels = np.unique(np.where(labels == j, i, labels), return_inverse=True)[1]
+    return np.argmax(embeds @ diarize._centroids(x, labels).T, axis=1)
+
+
+def evaluate(items, method, encoder: str, **kw) -> list[dict]:
     rows = []
     for it in items:
-        regions, e, c, o = it["embedded"]
-        if method == "eigengap":
-            labels = diarize.cluster(e)
+        regions, e, c, o = it["embedded"][encoder]
+        doubt = None
+        if method == "laplacian":
+            labels = laplacian(e, **kw)
+        elif method == "eigengap":
+            found = diarize.cluster(e)
+            labels, doubt = found.labels, found.doubt
         elif method == "given":
-            labels = diarize.cluster(e, num_speakers=it["speakers"])
+            labels = diarize.cluster(e, num_speakers=it["speakers"]).labels
         elif method == "ahc":
             labels = ahc(e, kw.get("threshold", AHC_THRESHOLD))
         elif method == "merge":
@@ -109,7 +167,7 @@ def evaluate(items, method, **kw) -> list[dict]:
         turns = diarize.turns_from(regions, labels, c, o) if len(e) else []
         found = len({t.speaker for t in turns})
         rows.append({"name": it["name"], "split": it["split"], "speakers": it["speakers"], "condition": it["condition"],
-                     "found": found, "der": speechgen.der(it["reference"], [(t.start, t.end, t.speaker) for t in turns])})
+                     "found": found, "doubt": doubt, "der": speechgen.der(it["reference"], [(t.start, t.end, t.speaker) for t in turns])})
     return rows
 
 
@@ -120,9 +178,19 @@ def summary(rows: list[dict]) -> str:
     return f"{right}/{len(rows)} counts right, mean DER {100 * np.mean([r['der'] for r in rows]):.1f} %"
 
 
+def flag_summary(rows: list[dict]) -> str:
+    """How the doubt (`speakers_uncertain`) matches the wrong counts: caught / wrong, raised / right."""
+    wrong = [r for r in rows if r["found"] != r["speakers"]]
+    right = [r for r in rows if r["found"] == r["speakers"]]
+    return (f"flagged {sum(bool(r['doubt']) for r in wrong)}/{len(wrong)} wrong counts, "
+            f"{sum(bool(r['doubt']) for r in right)}/{len(right)} right ones")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--methods", default="eigengap,given,ahc,silhouette,merge")
+    ap.add_argument("--methods", default="ge2e:eigengap,ge2e:given,campplus:laplacian,campplus:given",
+                    help="encoder:method pairs")
+    ap.add_argument("--fresh", action="store_true", help="embed again (and time it) even when cached")
     ap.add_argument("--sweep", action="store_true", help="print the tuning half's sweep of each method's threshold")
     args = ap.parse_args()
     recordings = build()
@@ -133,40 +201,57 @@ def main() -> None:
             "path": str(wav), "reference": speechgen.read_rttm(rttm)}
     real["duration"] = max(b for _, b, _ in real["reference"])
     items.append(real)
-    diarize.embed(items[0]["path"])  # load the encoder outside the timing
-    began = time.perf_counter()
-    for it in items:
-        it["embedded"] = diarize.embed(it["path"])
-    took = time.perf_counter() - began
     audio_s = sum(it["duration"] for it in items)
-    print(f"# {common.machine()}; {len(items)} recordings, {audio_s / 60:.1f} min of audio embedded in {took:.1f} s "
-          f"({audio_s / took:.0f}x real time)")
+    speeds = {}
+    for name in dict.fromkeys(m.split(":")[0] for m in args.methods.split(",")):
+        encoder = ENCODERS[name]()
+        cache = speechgen.cache_dir() / f"diarization-embeds-{name}-{encoder.window_frames}-{encoder.step_frames}.pkl"
+        if cache.exists() and not args.fresh:
+            for it, embedded in zip(items, pickle.loads(cache.read_bytes())):
+                it.setdefault("embedded", {})[name] = embedded
+            print(f"# {name}: embeddings read from {cache} (--fresh to time them)")
+            continue
+        diarize.embed(items[0]["path"], encoder=encoder)  # load the encoder outside the timing
+        began = time.perf_counter()
+        for it in items:
+            it.setdefault("embedded", {})[name] = diarize.embed(it["path"], encoder=encoder)
+        took = time.perf_counter() - began
+        cache.write_bytes(pickle.dumps([it["embedded"][name] for it in items]))
+        speeds[name] = round(audio_s / took, 1)
+        print(f"# {common.machine()}; {name}: {len(items)} recordings, {audio_s / 60:.1f} min of audio embedded in "
+              f"{took:.1f} s ({audio_s / took:.0f}x real time)")
     tune = [it for it in items if it["split"] == "tune"]
-    if args.sweep:
-        for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
-            print(f"ahc threshold {t}: tune {summary(evaluate(tune, 'ahc', threshold=t))}")
-        for f in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
-            print(f"silhouette floor {f}: tune {summary(evaluate(tune, 'silhouette', floor=f))}")
-        for m in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
-            print(f"merge above {m}: tune {summary(evaluate(tune, 'merge', above=m))}")
+    if args.sweep:  # the tuning half only: the held-out half is not looked at while choosing
+        for keep in (0.005, 0.012, 0.025, 0.05):
+            for merge in (0.7, 0.75, 0.8, 0.875, None):
+                for n in (4, 6, 10):
+                    rows = evaluate(tune, "laplacian", "campplus", keep=keep, merge_above=merge, min_neighbours=n)
+                    print(f"campplus laplacian keep {keep} merge {merge} neighbours {n}: tune {summary(rows)}")
+        return
     print("\n| method | tuning half | held-out half | pyannote sample (speakers, DER) |")
     print("|---|---|---|---|")
-    figures = []
+    figures, flags = [], []
     for method in args.methods.split(","):
-        rows = evaluate(items, method)
+        rows = evaluate(items, method.split(":")[1], method.split(":")[0])
         figures += [{"method": method, **r} for r in rows]
         by = {s: [r for r in rows if r["split"] == s] for s in ("tune", "heldout", "real")}
         [p] = by["real"]
         print(f"| {method} | {summary(by['tune'])} | {summary(by['heldout'])} | {p['found']}, {100 * p['der']:.1f} % |")
+        if method.endswith(":eigengap"):
+            flags.append(f"| {method} | {flag_summary(by['tune'])} | {flag_summary(by['heldout'])} | "
+                         f"{'flagged' if p['doubt'] else 'not flagged'} |")
+    if flags:
+        print("\n| doubt (speakers_uncertain) | tuning half | held-out half | pyannote sample |\n|---|---|---|---|")
+        print("\n".join(flags))
     print("\n| recording | split | speakers | " + " | ".join(args.methods.split(",")) + " |")
     print("|---|---|---|" + "---|" * len(args.methods.split(",")))
     for it in items:
         cells = [next(f for f in figures if f["method"] == m and f["name"] == it["name"]) for m in args.methods.split(",")]
         print(f"| {it['name']} | {it['split']} | {it['speakers']} | "
-              + " | ".join(f"{c['found']}, {100 * c['der']:.0f} %" for c in cells) + " |")
+              + " | ".join(f"{c['found']}, {100 * c['der']:.0f} %{' (flagged)' if c['doubt'] else ''}" for c in cells) + " |")
     write_figures("diarization_count", "speaker count and DER per recording and counting method (bench/diarization_corpus.py)",
                   [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()} for f in figures],
-                  embed_x_real_time=round(audio_s / took, 1))
+                  embed_x_real_time=speeds)
 
 
 if __name__ == "__main__":

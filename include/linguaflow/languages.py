@@ -18,7 +18,7 @@ import os
 from .errors import BadInput
 from .settings import settings
 
-CODE_MAP_VERSION = 3
+CODE_MAP_VERSION = 4
 
 # Version 1: zh=1, en=2 as in the seed, then the rest of Whisper's languages.
 _V1 = (
@@ -32,6 +32,7 @@ LANGUAGE_CODES: dict[int, dict[str, str]] = {
     1: {lang: str(i + 1) for i, lang in enumerate(_V1)},
     2: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v2 changed state codes only
     3: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v3 added flag letters only
+    4: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v4 added the media warning speakers_uncertain only
 }
 
 

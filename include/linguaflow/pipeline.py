@@ -319,9 +319,14 @@ def build_document(
     damaged = transcript.decode_errors
     warnings = probe.media_warnings(media_info["duration"], decoded, damaged)
     if warnings:
-        media.update(warnings=warnings, decoded_duration=decoded, decode_errors=damaged)
+        media.update(decoded_duration=decoded, decode_errors=damaged)
         log.warning("media %s: %s (%s s of %s s decoded, %s damaged packets)", media_info["uri"], warnings, decoded,
                     media_info["duration"], damaged)
+    if transcript.speakers_doubt:
+        warnings = [*warnings, "speakers_uncertain"]
+        media["speakers_doubt"] = transcript.speakers_doubt
+    if warnings:
+        media["warnings"] = warnings
     now = now_iso()
     if status == "done" and (warnings or any(entry.get("flags") for entry in languages.values())):
         status = "done_with_flags"

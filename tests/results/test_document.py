@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from linguaflow.languages import CODE_MAP_VERSION, language_code, language_of, supported_languages
 from linguaflow.errors import BadInput
-from linguaflow.results.document import FLAG_CODES, STATES, compact, expand, language_errors, language_states, state_of, summary
+from linguaflow.results.document import MEDIA_WARNING_CODES, FLAG_CODES, STATES, compact, expand, language_errors, language_states, state_of, summary
 
 import pytest
 
@@ -53,6 +53,14 @@ def documents(draw):
     }
     if draw(st.booleans()):
         doc["error"] = draw(st.text(max_size=20))
+    warnings = draw(st.lists(st.sampled_from(list(MEDIA_WARNING_CODES)), unique=True, max_size=3))
+    if warnings:  # what is wrong with the media, and what was heard in it
+        doc["media"]["warnings"] = warnings
+        if {"truncated", "decode_errors"} & set(warnings):
+            doc["media"].update(decoded_duration=draw(st.none() | st.floats(0, 1e5, allow_nan=False)),
+                                decode_errors=draw(st.integers(0, 1000)))
+        if "speakers_uncertain" in warnings:
+            doc["media"]["speakers_doubt"] = draw(st.none() | st.text(max_size=40))
     if draw(st.booleans()):  # a redacted task: what and where, never the values
         doc["redaction"] = {
             "types": draw(st.lists(st.sampled_from(["person", "phone", "email", "card"]), unique=True, min_size=1)),
@@ -142,7 +150,22 @@ def test_a_stored_v2_document_stays_readable_and_v3_adds_flags_with_reasons():
                               "flags": {"0": ["number"]}, "reasons": {"0": "the source says 7:30, the translation 10:30"}}
     coded = compact(doc)
     assert coded["_f"]["4"] == {"0": "d"} and coded["_fr"]["4"] == {"0": "the source says 7:30, the translation 10:30"}
-    assert expand(coded) == doc and CODE_MAP_VERSION == 3
+    assert expand(coded) == doc and CODE_MAP_VERSION >= 3
+
+
+def test_v4_adds_speakers_uncertain_beside_the_damage_warnings():
+    """A v3 document's damage warnings read as before; v4's speaker doubt is a media warning with its reason."""
+    v3 = {"_id": "t", "_v": 3, "_s": "w", "_src": "2", "_m": {"u": "s3://b/a.wav", "d": 9.0, "w": "t", "x": 4.5, "n": 0},
+          "_t": {}, "_e": {"asr": "m"}, "_ls": {"2": "d"}, "2": {}, "_c": "c", "_u": "u"}
+    assert expand(v3)["media"] == {"uri": "s3://b/a.wav", "duration": 9.0, "warnings": ["truncated"],
+                                   "decoded_duration": 4.5, "decode_errors": 0}
+    doc = {**expand(v3), "code_map_version": 4}
+    doc["media"] = {"uri": "s3://b/a.wav", "duration": 9.0, "warnings": ["speakers_uncertain"],
+                    "speakers_doubt": "3 or 2 speakers: the count was a close call"}
+    coded = compact(doc)
+    assert coded["_m"] == {"u": "s3://b/a.wav", "d": 9.0, "w": "s", "sd": "3 or 2 speakers: the count was a close call"}
+    assert coded["_fl"] is True  # listed among the flagged tasks
+    assert expand(coded) == doc
 
 
 def test_every_state_has_one_code_and_reads_back():

@@ -10,7 +10,8 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _id task id       _v code-map version   _s task state code   _src source language code
     _t segment timings {id: [start, end]}, or [start, end, speaker] when speakers were labelled (1, 2...
         in order of first speech)   _m media {u: uri, d: declared duration; only when the media is
-        damaged: w warning letters (t truncated, e decode errors), x seconds that decoded, n damaged packets}
+        damaged: w warning letters (t truncated, e decode errors), x seconds that decoded, n damaged packets;
+        s speakers uncertain: the speaker count found may be wrong, sd why in words}
     _e engines {"asr": ..., <code>: translation model}   _ls per-language state {code: code | "f:<reason>"}
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
@@ -43,6 +44,7 @@ Code-map versions (every past version stays readable):
         adds `_f`, the flags of segments
     v3  adds the flag letters d (number), p (names), s (script), o (length), k (source words),
         x (negation) and `_fr`, their reasons
+    v4  adds the media warning letter s (speakers uncertain) and `_m.sd`, its reason
 """
 
 from __future__ import annotations
@@ -60,9 +62,10 @@ _STATE_CODES = {
     "failed": "f", "cancelled": "c",
 }
 _STATE_BACK = {v: k for k, v in _STATE_CODES.items()} | {"p": "queued"}  # v1's "pending"
-MEDIA_WARNING_CODES = {"truncated": "t", "decode_errors": "e"}
+MEDIA_WARNING_CODES = {"truncated": "t", "decode_errors": "e", "speakers_uncertain": "s"}
 _MEDIA_WARNING_BACK = {v: k for k, v in MEDIA_WARNING_CODES.items()}
-MediaWarning = Literal["truncated", "decode_errors"]
+MediaWarning = Literal["truncated", "decode_errors", "speakers_uncertain"]
+_DAMAGE = ("truncated", "decode_errors")  # the warnings that come with decoded seconds and damaged packets
 FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g",
               "no_speech": "n", "number": "d", "names": "p", "script": "s", "length": "o",
               "source_words": "k", "negation": "x", "redaction": "t"}
@@ -133,9 +136,10 @@ class Redaction(_Strict):
 class Media(_Strict):
     uri: str
     duration: float  # as the container declares it
-    warnings: list[MediaWarning] = []  # what is wrong with the media itself (absent: nothing)
-    decoded_duration: float | None = None  # with warnings: the seconds that really decoded
-    decode_errors: int = 0  # with warnings: damaged packets skipped
+    warnings: list[MediaWarning] = []  # what is wrong with the media or what was heard in it (absent: nothing)
+    decoded_duration: float | None = None  # with truncated/decode_errors: the seconds that really decoded
+    decode_errors: int = 0  # with truncated/decode_errors: damaged packets skipped
+    speakers_doubt: str | None = None  # with speakers_uncertain: why the speaker count found may be wrong
 
 
 class ResultDocument(_Strict):
@@ -242,17 +246,26 @@ def compact(doc: dict) -> dict:
 
 def _compact_media(media: dict) -> dict:
     out = {"u": media["uri"], "d": media["duration"]}
-    if media.get("warnings"):
-        out["w"] = "".join(MEDIA_WARNING_CODES[w] for w in media["warnings"])
+    warnings = media.get("warnings") or []
+    if warnings:
+        out["w"] = "".join(MEDIA_WARNING_CODES[w] for w in warnings)
+    if any(w in _DAMAGE for w in warnings):
         out["x"] = media.get("decoded_duration")
         out["n"] = media.get("decode_errors", 0)
+    if "speakers_uncertain" in warnings:
+        out["sd"] = media.get("speakers_doubt")
     return out
 
 
 def _expand_media(m: dict) -> dict:
     out = {"uri": m["u"], "duration": m.get("d", 0.0)}
-    if m.get("w"):
-        out.update(warnings=[_MEDIA_WARNING_BACK[c] for c in m["w"]], decoded_duration=m.get("x"), decode_errors=m.get("n", 0))
+    warnings = [_MEDIA_WARNING_BACK[c] for c in m.get("w", "")]
+    if warnings:
+        out["warnings"] = warnings
+    if any(w in _DAMAGE for w in warnings):
+        out.update(decoded_duration=m.get("x"), decode_errors=m.get("n", 0))
+    if "speakers_uncertain" in warnings:
+        out["speakers_doubt"] = m.get("sd")
     return out
 
 

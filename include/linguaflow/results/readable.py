@@ -38,6 +38,9 @@ def media_warning(media: dict) -> str:
         said.append(f"the media is truncated: {media.get('decoded_duration') or 0:.1f} s of its {media['duration']:.1f} s decoded")
     if "decode_errors" in media.get("warnings", []):
         said.append(f"{media.get('decode_errors', 0)} damaged part(s) of the media could not be decoded and were skipped")
+    if "speakers_uncertain" in media.get("warnings", []):
+        said.append(f"the speaker labels may be wrong: {media.get('speakers_doubt') or 'the count was uncertain'} "
+                    "(give the number of speakers to be sure)")
     return "; ".join(said)
 
 

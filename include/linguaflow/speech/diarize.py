@@ -1,30 +1,32 @@
 """Speaker diarization: who spoke when, from a speaker encoder over speech regions.
 
 Speech regions come from the Silero VAD that faster-whisper ships. Each region is cut into
-1.6 s windows every `STEP_S` and embedded with resemblyzer's GE2E speaker encoder (its weights
-ship inside the package, `resemblyzer/pretrained.pt`; no hub). The windows are clustered by
-spectral clustering of their refined cosine affinity (Wang et al., "Speaker diarization with
-LSTM", 2018: the method published for such d-vectors): `num_speakers` clusters when the caller
-knows the count, else as many as the largest eigenvalue gap says. Every 0.1 s of speech takes the label of the nearest window centre; runs of one label
-are the turns. Audio is read window by window (`audio.chunks`), so memory stays flat on long
-files; only the 256-float embeddings are kept.
+1.6 s windows every 0.4 s and embedded by the speaker encoder (`speaker_encoder.Ge2e`). The
+windows are clustered by spectral clustering of their refined cosine affinity (Wang et al.,
+"Speaker diarization with LSTM", 2018: the method published for such d-vectors): `num_speakers`
+clusters when the caller knows the count, else as many as the largest eigenvalue gap says. Every
+0.1 s of speech takes the label of the nearest window centre; runs of one label are the turns.
+Audio is read window by window (`audio.chunks`), so memory stays flat on long files; only the
+embeddings are kept.
+
+A count found (not given) comes with its doubts, in words, where the benchmark shows the count
+goes wrong (bench/RESULTS.md, "Counting speakers"): the voices sit at the one-voice line, or the
+largest eigenvalue gap barely beats the next. The task then carries `speakers_uncertain`.
 
 Needs the torch extra (`setup.sh --torch`): torch, resemblyzer and librosa.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import BadInput
 from . import audio
+from .speaker_encoder import Ge2e
 
-WINDOW_FRAMES = 160  # the encoder's partial utterance: 160 mel frames of 10 ms = 1.6 s
-STEP_S = 0.4  # a window every 0.4 s inside speech
+ENCODER = Ge2e
 FRAME_S = 0.1  # the timeline's resolution
 KEEP_QUANTILE = 0.75  # affinity refinement: each window keeps its closest quarter (set on bench/diarization_bench.py)
 SAME_VOICE_FLOOR = 0.68  # one speaker when the 10th percentile of window similarities is above this (bench)
@@ -32,7 +34,9 @@ NOISE_FLOOR = 0.05  # eigenvalues under this share of the largest are not counte
 MIN_SPEAKER_SHARE = 0.05  # a cluster with less of the speech than this joins its nearest neighbour
 MAX_CLUSTERED = 2000  # longer files: cluster this many windows evenly spread, assign the rest to the nearest
 MAX_SPEAKERS = 20
-VERSION = "resemblyzer-spectral-1"  # changes when the method does, so a stored transcript is made again
+ONE_VOICE_DOUBT = 0.03  # doubt a one-voice decision either way when the 10th percentile is this close to the floor (bench)
+COUNT_MARGIN = 1.25  # doubt a count whose eigenvalue gap is less than this times the runner-up's (bench)
+VERSION = "resemblyzer-spectral-2"  # changes when the method does, so a stored transcript is made again
 
 
 @dataclass(frozen=True)
@@ -42,22 +46,20 @@ class Turn:
     speaker: int  # 1-based, in order of first speech
 
 
-_LOADING = threading.Lock()
+@dataclass(frozen=True)
+class Clustering:
+    labels: np.ndarray  # a speaker (0-based) per window
+    doubt: str | None = None  # why the count found may be wrong, in words; None when it was given or clear
 
 
-@functools.cache
-def _encoder():
-    try:
-        from resemblyzer import VoiceEncoder
-    except ImportError as exc:
-        raise BadInput("speaker diarization needs the torch extra (scripts/setup.sh --torch)") from exc
-    return VoiceEncoder(device="cpu", verbose=False)
+@dataclass(frozen=True)
+class Diarization:
+    turns: list[Turn]
+    doubt: str | None = None
 
-
-def encoder():
-    """The speaker encoder, loaded once per process (17 MB, ~0.1 s)."""
-    with _LOADING:
-        return _encoder()
+    @property
+    def speakers(self) -> int:
+        return len({t.speaker for t in self.turns})
 
 
 def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
@@ -68,65 +70,53 @@ def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
     return [(int(r["start"]), int(r["end"])) for r in found]
 
 
-def _embed_region(wav: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Embeddings of the region's windows and each window's centre (seconds from the region's start)."""
-    import torch
-    from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
-    from resemblyzer.hparams import audio_norm_target_dBFS
-
-    wav = normalize_volume(wav, audio_norm_target_dBFS, increase_only=True)
-    mel = wav_to_mel_spectrogram(wav)
-    if len(mel) < WINDOW_FRAMES:
-        mel = np.pad(mel, ((0, WINDOW_FRAMES - len(mel)), (0, 0)))
-    step = int(round(STEP_S * 100))
-    starts = list(range(0, len(mel) - WINDOW_FRAMES + 1, step))
-    if starts[-1] + WINDOW_FRAMES < len(mel):  # the region's end is covered too
-        starts.append(len(mel) - WINDOW_FRAMES)
-    batch = torch.from_numpy(np.stack([mel[s : s + WINDOW_FRAMES] for s in starts]))
-    with torch.no_grad():
-        embeds = encoder()(batch).numpy()
-    return embeds, (np.array(starts) + WINDOW_FRAMES / 2) / 100
-
-
-def embed(path: str, chunk_s: float = 600.0):
+def embed(path: str, chunk_s: float = 600.0, encoder=ENCODER):
     """Speech regions (seconds) and, per window, its embedding, centre (seconds) and region index."""
     regions: list[tuple[float, float]] = []
     embeds, centres, owner = [], [], []
     for offset, samples in audio.chunks(path, chunk_s):
         for a, b in speech_regions(samples):
-            e, c = _embed_region(samples[a:b])
+            e, c = encoder.windows(samples[a:b])
             start = offset + a / audio.SAMPLE_RATE
             embeds.append(e)
             centres.append(start + np.minimum(c, (b - a) / audio.SAMPLE_RATE))
             owner.append(np.full(len(e), len(regions)))
             regions.append((start, offset + b / audio.SAMPLE_RATE))
     if not regions:
-        return regions, np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0, int)
+        return regions, np.zeros((0, encoder.dim), np.float32), np.zeros(0), np.zeros(0, int)
     return regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner)
 
 
-def cluster(embeds: np.ndarray, num_speakers: int | None = None) -> np.ndarray:
-    """A cluster label (0-based) per embedding: `num_speakers` clusters, or as many as the
-    affinity's eigenvalues say (the largest gap among the first MAX_SPEAKERS)."""
+def cluster(embeds: np.ndarray, num_speakers: int | None = None) -> Clustering:
+    """A speaker (0-based) per embedding: `num_speakers` clusters, or as many as the affinity's
+    eigenvalues say (the largest gap among the first MAX_SPEAKERS), with the count's doubts."""
     from sklearn.cluster import KMeans
 
     n = len(embeds)
     if n < 3 or num_speakers == 1:
-        return np.zeros(n, int)
+        return Clustering(np.zeros(n, int))
     picked = np.linspace(0, n - 1, min(n, MAX_CLUSTERED)).round().astype(int)
-    if not num_speakers and _one_voice(embeds[picked]):
-        return np.zeros(n, int)
+    doubt = None
+    if not num_speakers:
+        tenth = _tenth_similarity(embeds[picked])
+        if abs(tenth - SAME_VOICE_FLOOR) < ONE_VOICE_DOUBT:
+            doubt = "one voice or several: the voices are too alike to tell apart with confidence"
+        if tenth >= SAME_VOICE_FLOOR:
+            return Clustering(np.zeros(n, int), doubt)
     vectors, values = _spectral_embedding(embeds[picked])
-    k = num_speakers or _speaker_count(values)
-    k = min(k, len(picked))
+    k, runner_up, margin = _speaker_count(values)
+    if not num_speakers and doubt is None and k > 1 and margin < COUNT_MARGIN:
+        doubt = f"{k} or {runner_up} speakers: the count was a close call"
+    k = min(num_speakers or k, len(picked))
     if k == 1:
-        return np.zeros(n, int)
+        return Clustering(np.zeros(n, int), doubt)
     v = vectors[:, :k] / np.linalg.norm(vectors[:, :k], axis=1, keepdims=True)
     labels = KMeans(k, n_init=10, random_state=0).fit_predict(v)
     labels = np.unique(labels, return_inverse=True)[1]
     if not num_speakers:  # specks (a cough, a laugh, crosstalk) are not speakers
         labels = merge_specks(embeds[picked], labels)
-    return np.argmax(embeds @ _centroids(embeds[picked], labels).T, axis=1)  # every window (picked or not) to its nearest speaker
+    # every window (picked or not) to its nearest speaker
+    return Clustering(np.argmax(embeds @ _centroids(embeds[picked], labels).T, axis=1), doubt)
 
 
 def merge_specks(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -145,11 +135,11 @@ def merge_specks(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return labels
 
 
-def _one_voice(x: np.ndarray) -> bool:
-    """All windows alike: even the least similar tenth of the pairs are above SAME_VOICE_FLOOR
-    (spectral clustering always finds a gap, even inside one voice)."""
-    sims = (x @ x.T)[np.triu_indices(len(x), 1)]
-    return float(np.quantile(sims, 0.1)) >= SAME_VOICE_FLOOR
+def _tenth_similarity(x: np.ndarray) -> float:
+    """The 10th percentile of the windows' pairwise similarities: above SAME_VOICE_FLOOR even the
+    least alike tenth of the pairs sound like one voice (spectral clustering always finds a gap,
+    even inside one voice)."""
+    return float(np.quantile((x @ x.T)[np.triu_indices(len(x), 1)], 0.1))
 
 
 def _spectral_embedding(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,14 +158,19 @@ def _spectral_embedding(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return vectors[:, ::-1], values[::-1]
 
 
-def _speaker_count(values: np.ndarray) -> int:
-    """Where the eigenvalues drop most (ratio of neighbours), among the first MAX_SPEAKERS."""
+def _speaker_count(values: np.ndarray) -> tuple[int, int, float]:
+    """Where the eigenvalues drop most (ratio of neighbours), among the first MAX_SPEAKERS; the
+    runner-up count and how many times larger the winning drop is than the runner-up's."""
     top = values[: MAX_SPEAKERS + 1]
-    top = top[top >= NOISE_FLOOR * top[0]]  # the tail of tiny eigenvalues is noise, not structure
+    # the tail of tiny eigenvalues is noise, not structure; its first one stays, as the drop after the last speaker
+    top = top[: int(np.sum(top >= NOISE_FLOOR * top[0])) + 1]
     if len(top) < 2:
-        return 1
+        return 1, 1, float("inf")
     ratios = top[:-1] / np.maximum(top[1:], 1e-9)
-    return int(np.argmax(ratios)) + 1
+    order = np.argsort(ratios)[::-1]
+    if len(order) < 2:
+        return int(order[0]) + 1, int(order[0]) + 1, float("inf")
+    return int(order[0]) + 1, int(order[1]) + 1, float(ratios[order[0]] / ratios[order[1]])
 
 
 def _centroids(embeds: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -204,11 +199,12 @@ def turns_from(regions, labels: np.ndarray, centres: np.ndarray, owner: np.ndarr
     return [Turn(a, b, order[k]) for a, b, k in raw]
 
 
-def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0) -> list[Turn]:
-    """Who spoke when in a local media file: speaker turns in time order."""
+def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0) -> Diarization:
+    """Who spoke when in a local media file: speaker turns in time order, and the count's doubts."""
     if num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS:
         raise BadInput(f"num_speakers must be 1 to {MAX_SPEAKERS}")
     regions, embeds, centres, owner = embed(path, chunk_s)
     if not regions:
-        return []
-    return turns_from(regions, cluster(embeds, num_speakers), centres, owner)
+        return Diarization([])
+    found = cluster(embeds, num_speakers)
+    return Diarization(turns_from(regions, found.labels, centres, owner), found.doubt)

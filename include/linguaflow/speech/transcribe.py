@@ -97,7 +97,9 @@ def _with_speakers(path: str, t: Transcript, opts: AsrOptions) -> Transcript:
         return t
     from . import diarize
 
-    turns = diarize.diarize(path, opts.num_speakers, opts.chunk_s)
-    t.segments = speakers.assign(t.segments, turns)
-    log.info("diarized: %d speaker turns, %d speakers", len(turns), len({x.speaker for x in turns}))
+    found = diarize.diarize(path, opts.num_speakers, opts.chunk_s)
+    t.segments = speakers.assign(t.segments, found.turns)
+    t.speakers_doubt = found.doubt
+    log.info("diarized: %d speaker turns, %d speakers%s", len(found.turns), found.speakers,
+             f" (uncertain: {found.doubt})" if found.doubt else "")
     return t

@@ -31,6 +31,7 @@ class Transcript:
     compute_type: str
     segments: list[Segment] = field(default_factory=list)
     decode_errors: int = 0  # damaged packets skipped while decoding (the media's, not the engine's)
+    speakers_doubt: str | None = None  # why the speaker count found may be wrong, in words (diarize.cluster)
     redaction: dict | None = None  # what privacy.redact tagged: types, style, [{type, segment, start, end}] (never values)
 
     @property
