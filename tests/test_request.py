@@ -45,3 +45,17 @@ def test_task_id_rule():
         req.task_id_for("../etc")
     with pytest.raises(BadInput, match="task_id"):
         MediaRequest.parse({"media_uri": "s3://b/a.wav", "task_id": "a/b"})
+
+
+def test_speaker_range_and_names_are_checked_and_need_diarize():
+    base = {"media_uri": "s3://b/x.wav", "target_languages": []}
+    r = MediaRequest.parse({**base, "diarize": True, "min_speakers": 2, "max_speakers": 4,
+                            "speaker_names": ["  Front   desk ", "Guest"]})
+    assert (r.min_speakers, r.max_speakers, r.speaker_names) == (2, 4, ["Front desk", "Guest"])
+    for bad, says in (({"min_speakers": 2}, "only with diarize"), ({"diarize": True, "min_speakers": 4, "max_speakers": 2}, "more than"),
+                      ({"diarize": True, "num_speakers": 5, "max_speakers": 3}, "outside"),
+                      ({"diarize": True, "speaker_names": ["Ann", "Ann"]}, "must differ"),
+                      ({"diarize": True, "speaker_names": ["<script>"]}, "without < > &"),
+                      ({"diarize": True, "max_speakers": 21}, "max_speakers")):
+        with pytest.raises(BadInput, match=says):
+            MediaRequest.parse({**base, **bad})

@@ -75,7 +75,8 @@ def asr_options(request: MediaRequest) -> AsrOptions:
     return routing.route(AsrOptions(engine=request.asr_engine, model=request.asr_model, language=lang,
                                     device=resolve_device(settings().asr_device),
                                     batch_size=settings().asr_batch_size, diarize=request.diarize,
-                                    num_speakers=request.num_speakers, initial_prompt=vocabulary_prompt(request.vocabulary),
+                                    num_speakers=request.num_speakers, min_speakers=request.min_speakers,
+                                    max_speakers=request.max_speakers, initial_prompt=vocabulary_prompt(request.vocabulary),
                                     language_per_segment=request.mixed_languages,
                                     redact=redact.expand_types(request.redact), redact_style=request.redact_style,
                                     redact_audio=request.redact_audio, word_timestamps=request.redact_audio,
@@ -106,7 +107,9 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
         else:
             with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
                 done = transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
-        shown.update(segments=len(done.transcript.segments), language=done.transcript.language)
+        heard = {s.speaker for s in done.transcript.segments if s.speaker}
+        shown.update(segments=len(done.transcript.segments), language=done.transcript.language,
+                     **({"speakers": len(heard), "speakers_doubt": done.transcript.speakers_doubt} if heard else {}))
         if store is not None:  # the transcript, timings and media go into the result document now
             store.merge(compact(build_document(task_id, media_info, done.transcript, [], {}, status="running")))
     return out
@@ -169,6 +172,13 @@ def _wait_for_early_transcription(task_id: str, limit_s: float) -> float | None:
         return None
 
 
+def _range(opts: AsrOptions) -> str:
+    """'auto', or the count's range when the request gave one ('2-4')."""
+    if opts.min_speakers is None and opts.max_speakers is None:
+        return "auto"
+    return f"{opts.min_speakers or 1}-{opts.max_speakers or ''}"
+
+
 def _request_key(opts: AsrOptions) -> dict:
     """What makes two transcripts of one file the same: engine, model, task, requested language,
     speakers and vocabulary (as asked: the transcript's own `engine`/`model` say what made it, e.g. a local fallback)."""
@@ -177,7 +187,7 @@ def _request_key(opts: AsrOptions) -> dict:
 
     return {"request_engine": opts.engine, "request_model": opts.model, "task_kind": opts.task, "request_language": opts.language,
             # None reads the same as absent: transcripts made before these keys stay reusable
-            "diarization": f"{DIARIZATION}/{opts.num_speakers or 'auto'}" if opts.diarize else None,
+            "diarization": f"{DIARIZATION}/{opts.num_speakers or _range(opts)}" if opts.diarize else None,
             "hints": [opts.initial_prompt, opts.hotwords] if opts.initial_prompt or opts.hotwords else None,
             "segment_languages": SEGMENT_LANGUAGE if opts.language_per_segment else None,
             "redact": [redact.VERSION, list(opts.redact), opts.redact_style, opts.redact_audio, bool(opts.keep_original),
@@ -298,9 +308,10 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
 
 def build_document(
     task_id: str, media_info: dict, transcript: Transcript, translations: list[Translation], text_items: dict,
-    status: str = "done",
+    status: str = "done", speaker_names: list[str] = (),
 ) -> dict:
-    """Merge transcript and translations into the expanded result document."""
+    """Merge transcript and translations into the expanded result document; `speaker_names` name
+    the speakers heard in order of first speech."""
     source = transcript.language
     asr_flags = {s.id: s.flags for s in transcript.segments if s.flags}  # likely hallucinations
     languages = {
@@ -344,7 +355,14 @@ def build_document(
         "created": now,
         "updated": now,
         **({"redaction": transcript.redaction} if transcript.redaction else {}),
+        **({"speaker_names": names} if (names := _names(speaker_names, transcript)) else {}),
     }
+
+
+def _names(speaker_names: list[str], transcript: Transcript) -> dict[str, str]:
+    """{"1": first name, ...} for the speakers the transcript has."""
+    heard = {s.speaker for s in transcript.segments if s.speaker}
+    return {str(n): name for n, name in enumerate(speaker_names, 1) if n in heard}
 
 
 def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], request: MediaRequest,
@@ -357,7 +375,8 @@ def package_step(task_id: str, media_info: dict, transcript_uri: str, translatio
         transcript = stored.transcript
         made = [Translation.read(uri) for uri in translation_uris]
         kept = [] if request.replace else kept_translations(task_id, store.get(task_id), transcript, made)
-        doc = build_document(task_id, media_info, transcript, [*made, *kept], stored.text_items_or(request.text_items))
+        doc = build_document(task_id, media_info, transcript, [*made, *kept], stored.text_items_or(request.text_items),
+                             speaker_names=request.speaker_names)
         review.apply(doc, task_id)  # a reviewer's edits, this run's or an earlier one's
         doc["request_digest"] = request_digest(request)
         coded = compact(doc)

@@ -22,6 +22,7 @@ from .privacy.detect import DEFAULT as REDACT_DEFAULT
 from .privacy.detect import TYPES as REDACT_TYPES
 from .settings import settings
 from .speech import engines
+from .speech.diarize import MAX_SPEAKERS
 
 ENGINES = engines.names()  # the registered ASR engines (speech/engines.py)
 REDACT_CHOICES = ("default", "all", *REDACT_TYPES)
@@ -32,6 +33,7 @@ TASK_ID_RE = re.compile(TASK_ID_PATTERN)
 MAX_URI_CHARS = 2048
 MAX_VOCABULARY = 100  # terms; Whisper's prompt holds ~220 tokens, the rest would be cut
 MAX_TERM_CHARS = 64
+MAX_SPEAKER_NAME = 60
 
 
 def as_value_error(fn, value):
@@ -91,8 +93,20 @@ class MediaRequest(BaseModel):
         description="Find who spoke when and label each segment with its speaker (split where the speaker changes)",
     )
     num_speakers: int | None = Field(
-        None, ge=1, le=20, title="Number of speakers",
+        None, ge=1, le=MAX_SPEAKERS, title="Number of speakers",
         description="With diarize: how many people speak, when known (empty: found from the audio)",
+    )
+    min_speakers: int | None = Field(
+        None, ge=1, le=MAX_SPEAKERS, title="At least this many speakers",
+        description="With diarize and no number of speakers: the fewest people who may speak",
+    )
+    max_speakers: int | None = Field(
+        None, ge=1, le=MAX_SPEAKERS, title="At most this many speakers",
+        description="With diarize and no number of speakers: the most people who may speak",
+    )
+    speaker_names: list[str] = Field(
+        default_factory=list, max_length=20, title="Speaker names",
+        description="With diarize: names for the speakers in the order they first speak (Speaker 1's first)",
     )
     mixed_languages: bool = Field(
         False, title="Several spoken languages",
@@ -203,6 +217,28 @@ class MediaRequest(BaseModel):
                 raise ValueError(f"glossary {term!r}: renderings must be 1 to {MAX_TERM_CHARS} characters")
             out[term.strip()] = {as_value_error(language, lang): r.strip() for lang, r in entry.items()}
         return out
+
+    @field_validator("speaker_names")
+    @classmethod
+    def _speaker_names(cls, value: list[str]) -> list[str]:
+        names = [" ".join(n.split()) for n in value]
+        if any(not n or len(n) > MAX_SPEAKER_NAME or set(n) & set("<>&") for n in names):
+            raise ValueError(f"speaker names are 1 to {MAX_SPEAKER_NAME} characters, without < > &")
+        if len(set(names)) < len(names):
+            raise ValueError("speaker names must differ")
+        return names
+
+    @model_validator(mode="after")
+    def _speakers_need_diarize(self) -> MediaRequest:
+        for name in ("min_speakers", "max_speakers", "speaker_names"):
+            if getattr(self, name) and not self.diarize:
+                raise ValueError(f"{name}: only with diarize (label speakers)")
+        low, high = self.min_speakers or 1, self.max_speakers or MAX_SPEAKERS
+        if low > high:
+            raise ValueError(f"min_speakers ({low}) is more than max_speakers ({high})")
+        if self.num_speakers and not low <= self.num_speakers <= high:
+            raise ValueError(f"num_speakers ({self.num_speakers}) is outside min_speakers..max_speakers ({low}..{high})")
+        return self
 
     @model_validator(mode="after")
     def _local_only_needs_redact(self) -> MediaRequest:

@@ -23,7 +23,9 @@ from __future__ import annotations
 import logging
 
 from . import storage
-from .request import MediaRequest
+from .request import MAX_SPEAKER_NAME, MediaRequest
+from .results.subtitles import speaker_name
+from .speech.diarize import MAX_SPEAKERS
 from .artefacts import StoredTranscript, Translation, transcript_uri, translation_uri
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 EDITS = "edits"
 PUBLISH = "Publish"
 KINDS = {"A": "audio", "T": "text"}  # the seed's item kinds: transcribed audio, supplied text
+SPEAKER, NAME = "S", "N"  # when the speaker count is uncertain: a run of segments' speaker number, a speaker's name
 MAX_EDIT_CHARS = 4000
 
 
@@ -63,6 +66,8 @@ def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
     for seg in transcript.segments:
         if seg.flags:
             add(source_lang, "A", seg.id, seg.text, seg.text, seg.flags)
+    if transcript.speakers_doubt:
+        out.update(_speaker_items(transcript, source_lang, request.speaker_names))
     for lang in request.target_languages:
         tr = None if lang == source_lang else Translation.read_if_there(translation_uri(task_id, lang))
         if tr is None:
@@ -74,6 +79,40 @@ def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
             elif item_id in tr.text:
                 add(lang, "T", item_id, tr.text[item_id], text_items.get(item_id, ""), flags, reason)
     return out
+
+
+def _speaker_items(transcript, lang: str, names: list[str]) -> dict[str, dict]:
+    """The speaker labels to correct: each run of segments of one speaker (its number; write
+    another speaker's number to move the run), then each speaker's name (write a name)."""
+    out, runs = {}, []
+    for seg in transcript.segments:
+        if seg.speaker and runs and runs[-1][-1].speaker == seg.speaker:
+            runs[-1].append(seg)
+        elif seg.speaker:
+            runs.append([seg])
+    reason = f"speakers uncertain: {transcript.speakers_doubt}"
+    for run in runs:
+        said = " ".join(s.text for s in run)
+        run_id = f"{run[0].id}-{run[-1].id}"
+        out[item_key(lang, SPEAKER, run_id)] = {
+            "lang": lang, "kind": SPEAKER, "id": run_id, "text": str(run[0].speaker),
+            "source": said if len(said) <= 200 else said[:199] + "…", "flags": ["speakers_uncertain"],
+            "reason": reason + " (write another speaker's number to move these segments)", "start": run[0].start,
+            "end": run[-1].end}
+    for n in sorted({s.speaker for s in transcript.segments if s.speaker}):
+        out[item_key(lang, NAME, str(n))] = {
+            "lang": lang, "kind": NAME, "id": str(n), "text": speaker_name(n, {str(i): x for i, x in enumerate(names, 1)}),
+            "source": "", "flags": ["speakers_uncertain"], "reason": f"the name of speaker {n}", "start": None, "end": None}
+    return out
+
+
+def _valid(it: dict, after: str) -> bool:
+    """A speaker run takes a speaker number, a name a name; text items any text."""
+    if it["kind"] == SPEAKER:
+        return after.isdigit() and 1 <= int(after) <= MAX_SPEAKERS
+    if it["kind"] == NAME:
+        return len(after) <= MAX_SPEAKER_NAME and not set(after) & set("<>&")
+    return True
 
 
 def body(items: dict[str, dict]) -> str:
@@ -102,6 +141,12 @@ def save(task_id: str, edits: dict, flagged: dict[str, dict], by: str | None, at
             log.warning("review of %s: %r names no item under review (or is not text); left out", task_id, key)
             continue
         after = after.strip()[:MAX_EDIT_CHARS]
+        if after and it["kind"] in (SPEAKER, NAME):
+            after = " ".join(after.split())
+        if after and not _valid(it, after):
+            log.warning("review of %s: %r is not a speaker %s; left out", task_id, after,
+                        "number" if it["kind"] == SPEAKER else "name")
+            continue
         if after and after != it["text"]:
             made.append({"lang": it["lang"], "kind": it["kind"], "id": it["id"], "before": it["text"], "after": after,
                          "by": by, "at": at})
@@ -134,6 +179,10 @@ def apply(doc: dict, task_id: str) -> dict:
         return doc
     applied = []
     for edit in storage.read_json(uri)["edits"]:
+        if edit["kind"] in (SPEAKER, NAME):
+            if _apply_speaker_edit(doc, edit):
+                applied.append(edit)
+            continue
         entry = doc["languages"].get(edit["lang"])
         texts = (entry or {}).get(KINDS[edit["kind"]], {})
         if texts.get(edit["id"]) != edit["before"]:
@@ -148,8 +197,33 @@ def apply(doc: dict, task_id: str) -> dict:
                 del entry[key]
         if entry["status"] == "done_with_flags" and not entry.get("flags"):
             entry["status"] = "done"
-    if doc["status"] == "done_with_flags" and not any(e.get("flags") for e in doc["languages"].values()):
+    if any(e["kind"] in (SPEAKER, NAME) for e in applied):  # a person has checked the speakers
+        media = doc["media"]
+        media["warnings"] = [w for w in media.get("warnings", []) if w != "speakers_uncertain"]
+        media.pop("speakers_doubt", None)
+        if not media["warnings"]:
+            del media["warnings"]
+    if (doc["status"] == "done_with_flags" and not any(e.get("flags") for e in doc["languages"].values())
+            and not doc["media"].get("warnings")):
         doc["status"] = "done"
     if applied:
         doc["reviews"] = applied
     return doc
+
+
+def _apply_speaker_edit(doc: dict, edit: dict) -> bool:
+    """A run of segments moved to another speaker, or a speaker named; False when the document no
+    longer reads as the edit saw it (a new transcript)."""
+    if edit["kind"] == NAME:
+        names = doc.get("speaker_names") or {}
+        if speaker_name(int(edit["id"]), names) != edit["before"]:
+            return False
+        doc["speaker_names"] = {**names, edit["id"]: edit["after"]}
+        return True
+    first, last = (int(i) for i in edit["id"].split("-"))
+    run = [s for s in doc["segments"] if s["id"].isdigit() and first <= int(s["id"]) <= last]
+    if not run or any(s.get("speaker") != int(edit["before"]) for s in run):
+        return False
+    for s in run:
+        s["speaker"] = int(edit["after"])
+    return True

@@ -128,6 +128,7 @@ def test_run_labels_speakers_and_takes_a_vocabulary(home, tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     voices = re.findall(r"<v (Speaker \d)>", r.stdout)
     assert voices[0] == "Speaker 1" and set(voices) == {"Speaker 1", "Speaker 2"}
+    assert re.search(r"transcribe .* 2 speakers", r.stderr)  # the step line says how many were heard
     coded = _coded(home, "cli-speakers")
     assert {t[2] for t in coded["_t"].values()} == {1, 2}
     # a re-run without --speakers makes the transcript again (the stored one was diarized)

@@ -174,3 +174,46 @@ def test_a_review_records_only_what_it_asked_about(s3, bucket):
     assert review.unreviewed(tid, flagged) == {}
     changed = {**flagged, "de/A/0": item(0, "Guten Morgen.")}  # a new transcript, a new text
     assert set(review.unreviewed(tid, changed)) == {"de/A/0"}
+
+
+def test_uncertain_speakers_are_offered_for_correction_and_naming(s3, bucket):
+    """When the speaker count is uncertain, review offers each run of one speaker's segments (its
+    number: write another to move the run) and each speaker's name; what a reviewer writes is
+    checked, applied at packaging, and a person having checked the speakers clears the warning."""
+    from linguaflow.artefacts import StoredTranscript, transcript_uri
+    from linguaflow.pipeline import build_document
+    from linguaflow.request import MediaRequest
+    from linguaflow.speech.types import Segment, Transcript
+
+    tid = f"review-{uuid.uuid4().hex[:12]}"
+    said = [(1, "Good evening, front desk."), (1, "How can I help?"), (2, "One more night, please."), (1, "Of course.")]
+    transcript = Transcript("en", 1.0, 8.0, "faster-whisper", "base", "int8",
+                            [Segment(id=str(i), start=2.0 * i, end=2.0 * i + 1.5, text=t, speaker=k) for i, (k, t) in enumerate(said)],
+                            speakers_doubt="3 or 2 speakers: the count was a close call")
+    StoredTranscript(transcript).write(transcript_uri(tid))
+    request = MediaRequest.parse({"media_uri": "s3://b/x.wav", "target_languages": [], "review": True, "diarize": True,
+                                  "speaker_names": ["Front desk"]})
+    items = review.flagged_items(tid, request)
+    assert {k: v["text"] for k, v in items.items()} == {
+        "en/S/0-1": "1", "en/S/2-2": "2", "en/S/3-3": "1", "en/N/1": "Front desk", "en/N/2": "Speaker 2"}
+    assert items["en/S/0-1"]["source"] == "Good evening, front desk. How can I help?"
+    assert "close call" in items["en/S/2-2"]["reason"] and "front desk" in review.body(items)
+    made = review.save(tid, {"en/S/3-3": "2", "en/S/2-2": "someone", "en/N/2": "  Guest ", "en/N/1": "<b>"},
+                       items, "reviewer-1", "t1")
+    assert sorted((e["id"], e["after"]) for e in made) == [("2", "Guest"), ("3-3", "2")]  # a number, a name: the rest left out
+
+    media = {"uri": "s3://b/x.wav", "duration": 8.0}
+    doc = build_document(tid, media, transcript, [], {}, speaker_names=request.speaker_names)
+    assert doc["status"] == "done_with_flags" and doc["media"]["warnings"] == ["speakers_uncertain"]
+    review.apply(doc, tid)
+    assert [s["speaker"] for s in doc["segments"]] == [1, 1, 2, 2]
+    assert doc["speaker_names"] == {"1": "Front desk", "2": "Guest"}
+    assert doc["status"] == "done" and "warnings" not in doc["media"] and "speakers_doubt" not in doc["media"]
+    assert {e["kind"] for e in doc["reviews"]} == {"S", "N"}
+    from linguaflow.results import document, formats
+    coded = document.compact(doc)
+    assert coded["_sn"] == {"1": "Front desk", "2": "Guest"}
+    vtt = formats.render(coded, "vtt", ["en"])
+    assert "<v Front desk>Good evening, front desk." in vtt and "<v Guest>Of course." in vtt
+    assert "Guest: One more night, please." in formats.render(coded, "srt", ["en"])
+    assert "Front desk: How can I help?" in formats.render(coded, "text")

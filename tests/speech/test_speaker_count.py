@@ -69,3 +69,15 @@ def test_a_doubted_count_makes_the_task_done_with_flags_and_says_why():
     assert "give the number of speakers" in text
     sure = build_document("t2", media, _transcript(None), [], {})
     assert sure["status"] == "done" and "warnings" not in sure["media"]
+
+
+def test_a_range_given_bounds_the_count_found():
+    shared = _apart(4, seed=3)
+    centres = np.stack([shared[0] + shared[i] for i in (1, 2, 3)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    three = _voices(centres, 40, 0.05, seed=3)
+    assert len(set(diarize.cluster(three).labels)) == 3
+    assert len(set(diarize.cluster(three, max_speakers=2).labels)) <= 2
+    one = _voices(_apart(1), 80, 0.05)
+    assert len(set(diarize.cluster(one, min_speakers=2).labels)) >= 2  # told there are at least two
+    assert diarize.cluster(three, min_speakers=3, max_speakers=3).doubt is None  # a range of one is a count given

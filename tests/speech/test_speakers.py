@@ -41,6 +41,29 @@ def test_the_real_telephone_call_meets_the_der_goal():
     assert _der(reference, diarize.diarize(str(wav), num_speakers=2).turns) <= 0.15
 
 
+HOTEL = [  # a conversation the diarizer was never tuned on (issue 28): front desk and guest, six turns
+    ("A", "Good evening, front desk, how can I help you?"),
+    ("B", "Hi, I am in room two twelve and I would like to stay one more night."),
+    ("A", "Of course, let me check whether the room is free tomorrow."),
+    ("B", "Thank you, the same room would be perfect if possible."),
+    ("A", "Yes, it is free, so I have extended your booking until Friday."),
+    ("B", "Wonderful, thanks a lot for your help."),
+]
+
+
+def test_a_front_desk_call_gets_two_speakers_one_per_turn_without_being_told(tmp_path, monkeypatch):
+    monkeypatch.setattr(speechgen, "VOICES", {"A": ("en-us+f3", 70), "B": ("en-gb-scotland+m1", 30)})
+    path = tmp_path / "hotel.wav"
+    reference = speechgen.conversation(path, HOTEL)
+    t = transcribe.transcribe(str(path), AsrOptions(model="tiny.en", diarize=True))
+    assert t.speakers_doubt is None
+    by_turn = []
+    for a, b, who in reference:  # the speakers of the segments inside each turn
+        by_turn.append({s.speaker for s in t.segments if a - 0.3 <= (s.start + s.end) / 2 <= b + 0.3})
+    assert all(len(found) == 1 for found in by_turn)  # no sentence split between the two
+    assert [found.pop() for found in by_turn] == [1, 2, 1, 2, 1, 2]
+
+
 def test_one_voice_is_one_speaker(tmp_path):
     path = repeated_speech(SAMPLE, tmp_path / "one.wav", 5, gap_s=1.0)
     assert {t.speaker for t in diarize.diarize(str(path)).turns} == {1}

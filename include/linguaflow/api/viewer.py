@@ -75,7 +75,7 @@ def task_page(doc: dict) -> str:
                               spoken_in=seg.get("language") if lang == source else None) for lang in langs)
         if speakers:
             who = seg.get("speaker")
-            cells = f"<td class='who s{who or 0}'>{speaker_name(who) if who else ''}</td>{cells}"
+            cells = f"<td class='who s{who or 0}'>{escape(speaker_name(who, doc.get('speaker_names'))) if who else ''}</td>{cells}"
         rows.append(f"<tr id='s{escape(seg['id'])}' class='seg' data-start='{seg['start']}' data-end='{seg['end']}'>"
                     f"<td class='t'>{timestamp(seg['start'], '.')} → {timestamp(seg['end'], '.')}</td>{cells}</tr>")
     items = sorted({i for lang in langs for i in doc["languages"][lang]["text"]})

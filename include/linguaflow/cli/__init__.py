@@ -152,6 +152,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--callback", default=None, help="URL POSTed a signed JSON (HMAC-SHA256) when the run ends")
     run.add_argument("--speakers", action="store_true", help="label who speaks (speaker diarization)")
     run.add_argument("--num-speakers", type=int, default=None, metavar="N", help="with --speakers: how many people speak, when known")
+    run.add_argument("--min-speakers", type=int, default=None, metavar="N", help="with --speakers: at least this many people speak")
+    run.add_argument("--max-speakers", type=int, default=None, metavar="N", help="with --speakers: at most this many people speak")
+    run.add_argument("--speaker-names", default=None, metavar="NAMES",
+                     help="with --speakers: names in the order they first speak, comma-separated (e.g. 'Front desk,Guest')")
     run.add_argument("--mixed-languages", action="store_true", help="the speech switches language: identify the language of each segment (otherwise the first 30 s decide it for the whole file)")
     run.add_argument("--vocabulary", default="", help="names and terms the speech contains, comma separated (hints for Whisper)")
     run.add_argument("--redact", nargs="?", const="default", default=None, metavar="TYPES",

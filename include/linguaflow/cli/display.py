@@ -89,6 +89,9 @@ class StepDisplay:
         elif name == "transcribe":
             self.spoken, self.segments = data.get("language"), data.get("segments", 0)
             detail = f"{self.segments} segments, spoken {language_name(self.spoken or '?')}"
+            if data.get("speakers"):
+                detail += f", {data['speakers']} speaker{'s' if data['speakers'] > 1 else ''}"
+                detail += " (uncertain)" if data.get("speakers_doubt") else ""
         elif name == "redact":
             detail = f"{data.get('found', 0)} pieces of personal data tagged"
             if data.get("patterns_only"):

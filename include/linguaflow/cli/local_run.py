@@ -32,7 +32,8 @@ from .failures import UsageError, explain
 FLAG_FIELDS = {
     "to": "target_languages", "language": "source_language", "engine": "asr_engine", "model": "asr_model",
     "task_id": "task_id", "callback": "callback_url", "text_items": "text_items", "glossary": "glossary",
-    "speakers": "diarize", "num_speakers": "num_speakers", "mixed_languages": "mixed_languages",
+    "speakers": "diarize", "num_speakers": "num_speakers", "min_speakers": "min_speakers", "max_speakers": "max_speakers",
+    "speaker_names": "speaker_names", "mixed_languages": "mixed_languages",
     "vocabulary": "vocabulary", "review": "review", "replace": "replace", "redact": "redact", "redact_style": "redact_style",
     "redact_local_only": "redact_local_only", "redact_audio": "redact_audio", "keep_original": "keep_original",
 }
@@ -110,7 +111,10 @@ def plan(args) -> Plan:
             "task_id": args.task_id or (file_task_id(path) if path else None),
             "glossary": _json_option(args.glossary, "--glossary"), "replace": args.replace, "review": args.review,
             "text_items": _json_option(args.text_items, "--text-items"), "callback_url": args.callback,
-            "diarize": args.speakers or args.num_speakers is not None, "num_speakers": args.num_speakers,
+            "diarize": args.speakers or any(x is not None for x in (args.num_speakers, args.min_speakers, args.max_speakers,
+                                                                   args.speaker_names)),
+            "num_speakers": args.num_speakers, "min_speakers": args.min_speakers, "max_speakers": args.max_speakers,
+            "speaker_names": split_csv(args.speaker_names) if args.speaker_names else [],
             "mixed_languages": args.mixed_languages, "vocabulary": args.vocabulary.split(",") if args.vocabulary else [],
             "redact": split_csv(args.redact) if args.redact else [], "redact_style": args.redact_style,
             "redact_local_only": args.redact_local_only, "redact_audio": args.redact_audio, "keep_original": args.keep_original,
@@ -270,7 +274,7 @@ def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, lo
             external_db: str | None) -> int:
     from ..orchestration import embedded
     from ..results import document
-    from ..results.readable import language_name, state_name
+    from ..results.readable import language_name, media_warning, state_name
     from ..settings import settings
 
     task_id = p.request.task_id
@@ -298,6 +302,8 @@ def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, lo
              + (" — answered from the store, nothing ran (same file, same request)" if reused else f" in {seconds:.1f} s")]
     if doc.get("error"):
         lines.append(f"error: {doc['error']}")
+    if doc["media"].get("warnings"):
+        lines.append(f"warning: {media_warning(doc['media'])}")
     lines.append(f"task {task_id} in {where}; artefacts under {settings().work_root_uri}/work/{task_id}/")
     if p.out:
         lines.append(f"wrote {p.out} ({p.out_fmt})")

@@ -9,9 +9,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
 
     _id task id       _v code-map version   _s task state code   _src source language code
     _t segment timings {id: [start, end]}, or [start, end, speaker] when speakers were labelled (1, 2...
-        in order of first speech)   _m media {u: uri, d: declared duration; only when the media is
-        damaged: w warning letters (t truncated, e decode errors), x seconds that decoded, n damaged packets;
-        s speakers uncertain: the speaker count found may be wrong, sd why in words}
+        in order of first speech)   _m media {u: uri, d: declared duration; only with warnings: w their
+        letters (t truncated, e decode errors, s speakers uncertain: the speaker count found may be wrong);
+        with t or e: x seconds that decoded, n damaged packets; with s: sd why, in words}
     _e engines {"asr": ..., <code>: translation model}   _ls per-language state {code: code | "f:<reason>"}
     _c / _u created / updated (ISO 8601)      _err why the task failed (only when it did)
     _ref languages stored in object storage by reference {code: uri} (documents over 16 MiB)
@@ -26,7 +26,9 @@ by item id). Metadata keys start with "_" so they never collide with language co
     _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
     _lang segments spoken in another language than _src {id: language code} (only with mixed_languages,
         only the segments that differ); their text under _src is as spoken, translations are from their language
-    _rv reviewers' edits [{l: language code, k: A|T, i: id, b: before, a: after, by: who, at: when}]
+    _rv reviewers' edits [{l: language code, k: A|T|S|N, i: id, b: before, a: after, by: who, at: when}]; S: the
+        speaker of the segments i ("first-last" ids), N: the name of speaker i
+    _sn speaker names {speaker number: name} (only when the request or a reviewer named any)
     _rd what was redacted (only when the request asked): {k: types asked, y: n numbered | t type tags,
         r: [[type, segment id | "T:"item id, start s, end s (null in a text item)], ...], po: language codes searched by patterns only (no name model),
         a: URI of the audio with the spans bleeped (redact_audio), o: URI of the transcript as heard (keep_original;
@@ -107,7 +109,7 @@ class ReviewEdit(_Strict):
     """One item a reviewer changed before the result was published."""
 
     lang: str
-    kind: Literal["A", "T"]
+    kind: Literal["A", "T", "S", "N"]  # a segment's or text item's text; a run of segments' speaker; a speaker's name
     id: str
     before: str
     after: str
@@ -161,6 +163,7 @@ class ResultDocument(_Strict):
     request_digest: str | None = None
     reviews: list[ReviewEdit] | None = None
     redaction: Redaction | None = None
+    speaker_names: dict[str, str] | None = None  # speaker number ("1", "2"...) -> the name the request or a reviewer gave
 
 
 def now_iso() -> str:
@@ -219,6 +222,8 @@ def compact(doc: dict) -> dict:
     if doc.get("reviews"):
         out["_rv"] = [{"l": language_code(e["lang"], v), "k": e["kind"], "i": e["id"], "b": e["before"], "a": e["after"],
                        "by": e["by"], "at": e["at"]} for e in doc["reviews"]]
+    if doc.get("speaker_names"):
+        out["_sn"] = dict(doc["speaker_names"])
     if doc.get("redaction"):
         rd = doc["redaction"]
         out["_rd"] = {"k": list(rd["types"]), "y": rd["style"][0],
@@ -339,6 +344,8 @@ def expand(coded: dict) -> dict:
     if coded.get("_rv"):
         out["reviews"] = [{"lang": language_of(e["l"], v), "kind": e["k"], "id": e["i"], "before": e["b"], "after": e["a"],
                            "by": e["by"], "at": e["at"]} for e in coded["_rv"]]
+    if coded.get("_sn"):
+        out["speaker_names"] = dict(coded["_sn"])
     return out
 
 

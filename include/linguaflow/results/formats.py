@@ -32,7 +32,7 @@ class OutputFormat:
     render: Callable[[dict, list[str] | None], Body]  # (coded document, languages or None: all) -> body
     suffix: str | None = None  # `--out NAME.<suffix>` picks this format
     one_language: bool = False  # subtitles: exactly one language (the CLI defaults to the spoken one)
-    from_segments: Callable[[Segments, dict[str, str]], str] | None = None  # (segments, texts) -> body
+    from_segments: Callable[..., str] | None = None  # (segments, texts, speaker names=None) -> body
     listed: bool = True  # offered by name in help and choices (an alias is not)
 
 
@@ -112,11 +112,13 @@ def _expanded(coded: dict, langs: list[str] | None) -> dict:
     return {"task_id": doc["task_id"], "languages": {lang: one_language(doc, lang) for lang in langs}}
 
 
-def subtitles(writer: Callable[[Segments, dict[str, str]], str]):
-    """A coded-document renderer from a segments writer: the one language's texts on the timings."""
+def subtitles(writer: Callable[..., str], named: bool = False):
+    """A coded-document renderer from a segments writer: the one language's texts on the timings;
+    `named`: the writer also takes the speakers' names (`writer(segments, texts, names)`)."""
     def render_one(coded: dict, langs: list[str] | None) -> str:
         doc = expand(coded)
-        return writer(doc["segments"], language_entry(doc, langs[0])["audio"])
+        texts = language_entry(doc, langs[0])["audio"]
+        return writer(doc["segments"], texts, doc.get("speaker_names")) if named else writer(doc["segments"], texts)
     return render_one
 
 
@@ -128,9 +130,9 @@ for _fmt in (
     OutputFormat("coded", "the stored, coded JSON", JSON, _coded, suffix="json"),
     OutputFormat("json", "readable JSON, expanded", JSON, _expanded),
     OutputFormat("expanded", "readable JSON, expanded", JSON, _expanded, listed=False),
-    OutputFormat("srt", "SRT subtitles", "application/x-subrip", subtitles(to_srt), suffix="srt", one_language=True,
+    OutputFormat("srt", "SRT subtitles", "application/x-subrip", subtitles(to_srt, named=True), suffix="srt", one_language=True,
                  from_segments=to_srt),
-    OutputFormat("vtt", "WebVTT subtitles", "text/vtt; charset=utf-8", subtitles(to_vtt), suffix="vtt",
+    OutputFormat("vtt", "WebVTT subtitles", "text/vtt; charset=utf-8", subtitles(to_vtt, named=True), suffix="vtt",
                  one_language=True, from_segments=to_vtt),
 ):
     register(_fmt)

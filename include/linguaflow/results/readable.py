@@ -76,7 +76,7 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
             if seg["id"] in flags:
                 why = f": {reasons[seg['id']]}" if seg["id"] in reasons else ""
                 mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}{why}]"
-            who = f"{speaker_name(seg['speaker'])}: " if seg.get("speaker") else ""
+            who = f"{speaker_name(seg['speaker'], doc.get('speaker_names'))}: " if seg.get("speaker") else ""
             if lang == source and seg.get("language"):
                 who += f"({language_name(seg['language'])}) "
             lines.append(f"[{_clock(seg['start'])} → {_clock(seg['end'])}] {who}{text}{mark}")

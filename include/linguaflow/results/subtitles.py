@@ -134,11 +134,12 @@ def _pack_chunks(chunks: list[str], limit: int) -> list[str]:
     return out
 
 
-def speaker_name(speaker: int) -> str:
-    return f"Speaker {speaker}"
+def speaker_name(speaker: int, names: dict[str, str] | None = None) -> str:
+    """The name the request or a reviewer gave speaker N (1, 2... in order of first speech), else "Speaker N"."""
+    return (names or {}).get(str(speaker)) or f"Speaker {speaker}"
 
 
-def _cues(segments: list[dict], texts: dict[str, str], name_speakers: bool = False):
+def _cues(segments: list[dict], texts: dict[str, str], name_speakers: bool = False, names: dict[str, str] | None = None):
     """(start, end, lines, speaker or None) per cue, in time order, never overlapping;
     `name_speakers`: a segment's text starts with its speaker's name where the speaker changes."""
     segs = [s for s in sorted(segments, key=lambda s: (s["start"], s["end"])) if texts.get(s["id"], "").strip()]
@@ -146,7 +147,7 @@ def _cues(segments: list[dict], texts: dict[str, str], name_speakers: bool = Fal
         text = " ".join(texts[seg["id"]].split())
         speaker = seg.get("speaker")
         if name_speakers and speaker and (n == 0 or segs[n - 1].get("speaker") != speaker):
-            text = f"{speaker_name(speaker)}: {text}"
+            text = f"{speaker_name(speaker, names)}: {text}"
         start, end = seg["start"], max(seg["end"], seg["start"])
         next_start = segs[n + 1]["start"] if n + 1 < len(segs) else end + 3.0
         total = width(text)
@@ -163,18 +164,18 @@ def _cues(segments: list[dict], texts: dict[str, str], name_speakers: bool = Fal
             at += share
 
 
-def to_srt(segments: list[dict], texts: dict[str, str]) -> str:
-    """SubRip; with speakers, a segment starts with "Speaker N: " where the speaker changes."""
+def to_srt(segments: list[dict], texts: dict[str, str], names: dict[str, str] | None = None) -> str:
+    """SubRip; with speakers, a segment starts with "Speaker N: " (or the speaker's name) where the speaker changes."""
     blocks = []
-    for n, (start, end, lines, _) in enumerate(_cues(segments, texts, name_speakers=True), 1):
+    for n, (start, end, lines, _) in enumerate(_cues(segments, texts, name_speakers=True, names=names), 1):
         blocks.append(f"{n}\n{timestamp(start, ',')} --> {timestamp(end, ',')}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def to_vtt(segments: list[dict], texts: dict[str, str]) -> str:
-    """WebVTT; with speakers, each cue in a voice span (`<v Speaker 1>`)."""
+def to_vtt(segments: list[dict], texts: dict[str, str], names: dict[str, str] | None = None) -> str:
+    """WebVTT; with speakers, each cue in a voice span (`<v Speaker 1>`, or `<v Anna>` when named)."""
     blocks = ["WEBVTT"]
     for start, end, lines, speaker in _cues(segments, texts):
-        voice = f"<v {speaker_name(speaker)}>" if speaker else ""
+        voice = f"<v {speaker_name(speaker, names)}>" if speaker else ""
         blocks.append(f"{timestamp(start, '.')} --> {timestamp(end, '.')}\n{voice}" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"

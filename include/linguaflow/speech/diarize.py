@@ -87,24 +87,27 @@ def embed(path: str, chunk_s: float = 600.0, encoder=ENCODER):
     return regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner)
 
 
-def cluster(embeds: np.ndarray, num_speakers: int | None = None) -> Clustering:
+def cluster(embeds: np.ndarray, num_speakers: int | None = None, min_speakers: int = 1,
+            max_speakers: int = MAX_SPEAKERS) -> Clustering:
     """A speaker (0-based) per embedding: `num_speakers` clusters, or as many as the affinity's
-    eigenvalues say (the largest gap among the first MAX_SPEAKERS), with the count's doubts."""
+    eigenvalues say (the largest gap for min_speakers..max_speakers speakers), with the count's doubt."""
     from sklearn.cluster import KMeans
 
     n = len(embeds)
+    if num_speakers is None and min_speakers == max_speakers:
+        num_speakers = min_speakers
     if n < 3 or num_speakers == 1:
         return Clustering(np.zeros(n, int))
     picked = np.linspace(0, n - 1, min(n, MAX_CLUSTERED)).round().astype(int)
     doubt = None
-    if not num_speakers:
+    if not num_speakers and min_speakers == 1:
         tenth = _tenth_similarity(embeds[picked])
         if abs(tenth - SAME_VOICE_FLOOR) < ONE_VOICE_DOUBT:
             doubt = "one voice or several: the voices are too alike to tell apart with confidence"
         if tenth >= SAME_VOICE_FLOOR:
             return Clustering(np.zeros(n, int), doubt)
     vectors, values = _spectral_embedding(embeds[picked])
-    k, runner_up, margin = _speaker_count(values)
+    k, runner_up, margin = _speaker_count(values, min_speakers, max_speakers)
     if not num_speakers and doubt is None and k > 1 and margin < COUNT_MARGIN:
         doubt = f"{k} or {runner_up} speakers: the count was a close call"
     k = min(num_speakers or k, len(picked))
@@ -114,16 +117,16 @@ def cluster(embeds: np.ndarray, num_speakers: int | None = None) -> Clustering:
     labels = KMeans(k, n_init=10, random_state=0).fit_predict(v)
     labels = np.unique(labels, return_inverse=True)[1]
     if not num_speakers:  # specks (a cough, a laugh, crosstalk) are not speakers
-        labels = merge_specks(embeds[picked], labels)
+        labels = merge_specks(embeds[picked], labels, min_speakers)
     # every window (picked or not) to its nearest speaker
     return Clustering(np.argmax(embeds @ _centroids(embeds[picked], labels).T, axis=1), doubt)
 
 
-def merge_specks(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def merge_specks(x: np.ndarray, labels: np.ndarray, keep: int = 1) -> np.ndarray:
     """Clusters with less than MIN_SPEAKER_SHARE of the windows join their nearest neighbour,
-    the smallest first; labels renumbered 0..k-1."""
+    the smallest first, while more than `keep` remain; labels renumbered 0..k-1."""
     labels = np.unique(labels, return_inverse=True)[1]
-    while labels.max() > 0:
+    while labels.max() + 1 > keep:
         share = np.bincount(labels) / len(labels)
         small = int(np.argmin(share))
         if share[small] >= MIN_SPEAKER_SHARE:
@@ -158,19 +161,19 @@ def _spectral_embedding(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return vectors[:, ::-1], values[::-1]
 
 
-def _speaker_count(values: np.ndarray) -> tuple[int, int, float]:
-    """Where the eigenvalues drop most (ratio of neighbours), among the first MAX_SPEAKERS; the
-    runner-up count and how many times larger the winning drop is than the runner-up's."""
-    top = values[: MAX_SPEAKERS + 1]
+def _speaker_count(values: np.ndarray, low: int = 1, high: int = MAX_SPEAKERS) -> tuple[int, int, float]:
+    """Where the eigenvalues drop most (ratio of neighbours) for low..high speakers; the runner-up
+    count and how many times larger the winning drop is than the runner-up's."""
+    top = values[: high + 1]
     # the tail of tiny eigenvalues is noise, not structure; its first one stays, as the drop after the last speaker
-    top = top[: int(np.sum(top >= NOISE_FLOOR * top[0])) + 1]
-    if len(top) < 2:
-        return 1, 1, float("inf")
-    ratios = top[:-1] / np.maximum(top[1:], 1e-9)
+    top = top[: max(int(np.sum(top >= NOISE_FLOOR * top[0])) + 1, low + 1)]
+    ratios = (top[:-1] / np.maximum(top[1:], 1e-9))[low - 1 :]
+    if len(ratios) == 0:
+        return low, low, float("inf")
     order = np.argsort(ratios)[::-1]
     if len(order) < 2:
-        return int(order[0]) + 1, int(order[0]) + 1, float("inf")
-    return int(order[0]) + 1, int(order[1]) + 1, float(ratios[order[0]] / ratios[order[1]])
+        return int(order[0]) + low, int(order[0]) + low, float("inf")
+    return int(order[0]) + low, int(order[1]) + low, float(ratios[order[0]] / ratios[order[1]])
 
 
 def _centroids(embeds: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -199,12 +202,15 @@ def turns_from(regions, labels: np.ndarray, centres: np.ndarray, owner: np.ndarr
     return [Turn(a, b, order[k]) for a, b, k in raw]
 
 
-def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0) -> Diarization:
-    """Who spoke when in a local media file: speaker turns in time order, and the count's doubts."""
-    if num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS:
-        raise BadInput(f"num_speakers must be 1 to {MAX_SPEAKERS}")
+def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0, min_speakers: int | None = None,
+            max_speakers: int | None = None) -> Diarization:
+    """Who spoke when in a local media file: speaker turns in time order, and the count's doubt.
+    `num_speakers` when known, else found within min_speakers..max_speakers."""
+    low, high = min_speakers or 1, max_speakers or MAX_SPEAKERS
+    if not 1 <= low <= high <= MAX_SPEAKERS or (num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS):
+        raise BadInput(f"speaker counts are 1 to {MAX_SPEAKERS}, min_speakers at most max_speakers")
     regions, embeds, centres, owner = embed(path, chunk_s)
     if not regions:
         return Diarization([])
-    found = cluster(embeds, num_speakers)
+    found = cluster(embeds, num_speakers, low, high)
     return Diarization(turns_from(regions, found.labels, centres, owner), found.doubt)

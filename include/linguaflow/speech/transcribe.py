@@ -97,7 +97,7 @@ def _with_speakers(path: str, t: Transcript, opts: AsrOptions) -> Transcript:
         return t
     from . import diarize
 
-    found = diarize.diarize(path, opts.num_speakers, opts.chunk_s)
+    found = diarize.diarize(path, opts.num_speakers, opts.chunk_s, opts.min_speakers, opts.max_speakers)
     t.segments = speakers.assign(t.segments, found.turns)
     t.speakers_doubt = found.doubt
     log.info("diarized: %d speaker turns, %d speakers%s", len(found.turns), found.speakers,

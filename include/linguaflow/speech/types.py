@@ -74,6 +74,8 @@ class AsrOptions:
     fallback_model: str | None = None  # remote: transcribe here with this model when the service is unavailable
     diarize: bool = False  # label segments with speakers (speech.diarize; needs word times, so they are kept)
     num_speakers: int | None = None  # diarization: the speaker count when known (None: found from the audio)
+    min_speakers: int | None = None  # diarization without num_speakers: the count is found in min..max
+    max_speakers: int | None = None
     language_per_segment: bool = False  # identify each segment's language, decode it in that one (speech.segment_language)
     hotwords: str | None = None  # faster-whisper: terms to favour while decoding (names, jargon)
     redact: tuple[str, ...] = ()  # personal data types tagged in the text before it is stored (privacy.redact)
