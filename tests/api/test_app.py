@@ -144,6 +144,22 @@ def test_result_viewer_page_shows_languages_side_by_side(api, store):
     assert f"view/{tid}" in listing
 
 
+def test_the_viewer_names_speakers_and_says_when_their_count_is_uncertain(api, store):
+    client, admin, _ = api
+    tid = f"view-{uuid.uuid4().hex}"
+    store.put(compact({
+        "task_id": tid, "code_map_version": 4, "status": "done_with_flags", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 8.0, "warnings": ["speakers_uncertain"],
+                  "speakers_doubt": "3 or 2 speakers: the count was a close call"},
+        "segments": [{"id": "0", "start": 0.0, "end": 4.0, "speaker": 1}, {"id": "1", "start": 4.0, "end": 8.0, "speaker": 2}],
+        "models": {"asr": "faster-whisper/base/int8"},
+        "languages": {"en": {"status": "done", "model": "asr", "audio": {"0": "Front desk.", "1": "One more night."}, "text": {}}},
+        "created": "c", "updated": "u", "speaker_names": {"1": "Front & desk"}}))
+    html = client.get(f"/linguaflow/view/{tid}", headers=admin).text
+    assert "Front &amp; desk" in html and "Speaker 2" in html  # the name given, escaped; the other numbered
+    assert "the speaker labels may be wrong: 3 or 2 speakers: the count was a close call" in html
+
+
 def test_plugin_registers_the_api_and_the_viewer(api):
     client, admin, _ = api
     plugins = client.get("/api/v2/plugins", headers=admin).json()["plugins"]
