@@ -88,15 +88,20 @@ def merge(embeds: np.ndarray, above: float, start: int = 8) -> np.ndarray:
     picked = np.linspace(0, n - 1, min(n, diarize.MAX_CLUSTERED)).round().astype(int)
     x = embeds[picked]
     labels = np.unique(diarize.cluster(x, num_speakers=min(start, max(2, len(x) // 8))).labels, return_inverse=True)[1]
+    return _to_all(embeds, picked, diarize.merge_specks(x, merge_closest(x, labels, above)))
+
+
+def merge_closest(x: np.ndarray, labels: np.ndarray, above: float) -> np.ndarray:
+    """Merge the two closest clusters while their centroids' cosine similarity is above `above`."""
     while labels.max() > 0:
         c = diarize._centroids(x, labels)
         sim = c @ c.T
-        np.fill_diagonal(sim, -1)
+        np.fill_diagonal(sim, -1.0)
         a, b = np.unravel_index(int(np.argmax(sim)), sim.shape)
         if sim[a, b] < above:
             break
         labels = np.unique(np.where(labels == b, a, labels), return_inverse=True)[1]
-    return _to_all(embeds, picked, diarize.merge_specks(x, labels))
+    return labels
 
 
 def laplacian(embeds: np.ndarray, num_speakers: int | None = None, keep: float = 0.012,
@@ -135,14 +140,8 @@ def laplacian(embeds: np.ndarray, num_speakers: int | None = None, keep: float =
         small = ~np.isin(labels, big)
         labels[small] = big[np.argmax(x[small] @ c.T, axis=1)]
         labels = np.unique(labels, return_inverse=True)[1]
-        while merge_above is not None and labels.max() > 0:
-            c = diarize._centroids(x, labels)
-            sim = c @ c.T
-            np.fill_diagonal(sim, -1.0)
-            i, j = np.unravel_index(int(np.argmax(sim)), sim.shape)
-            if sim[i, j] < merge_above:
-                break
-            labels = np.unique(np.where(labels == j, i, labels), return_inverse=True)[1]
+        if merge_above is not None:
+            labels = merge_closest(x, labels, merge_above)
     return np.argmax(embeds @ diarize._centroids(x, labels).T, axis=1)
 
 
