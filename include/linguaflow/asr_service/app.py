@@ -17,7 +17,6 @@ a full queue is 429 with Retry-After, which those SDKs retry by themselves.
 # no `from __future__ import annotations`: FastAPI must see the route parameters' types, which
 # name aliases local to create_app (the configured API key check)
 import contextlib
-import hmac
 import logging
 import os
 import tempfile
@@ -26,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from ..errors import BadInput, classify, is_transient
@@ -34,8 +33,9 @@ from ..languages import language as normalize_language
 from ..speech import batching, probe, transcribe
 from ..speech.types import AsrOptions
 from ..weights import asr_model_known
+from ..serving.admission import Admission, Full
+from ..serving.openai_api import ApiError, answer_errors, bearer_check, models_list
 from . import formats
-from .admission import Admission, Full
 
 log = logging.getLogger(__name__)
 ALIAS = "whisper-1"  # what OpenAI's clients ask for by default
@@ -97,15 +97,6 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
 
-class ApiError(Exception):
-    """An error answered in OpenAI's shape."""
-
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error", code: str | None = None,
-                 headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.kind, self.code, self.headers = status, kind, code, headers or {}
-
-
 def create_app(cfg: ServiceConfig) -> FastAPI:
     admission, metrics = Admission(cfg.concurrency, cfg.queue), Metrics()
 
@@ -119,19 +110,8 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
     app = FastAPI(title="linguaflow ASR service", version="1", lifespan=warm,
                   description="Whisper behind OpenAI's audio API, models kept warm.")
 
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError):
-        return JSONResponse({"error": {"message": str(exc), "type": exc.kind, "param": None, "code": exc.code}},
-                            status_code=exc.status, headers=exc.headers)
-
-    def authorized(request: Request) -> None:
-        if not cfg.api_key:
-            return
-        header = request.headers.get("authorization", "")
-        if not (header.lower().startswith("bearer ") and hmac.compare_digest(header[7:].encode(), cfg.api_key.encode())):
-            raise ApiError(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
-
-    Authorized = Annotated[None, Depends(authorized)]
+    answer_errors(app)
+    Authorized = Annotated[None, Depends(bearer_check(cfg.api_key))]
 
     def served(model: str) -> str:
         if model == ALIAS:
@@ -202,8 +182,7 @@ def create_app(cfg: ServiceConfig) -> FastAPI:
 
     @app.get("/v1/models", summary="The models served")
     def models(_: Authorized) -> dict:
-        names = (ALIAS, *cfg.models)
-        return {"object": "list", "data": [{"id": n, "object": "model", "created": 0, "owned_by": "linguaflow"} for n in names]}
+        return models_list((ALIAS, *cfg.models))
 
     @app.get("/health", summary="Liveness and load")
     def health() -> dict:

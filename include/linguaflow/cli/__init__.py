@@ -91,6 +91,28 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_serve_translation(args) -> int:
+    """`linguaflow serve-translation`: the warm translation service (uvicorn, one process)."""
+    import uvicorn
+
+    from ..errors import BadInput
+    from ..settings import settings
+    from ..translation_service.app import TranslationServiceConfig, check_models, create_app
+
+    models = tuple(args.model or [TranslationServiceConfig.models[0]])
+    try:
+        check_models(models)
+    except BadInput as exc:
+        raise failures.UsageError(str(exc)) from None
+    if not 1 <= args.slots <= 64 or args.queue < 0:
+        raise failures.UsageError("--slots is 1 to 64, --queue at least 0")
+    key = settings().serve_api_key
+    cfg = TranslationServiceConfig(models=models, slots=args.slots, queue=args.queue,
+                                   api_key=key.get_secret_value() if key else None)
+    uvicorn.run(create_app(cfg), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -211,6 +233,18 @@ def parser() -> argparse.ArgumentParser:
                     help="decode speech chunks this many at once, from one file or from every request running "
                          "(faster-whisper batched; 0 = sequential)")
     sv.set_defaults(func=cmd_serve)
+
+    st = sub.add_parser("serve-translation", help="serve the translation models warm behind OpenAI's chat API",
+                        description="An OpenAI-compatible chat service over the bundled GGUF translation models; chats "
+                                    "from every request decoded side by side. API key: LINGUAFLOW_SERVE_API_KEY.")
+    st.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
+    st.add_argument("--port", type=int, default=8001, help="port to listen on")
+    st.add_argument("--model", action="append", default=None,
+                    help="a model to serve (repeat for several): a bundled GGUF name or a .gguf file "
+                         "(default: the default route's, qwen2.5-coder-1.5b-instruct-q4)")
+    st.add_argument("--slots", type=int, default=8, help="chats decoded at once per model")
+    st.add_argument("--queue", type=int, default=32, help="chats waiting beyond those; more are answered 429")
+    st.set_defaults(func=cmd_serve_translation)
 
     # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
     sb = sub.add_parser("submit", help="create a task on the server from a file or an s3:// URI",

@@ -33,6 +33,14 @@ CTX_PER_SLOT = 2048  # a route's prompt (8 segments, one worked example) and its
 UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
 
 
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    finish: str  # "stop" (end of generation or a stop string) or "length" (the token budget)
+
+
 @dataclass(eq=False)  # a chat is itself: found in and removed from lists by identity
 class _Chat:
     prompt: list[int]
@@ -88,6 +96,11 @@ class BatchedLlama:
 
     def ask(self, messages: list[dict], max_tokens: int) -> str:
         """The model's reply to one chat (greedy), decoded alongside whatever else is asked."""
+        return self.chat(messages, max_tokens).text
+
+    def chat(self, messages: list[dict], max_tokens: int) -> Reply:
+        """`ask`, with the token counts and why the reply ended (what an OpenAI-style answer reports);
+        ValueError when the prompt does not fit a slot."""
         formatted = self.formatter(messages=messages)
         prompt = self.vocab_llm.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True)
         if len(prompt) + max_tokens > self.ctx_per_slot:
@@ -99,7 +112,8 @@ class BatchedLlama:
         if self._closed:
             raise RuntimeError("the batched engine is closed")
         self.waiting.put(chat)
-        return chat.answer.result()
+        text = chat.answer.result()
+        return Reply(text, len(prompt), len(chat.out), "length" if len(chat.out) >= chat.max_tokens else "stop")
 
     def close(self) -> None:
         if self._closed:

@@ -1,4 +1,4 @@
-"""How many transcriptions the service takes at once: `concurrency` run, `queue` more wait their
+"""How many requests a warm service takes at once: `concurrency` run, `queue` more wait their
 turn, and a request beyond that is refused at once (HTTP 429 with Retry-After) rather than left
 to time out. The counts are the service's queue-depth metrics."""
 
@@ -22,10 +22,10 @@ class Admission:
 
     @contextlib.contextmanager
     def slot(self):
-        """Hold one transcription slot (waiting for it in the queue); Full when the queue is full."""
+        """Hold one slot (waiting for it in the queue); Full when the queue is full."""
         with self._lock:
             if self.running + self.waiting >= self.concurrency + self.queue:
-                raise Full(f"{self.running} transcribing and {self.waiting} waiting: full")
+                raise Full(f"{self.running} running and {self.waiting} waiting: full")
             self.waiting += 1
         self._slots.acquire()
         with self._lock:

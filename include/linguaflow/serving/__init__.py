@@ -1,0 +1,1 @@
+"""What the warm services (Whisper, translation) share: admission, OpenAI-shaped errors, the API key."""
