@@ -1,8 +1,10 @@
 """Several target languages at once: today's path (one language after another, one chat at a time
 on llama-cpp-python's chat completion) against one model decoding every chat side by side
-(`linguaflow.translation.batched_llama`), on the same sentences, one run.
+(`linguaflow.translation.batched_llama`), in-process (`new`) and behind the warm translation
+service (`service`: `linguaflow serve-translation`, the `openai` route with `parallel` 8, the
+languages asked from their own threads as mapped tasks on workers would), same sentences, one run.
 
-    .venv/bin/python bench/translate_languages_bench.py [--model qwen2.5-coder-1.5b-instruct-q4] [--sets 1,3,5] [--limit 16]
+    .venv/bin/python bench/translate_languages_bench.py [--model qwen2.5-coder-1.5b-instruct-q4] [--sets 1,3,5] [--limit 16] [--paths old,new,service]
 
 The sentences are the first N of bench/data/mt_reference.json (spoken-style English with human
 references), targets de, zh, ja, fr, es in that order; chrF++ per language is sacrebleu's. Each
@@ -41,6 +43,15 @@ def child(path: str, model: str, langs: list[str], limit: int) -> dict:
         loaded = time.perf_counter()
         out = {lang: engine.translate(items, "en", lang) for lang in langs}
         extra = {}
+    elif path.startswith("service="):  # the service runs (and was loaded) in its own process
+        from linguaflow.translation import backends
+
+        route = backends.translator("openai", model, {"base_url": path.split("=", 1)[1], "parallel": 8, "timeout_s": 600})
+        loaded = time.perf_counter()
+        with ThreadPoolExecutor(len(langs)) as pool:
+            futures = {lang: pool.submit(route.translate, items, "en", lang) for lang in langs}
+            out = {lang: f.result() for lang, f in futures.items()}
+        extra = {}
     else:
         from linguaflow.translation.batched_llama import BatchedLlama
 
@@ -63,11 +74,41 @@ def child(path: str, model: str, langs: list[str], limit: int) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}
 
 
+def _start_service(model: str):
+    """`linguaflow serve-translation` on a free port, loaded; (process, base URL)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli = os.path.join(os.path.dirname(sys.executable), "linguaflow")
+    proc = subprocess.Popen([cli, "serve-translation", "--port", str(port), "--model", model, "--slots", "8"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LINGUAFLOW_SERVE_API_KEY": ""})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if json.loads(urllib.request.urlopen(f"{url}/health", timeout=2).read())["status"] == "ok":
+                return proc, f"{url}/v1"
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the translation service did not start")
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="qwen2.5-coder-1.5b-instruct-q4")
     ap.add_argument("--sets", default="1,3,5")
     ap.add_argument("--limit", type=int, default=16)
+    ap.add_argument("--paths", default="old,new")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--langs", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -79,14 +120,19 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     one: dict[str, float] = {}
     rows = []
+    paths = args.paths.split(",")
+    service = _start_service(args.model) if "service" in paths else None
     for n in map(int, args.sets.split(",")):
         langs = ",".join(TARGETS[:n])
-        for path in ("old", "new"):
-            r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", path, "--langs", langs,
+        for path in paths:
+            how = f"service={service[1]}" if path == "service" else path
+            r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", how, "--langs", langs,
                                 "--model", args.model, "--limit", str(args.limit)], capture_output=True, text=True)
             if r.returncode:
                 raise SystemExit(r.stderr[-3000:])
             res = json.loads(r.stdout.strip().splitlines()[-1])
+            if service:  # the service's own peak, not its client's
+                res["peak_rss_mb"] = _peak_rss_mb(service[0].pid) if path == "service" else res["peak_rss_mb"]
             one.setdefault(path, res["wall_s"])
             chrf = " ".join(f"{k} {v:.1f}" for k, v in res["chrf"].items())
             print(f"| {n} ({langs}) | {path} | {res['wall_s']:.1f} | {res['wall_s'] / one[path]:.2f} | "
@@ -94,6 +140,9 @@ def main() -> None:
             rows.append({"languages": n, "targets": langs, "path": path, "wall_s": round(res["wall_s"], 2),
                          "segments": res["segments"], "chrf": {k: round(v, 2) for k, v in res["chrf"].items()},
                          "peak_rss_mb": round(res["peak_rss_mb"])})
+    if service:
+        service[0].terminate()
+        service[0].wait(30)
     write_figures("translate_languages", f"{args.model}, first {args.limit} sentences of mt_reference.json: "
                   "old = one language after another, new = every language at once on one batched model", rows,
                   model=args.model)

@@ -119,7 +119,8 @@ def body(items: dict[str, dict]) -> str:
     """The review's Markdown body: one row per flagged item."""
     rows = ["| item | time | flags | why | source | now |", "|---|---|---|---|---|---|"]
     for key, it in items.items():
-        when = f"{it['start']:.1f}–{it['end']:.1f} s" if it["start"] is not None else "text item"
+        when = (f"{it['start']:.1f}–{it['end']:.1f} s" if it["start"] is not None
+                else "speaker name" if it["kind"] == NAME else "text item")
         cells = [f"`{key}`", when, ", ".join(it["flags"]), it.get("reason", ""), it["source"], it["text"]]
         rows.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return (f"{len(items)} item(s) were flagged. Edit their text in **{EDITS}** (keys as in the table; "

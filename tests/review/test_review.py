@@ -198,6 +198,7 @@ def test_uncertain_speakers_are_offered_for_correction_and_naming(s3, bucket):
         "en/S/0-1": "1", "en/S/2-2": "2", "en/S/3-3": "1", "en/N/1": "Front desk", "en/N/2": "Speaker 2"}
     assert items["en/S/0-1"]["source"] == "Good evening, front desk. How can I help?"
     assert "close call" in items["en/S/2-2"]["reason"] and "front desk" in review.body(items)
+    assert "| `en/N/2` | speaker name |" in review.body(items)
     made = review.save(tid, {"en/S/3-3": "2", "en/S/2-2": "someone", "en/N/2": "  Guest ", "en/N/1": "<b>"},
                        items, "reviewer-1", "t1")
     assert sorted((e["id"], e["after"]) for e in made) == [("2", "Guest"), ("3-3", "2")]  # a number, a name: the rest left out
