@@ -49,6 +49,13 @@ def test_spans_map_back_onto_the_words_as_said():
     ("My social is 536-22-8726.", "national_id", "536-22-8726"),
     ("I was born on 4 March 1985.", "birth_date", "4 March 1985"),
     ("I live at 12 Baker Street, London.", "location", "12 Baker Street"),
+    # as Whisper writes them: an IBAN or NI number known by its shape with no context word, an
+    # address whose name Whisper split from a domain it ran "at" into, an IBAN read with misheard words
+    ("Rent from ES 4500182-532-27002-0159-4867 arrives monthly.", "account", "ES 4500182-532-27002-0159-4867"),
+    ("The contractor said it is WL-05-82-63, thanks.", "national_id", "WL-05-82-63"),
+    ("In the notes, add Andali underscore atyahoo.com to the list.", "email", "Andali underscore atyahoo.com"),
+    ("His address is Dmitry underscore Malka madoutlook.com.", "email", "Dmitry underscore Malka madoutlook.com"),
+    ("Right, my Ivan is GB, 0.8, me UKB, 2.0.0.4, 1.573, 8.2.9.1, 6.4", "account", "GB, 0.8, me UKB, 2.0.0.4, 1.573, 8.2.9.1, 6.4"),
 ])
 def test_each_type_is_found_where_it_was_said(text, kind, value):
     found = [(f.type, text[f.start:f.end]) for f in detect.find(text, detect.DEFAULT)]
@@ -59,6 +66,8 @@ def test_each_type_is_found_where_it_was_said(text, kind, value):
     "The meeting is at 9:30 in room 412 and costs $29.99.",
     "We sold 1500 units in 2019, up 12 percent.",
     "The invoice is due on 4 March, see you then.",  # a date, not a birth date
+    "Log in at outlook.com and open the shared calendar.",  # a site, not an address
+    "We meet in room 12 at 3 pm and then 45 of us go home.",
 ])
 def test_numbers_and_dates_that_are_not_personal_stay(text):
     assert detect.find(text, detect.DEFAULT) == []

@@ -63,6 +63,15 @@ ID_CONTEXT_AFTER_WORDS = 5
 BIRTH_CONTEXT_WORDS = 10
 EMAIL_CONTEXT = re.compile(r"\b(e-?mail|mail|address|contact|reach|send|write)\b", re.I)
 SECOND_LEVEL = {"co", "com", "org", "ac", "gov", "net", "edu"}  # acme.co.uk is a site, not an address
+# mail providers: "at" run into one ("atyahoo.com", "priyaatgmail.com") is an address without a context word
+_AT_PROVIDER = re.compile(r"at(?:gmail|googlemail|yahoo|outlook|hotmail|live|msn|icloud|me|mac|aol|proton|protonmail|"
+                          r"fastmail|gmx|zoho|yandex|mail|web|posteo|tutanota)$")
+# IBAN country codes (ISO 13616 registry): a run that opens with one and holds 12+ digits is an account
+_IBAN_COUNTRIES = frozenset(
+    "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU IE IL IQ IS IT JO "
+    "KW KZ LB LC LI LT LU LV MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA SC SE SI SK SM ST SV TL TN TR UA VA VG XK".split())
+_IBAN_MIN_DIGITS = 12
+_NINO_SHAPE = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?")  # a UK NI number, separators taken out
 _DIGIT = re.compile(r"\d")
 _NOT_A_NAME = re.compile(r"[\d@]")
 _LETTERS = re.compile(r"[A-Z]{1,4}(?:-[A-Z])*")
@@ -216,8 +225,9 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
             labels = m.group().lower().split(".")
             if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:
                 del labels[-2]
-            if len(labels) >= 3 or (len(labels) == 2 and _near(EMAIL_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)):
-                out.append((0.5, m.start(), m.end(), "email"))
+            if len(labels) >= 3 or _AT_PROVIDER.search(labels[0]) or (
+                    len(labels) == 2 and _near(EMAIL_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)):
+                out.append((0.5, _local_part_start(text, m.start()), m.end(), "email"))
     if wanted & {"person", "location"}:
         out += [(0.3, a, b, kind) for kind, a, b in spoken_names.find(text) if kind in wanted]
     return out
@@ -234,10 +244,15 @@ def _identifier_runs(text: str):
             i += 1
             continue
         j = i
-        while j + 1 < len(words) and (_DIGIT.search(words[j + 1][2]) or (
-                (_LETTERS.fullmatch(words[j + 1][2]) or _NOISE.fullmatch(words[j + 1][2]))
-                and j + 2 < len(words) and _DIGIT.search(words[j + 2][2]))) \
-                and not re.search(r"[.!?]$", text[words[j][0]:words[j][1]]):
+        while j + 1 < len(words) and not re.search(r"[.!?]$", text[words[j][0]:words[j][1]]):
+            if _DIGIT.search(words[j + 1][2]):
+                j += 1
+                continue
+            # up to two letters or misheard short words between digit groups ("GB, 0.8, me UKB, 2004")
+            gap = next((k for k in (1, 2) if j + k + 1 < len(words) and _DIGIT.search(words[j + k + 1][2])
+                        and all(_LETTERS.fullmatch(w[2]) or _NOISE.fullmatch(w[2]) for w in words[j + 1:j + k + 1])), 0)
+            if not gap:
+                break
             j += 1
         digits = sum(len(_DIGIT.findall(w[2])) for w in words[i:j + 1])
         yield words[i][0], words[i][0] + len(text[words[i][0]:words[j][1]].rstrip(".,;:!?")), digits
@@ -250,6 +265,9 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
     value = text[start:end]
     if re.search(r"[$£€%:]", value) or re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", value):
         return None
+    shaped = _shape_kind(value, digits)  # an IBAN or an NI number says what it is by its shape
+    if shaped:
+        return shaped if shaped in wanted else None
     before = " ".join(text[:start].split()[-ID_CONTEXT_WORDS:]) + " " + value
     nearest, kind = -1, None
     for name, pattern in ID_CONTEXT.items():
@@ -266,6 +284,39 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
         return kind if kind in wanted and digits >= ID_MIN_DIGITS[kind] else None
     guess = "card" if 13 <= digits <= 19 else "phone" if 10 <= digits <= 12 else None
     return guess if guess in wanted else None
+
+
+_LOCAL_PART = re.compile(r"[\w.+-]*[._\d][\w.+-]*|(?:underscore|dash|hyphen|dot)\w*|[A-Z][a-z]+", re.I)
+_NOT_LOCAL = re.compile(r"(?:is|at|to|me|my|email|e-mail|mail|address|send|reach|on|or|and|the|his|her|their|add|"
+                        r"contact|write|find|use|try|it|was|be|just|also|yes|no|so|okay|right)", re.I)
+LOCAL_PART_WORDS = 3  # how many words before the domain Whisper may have split an address's own name into
+
+
+def _local_part_start(text: str, start: int) -> int:
+    """Where an address begins when Whisper wrote its name apart from the domain ("Dmitry underscore
+    Malka madoutlook.com"): back over up to LOCAL_PART_WORDS words that can spell a name, stopping at
+    a word that cannot (is, to, email...) or at a comma or a sentence's end."""
+    words = list(re.finditer(r"\S+", text[:start]))
+    begin = start
+    for m in reversed(words[-LOCAL_PART_WORDS:]):
+        word = m.group()
+        if re.search(r"[,;:!?]$|\.$", word) or _NOT_LOCAL.fullmatch(word) or not _LOCAL_PART.fullmatch(word):
+            break
+        if re.fullmatch(r"[A-Za-z]+", word) and spoken_names.everyday(word):  # "Please", "Meeting": no one's name
+            break
+        begin = m.start()
+    return begin
+
+
+def _shape_kind(value: str, digits: int) -> str | None:
+    """"account" for a run opening with an IBAN country code and 12+ digits ("FR-7-6-2004-…",
+    "D-E, 4-2, 2-0-0-0-4, …"), "national_id" for a UK NI number's shape ("WL-05-82-63")."""
+    bare = re.sub(r"[^A-Za-z0-9]", "", value)
+    if digits >= _IBAN_MIN_DIGITS and bare[:2] in _IBAN_COUNTRIES and bare[2:3].isdigit():
+        return "account"
+    if _NINO_SHAPE.fullmatch(bare):
+        return "national_id"
+    return None
 
 
 def _near(context: re.Pattern, text: str, start: int, end: int, words: int = 0) -> bool:

@@ -17,6 +17,8 @@ DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three"
                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 REPEAT_WORDS = {"double": 2, "triple": 3}
 AT, DOT = {"at"}, {"dot", "period", "point"}
+NOT_LOCAL = {"in", "me", "us", "him", "her", "them", "it", "you", "up", "on", "out", "back", "here", "there", "home", "work",
+             "online", "is", "are", "was", "be", "us", "one", "anyone", "someone", "everyone", "somebody"}
 JOINERS = {"underscore": "_", "dash": "-", "hyphen": "-"}
 _TOKEN = re.compile(r"\S+")
 _GROUP = re.compile(r"\d+(?:[-.]\d+)*")  # digits as Whisper writes them: 555, 555-1234, 4111
@@ -168,6 +170,8 @@ def _email_at(tokens: list[_Token], i: int) -> tuple[str, int] | None:
     already be written ("john.smith at example.com"); the local part may be spelled out."""
     local, j = _dotted(tokens, i)
     if local is None or j >= len(tokens) or tokens[j].core.lower() not in AT or tokens[j - 1].trail:
+        return None
+    if local.lower() in NOT_LOCAL:  # "log in at outlook.com", "reach me at" a site: no one's address
         return None
     domain, k = _dotted(tokens, j + 1)
     if domain is None or domain.rsplit(".", 1)[-1].lower() not in TOP_LEVEL:

@@ -53,6 +53,11 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
+def everyday(word: str) -> bool:
+    """A word this frequent in lowercase English is an everyday word, not (only) a name."""
+    return _zipf(word) >= COMMON_ZIPF
+
+
 def find(text: str) -> list[tuple[str, int, int]]:
     """(person | location, start, end) of the names and places in `text`."""
     out = []
