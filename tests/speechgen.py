@@ -19,6 +19,15 @@ RATE = 16000
 PYANNOTE_AUDIO = "pyannote.audio==4.0.7"
 VOICES = {"A": ("en-us+m3", 35), "B": ("en-gb+f4", 85)}  # espeak-ng voice+variant, pitch (0-99)
 
+HOTEL = [  # a conversation the diarizer was never tuned on (issue 28): front desk and guest, six turns
+    ("A", "Good evening, front desk, how can I help you?"),
+    ("B", "Hi, I am in room two twelve and I would like to stay one more night."),
+    ("A", "Of course, let me check whether the room is free tomorrow."),
+    ("B", "Thank you, the same room would be perfect if possible."),
+    ("A", "Yes, it is free, so I have extended your booking until Friday."),
+    ("B", "Wonderful, thanks a lot for your help."),
+]
+
 CONVERSATION = [
     ("A", "Good morning, this is the support desk, how can I help you today?"),
     ("B", "Hello, my order arrived yesterday but the box was empty."),

@@ -138,6 +138,26 @@ def test_run_labels_speakers_and_takes_a_vocabulary(home, tmp_path):
     assert all(len(t) == 2 for t in _coded(home, "cli-speakers")["_t"].values())
 
 
+@pytest.mark.skipif(not __import__("speechgen").have_espeak(), reason="espeak-ng: scripts/speech-tools.sh installs it")
+def test_run_names_speakers_and_says_when_their_count_is_uncertain(home, tmp_path, monkeypatch):
+    """Two voices alike enough to sit at the one-voice line (measured: 10th percentile of window
+    similarities 0.679 against the floor 0.68): two speakers found, the doubt said everywhere."""
+    import speechgen
+
+    monkeypatch.setattr(speechgen, "VOICES", {"A": ("en-gb+f2", 60), "B": ("en-us+m2", 40)})
+    wav = tmp_path / "front-desk.wav"
+    speechgen.conversation(wav, speechgen.HOTEL)
+    r = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--speaker-names", "Front desk,Guest",
+             "--task-id", "cli-doubt", "--format", "text")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert re.search(r"transcribe .* 2 speakers \(uncertain\)", r.stderr)
+    assert "warning: the speaker labels may be wrong: one voice or several" in r.stderr  # the summary
+    assert "warning: the speaker labels may be wrong" in r.stdout and "done with flags" in r.stdout
+    assert "Front desk: Good evening" in r.stdout and "Guest: " in r.stdout
+    coded = _coded(home, "cli-doubt")
+    assert coded["_m"]["w"] == "s" and coded["_sn"] == {"1": "Front desk", "2": "Guest"} and coded["_fl"] is True
+
+
 def test_runs_started_together_queue_on_the_embedded_home_and_all_finish(home, tmp_path):
     """Three `linguaflow run` at the same moment on one home: one runs, the others wait for it
     (one line saying so), all exit 0 and `list` shows the three; no WiredTiger or SQLite error."""

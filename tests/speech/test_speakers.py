@@ -41,20 +41,10 @@ def test_the_real_telephone_call_meets_the_der_goal():
     assert _der(reference, diarize.diarize(str(wav), num_speakers=2).turns) <= 0.15
 
 
-HOTEL = [  # a conversation the diarizer was never tuned on (issue 28): front desk and guest, six turns
-    ("A", "Good evening, front desk, how can I help you?"),
-    ("B", "Hi, I am in room two twelve and I would like to stay one more night."),
-    ("A", "Of course, let me check whether the room is free tomorrow."),
-    ("B", "Thank you, the same room would be perfect if possible."),
-    ("A", "Yes, it is free, so I have extended your booking until Friday."),
-    ("B", "Wonderful, thanks a lot for your help."),
-]
-
-
 def test_a_front_desk_call_gets_two_speakers_one_per_turn_without_being_told(tmp_path, monkeypatch):
     monkeypatch.setattr(speechgen, "VOICES", {"A": ("en-us+f3", 70), "B": ("en-gb-scotland+m1", 30)})
     path = tmp_path / "hotel.wav"
-    reference = speechgen.conversation(path, HOTEL)
+    reference = speechgen.conversation(path, speechgen.HOTEL)
     t = transcribe.transcribe(str(path), AsrOptions(model="tiny.en", diarize=True))
     assert t.speakers_doubt is None
     by_turn = []
