@@ -309,11 +309,16 @@ def stack(services, s3, bucket, tmp_path_factory):
 
     llm_requests: list[bytes] = []
     echo = echo_llm(llm_requests)  # Italian goes to a backend that copies the English: flagged items for the review tests
+    mt_port = free_port()  # French goes to the warm translation service, which a drill stops and starts
+    mt = Server([str(Path(sys.executable).parent / "linguaflow"), "serve-translation", "--port", str(mt_port),
+                 "--model", "qwen2.5-0.5b-instruct-q4", "--slots", "4"], mt_port, REPO / ".linguaflow" / "stack-mt.log")
+    mt.start()
     inbox_queue = s3_events_queue(services, bucket, "events/")
     port = free_port()
     st = Stack(REPO, services, port, {
-        "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo",
-                                                "options": {"base_url": echo.url("/v1")}}}),
+        "LINGUAFLOW_ROUTES": json.dumps({"it": {"backend": "openai", "model": "echo", "options": {"base_url": echo.url("/v1")}},
+                                         "fr": {"backend": "openai", "model": "qwen2.5-0.5b-instruct-q4",
+                                                "options": {"base_url": f"http://127.0.0.1:{mt_port}/v1", "parallel": 4}}}),
         "LINGUAFLOW_INBOX": f"file://{inbox_dir}",
         "LINGUAFLOW_INBOX_SCHEDULE": "0 0 * * *",  # daily intervals: a two-day backfill is two runs
         "LINGUAFLOW_INBOX_TARGETS": "de",
@@ -333,11 +338,13 @@ def stack(services, s3, bucket, tmp_path_factory):
     }, db=f"linguaflow_stack_{RUN}")
     st.inbox_dir = inbox_dir
     st.mongo = mongo
+    st.mt = mt  # the warm translation service French is routed to
     st.llm_requests = llm_requests  # every request body the Italian route received
     st.start()
     yield st
     st.stop()
     mongo.stop()
+    mt.stop()
     echo.close()
 
 

@@ -115,6 +115,35 @@ def test_store_down_at_package_is_retried_per_the_table_and_nothing_is_lost(stac
                                         "status_while_down": "degraded, from Airflow"}
 
 
+def test_the_translation_service_down_is_retried_per_the_table_and_gives_the_in_process_result(stack):
+    """French is routed to the warm translation service (`linguaflow serve-translation`, the
+    `openai` backend). Down when the language's turn comes: the translate task fails
+    ServiceUnavailable, is retried per the table (5 min scaled to 6 s), and once the service is
+    back the task ends with one result, the French as the same model gives it in-process."""
+    from linguaflow.translation import backends
+
+    with stack.client() as c:
+        stack.mt.stop()
+        t0 = time.monotonic()
+        try:
+            tid = upload(c, SAMPLE.read_bytes(), "mt-down.wav", asr_model="tiny.en", target_languages="fr")
+            failed_once = wait_for("translate to fail once", lambda: (t := c.get(
+                f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/translate/0").json()).get("state") == "up_for_retry" and t,
+                timeout_s=300)
+        finally:
+            stack.mt.start()
+        st = ended(c, tid)
+        tries = c.get(f"/api/v2/dags/linguaflow_media/dagRuns/{tid}/taskInstances/translate/0").json()["try_number"]
+        doc = c.get(f"/linguaflow/tasks/{tid}/result", params={"format": "expanded"}).json()
+    assert failed_once and tries == 2 and st["state"] in ("done", "done_with_flags") and stored_count(stack, tid) == 1, (st, tries)
+    fr, en = doc["languages"]["fr"], doc["languages"]["en"]
+    assert fr["status"] in ("done", "done_with_flags") and fr["model"] == "openai/qwen2.5-0.5b-instruct-q4"
+    assert set(fr["audio"]) == set(en["audio"]) == {s["id"] for s in doc["segments"]}
+    here = dict(backends.translator("llamacpp", "qwen2.5-0.5b-instruct-q4").translate(list(en["audio"].items()), "en", "fr"))
+    assert fr["audio"] == here, (fr["audio"], here)  # one chat decoded alone: the same greedy reply as in-process
+    FIGURES["translation_service_down"] = {"translate_tries": tries, "outage_s": round(time.monotonic() - t0, 1)}
+
+
 def test_cache_down_results_come_from_mongodb(tmp_path):
     from stack import Server
 
