@@ -113,6 +113,12 @@ def cmd_serve_translation(args) -> int:
     return 0
 
 
+def _listens(service: argparse.ArgumentParser, port: int) -> None:
+    """A warm service's address options."""
+    service.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
+    service.add_argument("--port", type=int, default=port, help="port to listen on")
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -219,8 +225,7 @@ def parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve Whisper warm behind OpenAI's audio API",
                         description="An OpenAI-compatible transcription service; models load once at start. "
                                     "API key: LINGUAFLOW_SERVE_API_KEY.")
-    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
-    sv.add_argument("--port", type=int, default=8000, help="port to listen on")
+    _listens(sv, 8000)
     sv.add_argument("--model", action="append", default=None,
                     help="a model to serve (repeat for several; the first answers whisper-1): bundled name or CTranslate2 directory")
     sv.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="where the models run")
@@ -237,8 +242,7 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("serve-translation", help="serve the translation models warm behind OpenAI's chat API",
                         description="An OpenAI-compatible chat service over the bundled GGUF translation models; chats "
                                     "from every request decoded side by side. API key: LINGUAFLOW_SERVE_API_KEY.")
-    st.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
-    st.add_argument("--port", type=int, default=8001, help="port to listen on")
+    _listens(st, 8001)
     st.add_argument("--model", action="append", default=None,
                     help="a model to serve (repeat for several): a bundled GGUF name or a .gguf file "
                          "(default: the default route's, qwen2.5-coder-1.5b-instruct-q4)")
