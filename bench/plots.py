@@ -115,12 +115,18 @@ def translation_frontier() -> Path:
 def translate_languages() -> Path:
     rec = _load("translate_languages")
     fig, ax = plt.subplots(figsize=(8, 3.4))
-    for i, (path, label) in enumerate((("old", "one language after another"), ("new", "all at once (llamacpp-batched)"))):
+    paths = (("old", "one language after another"), ("new", "all at once (llamacpp-batched)"),
+             ("service", "all at once, warm service (serve-translation)"))
+    for i, (path, label) in enumerate(paths):
         rows = [r for r in rec["rows"] if r["path"] == path]
-        ax.plot([r["languages"] for r in rows], [r["wall_s"] for r in rows], "o-", color=COLOURS[i], label=label)
+        if not rows:
+            continue
+        ax.plot([r["languages"] for r in rows], [r["wall_s"] for r in rows], "o-" if path != "service" else "s--",
+                color=COLOURS[i], label=label)
         for r in rows:
-            ax.annotate(f"{r['wall_s']:.0f} s", (r["languages"], r["wall_s"]), textcoords="offset points",
-                        xytext=(4, 6) if path == "old" else (4, -12), fontsize=7)
+            if path != "service":  # it lies on the batched line: its figures are in the table
+                ax.annotate(f"{r['wall_s']:.0f} s", (r["languages"], r["wall_s"]), textcoords="offset points",
+                            xytext=(4, 6) if path == "old" else (4, -12), fontsize=7)
     ax.set(xlabel="target languages", ylabel="wall time (s)", ylim=(0, None),
            title=f"Several languages on one model ({rec['model']}, {rec['rows'][0]['segments']} segments a language)")
     ax.set_xticks(sorted({r["languages"] for r in rec["rows"]}))
