@@ -116,7 +116,7 @@ def translate_languages() -> Path:
     rec = _load("translate_languages")
     fig, ax = plt.subplots(figsize=(8, 3.4))
     paths = (("old", "one language after another"), ("new", "all at once (llamacpp-batched)"),
-             ("service", "all at once, warm service (serve-translation)"))
+             ("service", "all at once, warm service (serve-mt)"))
     for i, (path, label) in enumerate(paths):
         rows = [r for r in rec["rows"] if r["path"] == path]
         if not rows:

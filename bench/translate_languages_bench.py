@@ -1,7 +1,7 @@
 """Several target languages at once: today's path (one language after another, one chat at a time
 on llama-cpp-python's chat completion) against one model decoding every chat side by side
 (`linguaflow.translation.batched_llama`), in-process (`new`) and behind the warm translation
-service (`service`: `linguaflow serve-translation`, the `openai` route with `parallel` 8, the
+service (`service`: `linguaflow serve-mt`, the `openai` route with `parallel` 8, the
 languages asked from their own threads as mapped tasks on workers would), same sentences, one run.
 
     .venv/bin/python bench/translate_languages_bench.py [--model qwen2.5-coder-1.5b-instruct-q4] [--sets 1,3,5] [--limit 16] [--paths old,new,service]
@@ -75,7 +75,7 @@ def child(path: str, model: str, langs: list[str], limit: int) -> dict:
 
 
 def _start_service(model: str):
-    """`linguaflow serve-translation` on a free port, loaded; (process, base URL)."""
+    """`linguaflow serve-mt` on a free port, loaded; (process, base URL)."""
     import socket
     import urllib.request
 
@@ -83,7 +83,7 @@ def _start_service(model: str):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cli = os.path.join(os.path.dirname(sys.executable), "linguaflow")
-    proc = subprocess.Popen([cli, "serve-translation", "--port", str(port), "--model", model, "--slots", "8"],
+    proc = subprocess.Popen([cli, "serve-mt", "--port", str(port), "--model", model, "--slots", "8"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LINGUAFLOW_SERVE_API_KEY": ""})
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):

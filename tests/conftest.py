@@ -310,7 +310,7 @@ def stack(services, s3, bucket, tmp_path_factory):
     llm_requests: list[bytes] = []
     echo = echo_llm(llm_requests)  # Italian goes to a backend that copies the English: flagged items for the review tests
     mt_port = free_port()  # French goes to the warm translation service, which a drill stops and starts
-    mt = Server([str(Path(sys.executable).parent / "linguaflow"), "serve-translation", "--port", str(mt_port),
+    mt = Server([str(Path(sys.executable).parent / "linguaflow"), "serve-mt", "--port", str(mt_port),
                  "--model", "qwen2.5-0.5b-instruct-q4", "--slots", "4"], mt_port, REPO / ".linguaflow" / "stack-mt.log")
     mt.start()
     inbox_queue = s3_events_queue(services, bucket, "events/")

@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     asr_batch_size: int = Field(0, ge=0, le=64, description="faster-whisper: VAD chunks decoded at once (BatchedInferencePipeline); 0 or 1 = sequential (bench/RESULTS.md)")
     asr_routes: dict[str, dict] | None = Field(None, description="ASR routing table (JSON): `lang:<code>`, a model name or `*` -> engine, model, fallback (see linguaflow.speech.routing)")
     asr_service_conn_id: str = Field("linguaflow_asr", description="Airflow connection of the OpenAI-compatible transcription endpoint the `remote` engine calls (host = base URL with /v1, password = API key)")
-    serve_api_key: SecretStr | None = Field(None, description="API key `linguaflow serve` and `serve-translation` want as `Authorization: Bearer` (unset: none)")
+    serve_api_key: SecretStr | None = Field(None, description="API key `linguaflow serve` and `serve-mt` want as `Authorization: Bearer` (unset: none)")
     api: str = Field("http://127.0.0.1:8080", description="Airflow API server the CLI talks to")
     token: SecretStr | None = Field(None, description="JWT for the task API (else user and password)")
     user: str | None = Field(None, description="user exchanged for a JWT at `/auth/token`")

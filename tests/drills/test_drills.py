@@ -116,7 +116,7 @@ def test_store_down_at_package_is_retried_per_the_table_and_nothing_is_lost(stac
 
 
 def test_the_translation_service_down_is_retried_per_the_table_and_gives_the_in_process_result(stack):
-    """French is routed to the warm translation service (`linguaflow serve-translation`, the
+    """French is routed to the warm translation service (`linguaflow serve-mt`, the
     `openai` backend). Down when the language's turn comes: the translate task fails
     ServiceUnavailable, is retried per the table (5 min scaled to 6 s), and once the service is
     back the task ends with one result, the French as the same model gives it in-process."""

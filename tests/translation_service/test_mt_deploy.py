@@ -10,7 +10,7 @@ from linguaflow.translation_service.deploy import NAME, PORT, TranslationDeploym
 def test_a_cpu_deployment_with_a_service_and_an_autoscaler_on_the_queue():
     deployment, service, hpa = manifests(TranslationDeployment(models=("qwen2.5-0.5b-instruct-q4", "qwen2.5-coder-1.5b-instruct-q4")))
     c = deployment.spec.template.spec.containers[0]
-    assert c.command == ["linguaflow", "serve-translation"]
+    assert c.command == ["linguaflow", "serve-mt"]
     assert [c.args[i + 1] for i, a in enumerate(c.args) if a == "--model"] == ["qwen2.5-0.5b-instruct-q4", "qwen2.5-coder-1.5b-instruct-q4"]
     assert c.resources.requests == {"cpu": "4", "memory": "6Gi"} and "nvidia.com/gpu" not in c.resources.limits
     assert [e.secret_ref.name for e in c.env_from] == ["linguaflow-mt-key"] and not c.env  # the key never inline

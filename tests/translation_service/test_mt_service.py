@@ -1,4 +1,4 @@
-"""`linguaflow serve-translation` on loopback with OpenAI's own Python client (the bundled 0.5B
+"""`linguaflow serve-mt` on loopback with OpenAI's own Python client (the bundled 0.5B
 GGUF): a chat completion in OpenAI's shape, the `openai` route translating through it with its
 batches asked at once, a full queue answered 429, the API key and errors in OpenAI's shape."""
 
@@ -30,7 +30,7 @@ def service(tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("mt") / "serve.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([CLI, "serve-translation", "--port", str(port), "--model", MODEL, "--slots", "2",
+        proc = subprocess.Popen([CLI, "serve-mt", "--port", str(port), "--model", MODEL, "--slots", "2",
                                  "--queue", "0"], stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, "LINGUAFLOW_SERVE_API_KEY": KEY}, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -91,8 +91,8 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_serve_translation(args) -> int:
-    """`linguaflow serve-translation`: the warm translation service (uvicorn, one process)."""
+def cmd_serve_mt(args) -> int:
+    """`linguaflow serve-mt`: the warm translation service (uvicorn, one process)."""
     import uvicorn
 
     from ..errors import BadInput
@@ -239,7 +239,7 @@ def parser() -> argparse.ArgumentParser:
                          "(faster-whisper batched; 0 = sequential)")
     sv.set_defaults(func=cmd_serve)
 
-    st = sub.add_parser("serve-translation", help="serve the translation models warm behind OpenAI's chat API",
+    st = sub.add_parser("serve-mt", help="serve the translation models warm behind OpenAI's chat API",
                         description="An OpenAI-compatible chat service over the bundled GGUF translation models; chats "
                                     "from every request decoded side by side. API key: LINGUAFLOW_SERVE_API_KEY.")
     _listens(st, 8001)
@@ -248,7 +248,7 @@ def parser() -> argparse.ArgumentParser:
                          "(default: the default route's, qwen2.5-coder-1.5b-instruct-q4)")
     st.add_argument("--slots", type=int, default=8, help="chats decoded at once per model")
     st.add_argument("--queue", type=int, default=32, help="chats waiting beyond those; more are answered 429")
-    st.set_defaults(func=cmd_serve_translation)
+    st.set_defaults(func=cmd_serve_mt)
 
     # the task API client (LINGUAFLOW_API, LINGUAFLOW_TOKEN or LINGUAFLOW_USER/LINGUAFLOW_PASSWORD)
     sb = sub.add_parser("submit", help="create a task on the server from a file or an s3:// URI",

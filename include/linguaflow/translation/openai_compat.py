@@ -42,5 +42,5 @@ class OpenAICompatTranslator:
 
     def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None):
         # parallel > 1: a task's batches asked at once, for an endpoint that decodes them side by side
-        # (`linguaflow serve-translation`, vLLM, llama.cpp's server with parallel slots)
+        # (`linguaflow serve-mt`, vLLM, llama.cpp's server with parallel slots)
         return translate_batches(self._ask, items, source, target, batch_size, terms=terms, parallel=self.parallel)

@@ -1,4 +1,4 @@
-"""`linguaflow serve-translation`: the bundled translation models kept warm behind OpenAI's chat API.
+"""`linguaflow serve-mt`: the bundled translation models kept warm behind OpenAI's chat API.
 
     POST /v1/chat/completions   {model, messages, max_tokens | max_completion_tokens, temperature,
                                 stop, n: 1, stream: false}; decoding is greedy (temperature is

@@ -45,7 +45,7 @@ def manifests(d: TranslationDeployment = TranslationDeployment()) -> list:
         args += ["--model", m]
     memory = f"{int(d.memory.rstrip('Gi')) * len(d.models)}Gi"
     container = k8s.V1Container(
-        name="mt", image=d.image, command=["linguaflow", "serve-translation"], args=args,
+        name="mt", image=d.image, command=["linguaflow", "serve-mt"], args=args,
         ports=[k8s.V1ContainerPort(container_port=PORT, name="http")],
         env_from=[k8s.V1EnvFromSource(secret_ref=k8s.V1SecretEnvSource(name=d.api_key_secret))],
         resources=k8s.V1ResourceRequirements(requests={"cpu": d.cpu, "memory": memory}, limits={"memory": memory}),
