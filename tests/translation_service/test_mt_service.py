@@ -77,7 +77,7 @@ def test_an_openai_route_translates_through_the_service_with_its_batches_at_once
 def test_a_full_service_answers_429_and_the_key_and_mistakes_in_openai_shape(service):
     bare = openai.OpenAI(base_url=f"{service}/v1", api_key=KEY, max_retries=0)
     long = llm_prompt.messages(ITEMS, "en", "ja")
-    busy = [threading.Thread(target=lambda: bare.chat.completions.create(model=MODEL, messages=long, max_tokens=150))
+    busy = [threading.Thread(target=lambda: bare.chat.completions.create(model=MODEL, messages=long, max_tokens=80))
             for _ in range(2)]
     for t in busy:
         t.start()
