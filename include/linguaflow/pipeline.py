@@ -24,6 +24,7 @@ from .privacy import redact
 from .request import MediaRequest
 from .settings import settings
 from .results.document import SUCCEEDED, compact, compact_language, now_iso, summary
+from .results.subtitles import numbered_names
 from .speech import probe, routing, transcribe
 from .speech.types import AsrOptions, Transcript, resolve_device
 from .translation import glossary as glossary_terms
@@ -107,7 +108,7 @@ def transcribe_step(task_id: str, media_info: dict, opts: AsrOptions, store=None
         else:
             with limits.time_limit(limits.limit_for(media_info["duration"]), "transcribe"):
                 done = transcribe_to(media_info["uri"], out, opts, media_info.get("duration"))
-        heard = {s.speaker for s in done.transcript.segments if s.speaker}
+        heard = done.transcript.speakers
         shown.update(segments=len(done.transcript.segments), language=done.transcript.language,
                      **({"speakers": len(heard), "speakers_doubt": done.transcript.speakers_doubt} if heard else {}))
         if store is not None:  # the transcript, timings and media go into the result document now
@@ -355,14 +356,8 @@ def build_document(
         "created": now,
         "updated": now,
         **({"redaction": transcript.redaction} if transcript.redaction else {}),
-        **({"speaker_names": names} if (names := _names(speaker_names, transcript)) else {}),
+        **({"speaker_names": names} if (names := numbered_names(speaker_names, transcript.speakers)) else {}),
     }
-
-
-def _names(speaker_names: list[str], transcript: Transcript) -> dict[str, str]:
-    """{"1": first name, ...} for the speakers the transcript has."""
-    heard = {s.speaker for s in transcript.segments if s.speaker}
-    return {str(n): name for n, name in enumerate(speaker_names, 1) if n in heard}
 
 
 def package_step(task_id: str, media_info: dict, transcript_uri: str, translation_uris: list[str], request: MediaRequest,

@@ -36,6 +36,11 @@ MAX_TERM_CHARS = 64
 MAX_SPEAKER_NAME = 60
 
 
+def speaker_name_ok(name: str) -> bool:
+    """1 to MAX_SPEAKER_NAME characters, none of < > & (a name goes into VTT voice spans and pages)."""
+    return 0 < len(name) <= MAX_SPEAKER_NAME and not set(name) & set("<>&")
+
+
 def as_value_error(fn, value):
     """Inside a validator a refusal must be a ValueError for pydantic to report it."""
     try:
@@ -105,7 +110,7 @@ class MediaRequest(BaseModel):
         description="With diarize and no number of speakers: the most people who may speak",
     )
     speaker_names: list[str] = Field(
-        default_factory=list, max_length=20, title="Speaker names",
+        default_factory=list, max_length=MAX_SPEAKERS, title="Speaker names",
         description="With diarize: names for the speakers in the order they first speak (Speaker 1's first)",
     )
     mixed_languages: bool = Field(
@@ -222,17 +227,21 @@ class MediaRequest(BaseModel):
     @classmethod
     def _speaker_names(cls, value: list[str]) -> list[str]:
         names = [" ".join(n.split()) for n in value]
-        if any(not n or len(n) > MAX_SPEAKER_NAME or set(n) & set("<>&") for n in names):
+        if not all(map(speaker_name_ok, names)):
             raise ValueError(f"speaker names are 1 to {MAX_SPEAKER_NAME} characters, without < > &")
         if len(set(names)) < len(names):
             raise ValueError("speaker names must differ")
         return names
 
+    def _only_with(self, needed: str, what: str, names: tuple[str, ...]) -> None:
+        """Fields that mean something only when `needed` is asked for."""
+        for name in names:
+            if getattr(self, name) and not getattr(self, needed):
+                raise ValueError(f"{name}: only with {needed} ({what})")
+
     @model_validator(mode="after")
     def _speakers_need_diarize(self) -> MediaRequest:
-        for name in ("min_speakers", "max_speakers", "speaker_names"):
-            if getattr(self, name) and not self.diarize:
-                raise ValueError(f"{name}: only with diarize (label speakers)")
+        self._only_with("diarize", "label speakers", ("min_speakers", "max_speakers", "speaker_names"))
         low, high = self.min_speakers or 1, self.max_speakers or MAX_SPEAKERS
         if low > high:
             raise ValueError(f"min_speakers ({low}) is more than max_speakers ({high})")
@@ -242,9 +251,7 @@ class MediaRequest(BaseModel):
 
     @model_validator(mode="after")
     def _local_only_needs_redact(self) -> MediaRequest:
-        for name in ("redact_local_only", "redact_audio", "keep_original"):
-            if getattr(self, name) and not self.redact:
-                raise ValueError(f"{name}: only with redact (which personal data to tag)")
+        self._only_with("redact", "which personal data to tag", ("redact_local_only", "redact_audio", "keep_original"))
         return self
 
     @classmethod

@@ -23,9 +23,10 @@ from __future__ import annotations
 import logging
 
 from . import storage
-from .request import MAX_SPEAKER_NAME, MediaRequest
-from .results.subtitles import speaker_name
+from .request import MediaRequest, speaker_name_ok
+from .results.subtitles import numbered_names, speaker_name
 from .speech.diarize import MAX_SPEAKERS
+from .speech.speakers import runs
 from .artefacts import StoredTranscript, Translation, transcript_uri, translation_uri
 
 log = logging.getLogger(__name__)
@@ -84,14 +85,12 @@ def flagged_items(task_id: str, request: MediaRequest) -> dict[str, dict]:
 def _speaker_items(transcript, lang: str, names: list[str]) -> dict[str, dict]:
     """The speaker labels to correct: each run of segments of one speaker (its number; write
     another speaker's number to move the run), then each speaker's name (write a name)."""
-    out, runs = {}, []
-    for seg in transcript.segments:
-        if seg.speaker and runs and runs[-1][-1].speaker == seg.speaker:
-            runs[-1].append(seg)
-        elif seg.speaker:
-            runs.append([seg])
+    out, at = {}, 0
     reason = f"speakers uncertain: {transcript.speakers_doubt}"
-    for run in runs:
+    for speaker, length in runs([s.speaker for s in transcript.segments]):
+        run, at = transcript.segments[at:at + length], at + length
+        if not speaker:
+            continue
         said = " ".join(s.text for s in run)
         run_id = f"{run[0].id}-{run[-1].id}"
         out[item_key(lang, SPEAKER, run_id)] = {
@@ -99,9 +98,10 @@ def _speaker_items(transcript, lang: str, names: list[str]) -> dict[str, dict]:
             "source": said if len(said) <= 200 else said[:199] + "…", "flags": ["speakers_uncertain"],
             "reason": reason + " (write another speaker's number to move these segments)", "start": run[0].start,
             "end": run[-1].end}
-    for n in sorted({s.speaker for s in transcript.segments if s.speaker}):
+    named = numbered_names(names, transcript.speakers)
+    for n in transcript.speakers:
         out[item_key(lang, NAME, str(n))] = {
-            "lang": lang, "kind": NAME, "id": str(n), "text": speaker_name(n, {str(i): x for i, x in enumerate(names, 1)}),
+            "lang": lang, "kind": NAME, "id": str(n), "text": speaker_name(n, named),
             "source": "", "flags": ["speakers_uncertain"], "reason": f"the name of speaker {n}", "start": None, "end": None}
     return out
 
@@ -111,7 +111,7 @@ def _valid(it: dict, after: str) -> bool:
     if it["kind"] == SPEAKER:
         return after.isdigit() and 1 <= int(after) <= MAX_SPEAKERS
     if it["kind"] == NAME:
-        return len(after) <= MAX_SPEAKER_NAME and not set(after) & set("<>&")
+        return speaker_name_ok(after)
     return True
 
 

@@ -18,7 +18,7 @@ DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three"
 REPEAT_WORDS = {"double": 2, "triple": 3}
 AT, DOT = {"at"}, {"dot", "period", "point"}
 NOT_LOCAL = {"in", "me", "us", "him", "her", "them", "it", "you", "up", "on", "out", "back", "here", "there", "home", "work",
-             "online", "is", "are", "was", "be", "us", "one", "anyone", "someone", "everyone", "somebody"}
+             "online", "is", "are", "was", "be", "one", "anyone", "someone", "everyone", "somebody"}
 JOINERS = {"underscore": "_", "dash": "-", "hyphen": "-"}
 _TOKEN = re.compile(r"\S+")
 _GROUP = re.compile(r"\d+(?:[-.]\d+)*")  # digits as Whisper writes them: 555, 555-1234, 4111

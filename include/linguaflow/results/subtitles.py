@@ -134,6 +134,11 @@ def _pack_chunks(chunks: list[str], limit: int) -> list[str]:
     return out
 
 
+def numbered_names(names: list[str], heard: list[int]) -> dict[str, str]:
+    """{"1": the first name, ...}: names given in order of first speech, for the speakers heard."""
+    return {str(n): name for n, name in enumerate(names, 1) if n in heard}
+
+
 def speaker_name(speaker: int, names: dict[str, str] | None = None) -> str:
     """The name the request or a reviewer gave speaker N (1, 2... in order of first speech), else "Speaker N"."""
     return (names or {}).get(str(speaker)) or f"Speaker {speaker}"

@@ -30,27 +30,27 @@ def speaker_at(start: float, end: float, turns: list[Turn]) -> int | None:
 def _smooth(labels: list[int]) -> list[int]:
     """Runs shorter than MIN_RUN_WORDS are turn-edge jitter: one between two runs of a speaker
     becomes theirs, then one at either end joins its neighbour."""
-    runs = _runs(labels)
-    for i in range(1, len(runs) - 1):
-        if runs[i][1] < MIN_RUN_WORDS and runs[i - 1][0] == runs[i + 1][0]:
-            runs[i] = (runs[i - 1][0], runs[i][1])
-    runs = _runs([k for k, n in runs for _ in range(n)])
-    if len(runs) > 1 and runs[0][1] < MIN_RUN_WORDS:
-        runs[0] = (runs[1][0], runs[0][1])
-    if len(runs) > 1 and runs[-1][1] < MIN_RUN_WORDS:
-        runs[-1] = (runs[-2][0], runs[-1][1])
-    return [k for k, n in runs for _ in range(n)]
+    spans = runs(labels)
+    for i in range(1, len(spans) - 1):
+        if spans[i][1] < MIN_RUN_WORDS and spans[i - 1][0] == spans[i + 1][0]:
+            spans[i] = (spans[i - 1][0], spans[i][1])
+    spans = runs([k for k, n in spans for _ in range(n)])
+    if len(spans) > 1 and spans[0][1] < MIN_RUN_WORDS:
+        spans[0] = (spans[1][0], spans[0][1])
+    if len(spans) > 1 and spans[-1][1] < MIN_RUN_WORDS:
+        spans[-1] = (spans[-2][0], spans[-1][1])
+    return [k for k, n in spans for _ in range(n)]
 
 
-def _runs(labels: list[int]) -> list[tuple[int, int]]:
-    """(label, length) of each run of equal labels."""
-    runs: list[tuple[int, int]] = []
+def runs(labels: list) -> list[tuple]:
+    """(label, length) of each run of equal labels (speaker numbers, or None where unlabelled)."""
+    out: list[tuple] = []
     for k in labels:
-        if runs and runs[-1][0] == k:
-            runs[-1] = (k, runs[-1][1] + 1)
+        if out and out[-1][0] == k:
+            out[-1] = (k, out[-1][1] + 1)
         else:
-            runs.append((k, 1))
-    return runs
+            out.append((k, 1))
+    return out
 
 
 def assign(segments: list[Segment], turns: list[Turn]) -> list[Segment]:

@@ -38,6 +38,11 @@ class Transcript:
     def text(self) -> str:
         return " ".join(s.text for s in self.segments).strip()
 
+    @property
+    def speakers(self) -> list[int]:
+        """The speaker numbers heard (diarized transcripts), in order; empty without diarization."""
+        return sorted({s.speaker for s in self.segments if s.speaker})
+
     def to_dict(self) -> dict:
         return asdict(self)
 
