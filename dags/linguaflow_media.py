@@ -77,9 +77,7 @@ def linguaflow_media():
     def translate(lang: str, job: dict, transcript: str) -> str:
         from linguaflow import pipeline
 
-        request = MediaRequest.of_job(job)
-        return pipeline.translate_step(job["task_id"], transcript, lang, request.text_items, store=_store(),
-                                       glossary=request.glossary)
+        return pipeline.translate_task(job["task_id"], transcript, lang, MediaRequest.of_job(job), store=_store())
 
     @task(trigger_rule="none_failed_min_one_success")  # a pool with no language is skipped, not failed
     def package(job: dict, transcript: str, translations: list) -> dict:

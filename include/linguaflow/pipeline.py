@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextvars
 import hashlib
 import json
 import logging
@@ -28,7 +29,7 @@ from .results.subtitles import numbered_names
 from .speech import probe, routing, transcribe
 from .speech.types import AsrOptions, Transcript, resolve_device
 from .translation import glossary as glossary_terms
-from .translation import router, sentences
+from .translation import backends, batched_llama, router, sentences
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,50 @@ def _input_hash(items: list, source: str, target: str, route: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+_made_alongside: set[tuple[str, str]] = set()  # (task id, language) decoded by another language's task here
+
+
+def translate_task(task_id: str, transcript_uri: str, target: str, request: MediaRequest, store=None) -> str:
+    """One language's translate task.
+
+    With `languages_together` (the embedded default, whose tasks run one after another in one
+    process), the first language's task also translates every other language of the run on the
+    same in-process model, each in its own thread, all through one batched decoder: decoding
+    sequences side by side costs far less than one after another (bench/RESULTS.md, issue 27).
+    Each result is stored as its own `translate_step` stores it, so the other languages' tasks
+    find it made for this input and reuse it; a language that failed here is tried again by its
+    own task. Airflow still holds one task per language: retries, state and review per language."""
+    def step(lang: str) -> str:
+        return translate_step(task_id, transcript_uri, lang, request.text_items, store=store, glossary=request.glossary)
+
+    if (task_id, target) in _made_alongside:
+        _made_alongside.discard((task_id, target))
+        with progress.quiet():  # shown while it was decoded
+            return step(target)
+    others = router.decoded_with(target, request.target_languages) if settings().languages_together else []
+    if not others:
+        return step(target)
+    log.info("translating %s alongside %s on one batched decoder", ", ".join(others), target)
+    model = router.route_for(target).model
+    with backends.decoded_together(), concurrent.futures.ThreadPoolExecutor(len(others), "alongside") as pool:
+        router.backend(router.route_for(target))  # the engine loaded once, before the threads ask for it
+        alongside = {lang: pool.submit(contextvars.copy_context().run, step, lang) for lang in others}
+        try:
+            return step(target)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # Ctrl-C, exit: stop the decoder, the threads end at once
+                batched_llama.close(model)
+            raise
+        finally:
+            for lang, future in alongside.items():  # before this task ends, or the next redoes it
+                try:
+                    future.result()
+                    _made_alongside.add((task_id, lang))
+                except Exception as exc:  # noqa: BLE001 - its own task tries again, with its retries
+                    log.warning("translating %s alongside %s failed (%s: %s); its own task tries again", lang, target,
+                                type(exc).__name__, exc)
+
+
 def translate_step(task_id: str, transcript_uri: str, target: str, text_items: dict, store=None,
                    glossary: dict | None = None) -> str:
     """Translate transcript segments (A) and text items (T) into `target` (with the task's
@@ -279,7 +324,7 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         earlier = Translation.read_if_there(out)
         if earlier is not None and earlier.input_hash == digest:
             log.info("translation to %s already in storage for this input, reusing %s", target, out)
-            shown.update(reused=True, segments=len(audio))
+            shown.update(reused=True, segments=len(audio), state=earlier.status, flagged=len(earlier.flags))
             return out
         # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
         with limits.time_limit(limits.limit_for(transcript.duration), f"translate to {target}"):

@@ -8,14 +8,18 @@ display; in an Airflow worker nobody listens and an event costs one empty loop. 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import time
 from typing import Callable
 
 Listener = Callable[[str, str, dict], None]
 _listeners: list[Listener] = []
+_quiet = contextvars.ContextVar("progress_quiet", default=False)
 
 
 def emit(step: str, what: str, **data) -> None:
+    if _quiet.get():
+        return
     for listener in list(_listeners):
         try:
             listener(step, what, data)
@@ -30,6 +34,16 @@ def listening(listener: Listener):
         yield
     finally:
         _listeners.remove(listener)
+
+
+@contextlib.contextmanager
+def quiet():
+    """No events from this context: work already shown once (a language decoded with another's)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 @contextlib.contextmanager

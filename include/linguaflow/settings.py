@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     retry_delay_scale: float = Field(1.0, gt=0, le=1, description="scales the retry table's delays (drills only; production: 1)")
     step_timeout_base_s: float = Field(600.0, ge=1, description="time limit of a heavy step (transcribe, translate one language) for media of no length, seconds")
     step_timeout_factor: float = Field(4.0, gt=0, description="seconds more per second of media in that limit (the tasks' `execution_timeout` is the limit of the longest media probe accepts)")
+    mt_slots: int = Field(4, ge=1, le=64, description="chats one in-process batched decoder (`llamacpp-batched`, a run's languages together) decodes at once: the best number depends on the CPU (bench/RESULTS.md, \"A run's languages at once\")")
+    languages_together: bool = Field(False, description="the first translate task of a run decodes every language whose route is the same in-process GGUF model at once, in one batched decoder, and leaves the others' results for their own tasks (one worker doing a run's tasks one after another: the embedded default sets it)")
     max_target_languages: int = Field(20, ge=1, description="most target languages one task may ask for")
     max_text_items_bytes: int = Field(256 * 1024, ge=0, description="most bytes of supplied text items (UTF-8) in one task")
 

@@ -26,7 +26,11 @@ def _tis(dr):
         return {(ti.task_id, ti.map_index): (str(ti.state), ti.try_number) for ti in rows}
 
 
-def test_media_file_to_coded_json_in_mongodb(airflow_db, s3, bucket, store):
+def test_media_file_to_coded_json_in_mongodb(airflow_db, s3, bucket, store, monkeypatch):
+    from linguaflow import progress
+
+    monkeypatch.setenv("LINGUAFLOW_LANGUAGES_TOGETHER", "1")  # as the embedded default runs it
+    events = []
     key = f"inbox/{uuid.uuid4().hex}/arctic.wav"
     s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE.read_bytes())
     tid = f"e2e-{uuid.uuid4().hex[:12]}"
@@ -35,9 +39,16 @@ def test_media_file_to_coded_json_in_mongodb(airflow_db, s3, bucket, store):
         "task_id": tid, "text_items": {"title": "A sentence about degrees"},
     }
 
-    dr = run_dag(conf)
+    with progress.listening(lambda step, what, data: events.append((step, what, data.get("lang"), data.get("reused")))):
+        dr = run_dag(conf)
     assert str(dr.state) == "success", _tis(dr)
     doc = expand(store.get(tid))
+    # one Airflow task per language, all decoded at once by the first: every language began before
+    # any ended, and each is shown once (the other tasks reuse what was made, silently)
+    translating = [(what, lang, reused) for step, what, lang, reused in events if step == "translate"]
+    assert sorted(lang for what, lang, _ in translating if what == "done") == ["de", "ja", "zh"], translating
+    assert [what for what, _, _ in translating[:3]] == ["start"] * 3 and not any(r for _, _, r in translating), translating
+    assert [state for (task, _), (state, _) in sorted(_tis(dr).items()) if task == "translate"] == ["success"] * 3
 
     # the flow ends done; the small test model's translation may be flagged, never without a reason
     assert doc["status"] in ("done", "done_with_flags") and doc["source_language"] == "en"

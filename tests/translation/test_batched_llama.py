@@ -56,3 +56,58 @@ def test_a_route_naming_the_batched_backend_translates_every_batch_of_a_task(mon
     out, route, flags = router.translate_checked(ITEMS + [("3", "")], "en", "zh")
     assert route == "llamacpp-batched/qwen2.5-0.5b-instruct-q4"
     assert [i for i, _ in out] == ["1", "2", "3"] and out[2] == ("3", "") and all(CJK.search(t) for _, t in out[:2]), out
+
+
+def test_languages_on_one_in_process_model_are_decoded_together_only_in_that_context(monkeypatch):
+    from linguaflow.translation import backends, batched_llama, router
+
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", '{"ja": {"backend": "openai", "model": "m", "options": {"base_url": "http://127.0.0.1:9/v1"}},'
+                                            ' "es": {"backend": "llamacpp", "model": "other-q4"}}')
+    # "*" is the small model's llamacpp route: de, zh, fr share it; ja (remote) and es (another model) do not
+    assert router.decoded_with("de", ["de", "zh", "ja", "es", "fr", "zh"]) == ["zh", "fr"]
+    assert router.decoded_with("ja", ["de", "ja", "zh"]) == []
+    route = router.route_for("de")
+    assert isinstance(router.backend(route), llamacpp.LlamaCppTranslator)
+    with backends.decoded_together():
+        together = router.backend(route)
+    assert isinstance(together, batched_llama.BatchedLlamaTranslator) and together is batched_llama.get(route.model)
+    assert isinstance(router.backend(route), llamacpp.LlamaCppTranslator)  # outside: the one-chat engine again
+
+
+def test_closing_with_every_slot_busy_stops_between_steps_and_answers_every_caller():
+    import time
+
+    e = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=2, ctx_per_slot=1024)
+    chat = llm_prompt.messages(ITEMS, "en", "de")
+    with ThreadPoolExecutor(3) as pool:  # two decoding, one waiting for a slot
+        futures = [pool.submit(e.ask, chat, 400) for _ in range(3)]
+        while e.tokens < 4:
+            time.sleep(0.05)
+        began = time.monotonic()
+        e.close()
+        errors = [f.exception(timeout=30) for f in futures]
+    assert time.monotonic() - began < 10 and all(isinstance(x, RuntimeError) and "closed" in str(x) for x in errors), errors
+
+
+def test_a_chat_starting_like_an_earlier_one_reuses_its_start_from_the_cache():
+    from linguaflow.translation import batched_llama
+
+    e = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=2, ctx_per_slot=1024)
+    try:
+        def ask(items, lang):
+            chat = llm_prompt.messages(items, "en", lang)
+            return e.ask(chat, llamacpp.max_tokens_for(chat))
+
+        first = ask(ITEMS, "zh")
+        assert e.reused_tokens == 0
+        second = ask([("1", "The train leaves at seven."), ("2", "I like green tea.")], "zh")
+        shared = e.reused_tokens
+        assert shared >= batched_llama.SAME_START and CJK.search(second), (shared, second)
+        ask(ITEMS, "de")  # another language: its instructions differ from the first tokens on
+        assert e.reused_tokens == shared
+        # the kept start was narrowed to what the two Chinese chats share: a third reuses exactly that
+        again = ask(ITEMS, "zh")
+        assert e.reused_tokens == 2 * shared and CJK.search(again) and CJK.search(first), (again, first)
+        assert sorted(len(k.tokens) for k in e.kept)[0] == shared and len(e.kept) == 2  # one start per language
+    finally:
+        e.close()

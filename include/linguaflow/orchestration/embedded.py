@@ -35,6 +35,9 @@ def configure_env() -> None:
     # one user's own machine, no API in front: the run may read any of that user's local files
     os.environ.setdefault("LINGUAFLOW_LOCAL_MEDIA_ROOTS", "/")
     os.environ.setdefault("LINGUAFLOW_ASR_MODEL_ROOTS", "/")
+    # its tasks run one after another in this process: the first translate task decodes every
+    # language at once on one model, the others find theirs made (bench/RESULTS.md, issue 27)
+    os.environ.setdefault("LINGUAFLOW_LANGUAGES_TOGETHER", "1")
     (h / "airflow").mkdir(parents=True, exist_ok=True)
     settings.reload()
 

@@ -8,6 +8,8 @@ per process serves every task of that process)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 from typing import Callable, Protocol, runtime_checkable
 
@@ -51,7 +53,24 @@ def translator(name: str, model: str, options: dict | None = None) -> Translator
     return made
 
 
+_together = contextvars.ContextVar("llamacpp_together", default=False)
+
+
+@contextlib.contextmanager
+def decoded_together():
+    """In this context (and threads started with a copy of it) the in-process GGUF route
+    (`llamacpp`) answers through the one batched engine of its model, so chats asked at once from
+    several threads — the languages of a run — are decoded side by side by one decoder."""
+    token = _together.set(True)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+
+
 def _llamacpp(model: str) -> Translator:
+    if _together.get():
+        return _llamacpp_batched(model)
     from . import llamacpp
 
     return llamacpp.get(model)

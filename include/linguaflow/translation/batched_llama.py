@@ -12,7 +12,6 @@ every running chat by one token, and answers each chat when it ends. Decoding is
 from __future__ import annotations
 
 import ctypes
-import functools
 import logging
 import os
 import queue
@@ -31,6 +30,12 @@ log = logging.getLogger(__name__)
 SLOTS = 8  # chats decoded at once: the languages of a run, or batches of one language
 CTX_PER_SLOT = 2048  # a route's prompt (8 segments, one worked example) and its reply fit in ~1.2 k
 UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
+# A language's chats share their start (instructions and the worked example: 126 of ~240 tokens;
+# 126 of a single item's 144), as the one-chat engine reuses its last prompt. Starts are kept in
+# the cache and copied into a new chat's sequence (cells shared, nothing computed again).
+KEPT = 8  # starts kept (least recently used dropped): a language, its stricter prompt, its glossary
+KEPT_TOKENS = 512  # the longest start kept
+SAME_START = 32  # chats sharing fewer first tokens are of different kinds (languages share 7)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,22 @@ class _Chat:
     slot: int = -1
     pos: int = 0  # tokens of this chat in the cache
     logit_row: int = -1  # its row of logits in the last decode
+
+
+@dataclass(eq=False)
+class _Start:
+    """A prompt start kept in the cache under its own sequence id."""
+    seq: int
+    tokens: list[int]
+
+
+def _common(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class BatchedLlama:
@@ -75,10 +96,10 @@ class BatchedLlama:
         if not self.model:
             raise RuntimeError(f"llama.cpp could not load {path}")
         cp = L.llama_context_default_params()
-        cp.n_ctx = slots * ctx_per_slot
+        cp.n_ctx = slots * ctx_per_slot + KEPT * KEPT_TOKENS
         cp.n_batch = cp.n_ctx  # a step may hold every running chat and every prompt admitted,
         cp.n_ubatch = UBATCH  # computed UBATCH tokens at a time (a small compute buffer)
-        cp.n_seq_max = slots
+        cp.n_seq_max = slots + KEPT
         cp.kv_unified = True  # the slots share one cache: a long chat may use what a short one leaves
         cp.n_threads = cp.n_threads_batch = threads or os.cpu_count()
         self.ctx = L.llama_init_from_model(self.model, cp)
@@ -88,6 +109,8 @@ class BatchedLlama:
         self.memory = L.llama_get_memory(self.ctx)
         self.waiting: queue.SimpleQueue[_Chat | None] = queue.SimpleQueue()
         self.steps = self.tokens = 0  # decode calls, tokens generated: the figures of a benchmark
+        self.prompt_tokens = self.reused_tokens = 0  # prompt tokens asked, of which taken from a kept start
+        self.kept: list[_Start] = []  # least recently used first
         self._closed = False
         self.thread = threading.Thread(target=self._run, name=f"batched-llama-{model}", daemon=True)
         self.thread.start()
@@ -119,8 +142,11 @@ class BatchedLlama:
         if self._closed:
             return
         self._closed = True
-        self.waiting.put(None)
+        self.waiting.put(None)  # wakes a decoding thread waiting for chats
         self.thread.join(timeout=60)
+        if self.thread.is_alive():  # a step longer than a minute: leak the context rather than free it under the thread
+            log.error("the batched decoder did not stop within 60 s; its memory is kept")
+            return
         self.L.llama_batch_free(self.batch)
         self.L.llama_free(self.ctx)
         self.L.llama_model_free(self.model)
@@ -130,7 +156,7 @@ class BatchedLlama:
     def _run(self) -> None:
         running: list[_Chat] = []
         free = list(range(self.slots))
-        while True:
+        while not self._closed:  # closed: stop between steps, even with every slot busy
             fresh = self._admit(running, free)
             if fresh is None:
                 break
@@ -155,8 +181,16 @@ class BatchedLlama:
                 if len(chat.out) >= chat.max_tokens or self._stopped(chat):
                     self._end(chat, free)
                     running.remove(chat)
+        closed = RuntimeError("the batched engine was closed")
         for chat in running:
-            self._end(chat, free, error=RuntimeError("the batched engine was closed"))
+            self._end(chat, free, error=closed)
+        while True:  # chats that came in while it closed: answered too, nobody waits forever
+            try:
+                chat = self.waiting.get_nowait()
+            except queue.Empty:
+                break
+            if chat is not None:
+                chat.answer.set_exception(closed)
 
     def _admit(self, running: list[_Chat], free: list[int]) -> list[_Chat] | None:
         """Chats waiting, as many as there are free slots (blocks while nothing runs); None: closed."""
@@ -176,7 +210,11 @@ class BatchedLlama:
     def _step(self, running: list[_Chat], fresh: list[_Chat]) -> None:
         b, row = self.batch, 0
         for chat in running:
-            tokens = chat.prompt if chat in fresh else chat.out[-1:]
+            if chat in fresh:
+                chat.pos = self._reuse_start(chat)
+                tokens = chat.prompt[chat.pos:]
+            else:
+                tokens = chat.out[-1:]
             for k, token in enumerate(tokens):
                 b.token[row], b.pos[row], b.n_seq_id[row] = token, chat.pos + k, 1
                 b.seq_id[row][0] = chat.slot
@@ -189,6 +227,41 @@ class BatchedLlama:
         if status != 0:
             raise RuntimeError(f"llama_decode returned {status}")
         self.steps += 1
+        for chat in fresh:
+            self._keep_start(chat)
+
+    def _reuse_start(self, chat: _Chat) -> int:
+        """Copy the kept start this chat shares most into its sequence; how many tokens that is."""
+        self.prompt_tokens += len(chat.prompt)
+        best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
+        # the last prompt token is always decoded: its logits give the reply's first token
+        shared = min(_common(best.tokens, chat.prompt), len(chat.prompt) - 1) if best else 0
+        if shared < SAME_START:
+            return 0
+        self.L.llama_memory_seq_cp(self.memory, best.seq, chat.slot, 0, shared)
+        self.kept.remove(best)
+        self.kept.append(best)
+        self.reused_tokens += shared
+        return shared
+
+    def _keep_start(self, chat: _Chat) -> None:
+        """After a chat's prompt is in the cache: narrow the kept start of its kind to what the two
+        share, or keep its prompt as the start of a new kind (dropping the least recently used)."""
+        best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
+        shared = _common(best.tokens, chat.prompt) if best else 0
+        if shared >= SAME_START:
+            if shared < len(best.tokens):
+                self.L.llama_memory_seq_rm(self.memory, best.seq, shared, -1)
+                best.tokens = best.tokens[:shared]
+            return
+        if len(self.kept) < KEPT:
+            start = _Start(self.slots + len(self.kept), [])
+        else:
+            start = self.kept.pop(0)
+            self.L.llama_memory_seq_rm(self.memory, start.seq, -1, -1)
+        start.tokens = chat.prompt[:KEPT_TOKENS]
+        self.L.llama_memory_seq_cp(self.memory, chat.slot, start.seq, 0, len(start.tokens))
+        self.kept.append(start)
 
     def _argmax(self, row: int) -> int:
         ptr = self.L.llama_get_logits_ith(self.ctx, row)
@@ -220,17 +293,36 @@ class BatchedLlamaTranslator:
     def __init__(self, model: str):
         import atexit
 
+        from ..settings import settings
+
         self.model = model
-        self.engine = BatchedLlama(model)
+        self.engine = BatchedLlama(model, slots=settings().mt_slots)
+        self.parallel = self.engine.slots  # chats one task may ask at once (its batches, its second tries)
         atexit.register(self.engine.close)  # the decoding thread ends before interpreter teardown
 
     def _ask(self, messages: list[dict]) -> str:
         return self.engine.ask(messages, max_tokens_for(messages))
 
     def translate(self, items, source, target, batch_size: int = 8, terms: dict | None = None):
-        return translate_batches(self._ask, items, source, target, batch_size, terms=terms, parallel=self.engine.slots)
+        return translate_batches(self._ask, items, source, target, batch_size, terms=terms, parallel=self.parallel)
 
 
-@functools.lru_cache(maxsize=2)
+_loading = threading.Lock()
+_engines: dict[str, BatchedLlamaTranslator] = {}
+
+
 def get(model: str) -> BatchedLlamaTranslator:
-    return BatchedLlamaTranslator(model)
+    """The process's engine for a model, loaded once even when several threads ask at once."""
+    with _loading:
+        if model not in _engines:
+            _engines[model] = BatchedLlamaTranslator(model)
+        return _engines[model]
+
+
+def close(model: str) -> None:
+    """Stop the model's engine now (its callers get an error) and forget it: a run interrupted
+    while languages decode in threads must not wait for them to finish."""
+    with _loading:
+        made = _engines.pop(model, None)
+    if made is not None:
+        made.engine.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ..languages import language_code
@@ -98,6 +99,19 @@ def route_names(target: str) -> set[str]:
     return names
 
 
+IN_PROCESS_GGUF = ("llamacpp", "llamacpp-batched")  # backends one batched engine per model can serve
+
+
+def decoded_with(target: str, languages: list[str]) -> list[str]:
+    """The other languages of `languages` whose route (fallbacks aside) is the target's in-process
+    GGUF model: what one batched decoder can translate alongside the target."""
+    mine = route_for(target)
+    if mine.backend not in IN_PROCESS_GGUF:
+        return []
+    return [lang for lang in dict.fromkeys(languages) if lang != target
+            and (r := route_for(lang)).backend in IN_PROCESS_GGUF and r.model == mine.model]
+
+
 def pools() -> dict[str, int | None]:
     """Every pool the routing table names -> the smallest `max_active` of its routes (None: no cap).
 
@@ -167,14 +181,23 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
     if found:
         log.info("%d of %d items into %s flagged %s; asking again one by one", len(found), len(items), target,
                  sorted({f.flag for v in found.values() for f in v}))
-        sources = dict(items)
-        again = {}
-        for item_id in found:  # one by one: each is told what it must keep
+        sources, translator = dict(items), backend(route)
+
+        def ask_again(item_id: str) -> list[tuple[str, str]]:  # alone, told what it must keep
             keep = terms | {t: t for t in redact.tags_in(sources[item_id])} | _to_keep(sources[item_id], found[item_id])
             try:
-                again.update(backend(route).translate([(item_id, sources[item_id])], source, target, batch_size=1, terms=keep))
+                return translator.translate([(item_id, sources[item_id])], source, target, batch_size=1, terms=keep)
             except MalformedReply:  # no valid answer: keep the first, flagged
-                pass
+                return []
+
+        # as many at once as the backend decodes side by side (a batched engine, an endpoint's `parallel`)
+        at_once = min(getattr(translator, "parallel", 1), len(found))
+        if at_once > 1:
+            with ThreadPoolExecutor(at_once, thread_name_prefix=f"again-{target}") as pool:
+                answers = list(pool.map(ask_again, found))
+        else:
+            answers = [ask_again(item_id) for item_id in found]
+        again = dict(pair for answer in answers for pair in answer)
         second = _checked(items, list(again.items()), source, target, terms)
         better = {i for i in again if len(second.get(i, [])) < len(found[i])}
         out = [(i, again[i] if i in better else t) for i, t in out]
