@@ -83,7 +83,7 @@ def _start_service(model: str):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cli = os.path.join(os.path.dirname(sys.executable), "linguaflow")
-    proc = subprocess.Popen([cli, "serve-mt", "--port", str(port), "--model", model, "--slots", "8"],
+    proc = subprocess.Popen([cli, "serve-mt", "--port", str(port), "--model", model],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LINGUAFLOW_SERVE_API_KEY": ""})
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):

@@ -104,6 +104,8 @@ def cmd_serve_mt(args) -> int:
         check_models(models)
     except BadInput as exc:
         raise failures.UsageError(str(exc)) from None
+    if args.slots is None:
+        args.slots = settings().mt_slots
     if not 1 <= args.slots <= 64 or args.queue < 0:
         raise failures.UsageError("--slots is 1 to 64, --queue at least 0")
     key = settings().serve_api_key
@@ -246,7 +248,7 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--model", action="append", default=None,
                     help="a model to serve (repeat for several): a bundled GGUF name or a .gguf file "
                          "(default: the default route's, qwen2.5-coder-1.5b-instruct-q4)")
-    st.add_argument("--slots", type=int, default=8, help="chats decoded at once per model")
+    st.add_argument("--slots", type=int, default=None, help="chats decoded at once per model (default: LINGUAFLOW_MT_SLOTS, 4)")
     st.add_argument("--queue", type=int, default=32, help="chats waiting beyond those; more are answered 429")
     st.set_defaults(func=cmd_serve_mt)
 

@@ -27,7 +27,6 @@ from .llm_prompt import translate_batches
 
 log = logging.getLogger(__name__)
 
-SLOTS = 8  # chats decoded at once: the languages of a run, or batches of one language
 CTX_PER_SLOT = 2048  # a route's prompt (8 segments, one worked example) and its reply fit in ~1.2 k
 UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
 # A language's chats share their start (instructions and the worked example: 126 of ~240 tokens;
@@ -77,11 +76,15 @@ def _common(a: list[int], b: list[int]) -> int:
 class BatchedLlama:
     """One model, `slots` sequences in one context, a decoding thread; `ask` is thread-safe."""
 
-    def __init__(self, model: str, slots: int = SLOTS, ctx_per_slot: int = CTX_PER_SLOT, threads: int | None = None):
+    def __init__(self, model: str, slots: int | None = None, ctx_per_slot: int = CTX_PER_SLOT, threads: int | None = None):
+        """`slots`: chats decoded at once (default `LINGUAFLOW_MT_SLOTS`)."""
         import llama_cpp.llama_cpp as L
         from llama_cpp import Llama
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+        from ..settings import settings
+
+        slots = slots or settings().mt_slots
         path = str(resolve_gguf(model))
         self.model_name, self.L, self.slots, self.ctx_per_slot = model, L, slots, ctx_per_slot
         # the tokenizer and chat template as llama-cpp-python's own chat completion reads them
@@ -293,10 +296,8 @@ class BatchedLlamaTranslator:
     def __init__(self, model: str):
         import atexit
 
-        from ..settings import settings
-
         self.model = model
-        self.engine = BatchedLlama(model, slots=settings().mt_slots)
+        self.engine = BatchedLlama(model)
         self.parallel = self.engine.slots  # chats one task may ask at once (its batches, its second tries)
         atexit.register(self.engine.close)  # the decoding thread ends before interpreter teardown
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import BadInput
 from ..serving.admission import Admission, Full
 from ..serving.openai_api import ApiError, answer_errors, bearer_check, models_list
+from ..settings import settings
 from ..translation.llamacpp import max_tokens_for
 from ..weights import BUNDLED_GGUF, resolve_gguf
 
@@ -43,7 +44,7 @@ MAX_CHARS = 64_000  # of all the messages' contents: a route's prompt is ~3 k
 @dataclass(frozen=True)
 class TranslationServiceConfig:
     models: tuple[str, ...] = ("qwen2.5-coder-1.5b-instruct-q4",)  # bundled GGUF names or .gguf paths
-    slots: int = 8  # chats decoded at once per model (llama.cpp sequences in one context)
+    slots: int | None = None  # chats decoded at once per model (default LINGUAFLOW_MT_SLOTS)
     queue: int = 32  # chats waiting beyond those; more are refused with 429
     api_key: str | None = None
     retry_after_s: int = 2
@@ -97,7 +98,8 @@ class Metrics:
 def create_app(cfg: TranslationServiceConfig, engines: dict | None = None) -> FastAPI:
     """The service; `engines` ({model: BatchedLlama}) for a caller that already holds them, else
     they are loaded at start and closed at shutdown."""
-    admission, metrics = Admission(cfg.slots * len(cfg.models), cfg.queue), Metrics()
+    slots = cfg.slots or settings().mt_slots
+    admission, metrics = Admission(slots * len(cfg.models), cfg.queue), Metrics()
     held: dict = dict(engines or {})
 
     @contextlib.asynccontextmanager
@@ -106,8 +108,8 @@ def create_app(cfg: TranslationServiceConfig, engines: dict | None = None) -> Fa
 
         mine = [name for name in cfg.models if name not in held]
         for name in mine:
-            held[name] = BatchedLlama(name, slots=cfg.slots)
-        log.info("serving %s, %d chats at once each, %d queued", ", ".join(cfg.models), cfg.slots, cfg.queue)
+            held[name] = BatchedLlama(name, slots=slots)
+        log.info("serving %s, %d chats at once each, %d queued", ", ".join(cfg.models), slots, cfg.queue)
         yield
         for name in mine:
             held.pop(name).close()
