@@ -270,8 +270,9 @@ def translate_task(task_id: str, transcript_uri: str, target: str, request: Medi
 
     With `languages_together` (the embedded default, whose tasks run one after another in one
     process), the first language's task also translates every other language of the run on the
-    same in-process model, each in its own thread, all through one batched decoder: decoding
-    sequences side by side costs far less than one after another (bench/RESULTS.md, issue 27).
+    same in-process model, each in its own thread, all through one batched decoder: chats decoded
+    side by side, and one language's slow chats overlapping the others' (`run --to zh,ja,de` in
+    0.65× the time on 2 cores; bench/RESULTS.md, "A run's languages at once").
     Each result is stored as its own `translate_step` stores it, so the other languages' tasks
     find it made for this input and reuse it; a language that failed here is tried again by its
     own task. Airflow still holds one task per language: retries, state and review per language."""
