@@ -288,7 +288,8 @@ def translate_task(task_id: str, transcript_uri: str, target: str, request: Medi
         return step(target)
     log.info("translating %s alongside %s on one batched decoder", ", ".join(others), target)
     model = router.route_for(target).model
-    with backends.decoded_together(), concurrent.futures.ThreadPoolExecutor(len(others), "alongside") as pool:
+    with backends.decoded_together(), progress.adding(together=True), \
+            concurrent.futures.ThreadPoolExecutor(len(others), "alongside") as pool:
         router.backend(router.route_for(target))  # the engine loaded once, before the threads ask for it
         alongside = {lang: pool.submit(contextvars.copy_context().run, step, lang) for lang in others}
         try:

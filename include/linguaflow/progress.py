@@ -15,11 +15,13 @@ from typing import Callable
 Listener = Callable[[str, str, dict], None]
 _listeners: list[Listener] = []
 _quiet = contextvars.ContextVar("progress_quiet", default=False)
+_added = contextvars.ContextVar("progress_added", default={})
 
 
 def emit(step: str, what: str, **data) -> None:
     if _quiet.get():
         return
+    data = {**_added.get(), **data}
     for listener in list(_listeners):
         try:
             listener(step, what, data)
@@ -44,6 +46,16 @@ def quiet():
         yield
     finally:
         _quiet.reset(token)
+
+
+@contextlib.contextmanager
+def adding(**data):
+    """Every event from this context carries `data` too (how a step was done, for the display)."""
+    token = _added.set({**_added.get(), **data})
+    try:
+        yield
+    finally:
+        _added.reset(token)
 
 
 @contextlib.contextmanager

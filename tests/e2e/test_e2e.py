@@ -39,12 +39,12 @@ def test_media_file_to_coded_json_in_mongodb(airflow_db, s3, bucket, store, monk
         "task_id": tid, "text_items": {"title": "A sentence about degrees"},
     }
 
-    with progress.listening(lambda step, what, data: events.append((step, what, data.get("lang"), data.get("reused")))):
+    with progress.listening(lambda step, what, data: events.append((step, what, data.get("lang"), data.get("reused") or not data.get("together")))):
         dr = run_dag(conf)
     assert str(dr.state) == "success", _tis(dr)
     doc = expand(store.get(tid))
     # one Airflow task per language, all decoded at once by the first: every language began before
-    # any ended, and each is shown once (the other tasks reuse what was made, silently)
+    # any ended, each shown once (the other tasks reuse what was made, silently), each said to be at once
     translating = [(what, lang, reused) for step, what, lang, reused in events if step == "translate"]
     assert sorted(lang for what, lang, _ in translating if what == "done") == ["de", "ja", "zh"], translating
     assert [what for what, _, _ in translating[:3]] == ["start"] * 3 and not any(r for _, _, r in translating), translating

@@ -102,6 +102,8 @@ class StepDisplay:
             detail = state_name(state) + (f", {data['flagged']} flagged" if data.get("flagged") else "")
         if data.get("reused"):
             detail += " (reused)"
+        elif data.get("together"):  # its time overlaps the others': all decoded at once
+            detail += " (languages at once)"
         seconds = data.get("seconds", 0.0)
         if data.get("early_s"):  # begun while Airflow started: its own time, not the wait for it
             seconds, detail = data["early_s"], detail + " (begun while Airflow started)"
