@@ -76,8 +76,9 @@ def chrf(doc: dict, spoken: list[dict], lang: str) -> float:
 
     from linguaflow.results.document import expand
 
-    entry = expand(doc)["languages"][lang]
-    text = " ".join(entry["audio"][s["id"]] for s in expand(doc)["segments"])
+    expanded = expand(doc)
+    entry = expanded["languages"][lang]
+    text = " ".join(entry["audio"][s["id"]] for s in expanded["segments"])
     return sacrebleu.corpus_chrf([text], [[" ".join(item[lang] for item in spoken)]], word_order=2).score
 
 

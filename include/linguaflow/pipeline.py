@@ -287,16 +287,16 @@ def translate_task(task_id: str, transcript_uri: str, target: str, request: Medi
     if not others:
         return step(target)
     log.info("translating %s alongside %s on one batched decoder", ", ".join(others), target)
-    model = router.route_for(target).model
+    route = router.route_for(target)
     with backends.decoded_together(), progress.adding(together=True), \
             concurrent.futures.ThreadPoolExecutor(len(others), "alongside") as pool:
-        router.backend(router.route_for(target))  # the engine loaded once, before the threads ask for it
+        router.backend(route)  # the engine loaded once, before the threads ask for it
         alongside = {lang: pool.submit(contextvars.copy_context().run, step, lang) for lang in others}
         try:
             return step(target)
         except BaseException as exc:
             if not isinstance(exc, Exception):  # Ctrl-C, exit: stop the decoder, the threads end at once
-                batched_llama.close(model)
+                batched_llama.close(route.model)
             raise
         finally:
             for lang, future in alongside.items():  # before this task ends, or the next redoes it

@@ -104,9 +104,7 @@ def cmd_serve_mt(args) -> int:
         check_models(models)
     except BadInput as exc:
         raise failures.UsageError(str(exc)) from None
-    if args.slots is None:
-        args.slots = settings().mt_slots
-    if not 1 <= args.slots <= 64 or args.queue < 0:
+    if (args.slots is not None and not 1 <= args.slots <= 64) or args.queue < 0:  # unset: the setting's, checked there
         raise failures.UsageError("--slots is 1 to 64, --queue at least 0")
     key = settings().serve_api_key
     cfg = TranslationServiceConfig(models=models, slots=args.slots, queue=args.queue,

@@ -179,7 +179,7 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
     out, route = _translate(items, source, target, terms | tags)
     found = _checked(items, out, source, target, terms)
     if found:
-        log.info("%d of %d items into %s flagged %s; asking again one by one", len(found), len(items), target,
+        log.info("%d of %d items into %s flagged %s; asking again, each alone", len(found), len(items), target,
                  sorted({f.flag for v in found.values() for f in v}))
         sources, translator = dict(items), backend(route)
 
