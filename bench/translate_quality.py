@@ -11,6 +11,9 @@ the names and digits to keep); their times side by side are the checks' cost.
 `halves` cuts every sentence into two segments at its middle word, as Whisper cuts sentences, and
 translates the halves one by one; `halves+sentences` joins them back into sentences first
 (`linguaflow.translation.sentences`), the pipeline's way, and splits the translation back.
+`+estimate` adds the quality estimate (a request's `quality_estimate`: every sentence read back by the
+bundled model, `low_quality` below the line, asked again like any flagged item); its time beside
+`checked` is the estimate's cost.
 `+example` variants show the model one worked example in the target language first;
 `+grammar` ones constrain llama.cpp's reply with its JSON grammar (the default answers freely; the
 reply is parsed and validated the same way either way).
@@ -56,10 +59,15 @@ def main() -> None:
         data = data[: args.limit]
     items = [(d["id"], d["en"]) for d in data]
     print(f"# {len(items)} sentences; {platform.machine()}, {os.cpu_count()} cores; route per language from the routing table")
-    print("| target | route | variant | chrF++ | untranslated | wrong language | meaning flags | s | seg/s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| target | route | variant | chrF++ | untranslated | wrong language | meaning flags | low quality | s | seg/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     results = []
     router.translate([("w", "Warm up the model.")], "en", args.langs.split(",")[0])  # load once, outside the timing
+    if "+estimate" in args.variants:
+        from linguaflow.settings import settings
+        from linguaflow.translation import batched_llama
+
+        batched_llama.get(settings().quality_model)  # the estimate's reader, loaded outside the timing too
     for lang in args.langs.split(","):
         refs = [d[lang] for d in data]
         for variant in args.variants.split(","):
@@ -80,7 +88,7 @@ def main() -> None:
                 out = [(i, " ".join(back[f"{i}.{h}"] for h in (0, 1)) if lang not in ("zh", "ja")
                         else "".join(back[f"{i}.{h}"] for h in (0, 1))) for i, _ in items]
             else:
-                out, route, flags = router.translate_checked(items, "en", lang)
+                out, route, flags = router.translate_checked(items, "en", lang, estimate="+estimate" in variant)
             took = time.perf_counter() - t0
             flags = {i: [x if isinstance(x, str) else x.flag for x in found] for i, found in flags.items()}  # findings: by flag
             hyps = [t for _, t in out]
@@ -88,11 +96,13 @@ def main() -> None:
             untranslated = sum(1 for f in flags.values() if check.UNTRANSLATED in f)
             wrong = sum(1 for f in flags.values() if check.WRONG_LANGUAGE in f)
             meaning = sum(1 for f in flags.values() if set(f) & set(check.MEANING))
+            low = sum(1 for f in flags.values() if check.LOW_QUALITY in f)
             row = {"target": lang, "route": route, "variant": variant, "chrf++": round(chrf, 1), "untranslated": untranslated,
-                   "wrong_language": wrong, "meaning_flags": meaning, "seconds": round(took, 1), "seg_per_s": round(len(items) / took, 2)}
+                   "wrong_language": wrong, "meaning_flags": meaning, "low_quality": low, "seconds": round(took, 1),
+                   "seg_per_s": round(len(items) / took, 2)}
             results.append(row)
             print(f"| {lang} | {route} | {variant} | {row['chrf++']} | {untranslated}/{len(items)} | {wrong}/{len(items)} | "
-                  f"{meaning}/{len(items)} | {row['seconds']} | {row['seg_per_s']} |", flush=True)
+                  f"{meaning}/{len(items)} | {low}/{len(items)} | {row['seconds']} | {row['seg_per_s']} |", flush=True)
     write_figures(args.figures, f"chrF++ and speed per target on the {len(items)} reference sentences, "
                   "through the routing table", results, routes=os.environ.get("LINGUAFLOW_ROUTES", ""))
 

@@ -102,6 +102,7 @@ class Translation:
     text: dict[str, str]
     flags: dict[str, list[str]] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)  # flagged item id -> why, in words
+    quality: dict[str, float] = field(default_factory=dict)  # item id -> quality estimate 0-1 (where estimated)
     input_hash: str = ""
     transcript_digest: str = ""
 
@@ -121,4 +122,5 @@ class Translation:
     def entry(self) -> dict:
         """Its language entry in the expanded result document."""
         return {"status": self.status, "model": self.model, "audio": self.audio, "text": self.text,
-                **({"flags": self.flags} if self.flags else {}), **({"reasons": self.reasons} if self.reasons else {})}
+                **({"flags": self.flags} if self.flags else {}), **({"reasons": self.reasons} if self.reasons else {}),
+                **({"quality": self.quality} if self.quality else {})}

@@ -18,7 +18,7 @@ import os
 from .errors import BadInput
 from .settings import settings
 
-CODE_MAP_VERSION = 4
+CODE_MAP_VERSION = 5
 
 # Version 1: zh=1, en=2 as in the seed, then the rest of Whisper's languages.
 _V1 = (
@@ -33,6 +33,7 @@ LANGUAGE_CODES: dict[int, dict[str, str]] = {
     2: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v2 changed state codes only
     3: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v3 added flag letters only
     4: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v4 added the media warning speakers_uncertain only
+    5: {lang: str(i + 1) for i, lang in enumerate(_V1)},  # v5 added the flag low_quality and quality estimates only
 }
 
 

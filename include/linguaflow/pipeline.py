@@ -277,7 +277,8 @@ def translate_task(task_id: str, transcript_uri: str, target: str, request: Medi
     find it made for this input and reuse it; a language that failed here is tried again by its
     own task. Airflow still holds one task per language: retries, state and review per language."""
     def step(lang: str) -> str:
-        return translate_step(task_id, transcript_uri, lang, request.text_items, store=store, glossary=request.glossary)
+        return translate_step(task_id, transcript_uri, lang, request.text_items, store=store, glossary=request.glossary,
+                              estimate=request.quality_estimate)
 
     if (task_id, target) in _made_alongside:
         _made_alongside.discard((task_id, target))
@@ -309,9 +310,9 @@ def translate_task(task_id: str, transcript_uri: str, target: str, request: Medi
 
 
 def translate_step(task_id: str, transcript_uri: str, target: str, text_items: dict, store=None,
-                   glossary: dict | None = None) -> str:
+                   glossary: dict | None = None, estimate: bool = False) -> str:
     """Translate transcript segments (A) and text items (T) into `target` (with the task's
-    glossary); skip if already done for the same input."""
+    glossary, and each segment's quality estimate if asked); skip if already done for the same input."""
     with progress.step("translate", lang=target) as shown:
         stored = StoredTranscript.read(transcript_uri)
         transcript, text_items = stored.transcript, stored.text_items_or(text_items)
@@ -320,7 +321,8 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         spoken = {s.id: s.language for s in transcript.segments if s.language}  # mixed-language speech
         texts = sorted(text_items.items())
         route = "source" if source == target else router.route_for(target).name
-        hashed = [audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)] + ([spoken] if spoken else [])
+        hashed = [audio, texts, CHECK_VERSION, SENTENCES_VERSION, glossary_terms.renderings(glossary, target)] + ([spoken] if spoken else []) \
+            + ([router.estimated_by()] if estimate else [])
         digest = _input_hash(hashed, source, target, route)
         out = translation_uri(task_id, target)
         earlier = Translation.read_if_there(out)
@@ -330,12 +332,14 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
             return out
         # one call for both kinds, so one route translates them all; text ids are kept apart by a prefix
         with limits.time_limit(limits.limit_for(transcript.duration), f"translate to {target}"):
+            quality: dict[str, float] = {}
             done_audio, done_texts, model, flagged = sentences.translate(
                 router.translate_checked, [a for a in audio if a[0] not in spoken], [(f"T:{i}", t) for i, t in texts],
-                source, target, glossary=glossary)
+                source, target, glossary=glossary, quality=quality, estimate=estimate)
             for lang in sorted(set(spoken.values())):  # segments spoken in another language: from theirs
                 more, _, _, more_flags = sentences.translate(
-                    router.translate_checked, [a for a in audio if spoken.get(a[0]) == lang], [], lang, target, glossary=glossary)
+                    router.translate_checked, [a for a in audio if spoken.get(a[0]) == lang], [], lang, target, glossary=glossary,
+                    quality=quality, estimate=estimate)
                 done_audio, flagged = [*done_audio, *more], {**flagged, **more_flags}
             order = {sid: n for n, (sid, _) in enumerate(audio)}
             done_audio = sorted(done_audio, key=lambda item: order[item[0]])
@@ -343,6 +347,7 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         reasons = {i.removeprefix("T:"): "; ".join(f.reason for f in found) for i, found in flagged.items()}
         made = Translation(target=target, source=source, model=model, status="done_with_flags" if flags else "done",
                            audio=dict(done_audio), text={i[2:]: t for i, t in done_texts}, flags=flags, reasons=reasons,
+                           quality={i.removeprefix("T:"): q for i, q in quality.items()},
                            input_hash=digest, transcript_digest=transcript_digest(transcript))
         shown.update(segments=len(audio), state=made.status, flagged=len(flags))
         if flags:
@@ -350,7 +355,7 @@ def translate_step(task_id: str, transcript_uri: str, target: str, text_items: d
         made.write(out)
         if store is not None:  # write the language as soon as it is done
             store.put_language(task_id, target, compact_language({"audio": made.audio, "text": made.text}), made.status,
-                               model, flags, reasons)
+                               model, flags, reasons, made.quality)
         return out
 
 

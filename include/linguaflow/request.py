@@ -121,6 +121,12 @@ class MediaRequest(BaseModel):
         default_factory=list, max_length=MAX_VOCABULARY, title="Vocabulary",
         description="Names and terms the speech contains, spelled as they should be written (hints for Whisper)",
     )
+    quality_estimate: bool = Field(
+        default_factory=lambda: settings().quality_estimate, title="Estimate translation quality",
+        description="Estimate each translated segment's quality (0-1, stored with it) and flag low_quality where the "
+                    "model doubts the translation says what the source says; costs time (default: the deployment's "
+                    "LINGUAFLOW_QUALITY_ESTIMATE)",
+    )
     review: bool = Field(
         False, title="Review before publishing",
         description="Segments flagged by transcription or translation wait for a person to edit or approve them "

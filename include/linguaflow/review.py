@@ -191,9 +191,10 @@ def apply(doc: dict, task_id: str) -> dict:
         texts[edit["id"]] = edit["after"]
         entry.get("flags", {}).pop(edit["id"], None)
         entry.get("reasons", {}).pop(edit["id"], None)
+        entry.get("quality", {}).pop(edit["id"], None)  # an estimate of the machine's text, not the reviewer's
         applied.append(edit)
     for entry in doc["languages"].values():
-        for key in ("flags", "reasons"):
+        for key in ("flags", "reasons", "quality"):
             if entry.get(key) == {}:
                 del entry[key]
         if entry["status"] == "done_with_flags" and not entry.get("flags"):

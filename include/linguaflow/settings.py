@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     step_timeout_factor: float = Field(4.0, gt=0, description="seconds more per second of media in that limit (the tasks' `execution_timeout` is the limit of the longest media probe accepts)")
     mt_slots: int = Field(4, ge=1, le=64, description="chats one in-process batched decoder (`llamacpp-batched`, a run's languages together) decodes at once: the best number depends on the CPU (bench/RESULTS.md, \"A run's languages at once\")")
     languages_together: bool = Field(False, description="the first translate task of a run decodes every language whose route is the same in-process GGUF model at once, in one batched decoder, and leaves the others' results for their own tasks (one worker doing a run's tasks one after another: the embedded default sets it)")
+    quality_estimate: bool = Field(False, description="requests that do not say otherwise (`quality_estimate`) estimate each translated segment's quality (0-1, stored with it) by reading the source back from the translation with `quality_model`, and flag `low_quality` below its language's line (precision, recall and cost: bench/RESULTS.md, \"A quality estimate\")")
+    quality_model: str = Field("qwen2.5-coder-1.5b-instruct-q4", description="the GGUF model that reads the quality estimate (a bundled name or a `.gguf` path), whatever route translated; the bundled 0.5B is twice as fast but flags 16 % of human translations (bench/RESULTS.md); a model not measured needs `quality_line`")
+    quality_line: float | None = Field(None, ge=0, le=1, description="a translated segment whose quality estimate is below this is flagged `low_quality`, in every language (unset: per target language, as chosen on the error benchmark's tuning part)")
     max_target_languages: int = Field(20, ge=1, description="most target languages one task may ask for")
     max_text_items_bytes: int = Field(256 * 1024, ge=0, description="most bytes of supplied text items (UTF-8) in one task")
 

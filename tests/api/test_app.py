@@ -6,7 +6,7 @@ import pytest
 import httpx
 
 from linguaflow.errors import BadInput
-from linguaflow.results.document import compact
+from linguaflow.results.document import compact, expand
 from linguaflow.api.app import sanitize_key
 
 from conftest import SAMPLE
@@ -158,6 +158,32 @@ def test_the_viewer_names_speakers_and_says_when_their_count_is_uncertain(api, s
     html = client.get(f"/linguaflow/view/{tid}", headers=admin).text
     assert "Front &amp; desk" in html and "Speaker 2" in html  # the name given, escaped; the other numbered
     assert "the speaker labels may be wrong: 3 or 2 speakers: the count was a close call" in html
+
+
+def test_quality_estimates_are_shown_per_segment_and_summed_up_per_language(api, store, bucket):
+    """A task that asked for the estimate: the task API sums it up per language, the viewer shows
+    each segment's estimate and the flag's reason, the language's mean in its header."""
+    client, admin, _ = api
+    tid = client.post("/linguaflow/tasks", headers=admin, json={"media_uri": f"s3://{bucket}/x.wav", "target_languages": ["de"],
+                                                                 "quality_estimate": True}).json()["task_id"]
+    store.put_language(tid, "de", {"0": {"A": "Kannst du bitte etwas lauter sagen?"}, "1": {"A": "Das Wetter ist schön."}},
+                       "done_with_flags", "m", {"0": ["low_quality"]},
+                       {"0": "the model doubts this translation says what the source says (estimate 0.13, below 0.24)"},
+                       {"0": 0.13, "1": 0.75})
+    got = client.get(f"/linguaflow/tasks/{tid}", headers=admin).json()
+    assert got["quality"] == {"de": {"estimated": 2, "low_quality": 1, "mean": 0.44}}
+    assert got["flags"] == {"de": {"0": ["low_quality"]}}
+    shown = f"view-{uuid.uuid4().hex}"
+    store.put(compact({
+        "task_id": shown, "code_map_version": 5, "status": "done_with_flags", "source_language": "en",
+        "media": {"uri": "s3://b/a.wav", "duration": 8.0}, "models": {"asr": "faster-whisper/base/int8"},
+        "segments": [{"id": "0", "start": 0.0, "end": 4.0}, {"id": "1", "start": 4.0, "end": 8.0}],
+        "languages": {"en": {"status": "done", "model": "asr", "audio": {"0": "Could you speak more slowly?", "1": "Nice weather."},
+                             "text": {}},
+                      "de": {**expand(store.get(tid))["languages"]["de"]}},
+        "created": "c", "updated": "u"}))
+    html = client.get(f"/linguaflow/view/{shown}", headers=admin).text
+    assert "estimate 0.13, below 0.24" in html and "quality estimate 0.75" in html and "quality 0.44" in html
 
 
 def test_plugin_registers_the_api_and_the_viewer(api):

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from linguaflow.languages import CODE_MAP_VERSION, language_code, language_of, supported_languages
 from linguaflow.errors import BadInput
-from linguaflow.results.document import MEDIA_WARNING_CODES, FLAG_CODES, STATES, compact, expand, language_errors, language_states, state_of, summary
+from linguaflow.results.document import (MEDIA_WARNING_CODES, FLAG_CODES, STATES, compact, expand, language_errors, language_states,
+                                         quality_summaries, state_of, summary)
 
 import pytest
 
@@ -38,6 +39,8 @@ def documents(draw):
                                                   min_size=1, max_size=3))
             if draw(st.booleans()):  # why, in words, for some of them
                 entry["reasons"] = {i: draw(st.text(min_size=1, max_size=30)) for i in entry["flags"]}
+        if seg_ids and draw(st.booleans()):  # quality estimates, in hundredths
+            entry["quality"] = {i: draw(st.integers(0, 100)) / 100 for i in seg_ids}
         languages[lang] = entry
     doc = {
         "task_id": draw(ids),
@@ -185,3 +188,19 @@ def test_a_partial_document_reads_with_the_skeleton():
     doc = expand(bare)
     assert doc["status"] == "failed" and doc["error"] == "probe: BadInput: empty" and doc["languages"] == {}
     assert doc["code_map_version"] == 1 and doc["segments"] == [] and doc["media"] == {"uri": "", "duration": 0.0}
+
+
+def test_v5_adds_quality_estimates_and_the_low_quality_flag():
+    """A v4 document reads as before; v5 stores each segment's estimate in percent and the flag `q`."""
+    v4 = {"_id": "t", "_v": 4, "_s": "w", "_src": "2", "_m": {"u": "s3://b/a.wav", "d": 9.0}, "_t": {"0": [0.0, 2.0]},
+          "_e": {"asr": "m", "4": "r"}, "_ls": {"2": "d", "4": "w"}, "2": {"0": {"A": "Hi."}}, "4": {"0": {"A": "Hallo."}},
+          "_f": {"4": {"0": "d"}}, "_c": "c", "_u": "u"}
+    assert "quality" not in expand(v4)["languages"]["de"] and expand(v4)["languages"]["de"]["flags"] == {"0": ["number"]}
+    doc = {**expand(v4), "code_map_version": 5}
+    doc["languages"]["de"] = {**doc["languages"]["de"], "flags": {"0": ["low_quality"]},
+                              "reasons": {"0": "the model doubts this translation says what the source says (estimate 0.07, below 0.22)"},
+                              "quality": {"0": 0.07}}
+    coded = compact(doc)
+    assert coded["_f"]["4"] == {"0": "q"} and coded["_q"] == {"4": {"0": 7}}
+    assert expand(coded) == doc
+    assert quality_summaries(coded) == {"de": {"estimated": 1, "low_quality": 1, "mean": 0.07}}

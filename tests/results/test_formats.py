@@ -55,6 +55,17 @@ def test_builtin_formats_for_several_languages():
     assert "hallo" in text and "hello" not in text
 
 
+def test_the_text_shows_each_segments_quality_estimate_and_the_languages_mean():
+    doc = _doc("fmt-3")
+    doc["code_map_version"] = 5
+    doc["languages"]["de"] |= {"status": "done_with_flags", "flags": {"1": ["low_quality"]},
+                               "reasons": {"1": "the model doubts this translation (estimate 0.10, below 0.24)"},
+                               "quality": {"0": 0.8, "1": 0.1}}
+    text = formats.render(compact(doc), "text", ["de"])
+    assert "quality estimate 0.45 on average" in text
+    assert "hallo  (estimate 0.80)" in text and "Welt  [low quality: the model doubts this translation (estimate 0.10" in text
+
+
 def test_a_registered_format_is_offered_by_the_cli(toy):
     from linguaflow.cli import local_run, parser
 

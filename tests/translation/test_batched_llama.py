@@ -111,3 +111,24 @@ def test_a_chat_starting_like_an_earlier_one_reuses_its_start_from_the_cache():
         assert sorted(len(k.tokens) for k in e.kept)[0] == shared and len(e.kept) == 2  # one start per language
     finally:
         e.close()
+
+
+def test_a_given_reply_is_scored_token_by_token_and_the_models_own_answer_scores_above_a_wrong_one(engine):
+    """Forced decoding (the quality estimate's reading): nothing generated, one log-probability per
+    token of the reply and one for the end of the turn; a chat scored while others decode gets the
+    same estimate as alone."""
+    from linguaflow.translation import estimate
+
+    chat = estimate.chat("The meeting has moved to room four.", "en", "de")
+    own = engine.ask(chat, max_tokens=24)
+    tokens = engine.vocab_llm.tokenize(own.encode(), add_bos=False, special=False)
+    alone = engine.score(chat, own)
+    assert len(alone) == len(tokens) + 1 and all(x <= 0 for x in alone)
+    wrong = engine.score(chat, "Die Sitzung hat am Donnerstag verschobert.")
+    assert estimate.geometric_mean(alone) > estimate.geometric_mean(wrong) + 0.2, (own, alone, wrong)
+    with ThreadPoolExecutor(3) as pool:
+        busy = [pool.submit(engine.ask, llm_prompt.messages(ITEMS, "en", lang), 40) for lang in ("fr", "es")]
+        together = pool.submit(engine.score, chat, own).result()
+        [b.result() for b in busy]
+    # the same up to the arithmetic of other batch shapes (a few hundredths on a token)
+    assert len(together) == len(alone) and estimate.geometric_mean(together) == pytest.approx(estimate.geometric_mean(alone), abs=0.03)

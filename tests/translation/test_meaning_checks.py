@@ -150,3 +150,34 @@ def test_a_changed_time_through_the_translate_step_is_stored_flagged_with_its_re
     assert [(it["id"], it["flags"], it["reason"]) for it in items.values()] == [
         ("0", ["number"], "the source says 7:30, the translation 10:30")]
     assert "the source says 7:30, the translation 10:30" in review.body(items)
+
+
+def test_a_fluent_translation_that_says_something_else_is_flagged_low_quality_by_the_estimate(scripted, monkeypatch, store, bucket):  # noqa: F811
+    """"more slowly" -> "louder" (a real output of the bundled route) changes no number or name: no
+    rule sees it. With the estimate on, the bundled model can hardly read the source back from it:
+    flagged `low_quality` with the estimate in the reason, asked again, stored with every segment's
+    estimate, offered for review; the right sentence beside it is not flagged."""
+    from linguaflow import pipeline, review
+    from linguaflow.request import MediaRequest
+    from linguaflow.results.document import expand, quality_summaries
+    from linguaflow.translation import estimate
+
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
+    tid = f"estimate-{uuid.uuid4().hex[:8]}"
+    said = ["Could you speak a little more slowly, please?", "The weather is nice today."]
+    segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, t in enumerate(said)]
+    transcript = stored_transcript(tid, segments, 6.0)
+    wrong = {"0": "Kannst du bitte etwas lauter sagen?", "1": "Das Wetter ist heute schön."}
+    assert check.findings_for(said[0], wrong["0"], "en", "de") == []  # the rules pass it
+    scripted.replies = [(200, json.dumps(wrong, ensure_ascii=False), 0), (200, json.dumps({"0": wrong["0"]}, ensure_ascii=False), 0)]
+    pipeline.translate_step(tid, transcript, "de", {}, store=store, estimate=True)
+    assert len(scripted.bodies) == 2  # the doubted segment was asked again, alone
+    coded = store.get(tid)
+    de = expand(coded)["languages"]["de"]
+    assert de["status"] == "done_with_flags" and de["flags"] == {"0": ["low_quality"]}
+    line = estimate.line("de")
+    assert de["quality"]["0"] < line <= de["quality"]["1"], de["quality"]
+    assert f"estimate {de['quality']['0']:.2f}, below {line:.2f}" in de["reasons"]["0"]
+    assert quality_summaries(coded)["de"]["low_quality"] == 1
+    items = review.flagged_items(tid, MediaRequest(media_uri="s3://bucket/x.wav", target_languages=["de"]))
+    assert [(it["id"], it["flags"]) for it in items.values()] == [("0", ["low_quality"])]

@@ -250,6 +250,7 @@ def get_task(task_id: TaskId, caller: Reader) -> dict:
         "flags": document.language_flags(coded),
         "flag_reasons": document.language_reasons(coded),
         "flagged_share": document.flagged_shares(coded),
+        "quality": document.quality_summaries(coded),
         "error": document.error_of(coded),
         "steps": steps,
     }

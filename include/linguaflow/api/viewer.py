@@ -38,18 +38,25 @@ def _cell(entry: dict, lang: str, item_id: str, kind: str, spoken_in: str | None
     text = escape(entry[kind].get(item_id, ""))
     if spoken_in:
         text = f"<small class='spoken'>{escape(language_name(spoken_in))}</small> {text}"
+    quality = entry.get("quality", {}).get(item_id)
+    estimate = f"quality estimate {quality:.2f}" if quality is not None else ""
     flags = entry.get("flags", {}).get(item_id)
     if flags:
         why = ", ".join(flags) + (f": {entry['reasons'][item_id]}" if entry.get("reasons", {}).get(item_id) else "")
+        why += f" ({estimate})" if estimate and "low_quality" not in flags else ""
         return f"<td lang='{escape(lang)}' class='flag' title='{escape(why)}'>⚑ {text}</td>"
+    if estimate:
+        return f"<td lang='{escape(lang)}' title='{escape(estimate)}'>{text}</td>"
     return f"<td lang='{escape(lang)}'>{text}</td>"
 
 
 def _flagged_share(entry: dict) -> str:
-    """ " · 2 of 14 flagged" for a language with flagged items."""
+    """ " · 2 of 14 flagged · quality 0.61" for a language with flagged items or estimates."""
     flagged = len(entry.get("flags") or {})
     total = len(entry.get("audio") or {}) + len(entry.get("text") or {})
-    return f" · {flagged} of {total} flagged" if flagged else ""
+    quality = entry.get("quality") or {}
+    return (f" · {flagged} of {total} flagged" if flagged else "") + \
+        (f" · quality {sum(quality.values()) / len(quality):.2f}" if quality else "")
 
 
 def task_page(doc: dict) -> str:

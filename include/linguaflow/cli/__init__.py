@@ -197,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--redact-local-only", action="store_true",
                      help="with --redact: refuse a remote ASR route (it would get the audio before redaction)")
     run.add_argument("--replace", action="store_true", help="drop stored languages this run does not ask for")
+    run.add_argument("--estimate", action="store_true",
+                     help="estimate each translated segment's quality and flag low_quality where the model doubts it (slower)")
     run.add_argument("--review", action="store_true",
                      help="ask about flagged segments in the terminal (edit or keep each) before the result is stored")
     run.add_argument("--format", default=None, choices=formats.names(), help=f"what to print: {_format_help()}; default text")

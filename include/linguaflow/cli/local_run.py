@@ -34,7 +34,7 @@ FLAG_FIELDS = {
     "task_id": "task_id", "callback": "callback_url", "text_items": "text_items", "glossary": "glossary",
     "speakers": "diarize", "num_speakers": "num_speakers", "min_speakers": "min_speakers", "max_speakers": "max_speakers",
     "speaker_names": "speaker_names", "mixed_languages": "mixed_languages",
-    "vocabulary": "vocabulary", "review": "review", "replace": "replace", "redact": "redact", "redact_style": "redact_style",
+    "vocabulary": "vocabulary", "estimate": "quality_estimate", "review": "review", "replace": "replace", "redact": "redact", "redact_style": "redact_style",
     "redact_local_only": "redact_local_only", "redact_audio": "redact_audio", "keep_original": "keep_original",
 }
 
@@ -110,6 +110,7 @@ def plan(args) -> Plan:
             "asr_engine": args.engine, "asr_model": args.model,
             "task_id": args.task_id or (file_task_id(path) if path else None),
             "glossary": _json_option(args.glossary, "--glossary"), "replace": args.replace, "review": args.review,
+            **({"quality_estimate": True} if args.estimate else {}),
             "text_items": _json_option(args.text_items, "--text-items"), "callback_url": args.callback,
             "diarize": args.speakers or any(x is not None for x in (args.num_speakers, args.min_speakers, args.max_speakers,
                                                                    args.speaker_names)),
@@ -290,9 +291,14 @@ def _finish(p: Plan, coded: dict | None, run_state: str | None, reused: bool, lo
     state = document.state_of(coded)
     doc = document.expand(coded)
     spoken = doc["source_language"]
-    shares = document.flagged_shares(coded)
-    langs = [f"{language_name(lang)} {state_name(s)}"
-             + (f" ({shares[lang]['flagged']} of {shares[lang]['items']} flagged)" if lang in shares else "")
+    shares, quality = document.flagged_shares(coded), document.quality_summaries(coded)
+
+    def told(lang: str) -> str:  # " (2 of 14 flagged; quality estimate 0.61)"
+        said = ([f"{shares[lang]['flagged']} of {shares[lang]['items']} flagged"] if lang in shares else []) \
+            + ([f"quality estimate {quality[lang]['mean']:.2f}"] if lang in quality else [])
+        return f" ({'; '.join(said)})" if said else ""
+
+    langs = [f"{language_name(lang)} {state_name(s)}{told(lang)}"
              for lang, s in document.language_states(coded).items() if lang != spoken]
     what = ", ".join(langs) if langs else "transcript only (no --to languages)"
     flagged = shares.get(spoken, {}).get("flagged", 0) if spoken else 0

@@ -19,8 +19,10 @@ by item id). Metadata keys start with "_" so they never collide with language co
         w wrong language, r repetition, l low confidence, g a glossary term not rendered as asked,
         n no speech heard under the words, d a number, time or day lost or changed, p a name, code,
         e-mail or URL lost or altered, s words in another script, o far too short or too long, k words
-        kept in the source language, x a negation added or lost, t a redaction tag lost or altered
+        kept in the source language, x a negation added or lost, t a redaction tag lost or altered, q the
+        quality estimate below the line (the model doubts the translation says what the source says)
     _fr why segments were flagged, in words {code: {id: reason}} (only where a check said)
+    _q quality estimates of translated segments, in percent {code: {id: 0-100}} (only where estimated)
     _by who created the task (Airflow user name)   _tl requested target language codes
     _fl true when any segment was flagged (indexed for listing)   _run the Airflow run id (when it differs)
     _rq digest of what the request asked apart from its languages (a re-run asking the same is answered from the store)
@@ -47,6 +49,7 @@ Code-map versions (every past version stays readable):
     v3  adds the flag letters d (number), p (names), s (script), o (length), k (source words),
         x (negation) and `_fr`, their reasons
     v4  adds the media warning letter s (speakers uncertain) and `_m.sd`, its reason
+    v5  adds the flag letter q (low quality: the estimate below its line) and `_q`, the estimates
 """
 
 from __future__ import annotations
@@ -70,10 +73,10 @@ MediaWarning = Literal["truncated", "decode_errors", "speakers_uncertain"]
 _DAMAGE = ("truncated", "decode_errors")  # the warnings that come with decoded seconds and damaged packets
 FLAG_CODES = {"untranslated": "u", "wrong_language": "w", "repetition": "r", "low_confidence": "l", "glossary": "g",
               "no_speech": "n", "number": "d", "names": "p", "script": "s", "length": "o",
-              "source_words": "k", "negation": "x", "redaction": "t"}
+              "source_words": "k", "negation": "x", "redaction": "t", "low_quality": "q"}
 _FLAG_BACK = {v: k for k, v in FLAG_CODES.items()}
 Flag = Literal["untranslated", "wrong_language", "repetition", "low_confidence", "glossary", "no_speech", "number", "names",
-               "script", "length", "source_words", "negation", "redaction"]
+               "script", "length", "source_words", "negation", "redaction", "low_quality"]
 _FAILED = "f:"
 
 # field paths the store indexes, projects and updates
@@ -103,6 +106,7 @@ class LanguageResult(_Strict):
     error: str | None = None
     flags: dict[str, list[Flag]] = {}  # segment or item id -> what is wrong with it (absent: nothing)
     reasons: dict[str, str] = {}  # flagged segment or item id -> why, in words (where a check said)
+    quality: dict[str, float] = {}  # segment or item id -> quality estimate 0-1, two decimals (where estimated)
 
 
 class ReviewEdit(_Strict):
@@ -244,6 +248,8 @@ def compact(doc: dict) -> dict:
             out.setdefault("_f", {})[code] = _flag_codes(entry["flags"])
         if entry.get("reasons"):
             out.setdefault("_fr", {})[code] = dict(entry["reasons"])
+        if entry.get("quality"):
+            out.setdefault("_q", {})[code] = _percent(entry["quality"])
     if any(out.get("_f", {}).values()) or out["_m"].get("w"):
         out["_fl"] = True
     return out
@@ -272,6 +278,10 @@ def _expand_media(m: dict) -> dict:
     if "speakers_uncertain" in warnings:
         out["speakers_doubt"] = m.get("sd")
     return out
+
+
+def _percent(quality: dict[str, float]) -> dict[str, int]:
+    return {i: round(100 * q) for i, q in quality.items()}
 
 
 def _flag_codes(flags: dict[str, list[str]]) -> dict[str, str]:
@@ -312,6 +322,8 @@ def expand(coded: dict) -> dict:
             entry["flags"] = _flag_names(coded["_f"][code])
         if coded.get("_fr", {}).get(code):
             entry["reasons"] = dict(coded["_fr"][code])
+        if coded.get("_q", {}).get(code):
+            entry["quality"] = {i: p / 100 for i, p in coded["_q"][code].items()}
         languages[language_of(code, v)] = entry
     out = {
         "task_id": coded["_id"],
@@ -456,11 +468,12 @@ def language_key(lang: str) -> str:
 
 
 def language_fields(lang: str, items: dict, state: str, model: str | None, flags: dict | None = None,
-                    reasons: dict | None = None) -> dict:
-    """$set fields that store one language's coded items, state, model, flagged segments and why."""
+                    reasons: dict | None = None, quality: dict | None = None) -> dict:
+    """$set fields that store one language's coded items, state, model, flagged segments and why,
+    and its quality estimates."""
     code = language_code(lang)
     fields = {code: items, f"_ls.{code}": _language_state_code(state), f"_e.{code}": model, f"_f.{code}": _flag_codes(flags or {}),
-              f"_fr.{code}": dict(reasons or {})}
+              f"_fr.{code}": dict(reasons or {}), f"_q.{code}": _percent(quality or {})}
     if any(flags.values() if flags else ()):
         fields["_fl"] = True
     return fields
@@ -481,6 +494,18 @@ def flagged_shares(coded: dict | None) -> dict[str, dict[str, int]]:
     v = coded.get("_v", CODE_MAP_VERSION)
     return {language_of(c, v): {"flagged": len(f), "items": len(coded.get(c) or {}) or len(f)}
             for c, f in (coded.get("_f") or {}).items() if f}
+
+
+def quality_summaries(coded: dict | None) -> dict[str, dict]:
+    """{ISO language: {"estimated": n, "low_quality": how many flagged below the line, "mean": 0-1}}
+    for the languages with quality estimates."""
+    if not coded:
+        return {}
+    v = coded.get("_v", CODE_MAP_VERSION)
+    flags = coded.get("_f") or {}
+    return {language_of(c, v): {"estimated": len(q), "low_quality": sum(FLAG_CODES["low_quality"] in f for f in flags.get(c, {}).values()),
+                                "mean": round(sum(q.values()) / len(q) / 100, 2)}
+            for c, q in (coded.get("_q") or {}).items() if q}
 
 
 def language_reasons(coded: dict | None) -> dict[str, dict[str, str]]:

@@ -67,12 +67,14 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
         if entry.get("error"):
             head += f" ({entry['error']})"
         lines += ["", head]
-        flags, reasons = entry.get("flags") or {}, entry.get("reasons") or {}
+        flags, reasons, quality = entry.get("flags") or {}, entry.get("reasons") or {}, entry.get("quality") or {}
+        if quality:
+            lines[-1] += f" — quality estimate {sum(quality.values()) / len(quality):.2f} on average"
         for seg in doc["segments"]:
             text = entry["audio"].get(seg["id"])
             if text is None:
                 continue
-            mark = ""
+            mark = f"  (estimate {quality[seg['id']]:.2f})" if seg["id"] in quality else ""
             if seg["id"] in flags:
                 why = f": {reasons[seg['id']]}" if seg["id"] in reasons else ""
                 mark = f"  [{', '.join(f.replace('_', ' ') for f in flags[seg['id']])}{why}]"

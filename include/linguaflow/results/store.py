@@ -186,9 +186,9 @@ class ResultStore:
         return self.col.count_documents({document.ID: task_id}) > 0
 
     def put_language(self, task_id: str, lang: str, items: dict, state: str, model: str | None, flags: dict | None = None,
-                     reasons: dict | None = None) -> None:
+                     reasons: dict | None = None, quality: dict | None = None) -> None:
         """Write one language (coded items) as soon as it is done, so a later failure never loses it."""
-        fields = document.language_fields(lang, items, state, model, flags, reasons)
+        fields = document.language_fields(lang, items, state, model, flags, reasons, quality)
         code = document.language_key(lang)
         if _bson_size({code: items}) > self.max_doc_bytes // 4:  # too big to sit beside the others
             fields.pop(code)

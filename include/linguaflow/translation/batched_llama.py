@@ -32,9 +32,12 @@ UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for t
 # A language's chats share their start (instructions and the worked example: 126 of ~240 tokens;
 # 126 of a single item's 144), as the one-chat engine reuses its last prompt. Starts are kept in
 # the cache and copied into a new chat's sequence (cells shared, nothing computed again).
-KEPT = 8  # starts kept (least recently used dropped): a language, its stricter prompt, its glossary
+KEPT = 12  # starts kept (least recently used dropped): a language, its stricter prompt, its glossary, its estimate
 KEPT_TOKENS = 512  # the longest start kept
 SAME_START = 32  # chats sharing fewer first tokens are of different kinds (languages share 7)
+# A scored chat (the quality estimate's: a short instruction, then the text) shares ~22 tokens with
+# the others of its language, 5 with another language's: kept from 16 on.
+SCORED_SAME_START = 16
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class _Chat:
     slot: int = -1
     pos: int = 0  # tokens of this chat in the cache
     logit_row: int = -1  # its row of logits in the last decode
+    forced: list[int] | None = None  # a reply to score, not to generate: its tokens' log-probabilities are the answer
+    same_start: int = SAME_START  # the fewest first tokens it must share with a kept start to reuse it
 
 
 @dataclass(eq=False)
@@ -141,6 +146,28 @@ class BatchedLlama:
         text = chat.answer.result()
         return Reply(text, len(prompt), len(chat.out), "length" if len(chat.out) >= chat.max_tokens else "stop")
 
+    def score(self, messages: list[dict], reply: str) -> list[float]:
+        """The log-probability of each token of `reply` (and of the end of the turn after it) as the
+        model's answer to `messages`: forced decoding, one prompt read, nothing generated."""
+        formatted = self.formatter(messages=messages)
+        prompt = self.vocab_llm.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True)
+        forced = self.vocab_llm.tokenize(reply.encode(), add_bos=False, special=False) + [self._end_of_turn(formatted)]
+        if len(prompt) + len(forced) > self.ctx_per_slot:
+            raise ValueError(f"a prompt and reply of {len(prompt) + len(forced)} tokens do not fit a slot of {self.ctx_per_slot}")
+        chat = _Chat(prompt, 0, [], forced=forced, same_start=SCORED_SAME_START)
+        if self._closed:
+            raise RuntimeError("the batched engine is closed")
+        self.waiting.put(chat)
+        return chat.answer.result()
+
+    def _end_of_turn(self, formatted) -> int:
+        stop = formatted.stop[0] if isinstance(formatted.stop, list) and formatted.stop else formatted.stop
+        if stop:
+            ids = self.vocab_llm.tokenize(stop.encode(), add_bos=False, special=True)
+            if len(ids) == 1:
+                return ids[0]
+        return self.vocab_llm.token_eos()
+
     def close(self) -> None:
         if self._closed:
             return
@@ -173,6 +200,9 @@ class BatchedLlama:
                     self._end(chat, free, error=exc)
                 running.clear()
                 continue
+            for chat in [c for c in running if c.forced is not None]:  # scored in the step that read it
+                self._end(chat, free, scores=self._logprobs(chat))
+                running.remove(chat)
             for chat in list(running):
                 token = self._argmax(chat.logit_row)
                 if self.L.llama_vocab_is_eog(self.vocab, token):
@@ -215,13 +245,15 @@ class BatchedLlama:
         for chat in running:
             if chat in fresh:
                 chat.pos = self._reuse_start(chat)
-                tokens = chat.prompt[chat.pos:]
+                tokens = chat.prompt[chat.pos:] + (chat.forced[:-1] if chat.forced else [])
             else:
                 tokens = chat.out[-1:]
+            # a generated chat needs the last token's logits; a scored one those of each token before a forced one
+            wanted = len(chat.forced) if chat.forced is not None and chat in fresh else 1
             for k, token in enumerate(tokens):
                 b.token[row], b.pos[row], b.n_seq_id[row] = token, chat.pos + k, 1
                 b.seq_id[row][0] = chat.slot
-                b.logits[row] = k == len(tokens) - 1
+                b.logits[row] = k >= len(tokens) - wanted
                 row += 1
             chat.pos += len(tokens)
             chat.logit_row = row - 1
@@ -239,7 +271,7 @@ class BatchedLlama:
         best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
         # the last prompt token is always decoded: its logits give the reply's first token
         shared = min(_common(best.tokens, chat.prompt), len(chat.prompt) - 1) if best else 0
-        if shared < SAME_START:
+        if shared < chat.same_start:
             return 0
         self.L.llama_memory_seq_cp(self.memory, best.seq, chat.slot, 0, shared)
         self.kept.remove(best)
@@ -252,7 +284,7 @@ class BatchedLlama:
         share, or keep its prompt as the start of a new kind (dropping the least recently used)."""
         best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
         shared = _common(best.tokens, chat.prompt) if best else 0
-        if shared >= SAME_START:
+        if shared >= chat.same_start:
             if shared < len(best.tokens):
                 self.L.llama_memory_seq_rm(self.memory, best.seq, shared, -1)
                 best.tokens = best.tokens[:shared]
@@ -266,10 +298,21 @@ class BatchedLlama:
         self.L.llama_memory_seq_cp(self.memory, chat.slot, start.seq, 0, len(start.tokens))
         self.kept.append(start)
 
-    def _argmax(self, row: int) -> int:
+    def _logits(self, row: int) -> np.ndarray:
         ptr = self.L.llama_get_logits_ith(self.ctx, row)
-        logits = np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
-        return int(logits.argmax())
+        return np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
+
+    def _argmax(self, row: int) -> int:
+        return int(self._logits(row).argmax())
+
+    def _logprobs(self, chat: _Chat) -> list[float]:
+        first = chat.logit_row - len(chat.forced) + 1
+        out = []
+        for k, token in enumerate(chat.forced):
+            logits = self._logits(first + k).astype(np.float64)
+            top = logits.max()
+            out.append(float(logits[token] - top - np.log(np.exp(logits - top).sum())))
+        return out
 
     def _text(self, chat: _Chat) -> str:
         return self.vocab_llm.detokenize(chat.out).decode("utf-8", errors="ignore")
@@ -277,11 +320,14 @@ class BatchedLlama:
     def _stopped(self, chat: _Chat) -> bool:
         return bool(chat.stop) and any(s in self._text(chat)[-64:] for s in chat.stop)
 
-    def _end(self, chat: _Chat, free: list[int], error: BaseException | None = None) -> None:
+    def _end(self, chat: _Chat, free: list[int], error: BaseException | None = None, scores: list[float] | None = None) -> None:
         self.L.llama_memory_seq_rm(self.memory, chat.slot, -1, -1)
         free.append(chat.slot)
         if error is not None:
             chat.answer.set_exception(error)
+            return
+        if scores is not None:
+            chat.answer.set_result(scores)
             return
         text = self._text(chat)
         for s in chat.stop:

@@ -29,6 +29,7 @@ UNTRANSLATED = "untranslated"
 WRONG_LANGUAGE = "wrong_language"
 NUMBER, NAMES, SCRIPT, LENGTH, SOURCE_WORDS, NEGATION = "number", "names", "script", "length", "source_words", "negation"
 REDACTION = "redaction"  # a tag standing for redacted personal data ([PERSON_1]) lost, altered or added
+LOW_QUALITY = "low_quality"  # the model's quality estimate below its line (`estimate`, applied by the router)
 MEANING = (NUMBER, NAMES, SCRIPT, LENGTH, SOURCE_WORDS, NEGATION)
 # A word copied from the source is a loanword of the target ("Hotel", "Team", "Meeting" in German)
 # when it is common there: wordfreq's Zipf frequency in the target at least this (chosen on the tuning part).

@@ -23,7 +23,8 @@ from ..languages import language_code
 from ..errors import BadInput, LinguaflowError, MalformedReply, is_transient
 from ..settings import Settings, settings
 from ..privacy import redact
-from . import backends, check, names
+from . import backends, batched_llama, check, names
+from . import estimate as quality_estimate
 from . import glossary as glossary_terms
 
 log = logging.getLogger(__name__)
@@ -164,20 +165,24 @@ def translate(items: list[tuple[str, str]], source: str, target: str) -> tuple[l
     return out, route.name
 
 
-def translate_checked(items: list[tuple[str, str]], source: str, target: str, glossary: dict | None = None):
+def translate_checked(items: list[tuple[str, str]], source: str, target: str, glossary: dict | None = None,
+                      estimate: bool = False, quality: dict | None = None):
     """Translate, check every output (in the target language, its numbers, names and script, the
-    glossary's renderings where its terms occur), ask again one by one for the items that fail,
-    naming what they must keep, and return (items, route name, {item id: [check.Finding]}) for
-    what is left.
+    glossary's renderings where its terms occur, and, with `estimate`, the model's quality
+    estimate), ask again one by one for the items that fail, naming what they must keep, and
+    return (items, route name, {item id: [check.Finding]}) for what is left; `quality`, when
+    given, is filled with each translated item's estimate.
 
-    Flagged items are kept as they came back (the answer with fewer findings of the two), so a
-    language is stored with flags, never failed or passed off as done because of a few segments."""
+    Flagged items are kept as they came back (the answer with fewer findings of the two, the
+    higher estimate between equals), so a language is stored with flags, never failed or passed
+    off as done because of a few segments."""
     if source == target:
         return list(items), "source", {}
     terms = glossary_terms.renderings(glossary, target)
     tags = {t: t for _, text in items for t in redact.tags_in(text)}  # redacted data: kept as written
     out, route = _translate(items, source, target, terms | tags)
     found = _checked(items, out, source, target, terms)
+    scores = _estimated(items, out, source, target, found) if estimate else {}
     if found:
         log.info("%d of %d items into %s flagged %s; asking again, each alone", len(found), len(items), target,
                  sorted({f.flag for v in found.values() for f in v}))
@@ -199,10 +204,39 @@ def translate_checked(items: list[tuple[str, str]], source: str, target: str, gl
             answers = [ask_again(item_id) for item_id in found]
         again = dict(pair for answer in answers for pair in answer)
         second = _checked(items, list(again.items()), source, target, terms)
-        better = {i for i in again if len(second.get(i, [])) < len(found[i])}
+        second_scores = _estimated(items, list(again.items()), source, target, second) if estimate else {}
+        better = {i for i in again if (len(second.get(i, [])), -second_scores.get(i, 0)) < (len(found[i]), -scores.get(i, 0))}
         out = [(i, again[i] if i in better else t) for i, t in out]
         found = {i: second[i] if i in better else f for i, f in found.items() if i not in better or second.get(i)}
+        scores |= {i: second_scores[i] for i in better if i in second_scores}
+    if quality is not None:
+        quality.update(scores)
     return out, route.name, found
+
+
+def estimated_by() -> list:
+    """What an estimate depends on (part of a translation's input: changing it makes the translation again)."""
+    cfg = settings()
+    return [quality_estimate.VERSION, cfg.quality_model, cfg.quality_line, quality_estimate.LINES.get(cfg.quality_model)]
+
+
+def _estimated(items, out, source, target, found: dict) -> dict[str, float]:
+    """Each translated item's quality estimate (`estimate`, read by `quality_model`), two decimals;
+    an item below its language's line gets a `low_quality` finding."""
+    cfg = settings()
+    sources = dict(items)
+    pairs = [(i, sources[i], t) for i, t in out if sources.get(i, "").strip() and t.strip()]
+    if not pairs:
+        return {}
+    engine = batched_llama.get(cfg.quality_model).engine
+    values = quality_estimate.estimates(engine, [(s, t) for _, s, t in pairs], source, target)
+    scores = {i: round(v, 2) for (i, _, _), v in zip(pairs, values)}
+    line = quality_estimate.line(target)
+    for i, v in scores.items():
+        if v < line:
+            found.setdefault(i, []).append(check.Finding(
+                check.LOW_QUALITY, f"the model doubts this translation says what the source says (estimate {v:.2f}, below {line:.2f})"))
+    return scores
 
 
 def _to_keep(source_text: str, found: list) -> dict[str, str]:

@@ -77,20 +77,27 @@ def _cut(units: list[str], at: int, start: int, spaced: bool) -> int:
 
 
 def translate(translate_checked, audio: list[tuple[str, str]], others: list[tuple[str, str]], source: str, target: str,
-              **kwargs):
+              quality: dict | None = None, **kwargs):
     """`translate_checked` over whole sentences of `audio` (plus `others`, translated as they are);
     returns (audio items, other items, route name, {id: findings}) with the audio back on its
-    segments. What the checks found in a sentence applies to each of its segments."""
+    segments. What the checks found in a sentence applies to each of its segments, and so does
+    its quality estimate (filled into `quality`, when given)."""
     if source == target:  # the transcript itself: never re-cut
         return list(audio), list(others), "source", {}
     groups = join(audio)
     whole = [(g[0][0], joined_text(g)) for g in groups]
-    done, route, flags = translate_checked(whole + others, source, target, **kwargs)
+    estimated: dict = {}
+    done, route, flags = translate_checked(whole + others, source, target, **kwargs,
+                                           **({"quality": estimated} if quality is not None else {}))
     by_first = dict(done[: len(whole)])
     out_audio, out_flags = [], {}
     for g in groups:
         out_audio += split_back(g, by_first[g[0][0]], target)
         if g[0][0] in flags:
             out_flags.update({seg_id: flags[g[0][0]] for seg_id, _ in g})
+        if g[0][0] in estimated:
+            quality.update({seg_id: estimated[g[0][0]] for seg_id, _ in g})
     out_flags.update({i: f for i, f in flags.items() if i not in by_first})
+    if quality is not None:
+        quality.update({i: q for i, q in estimated.items() if i not in by_first})
     return out_audio, done[len(whole):], route, out_flags
