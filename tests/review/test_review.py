@@ -218,3 +218,20 @@ def test_uncertain_speakers_are_offered_for_correction_and_naming(s3, bucket):
     assert "<v Front desk>Good evening, front desk." in vtt and "<v Guest>Of course." in vtt
     assert "Guest: One more night, please." in formats.render(coded, "srt", ["en"])
     assert "Front desk: How can I help?" in formats.render(coded, "text")
+
+
+def test_an_edited_segment_loses_the_estimate_of_the_machine_text_it_replaced(s3, bucket):
+    """A reviewer's text is not what the model estimated: the estimate goes with the flag; the
+    other segments keep theirs."""
+    tid = f"review-{uuid.uuid4().hex[:12]}"
+    item = {"lang": "de", "kind": "A", "id": "0", "text": "Kannst du die Musik lauter machen?", "source": "Turn the music down.",
+            "flags": ["low_quality"], "start": 0.0, "end": 1.0}
+    review.save(tid, {"de/A/0": "Kannst du die Musik leiser machen?"}, {"de/A/0": item}, "reviewer", "t")
+    doc = {"languages": {"de": {"status": "done_with_flags", "model": "m", "text": {},
+                                "audio": {"0": "Kannst du die Musik lauter machen?", "1": "Danke."},
+                                "flags": {"0": ["low_quality"]}, "reasons": {"0": "estimate 0.11, below 0.24"},
+                                "quality": {"0": 0.11, "1": 0.8}}},
+           "media": {"uri": "u", "duration": 1.0}, "status": "done_with_flags"}
+    de = review.apply(doc, tid)["languages"]["de"]
+    assert de["audio"]["0"] == "Kannst du die Musik leiser machen?" and de["quality"] == {"1": 0.8}
+    assert de["status"] == "done" and "flags" not in de and "reasons" not in de and doc["status"] == "done"
