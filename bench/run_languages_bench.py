@@ -1,8 +1,9 @@
 """`linguaflow run FILE --to zh,ja,de` as a user runs it: each language decoded on its own (today's
 path) against every language at once on one batched decoder (`LINGUAFLOW_LANGUAGES_TOGETHER`, the
-embedded default's setting since issue 27), side by side in one run.
+embedded default's setting since issue 27), side by side in one run; `together+estimate` adds the
+quality estimate (`run --estimate`, issue 26).
 
-    .venv/bin/python bench/run_languages_bench.py [--langs zh,ja,de] [--rounds 1] [--paths alone,together]
+    .venv/bin/python bench/run_languages_bench.py [--langs zh,ja,de] [--rounds 1] [--paths alone,together,together+estimate]
 
 The file: five minutes of English speech, the 42 sentences of `bench/data/mt_reference.json`
 spoken by espeak-ng (en-us) and cycled to 750 words (150 words a minute), 0.4 s between
@@ -52,14 +53,14 @@ def speech(dst: Path) -> tuple[Path, list[dict]]:
     return write_wav(dst, np.concatenate(pcm)), spoken
 
 
-def run_once(media: Path, langs: str, together: bool, home_template: Path, tmp: Path, n: int) -> dict:
+def run_once(media: Path, langs: str, together: bool, home_template: Path, tmp: Path, n: int, extra: tuple = ()) -> dict:
     home = tmp / f"home-{n}"
     shutil.copytree(home_template, home)
     env = {**os.environ, "LINGUAFLOW_HOME": str(home), "LINGUAFLOW_LANGUAGES_TOGETHER": "1" if together else "0"}
     env = {k: v for k, v in env.items() if not k.startswith("AIRFLOW")}
     out = home / "result.json"
     began = time.monotonic()
-    proc = subprocess.Popen([CLI, "run", str(media), "--to", langs, "--format", "json", "--out", str(out)], env=env,
+    proc = subprocess.Popen([CLI, "run", str(media), "--to", langs, "--format", "json", "--out", str(out), *extra], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -86,8 +87,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--langs", default="zh,ja,de")
     ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("--paths", default="alone,together")
+    ap.add_argument("--paths", default="alone,together", help="alone, together, together+estimate (`run --estimate`)")
     args = ap.parse_args()
+    from linguaflow.results.document import language_key
+
     langs, paths = args.langs.split(","), args.paths.split(",")
     print(f"# {machine()}; `linguaflow run FILE --to {args.langs}`, default engine and route; {args.rounds} round(s)")
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -102,12 +105,16 @@ def main() -> None:
         for r in range(args.rounds):
             for path in paths:
                 n += 1
-                got = run_once(media, args.langs, path == "together", template, tmp, n)
+                got = run_once(media, args.langs, path.startswith("together"), template, tmp, n,
+                               ("--estimate",) if "+estimate" in path else ())
                 scores = {lang: chrf(got["doc"], spoken, lang) for lang in langs}
                 rows.append((path, got, scores))
                 steps = " ".join(f"{k.replace('translate to ', '')} {v:.0f}" for k, v in got["steps"].items())
+                flagged = {lang: sum("q" in f for f in got["doc"].get("_f", {}).get(language_key(lang), {}).values()) for lang in langs}
+                low = {lang: count for lang, count in flagged.items() if count}
                 print(f"round {r + 1} {path}: {got['wall']:.1f} s ({steps}), peak RSS {got['rss_mb']:.0f} MB, chrF++ "
-                      + " ".join(f"{lang} {s:.1f}" for lang, s in scores.items()), flush=True)
+                      + " ".join(f"{lang} {s:.1f}" for lang, s in scores.items())
+                      + (f", segments flagged low quality {low}" if low else ""), flush=True)
     print()
     print("| path | wall s | transcribe s | translation s (wall − transcribe) | × alone | peak RSS MB | chrF++ " + " | ".join(langs) + " |")
     print("|---|---|---|---|---|---|" + "---|" * len(langs))
