@@ -127,16 +127,22 @@ def test_a_flagged_segment_is_asked_again_told_what_to_keep_and_kept_flagged_if_
     assert found == {} and dict(out)["1"] == "火车7:30从4号站台出发。"
 
 
+def _german_through(scripted, monkeypatch, prefix: str, said: list[str]) -> tuple[str, str]:  # noqa: F811
+    """German routed to the scripted endpoint, and a task's stored transcript of `said` (3 s a
+    segment): the task id and the transcript's URI, for a translate step."""
+    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
+    tid = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, t in enumerate(said)]
+    return tid, stored_transcript(tid, segments, 6.0)
+
+
 def test_a_changed_time_through_the_translate_step_is_stored_flagged_with_its_reason_and_reviewed(scripted, monkeypatch, store, bucket):  # noqa: F811
     from linguaflow import pipeline, review
     from linguaflow.request import MediaRequest
     from linguaflow.results.document import expand, flagged_shares
 
-    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
-    tid = f"meaning-{uuid.uuid4().hex[:8]}"
     said = ["The train leaves at 7:30.", "The weather is nice today."]
-    segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, t in enumerate(said)]
-    transcript = stored_transcript(tid, segments, 6.0)
+    tid, transcript = _german_through(scripted, monkeypatch, "meaning", said)
     wrong = {"0": "Der Zug fährt um 10:30 ab.", "1": "Das Wetter ist heute schön."}
     scripted.replies = [(200, json.dumps(wrong), 0), (200, json.dumps({"0": wrong["0"]}), 0)]
     pipeline.translate_step(tid, transcript, "de", {}, store=store)
@@ -162,11 +168,8 @@ def test_a_fluent_translation_that_says_something_else_is_flagged_low_quality_by
     from linguaflow.results.document import expand, quality_summaries
     from linguaflow.translation import estimate
 
-    monkeypatch.setenv("LINGUAFLOW_ROUTES", json.dumps({"de": {"backend": "openai", "model": "m", "options": {"base_url": scripted.url}}}))
-    tid = f"estimate-{uuid.uuid4().hex[:8]}"
     said = ["Could you speak a little more slowly, please?", "The weather is nice today."]
-    segments = [{"id": str(n), "start": n * 3.0, "end": n * 3.0 + 2.5, "text": t} for n, t in enumerate(said)]
-    transcript = stored_transcript(tid, segments, 6.0)
+    tid, transcript = _german_through(scripted, monkeypatch, "estimate", said)
     wrong = {"0": "Kannst du bitte etwas lauter sagen?", "1": "Das Wetter ist heute schön."}
     assert check.findings_for(said[0], wrong["0"], "en", "de") == []  # the rules pass it
     scripted.replies = [(200, json.dumps(wrong, ensure_ascii=False), 0), (200, json.dumps({"0": wrong["0"]}, ensure_ascii=False), 0)]

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ..results import formats
 from . import form
 from ..results.document import ENDED
-from ..results.readable import language_name, media_warning, redaction_summary, state_name
+from ..results.readable import language_name, mean_quality, media_warning, redaction_summary, state_name
 from ..results.subtitles import speaker_name, timestamp
 from .media import is_video
 
@@ -54,9 +54,8 @@ def _flagged_share(entry: dict) -> str:
     """ " · 2 of 14 flagged · quality 0.61" for a language with flagged items or estimates."""
     flagged = len(entry.get("flags") or {})
     total = len(entry.get("audio") or {}) + len(entry.get("text") or {})
-    quality = entry.get("quality") or {}
-    return (f" · {flagged} of {total} flagged" if flagged else "") + \
-        (f" · quality {sum(quality.values()) / len(quality):.2f}" if quality else "")
+    mean = mean_quality(entry)
+    return (f" · {flagged} of {total} flagged" if flagged else "") + (f" · quality {mean:.2f}" if mean is not None else "")
 
 
 def task_page(doc: dict) -> str:

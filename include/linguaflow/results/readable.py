@@ -69,7 +69,7 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
         lines += ["", head]
         flags, reasons, quality = entry.get("flags") or {}, entry.get("reasons") or {}, entry.get("quality") or {}
         if quality:
-            lines[-1] += f" — quality estimate {sum(quality.values()) / len(quality):.2f} on average"
+            lines[-1] += f" — quality estimate {mean_quality(entry):.2f} on average"
         for seg in doc["segments"]:
             text = entry["audio"].get(seg["id"])
             if text is None:
@@ -85,6 +85,12 @@ def to_text(doc: dict, langs: list[str] | None = None) -> str:
         for item_id, text in sorted(entry.get("text", {}).items()):
             lines.append(f"{item_id}: {text}")
     return "\n".join(lines) + "\n"
+
+
+def mean_quality(entry: dict) -> float | None:
+    """A language's mean quality estimate over its estimated segments (None: not estimated)."""
+    quality = entry.get("quality") or {}
+    return sum(quality.values()) / len(quality) if quality else None
 
 
 def redaction_summary(redaction: dict) -> str:

@@ -132,29 +132,32 @@ class BatchedLlama:
     def chat(self, messages: list[dict], max_tokens: int) -> Reply:
         """`ask`, with the token counts and why the reply ended (what an OpenAI-style answer reports);
         ValueError when the prompt does not fit a slot."""
-        formatted = self.formatter(messages=messages)
-        prompt = self.vocab_llm.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True)
+        formatted, prompt = self._prompt(messages)
         if len(prompt) + max_tokens > self.ctx_per_slot:
             max_tokens = self.ctx_per_slot - len(prompt)
             if max_tokens <= 0:
                 raise ValueError(f"a prompt of {len(prompt)} tokens does not fit a slot of {self.ctx_per_slot}")
         stop = formatted.stop if isinstance(formatted.stop, list) else [formatted.stop] if formatted.stop else []
         chat = _Chat(prompt, max_tokens, stop)
-        if self._closed:
-            raise RuntimeError("the batched engine is closed")
-        self.waiting.put(chat)
-        text = chat.answer.result()
+        text = self._answer(chat)
         return Reply(text, len(prompt), len(chat.out), "length" if len(chat.out) >= chat.max_tokens else "stop")
 
     def score(self, messages: list[dict], reply: str) -> list[float]:
         """The log-probability of each token of `reply` (and of the end of the turn after it) as the
         model's answer to `messages`: forced decoding, one prompt read, nothing generated."""
-        formatted = self.formatter(messages=messages)
-        prompt = self.vocab_llm.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True)
+        formatted, prompt = self._prompt(messages)
         forced = self.vocab_llm.tokenize(reply.encode(), add_bos=False, special=False) + [self._end_of_turn(formatted)]
         if len(prompt) + len(forced) > self.ctx_per_slot:
             raise ValueError(f"a prompt and reply of {len(prompt) + len(forced)} tokens do not fit a slot of {self.ctx_per_slot}")
-        chat = _Chat(prompt, 0, [], forced=forced, same_start=SCORED_SAME_START)
+        return self._answer(_Chat(prompt, 0, [], forced=forced, same_start=SCORED_SAME_START))
+
+    def _prompt(self, messages: list[dict]):
+        """The chat formatted by the model's template, and its tokens."""
+        formatted = self.formatter(messages=messages)
+        return formatted, self.vocab_llm.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True)
+
+    def _answer(self, chat: _Chat):
+        """Hand a chat to the decoding thread and wait for its answer."""
         if self._closed:
             raise RuntimeError("the batched engine is closed")
         self.waiting.put(chat)
