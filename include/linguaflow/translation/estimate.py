@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .llm_prompt import LANGUAGE_NAMES
 
-READINGS = ("back", "forward")
 VERSION = "back-1"  # the reading and chat the pipeline's estimate uses
 # Below its line a translation is flagged `low_quality`. Per reading model and target language
 # (estimates differ: correct Japanese reads back worse than correct French), each the estimate below
