@@ -19,13 +19,16 @@ from linguaflow.speech.types import Segment, Transcript
     ("j o h n at gmail dot com", "john@gmail.com"),
     ("It is S-M-I-T-H, John.", "It is SMITH, John."),
     ("card 4111 1111 1111 1111 thanks", "card 4111-1111-1111-1111 thanks"),
+    ("it is 604 Nero, 1 Nero 9", "it is 604-0-1-0-9"),  # "zero" misheard among digits
+    ("write to lee.ann. at brightmail.com.and", "write to lee.ann@brightmail.com.and"),  # a period and a word run on
 ])
 def test_spoken_forms_are_written_out(said, written):
     assert spoken.normalise(said).text == written
 
 
 @pytest.mark.parametrize("text", ["we met at the office at nine", "see you at two dot thirty", "I have two kids.",
-                                  "The dot on the map is at the station."])
+                                  "The dot on the map is at the station.", "Nero fiddled while Rome burned.",
+                                  "It ended. At home.com we rest."])
 def test_ordinary_speech_is_left_as_it_is(text):
     assert spoken.normalise(text).text == text
 
@@ -56,6 +59,12 @@ def test_spans_map_back_onto_the_words_as_said():
     ("In the notes, add Andali underscore atyahoo.com to the list.", "email", "Andali underscore atyahoo.com"),
     ("His address is Dmitry underscore Malka madoutlook.com.", "email", "Dmitry underscore Malka madoutlook.com"),
     ("Right, my Ivan is GB, 0.8, me UKB, 2.0.0.4, 1.573, 8.2.9.1, 6.4", "account", "GB, 0.8, me UKB, 2.0.0.4, 1.573, 8.2.9.1, 6.4"),
+    # the words that name a person's policy, claim or membership; a social read with no word at all
+    ("Your policy number is PX-3377-1290.", "account", "PX-3377-1290"),
+    ("Okay, 518204377 and that's me.", "national_id", "518204377"),
+    ("It's TM40917C on the letter.", "national_id", "TM40917C"),  # an NI number with a digit lost
+    ("Deliver it to 27 Foxglove Rise, please.", "location", "27 Foxglove Rise"),
+    ("Send it to 88 Marwick Tollen, Sacramento.", "location", "88 Marwick Tollen"),  # a number and a name before a town
 ])
 def test_each_type_is_found_where_it_was_said(text, kind, value):
     found = [(f.type, text[f.start:f.end]) for f in detect.find(text, detect.DEFAULT)]
@@ -68,9 +77,15 @@ def test_each_type_is_found_where_it_was_said(text, kind, value):
     "The invoice is due on 4 March, see you then.",  # a date, not a birth date
     "Log in at outlook.com and open the shared calendar.",  # a site, not an address
     "We meet in room 12 at 3 pm and then 45 of us go home.",
+    "The order 900123456 ships on Monday.",  # nine digits, but no social could start with a 9
 ])
 def test_numbers_and_dates_that_are_not_personal_stay(text):
     assert detect.find(text, detect.DEFAULT) == []
+
+
+def test_a_number_before_a_town_is_an_address_only_with_a_name():
+    text = "Gate 14 Terminal, Chicago is where we board."  # everyday words after the number: no street
+    assert not any("14" in text[f.start:f.end] for f in detect.find(text, detect.DEFAULT))
 
 
 def test_only_the_asked_types_are_tagged():

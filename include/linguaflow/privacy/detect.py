@@ -52,8 +52,10 @@ BIRTH_CONTEXT = re.compile(r"\b(born|birth|birthday|d\.? ?o\.? ?b\.?)\b", re.I)
 # (fewer than spoken: Whisper drops a digit now and then, and a half number still identifies).
 ID_CONTEXT = {
     "card": re.compile(r"\b(card|visa|master ?card|amex|american express|debit|credit)\b", re.I),
-    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund)\b", re.I),
-    "national_id": re.compile(r"\b(social|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
+    # policy, claim, member, customer and loan numbers identify a person's account too ("Policid WH-417-2906")
+    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic\w*|claim|member\w*|"
+                          r"customer|loan)\b", re.I),
+    "national_id": re.compile(r"\b(social\w*|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
     "phone": re.compile(r"\b(phone|call|callback|reach|mobile|cell|text|ring|dial|extension|contact)\b", re.I),
 }
 NUMBER_CONTEXT = re.compile(r"\bnumber\b", re.I)  # "number" alone: a phone number, unless a word above says what
@@ -71,7 +73,9 @@ _IBAN_COUNTRIES = frozenset(
     "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU IE IL IQ IS IT JO "
     "KW KZ LB LC LI LT LU LV MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA SC SE SI SK SM ST SV TL TN TR UA VA VG XK".split())
 _IBAN_MIN_DIGITS = 12
-_NINO_SHAPE = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?")  # a UK NI number, separators taken out
+# a UK NI number, separators taken out; Whisper may drop one of its six digits when the suffix is there
+_NINO_SHAPE = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:\d{6}[A-D]?|\d{5}[A-D])")
+_SSN_SHAPE = re.compile(r"(?!000|666|9)\d{3}(?!00)\d{2}(?!0000)\d{4}")  # a US SSN by its issuance rules
 _DIGIT = re.compile(r"\d")
 _NOT_A_NAME = re.compile(r"[\d@]")
 _LETTERS = re.compile(r"[A-Z]{1,4}(?:-[A-Z])*")
@@ -86,9 +90,15 @@ _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spo
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _STREET = re.compile(
-    rf"\b(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z]+ ){{1,3}}"
+    rf"\b(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z'’]+ ){{1,3}}"
     r"(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave|[Ll]ane|Ln|[Dd]rive|Dr|[Bb]oulevard|Blvd|[Ww]ay|[Cc]lose|[Cc]ourt|"
-    r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews)\b")
+    r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|[Rr]ise|[Pp]arade|"
+    r"[Cc]ircle|[Hh]eights|[Vv]ale|[Vv]iew|[Hh]ighway|[Pp]arkway|[Tt]rail|[Qq]uay|[Ww]harf|"
+    r"treat)\b")  # "Street" as Whisper may hear it after a name ("90 harbors treat")
+# a house number and its street's words right before a known town: "320 Ridge Wabavaru, Cincinnati"
+_NUMBERED_BEFORE_PLACE = re.compile(r"\b\d{1,5}[a-z]?,? ((?:[A-Z][\w'’-]* ){0,2}[A-Z][\w'’-]*),? (?:in )?"
+                                    r"([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+_ADDRESS = re.compile(r"(?<![\w.@])[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)+")
 _NINO = re.compile(r"\b[A-CEGHJ-PR-TW-Z] ?[A-CEGHJ-NPR-TW-Z] ?(?:\d ?-?){6}[A-D]\b")
 
 
@@ -215,12 +225,15 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
             out.append((0.45, start, end, kind))
     if "location" in wanted:
         out += [(0.6, m.start(), m.end(), "location") for m in _STREET.finditer(text)]
+        out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
+                if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
     if "national_id" in wanted:
         out += [(0.6, m.start(), m.end(), "national_id") for m in _NINO.finditer(text)]
     if "birth_date" in wanted:
         out += [(0.5, m.start(), m.end(), "birth_date") for m in _DATE.finditer(text)
                 if _near(BIRTH_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)]
-    if "email" in wanted:
+    if "email" in wanted:  # an address as written out from speech, whose domain Presidio's list may not know
+        out += [(0.5, m.start(), m.end(), "email") for m in _ADDRESS.finditer(text)]
         for m in _DOMAIN.finditer(text):
             labels = m.group().lower().split(".")
             if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:
@@ -282,7 +295,9 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
         kind = "phone"
     if kind is not None:
         return kind if kind in wanted and digits >= ID_MIN_DIGITS[kind] else None
-    guess = "card" if 13 <= digits <= 19 else "phone" if 10 <= digits <= 12 else None
+    bare = re.sub(r"\D", "", value)
+    guess = ("card" if 13 <= digits <= 19 else "phone" if 10 <= digits <= 12
+             else "national_id" if _SSN_SHAPE.fullmatch(bare) else None)
     return guess if guess in wanted else None
 
 

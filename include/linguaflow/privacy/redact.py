@@ -16,7 +16,7 @@ from ..speech.types import Segment, Transcript
 from . import detect
 
 STYLES = ("numbered", "type")
-VERSION = "redact-1"  # a transcript redacted by an earlier version of the detection is made again
+VERSION = "redact-2"  # a transcript redacted by an earlier version of the detection is made again
 TAG = re.compile(r"\[(?:" + "|".join(t.upper() for t in detect.TYPES) + r")(?:_\d+)?\]")
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 REPEAT_WORDS = {"double": 2, "triple": 3}
+# "zero" as Whisper mishears it among read-out digits ("375 Nero, 29666"): a zero only beside a digit
+MISHEARD_ZERO = re.compile(r"nero(\d*)", re.I)
 AT, DOT = {"at"}, {"dot", "period", "point"}
 NOT_LOCAL = {"in", "me", "us", "him", "her", "them", "it", "you", "up", "on", "out", "back", "here", "there", "home", "work",
              "online", "is", "are", "was", "be", "one", "anyone", "someone", "everyone", "somebody"}
@@ -82,7 +84,16 @@ def _digits_of(tokens: list[_Token], i: int) -> tuple[str, int, bool] | None:
             return digits[0] * (REPEAT_WORDS[word] - 1) + digits, 2, True
     if _GROUP.fullmatch(tokens[i].core):
         return re.sub(r"\D", "", tokens[i].core), 1, True
+    zero = MISHEARD_ZERO.fullmatch(tokens[i].core)
+    if zero and (zero.group(1) or _digit_beside(tokens, i)):
+        return "0" + zero.group(1), 1, bool(zero.group(1))
     return None
+
+
+def _digit_beside(tokens: list[_Token], i: int) -> bool:
+    """A spoken digit or a written digit group next to token i."""
+    return any(0 <= j < len(tokens) and (tokens[j].core.lower() in DIGIT_WORDS or _GROUP.fullmatch(tokens[j].core) is not None)
+               for j in (i - 1, i + 1))
 
 
 def _digit_near(tokens: list[_Token], i: int) -> bool:
@@ -169,12 +180,15 @@ def _email_at(tokens: list[_Token], i: int) -> tuple[str, int] | None:
     """A spoken address from token i: `local [dot local]* at domain [dot part]+`, where "dot" may
     already be written ("john.smith at example.com"); the local part may be spelled out."""
     local, j = _dotted(tokens, i)
-    if local is None or j >= len(tokens) or tokens[j].core.lower() not in AT or tokens[j - 1].trail:
+    if local is None or j >= len(tokens) or tokens[j].core.lower() not in AT:
+        return None
+    if tokens[j - 1].trail and not (tokens[j - 1].trail == "." and tokens[j].core == "at"):  # "ccneas.pl. at ..."
         return None
     if local.lower() in NOT_LOCAL:  # "log in at outlook.com", "reach me at" a site: no one's address
         return None
     domain, k = _dotted(tokens, j + 1)
-    if domain is None or domain.rsplit(".", 1)[-1].lower() not in TOP_LEVEL:
+    # a top-level domain after the name, last or not: Whisper may run a word on ("oilaran.com.nts")
+    if domain is None or not any(label.lower() in TOP_LEVEL for label in domain.split(".")[1:]):
         return None
     return f"{local}@{domain}", k - i
 

@@ -53,6 +53,11 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
+def place(name: str) -> bool:
+    """A town of MIN_CITY people or more, a country or a US state."""
+    return name in _places()
+
+
 def everyday(word: str) -> bool:
     """A word this frequent in lowercase English is an everyday word, not (only) a name."""
     return _zipf(word) >= COMMON_ZIPF
