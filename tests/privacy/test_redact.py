@@ -21,13 +21,14 @@ from linguaflow.speech.types import Segment, Transcript
     ("card 4111 1111 1111 1111 thanks", "card 4111-1111-1111-1111 thanks"),
     ("it is 604 Nero, 1 Nero 9", "it is 604-0-1-0-9"),  # "zero" misheard among digits
     ("write to lee.ann. at brightmail.com.and", "write to lee.ann@brightmail.com.and"),  # a period and a word run on
+    ("it is 4, free 2, 6 and 345-I-N-8, 7-0-1", "it is 4-3-2-6 and 34598-701"),  # "three", "nine" misheard
 ])
 def test_spoken_forms_are_written_out(said, written):
     assert spoken.normalise(said).text == written
 
 
 @pytest.mark.parametrize("text", ["we met at the office at nine", "see you at two dot thirty", "I have two kids.",
-                                  "The dot on the map is at the station.", "Nero fiddled while Rome burned.",
+                                  "The dot on the map is at the station.", "Nero fiddled while Rome burned.", "Entry is free 2 days a week.",
                                   "It ended. At home.com we rest."])
 def test_ordinary_speech_is_left_as_it_is(text):
     assert spoken.normalise(text).text == text
@@ -65,6 +66,11 @@ def test_spans_map_back_onto_the_words_as_said():
     ("It's TM40917C on the letter.", "national_id", "TM40917C"),  # an NI number with a digit lost
     ("Deliver it to 27 Foxglove Rise, please.", "location", "27 Foxglove Rise"),
     ("Send it to 88 Marwick Tollen, Sacramento.", "location", "88 Marwick Tollen"),  # a number and a name before a town
+    ("She is in apartment 12b now.", "location", "apartment 12b"),
+    ("It goes to Golden, Colorado, 80401 by Friday.", "location", "Colorado, 80401"),
+    ("We post it to 6 Quillbrook each month.", "location", "6 Quillbrook"),
+    ("Okay, it's an R, 6, 2, 4, 6, 4, 3, C.", "national_id", "R, 6, 2, 4, 6, 4, 3, C"),
+    ("He gave March the 9th, 1971 as his date of birth.", "birth_date", "March the 9th, 1971"),
 ])
 def test_each_type_is_found_where_it_was_said(text, kind, value):
     found = [(f.type, text[f.start:f.end]) for f in detect.find(text, detect.DEFAULT)]
@@ -78,6 +84,7 @@ def test_each_type_is_found_where_it_was_said(text, kind, value):
     "Log in at outlook.com and open the shared calendar.",  # a site, not an address
     "We meet in room 12 at 3 pm and then 45 of us go home.",
     "The order 900123456 ships on Monday.",  # nine digits, but no social could start with a 9
+    "We moved 40 Boxes on Tuesday and the launch was March the 9th, 1971.",
 ])
 def test_numbers_and_dates_that_are_not_personal_stay(text):
     assert detect.find(text, detect.DEFAULT) == []

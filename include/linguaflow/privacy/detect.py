@@ -63,6 +63,7 @@ ID_MIN_DIGITS = {"card": 8, "account": 5, "national_id": 5, "phone": 7}
 ID_CONTEXT_WORDS = 8
 ID_CONTEXT_AFTER_WORDS = 5
 BIRTH_CONTEXT_WORDS = 10
+BIRTH_CONTEXT_AFTER_WORDS = 5  # "October the 3rd, 1998 as his date of birth"
 EMAIL_CONTEXT = re.compile(r"\b(e-?mail|mail|address|contact|reach|send|write)\b", re.I)
 SECOND_LEVEL = {"co", "com", "org", "ac", "gov", "net", "edu"}  # acme.co.uk is a site, not an address
 # mail providers: "at" run into one ("atyahoo.com", "priyaatgmail.com") is an address without a context word
@@ -73,8 +74,9 @@ _IBAN_COUNTRIES = frozenset(
     "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU IE IL IQ IS IT JO "
     "KW KZ LB LC LI LT LU LV MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA SC SE SI SK SM ST SV TL TN TR UA VA VG XK".split())
 _IBAN_MIN_DIGITS = 12
-# a UK NI number, separators taken out; Whisper may drop one of its six digits when the suffix is there
-_NINO_SHAPE = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:\d{6}[A-D]?|\d{5}[A-D])")
+# a UK NI number, separators taken out; as Whisper hears it, a prefix letter may be lost or one
+# added ("R, 6, 2, 4, 6, 4, 3, C", "IRH, 376565C"), a digit lost, the suffix misheard ("RL950237P")
+_NINO_SHAPE = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:\d{6}[A-D]?|\d{5}[A-D])|[A-Z]{1,3}\d{6}[A-Z]|[A-Z]{2,3}\d{5}[A-D]")
 _SSN_SHAPE = re.compile(r"(?!000|666|9)\d{3}(?!00)\d{2}(?!0000)\d{4}")  # a US SSN by its issuance rules
 _DIGIT = re.compile(r"\d")
 _NOT_A_NAME = re.compile(r"[\d@]")
@@ -84,7 +86,7 @@ _ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tent
             r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})(?: (?:of|on))? {_MONTH},?(?: (?:\d{{4}}|\d{{2}}-\d{{2}}))?"
-                   rf"|{_MONTH} (?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL}),? (?:\d{{4}}|\d{{2}}-\d{{2}})"
+                   rf"|{_MONTH} (?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL}),? (?:\d{{4}}|\d{{2}}-\d{{2}})"
                    rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{1,2}}-\d{{1,2}},? \d{{4}})\b")
 _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spoken.TOP_LEVEL, key=len, reverse=True)) + r")\b(?![@\w])")
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -95,6 +97,14 @@ _STREET = re.compile(
     r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|[Rr]ise|[Pp]arade|"
     r"[Cc]ircle|[Hh]eights|[Vv]ale|[Vv]iew|[Hh]ighway|[Pp]arkway|[Tt]rail|[Qq]uay|[Ww]harf|"
     r"treat)\b")  # "Street" as Whisper may hear it after a name ("90 harbors treat")
+_UNIT = re.compile(r"\b(?:[Aa]partment|[Aa]pt|[Ff]lat|[Uu]nit|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b")  # "apartment 7c"
+# a state or country and the ZIP or postcode after it: "Colorado, 80304"; a UK postcode ("OX4, 7RJ")
+_STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (\d{5}(?:-\d{4})?)\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?,? ?\d[A-Z]{2}\b")
+# a house number and a rare name after the words that introduce an address ("going back to 27 Marlotares")
+ADDRESS_CONTEXT = re.compile(r"\b(address|live|lives|living|lived|moved?|moving|back to|deliver\w*|ship\w*|send it to|"
+                             r"post it to|staying at)\b", re.I)
+_NUMBERED_NAME = re.compile(r"\b\d{1,5}[a-z]?,? [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?")
 # a house number and its street's words right before a known town: "320 Ridge Wabavaru, Cincinnati"
 _NUMBERED_BEFORE_PLACE = re.compile(r"\b\d{1,5}[a-z]?,? ((?:[A-Z][\w'’-]* ){0,2}[A-Z][\w'’-]*),? (?:in )?"
                                     r"([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
@@ -227,11 +237,18 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
         out += [(0.6, m.start(), m.end(), "location") for m in _STREET.finditer(text)]
         out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
                 if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
+        out += [(0.5, m.start(), m.end(), "location") for m in _UNIT.finditer(text)]
+        out += [(0.5, m.start(), m.end(), "location") for m in _POSTCODE.finditer(text)]
+        out += [(0.5, m.start(), m.end(), "location") for m in _STATE_ZIP.finditer(text) if spoken_names.place(m.group(1))]
+        out += [(0.4, m.start(), m.end(), "location") for m in _NUMBERED_NAME.finditer(text)
+                if _near(ADDRESS_CONTEXT, text, m.start(), m.start(), 4)
+                and not all(map(spoken_names.everyday, m.group().split()[1:]))]
     if "national_id" in wanted:
         out += [(0.6, m.start(), m.end(), "national_id") for m in _NINO.finditer(text)]
     if "birth_date" in wanted:
         out += [(0.5, m.start(), m.end(), "birth_date") for m in _DATE.finditer(text)
-                if _near(BIRTH_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)]
+                if _near(BIRTH_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)
+                or BIRTH_CONTEXT.search(" ".join(text[m.end():].split()[:BIRTH_CONTEXT_AFTER_WORDS]))]
     if "email" in wanted:  # an address as written out from speech, whose domain Presidio's list may not know
         out += [(0.5, m.start(), m.end(), "email") for m in _ADDRESS.finditer(text)]
         for m in _DOMAIN.finditer(text):
@@ -267,6 +284,9 @@ def _identifier_runs(text: str):
             if not gap:
                 break
             j += 1
+        if (j + 1 < len(words) and re.fullmatch(r"[B-D]", words[j + 1][2])  # "A" and "I" are words
+                and not re.search(r"[.!?]$", text[words[j][0]:words[j][1]])):
+            j += 1  # a letter read out after the digits ends the value: an NI number's suffix ("3, C.")
         digits = sum(len(_DIGIT.findall(w[2])) for w in words[i:j + 1])
         yield words[i][0], words[i][0] + len(text[words[i][0]:words[j][1]].rstrip(".,;:!?")), digits
         i = j + 1

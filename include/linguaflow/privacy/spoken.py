@@ -16,8 +16,13 @@ from dataclasses import dataclass
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 REPEAT_WORDS = {"double": 2, "triple": 3}
-# "zero" as Whisper mishears it among read-out digits ("375 Nero, 29666"): a zero only beside a digit
+# Digits as Whisper mishears them when read out one by one (bench/data/pii_sentences*.json):
+# "zero" as "Nero" (a zero beside a digit: "375 Nero, 29666", "Nero6"); "three" as "free", "nine"
+# as "I'm" or "ion"-like words (digits only between two digits: "6, free 2", "07700, I'm 100");
+# "nine" spelled "I-N" inside a digit group ("345-I-N-8").
 MISHEARD_ZERO = re.compile(r"nero(\d*)", re.I)
+MISHEARD_BETWEEN = {"free": "3", "i'm": "9", "ion": "0"}
+_SPELLED_NINE = re.compile(r"(?<=\d-)I-N(?=-\d|$)|^I-N(?=-\d)")
 AT, DOT = {"at"}, {"dot", "period", "point"}
 NOT_LOCAL = {"in", "me", "us", "him", "her", "them", "it", "you", "up", "on", "out", "back", "here", "there", "home", "work",
              "online", "is", "are", "was", "be", "one", "anyone", "someone", "everyone", "somebody"}
@@ -82,18 +87,21 @@ def _digits_of(tokens: list[_Token], i: int) -> tuple[str, int, bool] | None:
         if _GROUP.fullmatch(nxt):  # "double 427": Whisper wrote the digits after "double" ("four four two seven")
             digits = re.sub(r"\D", "", nxt)
             return digits[0] * (REPEAT_WORDS[word] - 1) + digits, 2, True
-    if _GROUP.fullmatch(tokens[i].core):
-        return re.sub(r"\D", "", tokens[i].core), 1, True
-    zero = MISHEARD_ZERO.fullmatch(tokens[i].core)
-    if zero and (zero.group(1) or _digit_beside(tokens, i)):
+    core = _SPELLED_NINE.sub("9", tokens[i].core) if "I-N" in tokens[i].core else tokens[i].core
+    if _GROUP.fullmatch(core):
+        return re.sub(r"\D", "", core), 1, True
+    zero = MISHEARD_ZERO.fullmatch(core)
+    if zero and (zero.group(1) or _is_digit(tokens, i - 1) or _is_digit(tokens, i + 1)):
         return "0" + zero.group(1), 1, bool(zero.group(1))
+    if word in MISHEARD_BETWEEN and _is_digit(tokens, i - 1) and _is_digit(tokens, i + 1):
+        return MISHEARD_BETWEEN[word], 1, False
     return None
 
 
-def _digit_beside(tokens: list[_Token], i: int) -> bool:
-    """A spoken digit or a written digit group next to token i."""
-    return any(0 <= j < len(tokens) and (tokens[j].core.lower() in DIGIT_WORDS or _GROUP.fullmatch(tokens[j].core) is not None)
-               for j in (i - 1, i + 1))
+def _is_digit(tokens: list[_Token], j: int) -> bool:
+    """Token j is a spoken digit ("double" included) or a written digit group."""
+    return 0 <= j < len(tokens) and (tokens[j].core.lower() in DIGIT_WORDS or tokens[j].core.lower() in REPEAT_WORDS
+                                     or _GROUP.fullmatch(tokens[j].core) is not None)
 
 
 def _digit_near(tokens: list[_Token], i: int) -> bool:
