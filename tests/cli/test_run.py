@@ -140,18 +140,18 @@ def test_run_labels_speakers_and_takes_a_vocabulary(home, tmp_path):
 
 @pytest.mark.skipif(not __import__("speechgen").have_espeak(), reason="espeak-ng: scripts/speech-tools.sh installs it")
 def test_run_names_speakers_and_says_when_their_count_is_uncertain(home, tmp_path, monkeypatch):
-    """Two voices alike enough to sit at the one-voice line (measured: 10th percentile of window
-    similarities 0.679 against the floor 0.68): two speakers found, the doubt said everywhere."""
+    """Two voices whose count is a close call (measured: eigenvalue gaps for 2 and for 7 speakers
+    within COUNT_MARGIN of each other): two speakers found, the doubt said everywhere."""
     import speechgen
 
-    monkeypatch.setattr(speechgen, "VOICES", {"A": ("en-gb+f2", 60), "B": ("en-us+m2", 40)})
+    monkeypatch.setattr(speechgen, "VOICES", {"A": ("en-gb-x-rp+m5", 35), "B": ("en-029+f3", 43)})
     wav = tmp_path / "front-desk.wav"
     speechgen.conversation(wav, speechgen.HOTEL)
     r = _run(home, "run", str(wav), "--to", "", "--model", "tiny.en", "--speaker-names", "Front desk,Guest",
              "--task-id", "cli-doubt", "--format", "text")
     assert r.returncode == 0, r.stderr[-3000:]
     assert re.search(r"transcribe .* 2 speakers \(uncertain\)", r.stderr)
-    assert "warning: the speaker labels may be wrong: one voice or several" in r.stderr  # the summary
+    assert "warning: the speaker labels may be wrong: 2 or 7 speakers" in r.stderr  # the summary
     assert "warning: the speaker labels may be wrong" in r.stdout and "done with flags" in r.stdout
     assert "Front desk: Good evening" in r.stdout and "Guest: " in r.stdout
     coded = _coded(home, "cli-doubt")

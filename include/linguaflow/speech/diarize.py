@@ -10,8 +10,9 @@ Audio is read window by window (`audio.chunks`), so memory stays flat on long fi
 embeddings are kept.
 
 A count found (not given) comes with its doubts, in words, where the benchmark shows the count
-goes wrong (bench/RESULTS.md, "Counting speakers"): the voices sit at the one-voice line, or the
-largest eigenvalue gap barely beats the next. The task then carries `speakers_uncertain`.
+goes wrong (bench/RESULTS.md, "Counting speakers"): the largest eigenvalue gap barely beats the
+next, or the voices sit right at the one-voice line. The task then carries `speakers_uncertain`.
+When the one-voice check says several voices, the gap chooses among two or more.
 
 Needs the torch extra (`setup.sh --torch`): torch, resemblyzer and librosa.
 """
@@ -29,14 +30,14 @@ from .speaker_encoder import Ge2e
 ENCODER = Ge2e
 FRAME_S = 0.1  # the timeline's resolution
 KEEP_QUANTILE = 0.75  # affinity refinement: each window keeps its closest quarter (set on bench/diarization_bench.py)
-SAME_VOICE_FLOOR = 0.68  # one speaker when the 10th percentile of window similarities is above this (bench)
+SAME_VOICE_FLOOR = 0.70  # one speaker when the 10th percentile of window similarities is above this (bench)
 NOISE_FLOOR = 0.05  # eigenvalues under this share of the largest are not counted
 MIN_SPEAKER_SHARE = 0.05  # a cluster with less of the speech than this joins its nearest neighbour
 MAX_CLUSTERED = 2000  # longer files: cluster this many windows evenly spread, assign the rest to the nearest
 MAX_SPEAKERS = 20
-ONE_VOICE_DOUBT = 0.03  # doubt a one-voice decision either way when the 10th percentile is this close to the floor (bench)
+ONE_VOICE_DOUBT = 0.005  # doubt a one-voice decision either way when the 10th percentile is this close to the floor (bench)
 COUNT_MARGIN = 1.25  # doubt a count whose eigenvalue gap is less than this times the runner-up's (bench)
-VERSION = "resemblyzer-spectral-2"  # changes when the method does, so a stored transcript is made again
+VERSION = "resemblyzer-spectral-3"  # changes when the method does, so a stored transcript is made again
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def cluster(embeds: np.ndarray, num_speakers: int | None = None, min_speakers: i
             doubt = "one voice or several: the voices are too alike to tell apart with confidence"
         if tenth >= SAME_VOICE_FLOOR:
             return Clustering(np.zeros(n, int), doubt)
+        min_speakers = min(2, max_speakers)  # the one-voice check said several: the gap says how many
     vectors, values = _spectral_embedding(embeds[picked])
     k, runner_up, margin = _speaker_count(values, min_speakers, max_speakers)
     if not num_speakers and doubt is None and k > 1 and margin < COUNT_MARGIN:
