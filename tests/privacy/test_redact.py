@@ -71,6 +71,9 @@ def test_spans_map_back_onto_the_words_as_said():
     ("We post it to 6 Quillbrook each month.", "location", "6 Quillbrook"),
     ("Okay, it's an R, 6, 2, 4, 6, 4, 3, C.", "national_id", "R, 6, 2, 4, 6, 4, 3, C"),
     ("He gave March the 9th, 1971 as his date of birth.", "birth_date", "March the 9th, 1971"),
+    ("Post it to R3M 1W7 please.", "location", "R3M 1W7"),  # a Canadian postal code
+    ("The flat is at D02 X285 in the city.", "location", "D02 X285"),  # an Eircode
+    ("The lease is for 400 and 6 canal street from June.", "location", "400 and 6 canal street"),
 ])
 def test_each_type_is_found_where_it_was_said(text, kind, value):
     found = [(f.type, text[f.start:f.end]) for f in detect.find(text, detect.DEFAULT)]
@@ -93,6 +96,13 @@ def test_numbers_and_dates_that_are_not_personal_stay(text):
 def test_a_number_before_a_town_is_an_address_only_with_a_name():
     text = "Gate 14 Terminal, Chicago is where we board."  # everyday words after the number: no street
     assert not any("14" in text[f.start:f.end] for f in detect.find(text, detect.DEFAULT))
+
+
+def test_a_rare_word_opening_a_sentence_is_a_name_when_something_is_its():
+    said = "Quillonne's email is on the sheet."
+    assert any(said[f.start:f.end].startswith("Quillonne") for f in detect.find(said, detect.DEFAULT))
+    assert detect.find("Quillonne email is on the sheet.", ("person",)) == []  # a rare word alone says nothing
+    assert detect.find("Zoom's update broke it.", detect.DEFAULT) == []
 
 
 def test_only_the_asked_types_are_tagged():

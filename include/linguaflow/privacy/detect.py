@@ -92,7 +92,7 @@ _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spo
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _STREET = re.compile(
-    rf"\b(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z'’]+ ){{1,3}}"
+    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z'’]+ ){{1,3}}"
     r"(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave|[Ll]ane|Ln|[Dd]rive|Dr|[Bb]oulevard|Blvd|[Ww]ay|[Cc]lose|[Cc]ourt|"
     r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|[Rr]ise|[Pp]arade|"
     r"[Cc]ircle|[Hh]eights|[Vv]ale|[Vv]iew|[Hh]ighway|[Pp]arkway|[Tt]rail|[Qq]uay|[Ww]harf|"
@@ -100,7 +100,9 @@ _STREET = re.compile(
 _UNIT = re.compile(r"\b(?:[Aa]partment|[Aa]pt|[Ff]lat|[Uu]nit|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b")  # "apartment 7c"
 # a state or country and the ZIP or postcode after it: "Colorado, 80304"; a UK postcode ("OX4, 7RJ")
 _STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (\d{5}(?:-\d{4})?)\b")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?,? ?\d[A-Z]{2}\b")
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?\d[A-Z\d]?,? ?\d[A-Z]{2}"  # UK: "OX4, 7RJ", "TR-1, 3HL"
+                       r"|[A-CEGHJ-NPR-TVXY]\d[A-Z],? ?\d ?[A-Z]\d"  # Canada: "R3M 1W7"
+                       r"|[AC-FHKNPRTV-Y]\d{2},? ?[0-9AC-FHKNPRTV-Y]{4})\b")  # Ireland's Eircode: "D02 X285"
 # a house number and a rare name after the words that introduce an address ("going back to 27 Marlotares")
 ADDRESS_CONTEXT = re.compile(r"\b(address|live|lives|living|lived|moved?|moving|back to|deliver\w*|ship\w*|send it to|"
                              r"post it to|staying at)\b", re.I)

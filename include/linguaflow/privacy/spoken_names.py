@@ -68,7 +68,8 @@ def find(text: str) -> list[tuple[str, int, int]]:
     out = []
     for start, end, words, first in _capitalised_runs(text):
         titled = re.search(r"\b(" + "|".join(TITLES) + r")\.? $", text[:start]) is not None
-        kind = "person" if titled and not words[0] in COMMON else _kind(words, first)
+        possessive = text[end:end + 2] in ("'s", "’s")
+        kind = "person" if titled and not words[0] in COMMON else _kind(words, first, possessive)
         if kind:
             out.append((kind, start, end))
     return out
@@ -100,7 +101,7 @@ def not_a_name(words: str) -> bool:
     return all(w in NOT_NAMES or w in TITLES or (w.isupper() and len(w) <= 3) for w in re.findall(r"[\w'’-]+", words))
 
 
-def _kind(words: list[str], first: bool) -> str | None:
+def _kind(words: list[str], first: bool, possessive: bool = False) -> str | None:
     words = [w for w in words if w not in COMMON and w not in NOT_NAMES and (not w.isupper() or _spelled(w))]
     if not words:
         return None
@@ -112,6 +113,6 @@ def _kind(words: list[str], first: bool) -> str | None:
     rare = [w for w in words if _zipf(w) < RARE_ZIPF and w.isalpha()]
     if known and len(everyday) < len(words) and not (first and len(words) == 1 and everyday):
         return "person"
-    if len(rare) >= 2 or (rare and not first and len(words) == 1):
-        return "person"
+    if len(rare) >= 2 or (rare and len(words) == 1 and (not first or possessive)):
+        return "person"  # a rare word opening a sentence is a name when something is its ("Cormac's email")
     return None
