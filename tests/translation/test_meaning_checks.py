@@ -59,6 +59,18 @@ def test_a_right_translation_in_any_usual_writing_is_not_flagged(source, target,
     assert check.findings_for(source, text, "en", target) == []
 
 
+def test_the_half_of_the_day_must_survive_where_a_bare_hour_says_the_other_one():
+    museum = "The museum is open until 10 pm on Fridays."
+    lost = numbers.compare(museum, "Le musée est ouvert jusqu'à 10 heures le vendredi.", "en", "fr")
+    assert lost.reason == "the source says 10:00 pm, the translation does not say it"  # 10 heures is 10 am in French
+    for kept in ("Le musée est ouvert jusqu'à 22 heures le vendredi.", "Le musée est ouvert jusqu'à 10 heures du soir le vendredi."):
+        assert not numbers.compare(museum, kept, "en", "fr")
+    assert not numbers.compare("The train leaves at 7:30 this morning.", "Der Zug fährt heute um 7:30 Uhr.", "en", "de")
+    assert numbers.compare("The train leaves at 7:30 am.", "Der Zug fährt um 19:30 Uhr.", "en", "de")
+    assert not numbers.compare("The train leaves at 7:30 pm.", "火车七点半出发。", "en", "zh")  # read either way in Chinese
+    assert numbers.compare("The train leaves at 7:30 pm.", "火车上午七点半出发。", "en", "zh")  # but not the morning
+
+
 def test_numbers_are_read_in_every_usual_writing():
     def said(text, lang):
         return sorted(str(f) for f in numbers.facts(text, lang))

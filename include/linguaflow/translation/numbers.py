@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 WORD_NUMBER_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "da")  # text2num's
 CJK_NUMERALS = ("zh", "ja")
+CLOCK_24 = ("de", "fr", "es")  # a bare hour is read on the 24-hour clock
 NUMBER = "number"
 
 
@@ -231,6 +232,39 @@ _TIMES: dict[str, list[tuple[str, int | None]]] = {
 }
 
 
+# The half of the day a clock time is in. An English source says it with am/pm or a part of the
+# day; a translation with a 24-hour clock or a word of its own ("10 pm" -> "22 Uhr", "10 heures du
+# soir", "晚上十点"): "10 heures" alone has lost it.
+_EN_HALF = {"pm": r"\d\s*p\.?m\b|\b(?:tonight|this evening|in the evening|this afternoon|in the afternoon|at night)\b",
+            "am": r"\d\s*a\.?m\b|\b(?:this morning|in the morning)\b"}
+_HALF_WORDS = {
+    "pm": {"de": r"abends?|nachmittags?|nachts?|p\.?m\.?", "fr": r"soir|après-midi|nuit|p\.?m\.?",
+           "es": r"tarde|noche|p\.?m\.?", "zh": r"下午|晚|傍晚|夜|pm|PM", "ja": r"午後|夜|夕方|晩|pm|PM"},
+    "am": {"de": r"morgens?|vormittags?|früh|a\.m\.", "fr": r"matin|a\.?m\.?", "es": r"mañana|madrugada|a\.?m\.?",
+           "zh": r"上午|早|凌晨|am|AM", "ja": r"午前|朝|am|AM"},
+}
+
+
+def _half_said(text: str) -> str | None:
+    """"am" or "pm" when an English sentence puts its clock times in one half of the day."""
+    halves = [h for h, pattern in _EN_HALF.items() if re.search(pattern, text, re.I)]
+    return halves[0] if len(halves) == 1 else None
+
+
+def _halves_kept(text: str, lang: str, times: list[Fact]) -> set[str]:
+    """The halves of the day a translation names: its words for them, else its clock (13-23 is pm;
+    where the 24-hour clock is the norm, a bare 1-11 is am: "10 heures" is ten in the morning)."""
+    cjk = lang in CJK_NUMERALS
+    kept = {h for h, words in _HALF_WORDS.items() if lang in words
+            and re.search(words[lang] if cjk else rf"\b(?:{words[lang]})\b", text, re.I)}
+    hours = [int(f.text.split(":")[0]) for f in times]
+    if any(12 < h <= 24 for h in hours):
+        kept.add("pm")
+    if not kept and lang in CLOCK_24 and any(0 < h < 12 for h in hours):
+        kept.add("am")
+    return kept
+
+
 def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
     """Clock times in `text` and the text with them blanked out (so their digits are not read twice)."""
     found = []
@@ -340,6 +374,14 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             ok = any(_same(fact, g) for g in got)
         if not ok:
             missing.append(fact)
+    half = _half_said(source_text) if source == "en" and target in _HALF_WORDS["pm"] else None
+    said_times = [f for f in said if f.kind == "time" and f not in missing and 0 < int(f.text.split(":")[0]) <= 12]
+    if half and said_times and got_times:
+        kept = _halves_kept(target_text, target, got_times)
+        # where a bare hour has one reading (the 24-hour clock) it must be the right one; where it is
+        # read either way (zh, ja: "10時" for 10 pm is how people say it), only the wrong half counts
+        if half not in kept and (target in CLOCK_24 or kept):
+            missing += [Fact("time", f.value, f"{f.text} {half}") for f in said_times]  # "10 pm" -> "10 heures"
     said_pool, said_digits = _values(said), _digit_string(said)
     weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
