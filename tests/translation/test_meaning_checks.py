@@ -71,6 +71,17 @@ def test_the_half_of_the_day_must_survive_where_a_bare_hour_says_the_other_one()
     assert numbers.compare("The train leaves at 7:30 pm.", "火车上午七点半出发。", "en", "zh")  # but not the morning
 
 
+def test_a_number_below_zero_keeps_its_sign():
+    cold = "The temperature will fall to minus five tonight."
+    lost = numbers.compare(cold, "La température va descendre à moins de cinq degrés ce soir.", "en", "fr")  # fewer than five
+    assert lost.reason == "the source says -5, the translation does not say it"
+    for kept, lang in (("La température va descendre à moins cinq degrés ce soir.", "fr"), ("今晚气温将降至零下五度。", "zh"),
+                       ("Die Temperatur fällt heute Nacht auf -5 Grad.", "de")):
+        assert not numbers.compare(cold, kept, "en", lang)
+    assert not numbers.compare("Park on level minus two.", "地下2階に駐車してください。", "en", "ja")  # a floor below ground
+    assert not numbers.compare("Your order number is A-7731.", "Votre numéro de commande est A-7731.", "en", "fr")  # a dash, no sign
+
+
 def test_numbers_are_read_in_every_usual_writing():
     def said(text, lang):
         return sorted(str(f) for f in numbers.facts(text, lang))

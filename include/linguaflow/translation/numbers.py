@@ -245,6 +245,26 @@ _HALF_WORDS = {
 }
 
 
+# A number below zero: English says "minus five", "-5" or "five below zero"; a translation must keep
+# the sign ("moins cinq", "minus fünf", 零下五度, 地下2階 for a floor), not "moins de cinq" (fewer than five).
+_EN_NEGATIVE = r"\bminus\s+(\d[\d.,]*)|\b(\d[\d.,]*)\s*(?:degrees?\s+)?below zero\b|(?<![\w.\-])[-−](\d[\d.,]*)"
+_SIGN = r"(?<![\w.\-])[-−]\d"
+_NEGATIVE_WORDS = {"de": r"\bminus\b|untergeschoss|\bUG\b|keller|unter null", "fr": r"\bmoins\s+(?!de\b|d['’])\S|sous[- ]sol",
+                   "es": r"\bmenos\s+(?!de\b)\S|sótano|bajo cero", "zh": r"零下|负|負|地下", "ja": r"マイナス|氷点下|零下|地下"}
+
+
+def _negatives_lost(source_text: str, target_text: str, target: str) -> list[Fact]:
+    """The source's numbers below zero, when the translation has no sign or word for one."""
+    said = [m for m in re.finditer(_EN_NEGATIVE, _digits(source_text, "en"), re.I)]
+    if not said or target not in _NEGATIVE_WORDS:
+        return []
+    text = unicodedata.normalize("NFKC", target_text)
+    if re.search(_SIGN, text) or re.search(_NEGATIVE_WORDS[target], text, re.I):
+        return []
+    return [Fact(NUMBER, frozenset({-float(v.replace(",", ""))}), f"-{v}") for m in said
+            for v in [next(g for g in m.groups() if g)] if re.fullmatch(r"\d+(?:\.\d+)?", v.replace(",", ""))]
+
+
 def _half_said(text: str) -> str | None:
     """"am" or "pm" when an English sentence puts its clock times in one half of the day."""
     halves = [h for h, pattern in _EN_HALF.items() if re.search(pattern, text, re.I)]
@@ -382,6 +402,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         # read either way (zh, ja: "10時" for 10 pm is how people say it), only the wrong half counts
         if half not in kept and (target in CLOCK_24 or kept):
             missing += [Fact("time", f.value, f"{f.text} {half}") for f in said_times]  # "10 pm" -> "10 heures"
+    if source == "en":
+        missing += _negatives_lost(source_text, target_text, target)
     said_pool, said_digits = _values(said), _digit_string(said)
     weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
