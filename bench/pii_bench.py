@@ -1,14 +1,15 @@
 """Personal data redaction on speech as Whisper transcribes it: recall per type, false redactions.
 
-    .venv/bin/python bench/pii_bench.py [--split tune|heldout|heldout2|heldout3|heldout4|all] [--model base] [--show-misses]
+    .venv/bin/python bench/pii_bench.py [--split tune|heldout|...|heldout5|all] [--model base] [--show-misses]
 
 bench/data/pii_sentences.json holds 249 spoken-style sentences (205 with personal data, 44 without),
 each entity labelled in the sentence as said and as written, in a tuning half and a held-out half
 with other frames and values; bench/data/pii_sentences_2.json a second held-out set (`heldout2`),
 written later by another writer who never saw the detector, after the first held-out half had
 been looked at; bench/data/pii_sentences_3.json a third (`heldout3`), written before the second
-one's misses were turned into rules, and bench/data/pii_sentences_4.json a fourth (`heldout4`),
-written before the third one's were. Each sentence is spoken by espeak-ng (two voices, alternating),
+one's misses were turned into rules, bench/data/pii_sentences_4.json a fourth (`heldout4`),
+written before the third one's were, and bench/data/pii_sentences_5.json a fifth (`heldout5`),
+written before the fourth one's were. Each sentence is spoken by espeak-ng (two voices, alternating),
 transcribed by the real faster-whisper path (`speech.transcribe`, cached per model), and redacted
 by `privacy.detect` on the transcript as it came out.
 
@@ -40,6 +41,7 @@ DATA = Path(__file__).parent / "data" / "pii_sentences.json"
 DATA_2 = Path(__file__).parent / "data" / "pii_sentences_2.json"  # the second held-out set, written later
 DATA_3 = Path(__file__).parent / "data" / "pii_sentences_3.json"  # the third, written before the second was tuned on
 DATA_4 = Path(__file__).parent / "data" / "pii_sentences_4.json"  # the fourth, written before the third was tuned on
+DATA_5 = Path(__file__).parent / "data" / "pii_sentences_5.json"  # the fifth, written before the fourth was tuned on
 VOICES = [("en-us", 50), ("en-gb", 40)]  # espeak-ng voice, pitch
 CORPUS_VERSION = "pii-1"
 _WORD = re.compile(r"\S+")
@@ -183,15 +185,15 @@ def table(name: str, result: dict) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", default="all", choices=("tune", "heldout", "heldout2", "heldout3", "heldout4", "all"))
+    parser.add_argument("--split", default="all", choices=("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "all"))
     parser.add_argument("--model", default="base")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     sentences = json.loads(DATA.read_text())["sentences"]
-    for later in (DATA_2, DATA_3, DATA_4):
+    for later in (DATA_2, DATA_3, DATA_4, DATA_5):
         if later.exists():
             sentences += json.loads(later.read_text())["sentences"]
-    splits = ("tune", "heldout", "heldout2", "heldout3", "heldout4") if args.split == "all" else (args.split,)
+    splits = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5") if args.split == "all" else (args.split,)
     texts = transcripts_for(sentences, args.model)  # all of them: a sentence's voice is its place in the list
     detect.analyzer()  # loaded once, outside the timing
     rows = {}
