@@ -117,14 +117,16 @@ def audio_for(sentences: list[dict]) -> list[Path]:
     return paths
 
 
-def transcripts_for(sentences: list[dict], model: str) -> dict[str, str]:
-    """{sentence id: transcript text}, cached per model (transcription is the slow part)."""
+def transcripts_for(sentences: list[dict], model: str, only: set[str] | None = None) -> dict[str, str]:
+    """{sentence id: transcript text}, cached per model (transcription is the slow part); `only`:
+    the ids to transcribe now (a sentence's voice is still its place among all of them)."""
     from linguaflow.speech.transcribe import transcribe
     from linguaflow.speech.types import AsrOptions
 
     cache = speechgen.cache_dir() / f"{CORPUS_VERSION}-transcripts-{model}.json"
     done = json.loads(cache.read_text()) if cache.exists() else {}
-    missing = [(s, p) for s, p in zip(sentences, audio_for(sentences), strict=True) if s["id"] not in done]
+    missing = [(s, p) for s, p in zip(sentences, audio_for(sentences), strict=True)
+               if s["id"] not in done and (only is None or s["id"] in only)]
     opts = AsrOptions(model=model, language="en")
     for n, (s, path) in enumerate(missing, 1):
         done[s["id"]] = transcribe(str(path), opts).text
@@ -194,7 +196,7 @@ def main() -> None:
         if later.exists():
             sentences += json.loads(later.read_text())["sentences"]
     splits = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5") if args.split == "all" else (args.split,)
-    texts = transcripts_for(sentences, args.model)  # all of them: a sentence's voice is its place in the list
+    texts = transcripts_for(sentences, args.model, {s["id"] for s in sentences if s["split"] in splits})
     detect.analyzer()  # loaded once, outside the timing
     rows = {}
     for split in splits:

@@ -69,6 +69,9 @@ def test_the_half_of_the_day_must_survive_where_a_bare_hour_says_the_other_one()
     assert numbers.compare("The train leaves at 7:30 am.", "Der Zug fährt um 19:30 Uhr.", "en", "de")
     assert not numbers.compare("The train leaves at 7:30 pm.", "火车七点半出发。", "en", "zh")  # read either way in Chinese
     assert numbers.compare("The train leaves at 7:30 pm.", "火车上午七点半出发。", "en", "zh")  # but not the morning
+    assert not numbers.compare("Lunch is at 12 pm.", "Das Mittagessen ist um 12 Uhr.", "en", "de")  # noon is in neither half
+    assert not numbers.compare("Check-in is at 15:00 and check-out at 11 am.",
+                               "Check-in ist um 15:00 Uhr und Check-out um 11 Uhr.", "en", "de")
 
 
 def test_a_number_below_zero_keeps_its_sign():
@@ -79,6 +82,9 @@ def test_a_number_below_zero_keeps_its_sign():
                        ("Die Temperatur fällt heute Nacht auf -5 Grad.", "de")):
         assert not numbers.compare(cold, kept, "en", lang)
     assert not numbers.compare("Park on level minus two.", "地下2階に駐車してください。", "en", "ja")  # a floor below ground
+    assert numbers.compare("Park on level minus two.", "2階に駐車してください。", "en", "ja")  # the second floor up
+    assert not numbers.compare("It is 5 below zero.", "Il fait moins cinq degrés.", "en", "fr")  # no 0 to repeat
+    assert not numbers.compare("Read pages 10 -20 tonight.", "Lisez les pages 10 à 20 ce soir.", "en", "fr")  # a dash
     assert not numbers.compare("Your order number is A-7731.", "Votre numéro de commande est A-7731.", "en", "fr")  # a dash, no sign
 
 

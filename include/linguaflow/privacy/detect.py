@@ -53,17 +53,20 @@ BIRTH_CONTEXT = re.compile(r"\b(born|birth|birthday|d\.? ?o\.? ?b\.?)\b", re.I)
 ID_CONTEXT = {
     "card": re.compile(r"\b(card|visa|master ?card|amex|american express|debit|credit)\b", re.I),
     # policy, claim, member, customer and loan numbers identify a person's account too ("Policid WH-417-2906")
-    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic\w*|claim|member\w*|"
-                          r"customer|loan)\b", re.I),
+    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic(?!e)\w*)\b", re.I),
     "national_id": re.compile(r"\b(social\w*|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
     "phone": re.compile(r"\b(phone|call|callback|reach|mobile|cell|text|ring|dial|extension|contact)\b", re.I),
 }
+# a claim, member, customer or loan number: the word right before the value ("claim CLM, 4477",
+# "member number is 8841073", "Member IDWJK-104"), not "member since 2010" or "the loan is for 250000"
+ACCOUNT_BEFORE = re.compile(r"\b(?:claim|member(?:ship)?|customer|loan)(?:\s+(?:number|no\.?|id|reference|ref))?(?:\s+is)?[\s,:]*$", re.I)
 NUMBER_CONTEXT = re.compile(r"\bnumber\b", re.I)  # "number" alone: a phone number, unless a word above says what
 ID_MIN_DIGITS = {"card": 8, "account": 5, "national_id": 5, "phone": 7}
 ID_CONTEXT_WORDS = 8
 ID_CONTEXT_AFTER_WORDS = 5
 BIRTH_CONTEXT_WORDS = 10
 BIRTH_CONTEXT_AFTER_WORDS = 5  # "October the 3rd, 1998 as his date of birth"
+BIRTH_AFTER = re.compile(r"\b(of birth|birth ?date|birthday|d\.? ?o\.? ?b\.?)\b", re.I)  # not "the birth rate"
 EMAIL_CONTEXT = re.compile(r"\b(e-?mail|mail|address|contact|reach|send|write)\b", re.I)
 SECOND_LEVEL = {"co", "com", "org", "ac", "gov", "net", "edu"}  # acme.co.uk is a site, not an address
 # mail providers: "at" run into one ("atyahoo.com", "priyaatgmail.com") is an address without a context word
@@ -92,25 +95,30 @@ _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spo
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _STREET = re.compile(
-    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z'’]+ ){{1,3}}"
+    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z]+(?:['’]s)? ){{1,3}}"
     r"(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave|[Ll]ane|Ln|[Dd]rive|Dr|[Bb]oulevard|Blvd|[Ww]ay|[Cc]lose|[Cc]ourt|"
-    r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|[Rr]ise|[Pp]arade|"
-    r"[Cc]ircle|[Hh]eights|[Vv]ale|[Vv]iew|[Hh]ighway|[Pp]arkway|[Tt]rail|[Qq]uay|[Ww]harf|"
+    r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|"
+    r"Rise|Parade|Circle|Heights|Vale|View|Highway|Parkway|Trail|Quay|Wharf|"  # capitalised only: "a 2 percent rise"
     r"treat)\b")  # "Street" as Whisper may hear it after a name ("90 harbors treat")
-_UNIT = re.compile(r"\b(?:[Aa]partment|[Aa]pt|[Ff]lat|[Uu]nit|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b")  # "apartment 7c"
+# "apartment 7c", "suite 200"; a flat or unit only with the house number after it ("flat 3, 22 ..."): "unit 3" is a lesson
+_UNIT = re.compile(r"\b(?:(?:[Aa]partment|[Aa]pt|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b(?!\s*%)"
+                   r"|(?:[Ff]lat|[Uu]nit) \d{1,5}[a-zA-Z]?,? (?=\d))")
 # a state or country and the ZIP or postcode after it: "Colorado, 80304"; a UK postcode ("OX4, 7RJ")
-_STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?),? (\d{5}(?:-\d{4})?)\b")
+_STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, (\d{5}(?:-\d{4})?)\b| (\d{5}(?:-\d{4})?)(?=[.,;!?]|$))")
 _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?\d[A-Z\d]?,? ?\d[A-Z]{2}"  # UK: "OX4, 7RJ", "TR-1, 3HL"
                        r"|[A-CEGHJ-NPR-TVXY]\d[A-Z],? ?\d ?[A-Z]\d"  # Canada: "R3M 1W7"
-                       r"|[AC-FHKNPRTV-Y]\d{2},? ?[0-9AC-FHKNPRTV-Y]{4})\b")  # Ireland's Eircode: "D02 X285"
+                       r"|[AC-FHKNPRTV-Y]\d{2},? ?(?=[0-9]*[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4})\b")  # Eircode: "D02 X285"
+# what a postcode follows: a town and a comma ("Norwich, NR2 4DX"), or a word that asks for one
+POSTCODE_CONTEXT = re.compile(r"\b(post ?code|zip|eircode|postal code|address|code|live|lives|moved|street|road|lane|avenue|"
+                              r"close|drive|way|crescent|terrace|flat|apartment|house|home|post|send|deliver\w*|ship)\b", re.I)
 # a house number and a rare name after the words that introduce an address ("going back to 27 Marlotares")
-ADDRESS_CONTEXT = re.compile(r"\b(address|live|lives|living|lived|moved?|moving|back to|deliver\w*|ship\w*|send it to|"
-                             r"post it to|staying at)\b", re.I)
+ADDRESS_CONTEXT = re.compile(r"\b(?:address(?: is)?|lives? at|lived at|living at|moved to|moving to|back to|deliver(?:ed|y)? to|"
+                             r"send it to|post it to|staying at|ship(?:ped)? to)\s*$", re.I)  # right before the number
 _NUMBERED_NAME = re.compile(r"\b\d{1,5}[a-z]?,? [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?")
 # a house number and its street's words right before a known town: "320 Ridge Wabavaru, Cincinnati"
-_NUMBERED_BEFORE_PLACE = re.compile(r"\b\d{1,5}[a-z]?,? ((?:[A-Z][\w'’-]* ){0,2}[A-Z][\w'’-]*),? (?:in )?"
+_NUMBERED_BEFORE_PLACE = re.compile(r"\b\d{1,5}[a-z]?,? ((?:[A-Z][\w'’-]* ){0,2}[A-Z][\w'’-]*), "
                                     r"([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
-_ADDRESS = re.compile(r"(?<![\w.@])[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(r"(?<![\w.@+-])[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)+")
 _NINO = re.compile(r"\b[A-CEGHJ-PR-TW-Z] ?[A-CEGHJ-NPR-TW-Z] ?(?:\d ?-?){6}[A-D]\b")
 
 
@@ -240,17 +248,18 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
         out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
                 if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
         out += [(0.5, m.start(), m.end(), "location") for m in _UNIT.finditer(text)]
-        out += [(0.5, m.start(), m.end(), "location") for m in _POSTCODE.finditer(text)]
+        out += [(0.5, m.start(), m.end(), "location") for m in _POSTCODE.finditer(text)
+                if re.search(r"[A-Z][\w'’-]*,\s*$", text[:m.start()]) or _near(POSTCODE_CONTEXT, text, m.start(), m.start(), 8)]
         out += [(0.5, m.start(), m.end(), "location") for m in _STATE_ZIP.finditer(text) if spoken_names.place(m.group(1))]
         out += [(0.4, m.start(), m.end(), "location") for m in _NUMBERED_NAME.finditer(text)
-                if _near(ADDRESS_CONTEXT, text, m.start(), m.start(), 4)
+                if ADDRESS_CONTEXT.search(text[:m.start()])
                 and not all(map(spoken_names.everyday, m.group().split()[1:]))]
     if "national_id" in wanted:
         out += [(0.6, m.start(), m.end(), "national_id") for m in _NINO.finditer(text)]
     if "birth_date" in wanted:
         out += [(0.5, m.start(), m.end(), "birth_date") for m in _DATE.finditer(text)
                 if _near(BIRTH_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)
-                or BIRTH_CONTEXT.search(" ".join(text[m.end():].split()[:BIRTH_CONTEXT_AFTER_WORDS]))]
+                or BIRTH_AFTER.search(" ".join(text[m.end():].split()[:BIRTH_CONTEXT_AFTER_WORDS]))]
     if "email" in wanted:  # an address as written out from speech, whose domain Presidio's list may not know
         out += [(0.5, m.start(), m.end(), "email") for m in _ADDRESS.finditer(text)]
         for m in _DOMAIN.finditer(text):
@@ -304,6 +313,8 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
     if shaped:
         return shaped if shaped in wanted else None
     before = " ".join(text[:start].split()[-ID_CONTEXT_WORDS:]) + " " + value
+    if ACCOUNT_BEFORE.search(text[:start]) or re.match(r"(?i)(?:member\s*)?id", value):
+        return "account" if "account" in wanted and digits >= ID_MIN_DIGITS["account"] else None
     nearest, kind = -1, None
     for name, pattern in ID_CONTEXT.items():
         for m in pattern.finditer(before):
@@ -317,10 +328,22 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
         kind = "phone"
     if kind is not None:
         return kind if kind in wanted and digits >= ID_MIN_DIGITS[kind] else None
-    bare = re.sub(r"\D", "", value)
     guess = ("card" if 13 <= digits <= 19 else "phone" if 10 <= digits <= 12
-             else "national_id" if _SSN_SHAPE.fullmatch(bare) else None)
+             else "national_id" if _ssn_shaped(value, before) else None)
     return guess if guess in wanted else None
+
+
+NOT_AN_ID = re.compile(r"\b(order|invoice|tracking|confirmation|booking|flight|model|serial|ticket|item|part|"
+                       r"total|made|sold|bought|counted|runners|people)\b", re.I)
+
+
+def _ssn_shaped(value: str, before: str) -> bool:
+    """A bare run of nine digits read as a US social security number: it keeps the issuance rules,
+    is one number read out (not several joined over words, "3 for 125 and 4 for 2,250", nor a
+    written amount, "125,750,300"), and no word before it makes it an order or a total. (A phone
+    number Whisper lost a digit of is redacted by this too, under the wrong type.)"""
+    return (_SSN_SHAPE.fullmatch(re.sub(r"\D", "", value)) is not None and not re.search(r"\b[a-z]{2,}\b", value)
+            and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", value) and not NOT_AN_ID.search(before))
 
 
 _LOCAL_PART = re.compile(r"[\w.+-]*[._\d][\w.+-]*|(?:underscore|dash|hyphen|dot)\w*|[A-Z][a-z]+", re.I)

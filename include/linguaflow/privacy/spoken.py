@@ -192,7 +192,7 @@ def _email_at(tokens: list[_Token], i: int) -> tuple[str, int] | None:
         return None
     if tokens[j - 1].trail and not (tokens[j - 1].trail == "." and tokens[j].core == "at"):  # "ccneas.pl. at ..."
         return None
-    if local.lower() in NOT_LOCAL:  # "log in at outlook.com", "reach me at" a site: no one's address
+    if local.lower() in NOT_LOCAL or re.fullmatch(r"[ap]\.?m\.?", local, re.I):  # "log in at outlook.com", "3 p.m. at zoom.us"
         return None
     domain, k = _dotted(tokens, j + 1)
     # a top-level domain after the name, last or not: Whisper may run a word on ("oilaran.com.nts")

@@ -113,6 +113,8 @@ def _kind(words: list[str], first: bool, possessive: bool = False) -> str | None
     rare = [w for w in words if _zipf(w) < RARE_ZIPF and w.isalpha()]
     if known and len(everyday) < len(words) and not (first and len(words) == 1 and everyday):
         return "person"
-    if len(rare) >= 2 or (rare and len(words) == 1 and (not first or possessive)):
-        return "person"  # a rare word opening a sentence is a name when something is its ("Cormac's email")
+    if len(rare) >= 2 or (rare and len(words) == 1 and not first):
+        return "person"
+    if possessive and len(words) == 1 and not everyday and (known or _zipf(words[0]) == 0):  # not "He's"
+        return "person"  # a word no list knows opening a sentence is a name when something is its ("Belfine's email")
     return None

@@ -235,20 +235,22 @@ _TIMES: dict[str, list[tuple[str, int | None]]] = {
 # The half of the day a clock time is in. An English source says it with am/pm or a part of the
 # day; a translation with a 24-hour clock or a word of its own ("10 pm" -> "22 Uhr", "10 heures du
 # soir", "晚上十点"): "10 heures" alone has lost it.
-_EN_HALF = {"pm": r"\d\s*p\.?m\b|\b(?:tonight|this evening|in the evening|this afternoon|in the afternoon|at night)\b",
-            "am": r"\d\s*a\.?m\b|\b(?:this morning|in the morning)\b"}
+_EN_HALF = {"pm": r"\d\s*p\.?\s?m\b|\b(?:tonight|this evening|in the evening|this afternoon|in the afternoon|at night)\b",
+            "am": r"\d\s*a\.?\s?m\b|\b(?:this morning|in the morning)\b"}
 _HALF_WORDS = {
-    "pm": {"de": r"abends?|nachmittags?|nachts?|p\.?m\.?", "fr": r"soir|après-midi|nuit|p\.?m\.?",
-           "es": r"tarde|noche|p\.?m\.?", "zh": r"下午|晚|傍晚|夜|pm|PM", "ja": r"午後|夜|夕方|晩|pm|PM"},
-    "am": {"de": r"morgens?|vormittags?|früh|a\.m\.", "fr": r"matin|a\.?m\.?", "es": r"mañana|madrugada|a\.?m\.?",
+    "pm": {"de": r"abends?|nachmittags?|nachts?|p\.?\s?m\.?", "fr": r"soir|après-midi|nuit|p\.?\s?m\.?",
+           "es": r"tarde|noche|p\.?\s?m\.?", "zh": r"下午|晚|傍晚|夜|pm|PM", "ja": r"午後|夜|夕方|晩|pm|PM"},
+    "am": {"de": r"morgens|vormittags?|früh|a\.m\.", "fr": r"matin|a\.?\s?m\.?", "es": r"de la mañana|madrugada|a\.?\s?m\.?",
            "zh": r"上午|早|凌晨|am|AM", "ja": r"午前|朝|am|AM"},
 }
 
 
 # A number below zero: English says "minus five", "-5" or "five below zero"; a translation must keep
 # the sign ("moins cinq", "minus fünf", 零下五度, 地下2階 for a floor), not "moins de cinq" (fewer than five).
-_EN_NEGATIVE = r"\bminus\s+(\d[\d.,]*)|\b(\d[\d.,]*)\s*(?:degrees?\s+)?below zero\b|(?<![\w.\-])[-−](\d[\d.,]*)"
-_SIGN = r"(?<![\w.\-])[-−]\d"
+_NUMERAL = r"(\d+(?:[.,]\d+)?)"  # no trailing full stop: "minus five." is 5
+_EN_NEGATIVE = (rf"\bminus\s+{_NUMERAL}|\b{_NUMERAL}\s*(?:degrees?\s+)?below (?:zero|0)\b"
+                rf"|(?<![\w.\-−–])(?<!\d\s)[-−]{_NUMERAL}")  # "-5", not the dash of "pages 10 -20"
+_SIGN = r"(?<![\w.\-])[-−–]\s?\d"
 _NEGATIVE_WORDS = {"de": r"\bminus\b|untergeschoss|\bUG\b|keller|unter null", "fr": r"\bmoins\s+(?!de\b|d['’])\S|sous[- ]sol",
                    "es": r"\bmenos\s+(?!de\b)\S|sótano|bajo cero", "zh": r"零下|负|負|地下", "ja": r"マイナス|氷点下|零下|地下"}
 
@@ -261,8 +263,8 @@ def _negatives_lost(source_text: str, target_text: str, target: str) -> list[Fac
     text = unicodedata.normalize("NFKC", target_text)
     if re.search(_SIGN, text) or re.search(_NEGATIVE_WORDS[target], text, re.I):
         return []
-    return [Fact(NUMBER, frozenset({-float(v.replace(",", ""))}), f"-{v}") for m in said
-            for v in [next(g for g in m.groups() if g)] if re.fullmatch(r"\d+(?:\.\d+)?", v.replace(",", ""))]
+    return [Fact(NUMBER, frozenset({-float(v.replace(",", "."))}), f"-{v}") for m in said
+            for v in [next(g for g in m.groups() if g)]]
 
 
 def _half_said(text: str) -> str | None:
@@ -280,7 +282,7 @@ def _halves_kept(text: str, lang: str, times: list[Fact]) -> set[str]:
     hours = [int(f.text.split(":")[0]) for f in times]
     if any(12 < h <= 24 for h in hours):
         kept.add("pm")
-    if not kept and lang in CLOCK_24 and any(0 < h < 12 for h in hours):
+    if lang in CLOCK_24 and any(0 < h < 12 for h in hours):  # even beside a pm word or time: "15:00 ... um 11 Uhr"
         kept.add("am")
     return kept
 
@@ -379,7 +381,9 @@ def _digit_string(said: list[Fact]) -> str:
 
 def compare(source_text: str, target_text: str, source: str, target: str) -> Mismatch:
     """What the source says that the target does not (any usual writing counts as saying it)."""
-    said, got = facts(source_text, source), facts(target_text, target)
+    # "below zero" says a sign, not a number 0 the translation must repeat (the sign is checked below)
+    said = facts(re.sub(r"(?i)\bbelow zero\b", "below", source_text) if source == "en" else source_text, source)
+    got = facts(target_text, target)
     got_times = [f for f in got if f.kind == "time"]
     pool, got_digits = _values(got), _digit_string(got)
     missing = []
@@ -394,8 +398,9 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             ok = any(_same(fact, g) for g in got)
         if not ok:
             missing.append(fact)
-    half = _half_said(source_text) if source == "en" and target in _HALF_WORDS["pm"] else None
-    said_times = [f for f in said if f.kind == "time" and f not in missing and 0 < int(f.text.split(":")[0]) <= 12]
+    half = _half_said(_digits(source_text, "en")) if source == "en" and target in _HALF_WORDS["pm"] else None
+    # twelve o'clock is noon or midnight, in neither half: "12 pm" -> "12 Uhr", "midi" keep it
+    said_times = [f for f in said if f.kind == "time" and f not in missing and 0 < int(f.text.split(":")[0]) < 12]
     if half and said_times and got_times:
         kept = _halves_kept(target_text, target, got_times)
         # where a bare hour has one reading (the 24-hour clock) it must be the right one; where it is
