@@ -37,11 +37,10 @@ import numpy as np  # noqa: E402
 import speechgen  # noqa: E402
 from linguaflow.privacy import detect  # noqa: E402
 
-DATA = Path(__file__).parent / "data" / "pii_sentences.json"
-DATA_2 = Path(__file__).parent / "data" / "pii_sentences_2.json"  # the second held-out set, written later
-DATA_3 = Path(__file__).parent / "data" / "pii_sentences_3.json"  # the third, written before the second was tuned on
-DATA_4 = Path(__file__).parent / "data" / "pii_sentences_4.json"  # the fourth, written before the third was tuned on
-DATA_5 = Path(__file__).parent / "data" / "pii_sentences_5.json"  # the fifth, written before the fourth was tuned on
+DATA = Path(__file__).parent / "data" / "pii_sentences.json"  # the tuning half and the first held-out half
+# held-out set n (split `heldout{n}`), each written before the one before it was tuned on
+LATER_SETS = {n: Path(__file__).parent / "data" / f"pii_sentences_{n}.json" for n in (2, 3, 4, 5)}
+SPLITS = ("tune", "heldout", *(f"heldout{n}" for n in LATER_SETS))
 VOICES = [("en-us", 50), ("en-gb", 40)]  # espeak-ng voice, pitch
 CORPUS_VERSION = "pii-1"
 _WORD = re.compile(r"\S+")
@@ -187,15 +186,15 @@ def table(name: str, result: dict) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", default="all", choices=("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "all"))
+    parser.add_argument("--split", default="all", choices=(*SPLITS, "all"))
     parser.add_argument("--model", default="base")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     sentences = json.loads(DATA.read_text())["sentences"]
-    for later in (DATA_2, DATA_3, DATA_4, DATA_5):
+    for later in LATER_SETS.values():
         if later.exists():
             sentences += json.loads(later.read_text())["sentences"]
-    splits = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5") if args.split == "all" else (args.split,)
+    splits = SPLITS if args.split == "all" else (args.split,)
     texts = transcripts_for(sentences, args.model, {s["id"] for s in sentences if s["split"] in splits})
     detect.analyzer()  # loaded once, outside the timing
     rows = {}

@@ -255,9 +255,10 @@ _NEGATIVE_WORDS = {"de": r"\bminus\b|untergeschoss|\bUG\b|keller|unter null", "f
                    "es": r"\bmenos\s+(?!de\b)\S|sótano|bajo cero", "zh": r"零下|负|負|地下", "ja": r"マイナス|氷点下|零下|地下"}
 
 
-def _negatives_lost(source_text: str, target_text: str, target: str) -> list[Fact]:
-    """The source's numbers below zero, when the translation has no sign or word for one."""
-    said = [m for m in re.finditer(_EN_NEGATIVE, _digits(source_text, "en"), re.I)]
+def _negatives_lost(source_digits: str, target_text: str, target: str) -> list[Fact]:
+    """The numbers below zero of an English source (number words as digits), when the translation
+    has no sign or word for one."""
+    said = list(re.finditer(_EN_NEGATIVE, source_digits, re.I))
     if not said or target not in _NEGATIVE_WORDS:
         return []
     text = unicodedata.normalize("NFKC", target_text)
@@ -398,7 +399,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             ok = any(_same(fact, g) for g in got)
         if not ok:
             missing.append(fact)
-    half = _half_said(_digits(source_text, "en")) if source == "en" and target in _HALF_WORDS["pm"] else None
+    source_digits = _digits(source_text, "en") if source == "en" else ""  # read once for both checks below
+    half = _half_said(source_digits) if source == "en" and target in _HALF_WORDS["pm"] else None
     # twelve o'clock is noon or midnight, in neither half: "12 pm" -> "12 Uhr", "midi" keep it
     said_times = [f for f in said if f.kind == "time" and f not in missing and 0 < int(f.text.split(":")[0]) < 12]
     if half and said_times and got_times:
@@ -408,7 +410,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         if half not in kept and (target in CLOCK_24 or kept):
             missing += [Fact("time", f.value, f"{f.text} {half}") for f in said_times]  # "10 pm" -> "10 heures"
     if source == "en":
-        missing += _negatives_lost(source_text, target_text, target)
+        missing += _negatives_lost(source_digits, target_text, target)
     said_pool, said_digits = _values(said), _digit_string(said)
     weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
