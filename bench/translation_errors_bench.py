@@ -1,6 +1,6 @@
 """How right are the translation checks? Precision and recall on the labelled error benchmark.
 
-    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|all] [--pairs]
+    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|heldout2|all] [--pairs]
 
 Every labelled pair of `bench/data/translation_errors.json` goes through every check of
 `linguaflow.translation.check` (the language checks and the meaning checks), alone and together
@@ -24,6 +24,9 @@ from collections import defaultdict
 
 from common import REPO, write_figures
 
+# tune and heldout were fixed before any check was written; heldout2 (s121-) was written and
+# labelled later, by writers who never saw the checks, and scored once after the rules it measures
+PARTS = ("tune", "heldout", "heldout2")
 DATA = REPO / "bench" / "data" / "translation_errors.json"
 CHECKS = ("untranslated", "wrong_language", "number", "names", "negation", "source_words", "script", "length")
 CHECK_CLASS = {"number": "number", "names": "name", "script": "script", "length": ("omission", "addition"),
@@ -98,7 +101,7 @@ def per_language(rows: list[dict]) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="all", choices=("tune", "heldout", "all"))
+    ap.add_argument("--split", default="all", choices=(*PARTS, "all"))
     ap.add_argument("--pairs", action="store_true", help="list misses and false alarms")
     ap.add_argument("--origin", default="", help="only pairs whose origin starts with this (real, injected)")
     args = ap.parse_args()
@@ -110,7 +113,7 @@ def main() -> None:
     result = score(pairs, sources)
     print(f"# {len(pairs)} labelled pairs, {result['ms_per_pair']:.2f} ms per pair for every check")
     figures = []
-    for part in (("tune", "heldout") if args.split == "all" else (args.split,)):
+    for part in (PARTS if args.split == "all" else (args.split,)):
         rows = [r for r in result["rows"] if split[r["source"]] == part]
         report(rows, part)
         figures += [{"part": part, **row} for row in per_language(rows)]

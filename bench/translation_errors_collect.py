@@ -1,6 +1,6 @@
 """Collect real translations of the error benchmark's sources from the bundled routes.
 
-    .venv/bin/python bench/translation_errors_collect.py --model qwen2.5-coder-1.5b-instruct-q4 [--langs de,zh,ja,fr,es]
+    .venv/bin/python bench/translation_errors_collect.py --model qwen2.5-coder-1.5b-instruct-q4 [--langs de,zh,ja,fr,es] [--split heldout2]
 
 Each source sentence of `bench/data/translation_errors.json` is translated by the route as the
 pipeline calls it (batches of 8, no output check, no second try: what a route really says), and
@@ -24,12 +24,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="qwen2.5-coder-1.5b-instruct-q4")
     ap.add_argument("--langs", default="de,zh,ja,fr,es")
+    ap.add_argument("--split", default="", help="only the sources of this part (e.g. heldout2, added later)")
     args = ap.parse_args()
     os.environ["LINGUAFLOW_ROUTES"] = json.dumps({"*": {"backend": "llamacpp", "model": args.model, "batch_size": 8}})
     from linguaflow.translation import router
 
     data = json.loads(DATA.read_text())
-    items = [(s["id"], s["en"]) for s in data["sources"]]
+    items = [(s["id"], s["en"]) for s in data["sources"] if s["split"] == args.split or not args.split]
     origin = f"real:llamacpp/{args.model}"
     have = {(p["source"], p["lang"], p["origin"]) for p in data["pairs"]}
     for lang in args.langs.split(","):

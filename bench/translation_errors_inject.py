@@ -151,16 +151,18 @@ def main() -> None:
                     help="wrong copies of each correct real pair (1 keeps injected errors fewer than real ones)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--min-number", type=int, default=20, help="number errors each part of each language has at least")
+    ap.add_argument("--part", default="", help="inject into this part only, keeping the injected pairs of the others")
     args = ap.parse_args()
     data = json.loads(DATA.read_text())
     sources = {s["id"]: s["en"] for s in data["sources"]}
-    data["pairs"] = [p for p in data["pairs"] if not p["origin"].startswith("injected:")]
+    part = {s["id"]: s["split"] for s in data["sources"]}
+    ours = (lambda p: part[p["source"]] == args.part) if args.part else (lambda p: True)
+    data["pairs"] = [p for p in data["pairs"] if not (p["origin"].startswith("injected:") and ours(p))]
     rng = random.Random(args.seed)
     injected = []
-    part = {s["id"]: s["split"] for s in data["sources"]}
-    seen = {"tune": 0, "heldout": 0}  # alternate within each part (pairs come in source order: tune, held out, ...)
+    seen = {name: 0 for name in set(part.values())}  # alternate within each part (pairs come in source order)
     for p in data["pairs"]:
-        if p["label"] != "correct" or not p["origin"].startswith("real:"):
+        if p["label"] != "correct" or not p["origin"].startswith("real:") or not ours(p):
             continue
         i = seen[part[p["source"]]]
         seen[part[p["source"]]] += 1
@@ -178,7 +180,7 @@ def main() -> None:
                 made += 1
     # a part of a language short of number errors (the held-out part needs 20 each) gets a number
     # change of correct pairs whose first copy was another kind
-    for key in {(part[p["source"]], p["lang"]) for p in data["pairs"]}:
+    for key in sorted({(part[p["source"]], p["lang"]) for p in data["pairs"] if ours(p)}):
         have = sum(1 for p in data["pairs"] + injected if (part[p["source"]], p["lang"]) == key
                    and p["label"] == "wrong" and "number" in p["classes"])
         for p in data["pairs"]:

@@ -102,6 +102,29 @@ def test_numbers_are_read_in_every_usual_writing():
     assert changed.reason == "the source says 10:15, the translation 11:15"
 
 
+def test_noon_and_midnight_are_told_apart_and_durations_are_no_clock_times():
+    noon = "Send your questions to support@example.com before noon."
+    lost = numbers.compare(noon, "Envía tus preguntas a support@example.com antes de la medianoche.", "en", "es")
+    assert lost.reason == "the source says noon, the translation midnight"
+    assert not numbers.compare(noon, "Senden Sie Ihre Fragen an support@example.com vor Mittag.", "en", "de")
+    assert not numbers.compare("Let's talk after lunch.", "Reden wir nach dem Mittagessen.", "en", "de")
+    # "in an hour", "two and a half hours": lengths of time, not one o'clock or half past two
+    assert not numbers.compare("It sold out within an hour.", "Il a été vendu dans une heure.", "en", "fr")
+    assert not numbers.compare("The trip takes two and a half hours.", "El viaje dura dos y media horas.", "en", "es")
+    assert not numbers.compare("The trip takes two and a half hours.", "旅程大约两个半小时。", "en", "zh")
+    # a quarter past three is not three o'clock because 15 is also three in the afternoon
+    assert numbers.compare("It's a quarter past three.", "Es ist drei Uhr.", "en", "de")
+
+
+def test_a_date_in_chinese_reads_its_month_as_the_month_only():
+    assert not numbers.compare("The appointment is on the 9th of May.", "预约是5月9日。", "en", "zh")
+    assert numbers.compare("The appointment is on the 9th of May.", "预约是6月9日。", "en", "zh")
+    assert numbers.compare("I was born in Hamburg in 1985.", "我在1985年6月出生在汉堡。", "en", "zh")  # a month added
+    assert not numbers.compare("Half of the team works from home this week.", "本周一半的团队在家工作。", "en", "zh")  # no Monday
+    assert not numbers.compare("The library lends ten books.", "La biblioteca presta diez libros.", "en", "es")  # no pound (libra)
+    assert [str(f) for f in numbers.facts("May I come in?", "en")] == []  # the verb, not the month
+
+
 def test_names_codes_and_addresses_must_come_back():
     assert names.lost("The invoice number is INV-2024-0381.", "Die Rechnungsnummer ist INV-2024-0831.") == ["INV-2024-0381"]
     assert names.lost("Call Maria Schneider today.", "Rufen Sie heute Frau Schneider an.") == ["Maria Schneider"]
@@ -123,6 +146,8 @@ def test_a_loanword_of_the_target_is_not_a_word_left_in_english():
     assert check.source_words("The hotel team has a meeting.", "Das Hotel-Team hat ein Meeting.", "de") == []
     assert check.source_words("Thank you for your patience.", "Danke für Ihre Patience.", "de") == ["Patience"]
     assert check.source_words("Thank you for your patience.", "ご辛抱patienceに感謝します。", "ja") == []  # the script check's
+    assert check.source_words("Only 20 laptops.", "Nur 20 Laptops.", "de") == []  # a common word's plural
+    assert check.source_words("We need 300 chairs.", "Nous avons besoin de 300 chairs.", "fr") == ["chairs"]  # "chair" is not it
 
 
 def test_a_negation_lost_or_added_is_flagged_and_kept_ones_are_not():
@@ -133,6 +158,10 @@ def test_a_negation_lost_or_added_is_flagged_and_kept_ones_are_not():
     assert negation.flipped("I can't come on Friday.", "金曜日に行けます。", "en", "ja") == "the source says not, the translation does not"
     assert negation.flipped("We are very happy.", "我们非常高兴。", "en", "zh") is None  # 非常: very, not a negation
     assert negation.flipped("We are happy.", "Nous ne sommes pas contents.", "en", "fr") == "the translation says not, the source does not"
+    assert negation.flipped("You have 15 unread messages.", "Tienes 15 mensajes no leídos.", "en", "es") is None  # un-
+    assert negation.flipped("Unemployment fell.", "失业率没有下降。", "en", "zh") == "the translation says not, the source does not"
+    assert negation.flipped("Leave before it gets dark.", "Partez avant qu'il ne fasse nuit.", "en", "fr") is None  # ne explétif
+    assert negation.flipped("It came on Saturday instead of Friday.", "Llegó el sábado en lugar del viernes.", "en", "es") is None
 
 
 def test_a_translation_far_too_short_for_its_source_is_flagged():

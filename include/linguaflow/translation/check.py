@@ -34,6 +34,7 @@ MEANING = (NUMBER, NAMES, SCRIPT, LENGTH, SOURCE_WORDS, NEGATION)
 # A word copied from the source is a loanword of the target ("Hotel", "Team", "Meeting" in German)
 # when it is common there: wordfreq's Zipf frequency in the target at least this (chosen on the tuning part).
 LOANWORD_ZIPF = 3.5
+PLURAL_ZIPF = 3.0  # a plural at least this common is as much a loanword as its singular (chosen on both first parts)
 
 # The scripts a language is written in (Unicode script of each letter, by the start of its name);
 # Latin letters are welcome everywhere the source has the same word (a name, a code kept).
@@ -134,13 +135,22 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
     codes or loanwords common in the target ("Patience" in German; not "Hotel")."""
     if target in SCRIPTS or target not in _wordfreq_languages():
         return []  # other scripts: `foreign_letters` sees them; no word list: cannot tell a loanword
-    from wordfreq import zipf_frequency
-
     literal, named = names.names_in(source_text)
     kept = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal + named))}
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
-            if w.casefold() in said and w.casefold() not in kept and zipf_frequency(w.casefold(), target) < LOANWORD_ZIPF]
+            if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF]
+
+
+def _loanword_zipf(word: str, target: str) -> float:
+    """How common a word is in the target; an English plural that is not rare there counts as
+    common as its singular ("Laptops", "Euros" in German; not "lasts" or "chairs" in French)."""
+    from wordfreq import zipf_frequency
+
+    zipf = zipf_frequency(word, target)
+    if zipf >= PLURAL_ZIPF and word.endswith("s") and len(word) >= 5:
+        zipf = max(zipf, zipf_frequency(word[:-1], target))
+    return zipf
 
 
 def length_ratio(source_text: str, translated: str) -> float:

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import re
 
-# Words (Latin scripts: whole words, any case) or characters (CJK) that negate a clause.
+# Words (Latin scripts: whole words, any case) or characters (CJK) that negate a clause; "instead
+# of" is one ("rather than", 而不是), and so are the words translations say it with.
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
-    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne)\b",
-    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni)\b|\bn'",
-    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco)\b",
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|statt|anstatt)\b",
+    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|au lieu d[eu]|plutôt que)\b|\bn'",
+    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?)\b",
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
     "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
     "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
-    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不)|没|別|别|无|未|勿|非",
+    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非",  # 不然: otherwise
     "ja": r"ない|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
+                 # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
+                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]*?\bne\b|\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]*?\bn'",
                  "zh": r"一不小心|非常|(.)不\1|未满|未滿",  # 非常: very; 能不能: a question; 未满: under (an age)
-                 "ja": r"少ない|危ない|まもない|間もない|くない|未満"}
+                 "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料"}
 
 
 def negates(text: str, lang: str) -> bool | None:
@@ -38,9 +41,22 @@ def negates(text: str, lang: str) -> bool | None:
     return re.search(pattern, text, flags=re.I) is not None
 
 
+def _negative_prefixed(text: str) -> bool:
+    """An English word negated by its prefix ("unread", "unpaid", "unless"): a translation may say
+    it with its own "not" (未读, "no leídos"). Not the nouns ("unemployment" is 失业, no 不)."""
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(m.group(1).lower(), "en") >= UN_STEM_ZIPF for m in re.finditer(r"\b[Uu]n([a-z]{4,}(?<!ment)(?<!ness)(?<!tion))\b", text))
+
+
+UN_STEM_ZIPF = 3.0  # the rest of an un- word is a word of its own ("read", "less"; not "iversity")
+
+
 def flipped(source_text: str, translated: str, source: str, target: str) -> str | None:
     """Why a translation's polarity differs from its source's, or None."""
     said, got = negates(source_text, source), negates(translated, target)
     if said is None or got is None or said == got:
+        return None
+    if got and source == "en" and _negative_prefixed(source_text):
         return None
     return "the source says not, the translation does not" if said else "the translation says not, the source does not"

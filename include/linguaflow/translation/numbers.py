@@ -48,6 +48,7 @@ _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # toda
 _NOT_A_DAY = {
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
     "es": r"(?:la|esta|este|cada|una|por|de|media)\s+mañana",
+    "zh": r"周一(?=半)",  # 本周一半: half of this week, not Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
 
@@ -75,7 +76,7 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
                     words["weekday"].append((w[:-1], i))  # 月曜 as well as 月曜日
     if not cjk:  # in zh/ja a month is a number before 月, read with the numbers
         for i, name in enumerate(_MONTHS, 1):
-            words["month"] += [(w.lower(), i) for w in info.get(name, []) if usable(w, info[name]) and not (lang == "en" and w == "may")]
+            words["month"] += [(w.lower(), i) for w in info.get(name, []) if usable(w, info[name])]
     for key, offset in _DAYS.items():
         words["day"] += [(w.lower(), offset) for w in info.get("relative-type", {}).get(key, []) if len(w) >= 2]
     return {k: sorted(set(v), key=lambda p: -len(p[0])) for k, v in words.items()}
@@ -109,7 +110,8 @@ def _currency_words(lang: str) -> list[tuple[str, str]]:
 def _currency_facts(text: str, lang: str) -> list[Fact]:
     lowered, found = text.lower(), []
     for word, code in _currency_words(lang):
-        pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}\w*"
+        # a plural or inflected ending, not any word that begins alike ("libra" is not "library")
+        pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}(?:s|es|n|en|e)?\b"
         for m in re.finditer(pattern, lowered):
             found.append(Fact("currency", code, text[m.start():m.end()]))
             lowered = lowered[:m.start()] + " " * (m.end() - m.start()) + lowered[m.end():]
@@ -127,6 +129,8 @@ def _calendar_facts(text: str, lang: str) -> list[Fact]:
         for word, value in words:
             if lang == "en" and kind == "month" and word in {"march"}:  # the verb: months are capitalised in English
                 hits = [m for m in re.finditer(r"\bMarch\w*", text)]
+            elif lang == "en" and kind == "month" and word == "may":  # the verb too, unless a date says it is May
+                hits = list(re.finditer(r"(?<=\bof )May\b|(?<=\bin )May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b", text))
             else:
                 pattern = re.escape(word) if cjk else rf"\b{re.escape(word)}\w*"
                 hits = list(re.finditer(pattern, lowered))
@@ -220,11 +224,11 @@ _TIMES: dict[str, list[tuple[str, int | None]]] = {
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
     "de": [(rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
-           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\bum mittag\b", 0)],
+           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\b(?:um|vor|bis|gegen|ab) mittag\b", 0)],
     "fr": [(rf"\b{_H}\s*(?:heures?|h)\s*(?:et demie)\b", 30), (rf"\b{_H}\s*(?:heures?|h)\s*et quart\b", 15),
-           (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
+           (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"(?<!\bdans )(?<!\ben )(?<!pendant )(?<!depuis )(?<!durant )\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
            (r"\b(?:midi|minuit)\b", 0)],
-    "es": [(rf"\b{_H} y media\b", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
+    "es": [(rf"\b{_H} y media\b(?!\s+horas?)", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
            (rf"\blas {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
     "zh": [(rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
            (rf"{_H}\s*[时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
@@ -320,9 +324,12 @@ def facts(text: str, lang: str) -> list[Fact]:
     found += _currency_facts(text, lang)
     written = _digits(text, lang)
     if lang in CJK_NUMERALS:
-        for m in re.finditer(r"(\d{1,2})\s*月(?!\s*\d*\s*[日号]?\s*(?:间|以来))", written):
+        def month(m: re.Match) -> str:  # 5月: May, not also a number 5
             if 1 <= int(m.group(1)) <= 12 and not re.match(r"\s*[个か]", written[m.end():]):
                 found.append(Fact("month", int(m.group(1)), m.group(0)))
+                return " " * len(m.group(0))
+            return m.group(0)
+        written = re.sub(r"(\d{1,2})\s*月(?!\s*\d*\s*[日号]?\s*(?:间|以来))", month, written)
     times, rest = _time_facts(written, lang)
     found += times
     for m in _NUMBER_TOKEN.finditer(rest):
@@ -366,8 +373,33 @@ def _values(said: list[Fact]) -> set[float]:
     """Every value a text's facts can stand for: numbers' readings, clock hours (12- and 24-hour)
     and minutes, months."""
     times = [f for f in said if f.kind == "time"]
-    return set().union(*(f.value for f in said if f.kind == NUMBER)) | _hours(times) | {
-        float(f.value[1]) for f in times} | {float(f.value) for f in said if f.kind == "month"}
+    return _minutes(said) | _hours(times) | {float(f.value) for f in said if f.kind == "month"}
+
+
+def _minutes(said: list[Fact]) -> set[float]:
+    """The values that can stand for a clock time's minutes: numbers and minutes, not the 24-hour
+    reading of an hour ("drei Uhr" is 3 or 15 o'clock, which says nothing of "a quarter past")."""
+    return set().union(*(f.value for f in said if f.kind == NUMBER)) | {float(f.value[1]) for f in said if f.kind == "time"}
+
+
+# Noon and midnight are both twelve o'clock: only the word tells them apart ("before noon" ->
+# "antes de la medianoche" is wrong by twelve hours).
+_NOON = {"en": r"\bnoon\b|\bmidday\b", "de": r"\bmittag\b", "fr": r"(?<!-)\bmidi\b", "es": r"mediodía", "zh": r"中午|正午",
+         "ja": r"正午"}
+_MIDNIGHT = {"en": r"\bmidnight\b", "de": r"mitternacht", "fr": r"\bminuit\b", "es": r"medianoche", "zh": r"午夜|半夜",
+             "ja": r"深夜|真夜中|夜中|午前0時"}
+
+
+def _twelve_lost(source_text: str, target_text: str, source: str, target: str) -> list[tuple[Fact, Fact]]:
+    """(said, translated instead) when noon is said and midnight translated, or the other way round."""
+    if source not in _NOON or target not in _NOON:
+        return []
+    out = []
+    for said, other, name in ((_NOON, _MIDNIGHT, "noon"), (_MIDNIGHT, _NOON, "midnight")):
+        if re.search(said[source], source_text, re.I) and not re.search(said[target], target_text, re.I) \
+                and re.search(other[target], target_text, re.I):
+            out.append((Fact("time", (0, 0), name), Fact("time", (0, 0), "midnight" if name == "noon" else "noon")))
+    return out
 
 
 def _number_in(fact: Fact, values: set[float], digits: str) -> bool:
@@ -386,7 +418,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
     said = facts(re.sub(r"(?i)\bbelow zero\b", "below", source_text) if source == "en" else source_text, source)
     got = facts(target_text, target)
     got_times = [f for f in got if f.kind == "time"]
-    pool, got_digits = _values(got), _digit_string(got)
+    pool, got_minutes, got_digits = _values(got), _minutes(got), _digit_string(got)
     missing = []
     for fact in said:
         if fact.kind == NUMBER:
@@ -394,7 +426,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         elif fact.kind == "time":
             hour, minute = fact.value
             ok = any(_same(fact, t) for t in got_times) or (
-                {float(hour), float(hour + 12)} & pool and (minute == 0 or float(minute) in pool))
+                {float(hour), float(hour + 12)} & pool and (minute == 0 or float(minute) in got_minutes))
         else:
             ok = any(_same(fact, g) for g in got)
         if not ok:
@@ -411,7 +443,11 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             missing += [Fact("time", f.value, f"{f.text} {half}") for f in said_times]  # "10 pm" -> "10 heures"
     if source == "en":
         missing += _negatives_lost(source_digits, target_text, target)
-    said_pool, said_digits = _values(said), _digit_string(said)
+    twelve = _twelve_lost(source_text, target_text, source, target)
+    missing += [said for said, _ in twelve]
+    said_pool, said_minutes, said_digits = _values(said), _minutes(said), _digit_string(said)
+    if source == "en" and re.search(r"(?i)\bhalf\b", source_text):  # "two and a half hours": 两个半小时, 2,5 h, 2h30
+        said_pool, said_minutes = said_pool | {0.5, 30.0}, said_minutes | {0.5, 30.0}
     weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
 
@@ -422,11 +458,13 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             return _number_in(g, said_pool, said_digits)
         if g.kind == "time":
             return float(g.value[0]) in said_pool | {float(v % 12) for v in said_pool if v == int(v)} and (
-                g.value[1] == 0 or float(g.value[1]) in said_pool)
+                g.value[1] == 0 or float(g.value[1]) in said_minutes)
         if g.kind == "weekday":
             return weekend and g.value in (5, 6)  # "the weekend": Saturday and Sunday
+        if g.kind == "month":  # 6月 is a month only when written so; a Latin word may be one by chance ("mars")
+            return target not in CJK_NUMERALS
         return g.kind not in ("day", "currency")
 
-    instead = [g for g in got if g.kind in lost_kinds and not explained(g)]
+    instead = [g for g in got if g.kind in lost_kinds and not explained(g)] + [other for _, other in twelve]
     added = [g for g in got if not explained(g)]
     return Mismatch(missing, instead, added)
