@@ -114,6 +114,19 @@ def test_noon_and_midnight_are_told_apart_and_durations_are_no_clock_times():
     assert not numbers.compare("The trip takes two and a half hours.", "旅程大约两个半小时。", "en", "zh")
     # a quarter past three is not three o'clock because 15 is also three in the afternoon
     assert numbers.compare("It's a quarter past three.", "Es ist drei Uhr.", "en", "de")
+    assert numbers.compare("The car park closes at midnight.", "Der Parkplatz schließt um zwölf Uhr.", "en", "de").reason \
+        == "the source says midnight, the translation 12:00 (noon)"
+    assert numbers.compare("A table at 7 pm.", "Una mesa a las 7:1 p. m.", "en", "es")  # a minute's digit lost
+
+
+def test_the_weekend_is_kept_as_its_word_or_its_days_and_not_invented():
+    assert numbers.compare("Prices dropped over the weekend.", "Les prix ont baissé pendant la semaine.", "en", "fr").reason \
+        == "the source says weekend, the translation does not say it"
+    assert not numbers.compare("We open at the weekend.", "Wir öffnen am Wochenende.", "en", "de")
+    assert not numbers.compare("We open at the weekend.", "Abrimos el sábado y el domingo.", "en", "es")
+    assert numbers.compare("The team works from home this week.", "チームは週末に家で働きます。", "en", "ja")
+    assert numbers.compare("We meet again on the 21st.", "Nos reunimos el 21 de julio.", "en", "es")  # a month invented
+    assert not numbers.compare("The shop opens in March.", "Le magasin ouvre en mars.", "en", "fr")
 
 
 def test_a_date_in_chinese_reads_its_month_as_the_month_only():

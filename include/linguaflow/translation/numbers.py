@@ -219,7 +219,8 @@ def _readings(token: str, lang: str) -> frozenset[float]:
 # Clock times, after number words became digits: (pattern, hour group, minutes or a group name).
 _H, _M = r"(?P<h>\d{1,2})", r"(?P<m>\d{2})"
 _TIMES: dict[str, list[tuple[str, int | None]]] = {
-    "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
+    "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None),
+          (rf"(?<![\d.,:]){_H}[:：](?P<m>\d)(?![\d:])", None)],  # "7:1": a minute's digit lost is a time changed
     "en": [(rf"\bhalf past {_H}\b", 30), (rf"\bquarter past {_H}\b", 15), (rf"\bquarter to {_H}\b", -15),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
@@ -390,11 +391,36 @@ _MIDNIGHT = {"en": r"\bmidnight\b", "de": r"mitternacht", "fr": r"\bminuit\b", "
              "ja": r"深夜|真夜中|夜中|午前0時"}
 
 
-def _twelve_lost(source_text: str, target_text: str, source: str, target: str) -> list[tuple[Fact, Fact]]:
-    """(said, translated instead) when noon is said and midnight translated, or the other way round."""
+# The weekend is a time the translation must keep: its own word, or a Saturday or Sunday.
+_WEEKEND = {"en": r"\bweekends?\b", "de": r"wochenend", "fr": r"\bweek-?ends?\b", "es": r"\bfin(?:es)? de semana\b", "zh": r"周末|週末",
+            "ja": r"週末|土日"}
+
+
+def _weekend(source_text: str, target_text: str, source: str, target: str, said: list[Fact],
+             got: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """([the weekend] when the source says it and the translation has no word or day for it,
+    [the translation's weekend] when the translation says it and the source has no word or day for it)."""
+    if source not in _WEEKEND or target not in _WEEKEND:
+        return [], []
+    days_said = any(f.kind == "weekday" and f.value in (5, 6) for f in said)
+    days_got = any(f.kind == "weekday" and f.value in (5, 6) for f in got)
+    in_source = re.search(_WEEKEND[source], source_text, re.I)
+    in_target = re.search(_WEEKEND[target], target_text, re.I)
+    lost = [Fact("weekday", "weekend", in_source.group(0))] if in_source and not in_target and not days_got else []
+    added = [Fact("weekday", "weekend", in_target.group(0))] if in_target and not in_source and not days_said else []
+    return lost, added
+
+
+def _twelve_lost(source_text: str, target_text: str, source: str, target: str,
+                 got_times: list[Fact]) -> list[tuple[Fact, Fact]]:
+    """(said, translated instead) when noon is said and midnight translated, or the other way round;
+    or midnight said and a bare 12 o'clock written where the 24-hour clock reads it as noon."""
     if source not in _NOON or target not in _NOON:
         return []
     out = []
+    if re.search(_MIDNIGHT[source], source_text, re.I) and target in CLOCK_24 and not re.search(_MIDNIGHT[target], target_text, re.I) \
+            and any(f.text.startswith("12:") for f in got_times):
+        return [(Fact("time", (0, 0), "midnight"), Fact("time", (0, 0), "12:00 (noon)"))]
     for said, other, name in ((_NOON, _MIDNIGHT, "noon"), (_MIDNIGHT, _NOON, "midnight")):
         if re.search(said[source], source_text, re.I) and not re.search(said[target], target_text, re.I) \
                 and re.search(other[target], target_text, re.I):
@@ -443,7 +469,9 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             missing += [Fact("time", f.value, f"{f.text} {half}") for f in said_times]  # "10 pm" -> "10 heures"
     if source == "en":
         missing += _negatives_lost(source_digits, target_text, target)
-    twelve = _twelve_lost(source_text, target_text, source, target)
+    twelve = _twelve_lost(source_text, target_text, source, target, got_times)
+    weekend_lost, weekend_added = _weekend(source_text, target_text, source, target, said, got)
+    missing += weekend_lost
     missing += [said for said, _ in twelve]
     said_pool, said_minutes, said_digits = _values(said), _minutes(said), _digit_string(said)
     if source == "en" and re.search(r"(?i)\bhalf\b", source_text):  # "two and a half hours": 两个半小时, 2,5 h, 2h30
@@ -461,10 +489,10 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
                 g.value[1] == 0 or float(g.value[1]) in said_minutes)
         if g.kind == "weekday":
             return weekend and g.value in (5, 6)  # "the weekend": Saturday and Sunday
-        if g.kind == "month":  # 6月 is a month only when written so; a Latin word may be one by chance ("mars")
-            return target not in CJK_NUMERALS
+        if g.kind == "month":  # 6月 is a month only when written so, a Latin word when it follows a day ("21 de julio")
+            return target not in CJK_NUMERALS and not re.search(rf"\d\.?\s*(?:de\s+)?{re.escape(g.text)}", target_text, re.I)
         return g.kind not in ("day", "currency")
 
     instead = [g for g in got if g.kind in lost_kinds and not explained(g)] + [other for _, other in twelve]
-    added = [g for g in got if not explained(g)]
+    added = [g for g in got if not explained(g)] + weekend_added
     return Mismatch(missing, instead, added)
