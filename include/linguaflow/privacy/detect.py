@@ -16,6 +16,7 @@ with the patterns alone (`names_covered`), and the result says so.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import re
 import sys
@@ -53,7 +54,8 @@ BIRTH_CONTEXT = re.compile(r"\b(born|birth|birthday|d\.? ?o\.? ?b\.?)\b", re.I)
 ID_CONTEXT = {
     "card": re.compile(r"\b(card|visa|master ?card|amex|american express|debit|credit)\b", re.I),
     # policy, claim, member, customer and loan numbers identify a person's account too ("Policid WH-417-2906")
-    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic(?!e)\w*)\b", re.I),
+    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic(?!e)\w*|"
+                         r"member(?:ship)? (?:number|no|id)|customer (?:number|no|id)|tenancy|borrower|deposit|reference)\b", re.I),
     "national_id": re.compile(r"\b(social\w*|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
     "phone": re.compile(r"\b(phone|call|callback|reach|mobile|cell|text|ring|dial|extension|contact)\b", re.I),
 }
@@ -84,7 +86,12 @@ _SSN_SHAPE = re.compile(r"(?!000|666|9)\d{3}(?!00)\d{2}(?!0000)\d{4}")  # a US S
 _DIGIT = re.compile(r"\d")
 _NOT_A_NAME = re.compile(r"[\d@]")
 _LETTERS = re.compile(r"[A-Z]{1,4}(?:-[A-Z])*")
-_NOISE = re.compile(r"[a-z]{1,3}")  # a short word misheard between two digit groups ("GB, 0.8, me UKB, 2004")
+# a short word misheard between two digit groups ("GB, 0.8, me UKB, 2004"), or what Whisper writes for
+# "nine" and "nought" read out ("07700, I'm 100, I made 3", "7778, I'm not not 264")
+_MISHEARD_DIGIT = re.compile(r"I|I'm|know|made|not|nought")
+_NOISE = re.compile(rf"[a-z]{{1,3}}|{_MISHEARD_DIGIT.pattern}")
+# "O" and "I" inside a dashed digit group are a zero and a one heard as letters ("O-W-1-3, 4-I-6")
+_DIGIT_OR_LETTER = re.compile(r"\d|(?:(?<=-)|^)[OI](?=-|$)")
 _ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
             r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -95,11 +102,16 @@ _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spo
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _STREET = re.compile(
-    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? (?:[A-Za-z][a-z]+(?:['’]s)? ){{1,3}}"
+    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}(?:st|nd|rd|th|[a-z])?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? "
+    r"(?:[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?(?:['’]s)? ){1,3}"  # "11th Southeast Melmont Street", "1200 North-Helted Street"
     r"(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave|[Ll]ane|Ln|[Dd]rive|Dr|[Bb]oulevard|Blvd|[Ww]ay|[Cc]lose|[Cc]ourt|"
     r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|"
     r"Rise|Parade|Circle|Heights|Vale|View|Highway|Parkway|Trail|Quay|Wharf|"  # capitalised only: "a 2 percent rise"
     r"treat)\b")  # "Street" as Whisper may hear it after a name ("90 harbors treat")
+# a street named without a house number, after a word that says it is where someone lives or gets post
+_NAMED_STREET = re.compile(r"\b(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}(?:Street|Road|Avenue|Lane|Drive|Close|Court|Crescent|Terrace|"
+                           r"Gardens|Grove|Mews|Place|Square|Way|Walk|Row|Rise|Parade|Boulevard)\b")
+STREET_CONTEXT = re.compile(r"\b(address|live[sd]?|living|moved|moving|home|deliver\w*|send|post|staying|based|grew up|house|flat)\b", re.I)
 # "apartment 7c", "suite 200"; a flat or unit only with the house number after it ("flat 3, 22 ..."): "unit 3" is a lesson
 _UNIT = re.compile(r"\b(?:(?:[Aa]partment|[Aa]pt|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b(?!\s*%)"
                    r"|(?:[Ff]lat|[Uu]nit) \d{1,5}[a-zA-Z]?,? (?=\d))")
@@ -166,7 +178,33 @@ def find(text: str, types: tuple[str, ...] | frozenset[str], language: str | Non
         lead = ((_LEADING_NAME if kind == "person" else _LEADING).match(text, a, b)  # "the 12th of May", "Mrs Lee"
                 if kind in NAME_MODEL_TYPES else None)
         out.append(Found(kind, lead.end() if lead and lead.end() < b else a, b))
+    if "person" in wanted:
+        out += _named_again(text, out)
     return _merged_found(out)
+
+
+def _named_again(text: str, found: list[Found]) -> list[Found]:
+    """A person found once is redacted wherever the text names them again: the first name alone
+    ("Grace Paddington, and Grace has..."), or the surname spelled out in capitals as Whisper
+    writes a spelling ("Hunter Briggs, the RIGGS")."""
+    words = {w for f in found if f.type == "person" for w in re.findall(r"[A-Z][a-z'’-]{2,}", text[f.start:f.end])
+             if w not in spoken_names.TITLES and w not in spoken_names.NOT_NAMES}
+    if not words:
+        return []
+    out = []
+    for m in re.finditer(r"\b[A-Z][A-Za-z'’-]{2,}\b", text):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        word = m.group()
+        spelled = word.isupper() and len(word) >= 4 and any(
+            w.upper().endswith(word) or difflib.SequenceMatcher(None, w.upper(), word).ratio() >= SPELLED_LIKE for w in words)
+        opens = not text[:m.start()].strip() or text[:m.start()].rstrip()[-1] in ".!?:;\"“"
+        if (word in words and not (opens and spoken_names.everyday(word))) or spelled:  # "Will you...": no one named
+            out.append(Found("person", m.start(), m.end()))
+    return out
+
+
+SPELLED_LIKE = 0.8  # how close a word in capitals must be to a name found to be its spelling
 
 
 def _whole_runs(taken: list[list], runs) -> list[tuple[int, int, str]]:
@@ -248,6 +286,8 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
         out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
                 if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
         out += [(0.5, m.start(), m.end(), "location") for m in _UNIT.finditer(text)]
+        out += [(0.4, m.start(), m.end(), "location") for m in _NAMED_STREET.finditer(text)
+                if _near(STREET_CONTEXT, text, m.start(), m.start(), ID_CONTEXT_WORDS)]
         out += [(0.5, m.start(), m.end(), "location") for m in _POSTCODE.finditer(text)
                 if re.search(r"[A-Z][\w'’-]*,\s*$", text[:m.start()]) or _near(POSTCODE_CONTEXT, text, m.start(), m.start(), 8)]
         out += [(0.5, m.start(), m.end(), "location") for m in _STATE_ZIP.finditer(text) if spoken_names.place(m.group(1))]
@@ -289,16 +329,18 @@ def _identifier_runs(text: str):
             if _DIGIT.search(words[j + 1][2]):
                 j += 1
                 continue
-            # up to two letters or misheard short words between digit groups ("GB, 0.8, me UKB, 2004")
-            gap = next((k for k in (1, 2) if j + k + 1 < len(words) and _DIGIT.search(words[j + k + 1][2])
-                        and all(_LETTERS.fullmatch(w[2]) or _NOISE.fullmatch(w[2]) for w in words[j + 1:j + k + 1])), 0)
+            # up to two letters or misheard short words between digit groups ("GB, 0.8, me UKB, 2004"),
+            # three when all are misheard digits ("7778, I'm not not 264")
+            gap = next((k for k in (1, 2, 3) if j + k + 1 < len(words) and _DIGIT.search(words[j + k + 1][2])
+                        and all((_LETTERS.fullmatch(w[2]) or _NOISE.fullmatch(w[2])) if k < 3 else _MISHEARD_DIGIT.fullmatch(w[2])
+                                for w in words[j + 1:j + k + 1])), 0)
             if not gap:
                 break
             j += 1
         if (j + 1 < len(words) and re.fullmatch(r"[B-D]", words[j + 1][2])  # "A" and "I" are words
                 and not re.search(r"[.!?]$", text[words[j][0]:words[j][1]])):
             j += 1  # a letter read out after the digits ends the value: an NI number's suffix ("3, C.")
-        digits = sum(len(_DIGIT.findall(w[2])) for w in words[i:j + 1])
+        digits = sum(len((_DIGIT_OR_LETTER if "-" in w[2] else _DIGIT).findall(w[2])) for w in words[i:j + 1])
         yield words[i][0], words[i][0] + len(text[words[i][0]:words[j][1]].rstrip(".,;:!?")), digits
         i = j + 1
 
@@ -320,6 +362,8 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
         for m in pattern.finditer(before):
             if m.start() > nearest:
                 nearest, kind = m.start(), name
+                if m.group().lower() == "reference" and NOT_AN_ID.search(before):
+                    kind = None  # a booking or order reference identifies a purchase, not a person
     if kind is None:  # "... 000051332, it's a Spanish account"
         after = " ".join(text[end:].split()[:ID_CONTEXT_AFTER_WORDS])
         found = [(m.start(), name) for name, pattern in ID_CONTEXT.items() for m in pattern.finditer(after)]
@@ -369,10 +413,11 @@ def _local_part_start(text: str, start: int) -> int:
 
 
 def _shape_kind(value: str, digits: int) -> str | None:
-    """"account" for a run opening with an IBAN country code and 12+ digits ("FR-7-6-2004-…",
+    """"account" for a run opening with an IBAN country code (and a letter Whisper may have added:
+    "SEI-8-6045-…") and 12+ digits ("FR-7-6-2004-…",
     "D-E, 4-2, 2-0-0-0-4, …"), "national_id" for a UK NI number's shape ("WL-05-82-63")."""
     bare = re.sub(r"[^A-Za-z0-9]", "", value)
-    if digits >= _IBAN_MIN_DIGITS and bare[:2] in _IBAN_COUNTRIES and bare[2:3].isdigit():
+    if digits >= _IBAN_MIN_DIGITS and bare[:2] in _IBAN_COUNTRIES and (bare[2:3].isdigit() or bare[3:4].isdigit()):
         return "account"
     if _NINO_SHAPE.fullmatch(bare):
         return "national_id"
