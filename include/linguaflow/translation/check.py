@@ -137,9 +137,20 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
         return []  # other scripts: `foreign_letters` sees them; no word list: cannot tell a loanword
     literal, named = names.names_in(source_text)
     kept = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal + named))}
+    # a name opening a sentence ("Priya Raman's flight", "Anna-Lena, please"): capitalised and no everyday English word
+    kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text) if _zipf_en(w) < NAME_ZIPF}
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
             if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF]
+
+
+NAME_ZIPF = 4.0  # a capitalised source word rarer than this in English is a name when it is kept as written
+
+
+def _zipf_en(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.casefold(), "en")
 
 
 def _loanword_zipf(word: str, target: str) -> float:

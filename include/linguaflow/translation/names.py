@@ -32,6 +32,19 @@ June July August September October November December OK ID TV PM AM
 """.split())
 
 
+# A capitalised everyday word before a number labels it ("Platform 9", "Gate 23"): translated, not a name
+_LABEL = r"\b(?:Platform|Gate|Room|Terminal|Floor|Level|Seat|Row|Table|Desk|Chapter|Page|Section|Line|Track|Bus|Route|Exit)(?=\s+\d)"
+
+
+@functools.cache
+def _languages() -> frozenset[str]:
+    """English names of languages, which are also the adjectives of nations ("Irish", "German"):
+    words a translation says in its own language (CLDR, through Babel)."""
+    from babel import Locale
+
+    return frozenset(n for n in Locale("en").languages.values() if " " not in n)
+
+
 MIN_POPULATION = 100_000  # smaller towns share their names with people ("Anna"), and are rarely named
 
 
@@ -75,7 +88,8 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
     literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()]
     names, run = [], []
-    for sentence in re.split(r"(?<=[.!?;:])\s+", rest):
+    rest = re.sub(_LABEL, " ", rest)
+    for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bProf\.)\s+", rest):
         for i, word in enumerate(re.findall(r"[\w'’-]+", sentence) + [""]):
             word = re.sub(r"['’]s$", "", word.replace("’", "'"))
             if i and word[:1].isupper() and not any(ch.isdigit() for ch in word) and word not in literal:
@@ -93,7 +107,7 @@ def _names_of(run: list[str]) -> list[str]:
     whole = " ".join(run)
     if _plain(whole) in _other_names():
         return [whole]
-    rest = " ".join(w for w in run if w not in COMMON)
+    rest = " ".join(w for w in run if w not in COMMON and w not in _languages())
     return [rest] if rest else []
 
 

@@ -28,7 +28,7 @@ MARKERS = {
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]*?\bne\b|\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]*?\bn'",
-                 "zh": r"一不小心|非常|(.)不\1|未满|未滿",  # 非常: very; 能不能: a question; 未满: under (an age)
+                 "zh": r"一不小心|非常|(.)不\1|未满|未滿|不到|不足",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料"}
 
 

@@ -89,6 +89,9 @@ _CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"), "G
                    "EUR": ("euro", "ユーロ", "欧元")}
 
 
+_SYMBOLS = {"USD": ("$",), "EUR": ("€",), "GBP": ("£",)}  # written in every language ("$1,480.00" in French too)
+
+
 @functools.cache
 def _currency_words(lang: str) -> list[tuple[str, str]]:
     """[(word or symbol, currency code)] of a language, longest first: CLDR's names and symbols."""
@@ -101,7 +104,7 @@ def _currency_words(lang: str) -> list[tuple[str, str]]:
         return []
     words = set()
     for code in CURRENCIES:
-        for w in (locale.currencies.get(code), locale.currency_symbols.get(code), *_CURRENCY_WORDS[code]):
+        for w in (locale.currencies.get(code), locale.currency_symbols.get(code), *_CURRENCY_WORDS[code], *_SYMBOLS.get(code, ())):
             if w and (len(w) > 1 or not w.isalpha()):
                 words.add((w.lower(), code))
     return sorted(words, key=lambda p: -len(p[0]))
@@ -143,16 +146,41 @@ def _calendar_facts(text: str, lang: str) -> list[Fact]:
 # --- numbers --------------------------------------------------------------------------------
 
 _ZH_NUMERAL = "零〇一二两兩三四五六七八九十百\\d"
+_FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
+# Words whose numeral is no number: places and brands (cn2an reads 四川 as "4川"), and a financial
+# numeral with no other numeral beside it (陆 of 奥斯陆, 拾 of 拾う: to pick up).
+_CJK_NOT_NUMBERS = ("四川|三星|三菱|三亚|三重|九龙|九州|四国|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
+                    rf"|(?<![{_ZH_NUMERAL}{_FINANCIAL}万亿億])[{_FINANCIAL}](?![{_ZH_NUMERAL}{_FINANCIAL}万亿億])")
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
 _SPLIT = {
-    "de": lambda t: re.sub(r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b",
-                           r"\1 \2", t),
+    "en": lambda t: _fractions("en", re.sub(r"(?i)\btwice\b", "2 times", re.sub(rf"(?i)\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])", r"\1 ", t))),
+    "de": lambda t: _fractions("de", re.sub(r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b",
+                                            r"\1 \2", t)),
     "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
                            re.sub("[两兩]", "二", t.replace("零下", "-"))),  # 两周: two weeks (cn2an reads 二); 零下: below zero
-    "es": lambda t: re.sub(r"(?i)\bpor ciento\b", "%", t),  # text2num reads "ciento" as 100
-    "fr": lambda t: re.sub(r"(?i)\bpour cent\b", "%", t),
+    "es": lambda t: _fractions("es", re.sub(r"(?i)\bpor ciento\b", "%", t)),  # text2num reads "ciento" as 100
+    "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
+# "fifteen-minute walk": a number word joined to its noun, which text2num does not read
+_EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+             "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
+# Thirds and quarters as digits in every language ("a third" is 1/3, not the ordinal 3rd; "tres cuartos"
+# is 3/4, not a fourth), so that "un tiers" keeps "a third" and 三分之一 (1/3 by cn2an) does too.
+_FRACTIONS = {
+    "en": [(r"\b(?:a|one) third\b", "1/3"), (r"\b(?:two|2) thirds\b", "2/3"), (r"\b(?:a|one) quarter\b(?! (?:past|to)\b)", "1/4"),
+           (r"\b(?:three|3) quarters\b", "3/4")],
+    "de": [(r"\bein drittel\b", "1/3"), (r"\bzwei drittel\b", "2/3"), (r"\bein viertel\b(?! (?:nach|vor)\b)", "1/4"),
+           (r"\bdrei ?viertel\b(?! (?:nach|vor)\b|\s*\d|\s*(?:eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\b)", "3/4")],
+    "fr": [(r"\bun tiers\b", "1/3"), (r"\bdeux tiers\b", "2/3"), (r"\bun quart\b", "1/4"), (r"\btrois quarts\b", "3/4")],
+    "es": [(r"\bun tercio\b", "1/3"), (r"\bdos tercios\b", "2/3"), (r"\bun cuarto\b", "1/4"), (r"\btres cuartos\b", "3/4")],
+}
+
+
+def _fractions(lang: str, text: str) -> str:
+    for pattern, digits in _FRACTIONS[lang]:
+        text = re.sub(pattern, digits, text, flags=re.I)
+    return text
 
 
 def _zh_clock(m: re.Match) -> str:
@@ -172,15 +200,23 @@ def _digits(text: str, lang: str) -> str:
     if lang in WORD_NUMBER_LANGUAGES:
         from text_to_num import alpha2digit
 
+        text = re.sub(rf"(\d+(?:[.,]\d+)?)\s*({_SCALES})\b", _scaled, text, flags=re.I)  # "£40 million": 40000000
         try:
             text = alpha2digit(text, lang, 0)
         except Exception:  # a sentence it cannot parse keeps its words (and is read for digits only)
             pass
+        text = re.sub(rf"(\d+(?:[.,]\d+)?)\s*({_SCALES})\b", _scaled, text, flags=re.I)  # "£40 million": 40000000
     elif lang in CJK_NUMERALS:
         import warnings
 
         import cn2an
 
+        hidden: list[str] = []  # names with a numeral in them (四川, 三星) and a lone financial numeral (奥斯陆: Oslo)
+
+        def hide(m: re.Match) -> str:
+            hidden.append(m.group(0))
+            return chr(0xE000 + len(hidden) - 1)
+        text = re.sub(_CJK_NOT_NUMBERS, hide, text)
         text = re.sub(r"(\d+(?:\.\d+)?)\s*(万|億|亿)(\d*)", _myriad, text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -189,7 +225,22 @@ def _digits(text: str, lang: str) -> str:
             except Exception:
                 pass
         text = re.sub(r"(\d+(?:\.\d+)?)\s*(万|億|亿)(\d*)", _myriad, text)
+        text = re.sub("[\uE000-\uF8FF]", lambda m: hidden[ord(m.group(0)) - 0xE000], text)
     return text
+
+
+# A digit and a scale word after it ("40 million", "2,5 Milliarden"), in the languages of text2num
+_SCALE = {"million": 10**6, "millions": 10**6, "millionen": 10**6, "millón": 10**6, "millones": 10**6, "milione": 10**6,
+          "milioni": 10**6, "billion": 10**9, "billions": 10**9, "milliarde": 10**9, "milliarden": 10**9, "milliard": 10**9,
+          "milliards": 10**9}
+_SCALES = "|".join(_SCALE)
+
+
+def _scaled(m: re.Match) -> str:
+    number = m.group(1)
+    value = float(number.replace(",", ".")) if re.fullmatch(r"\d+[.,]\d{1,2}", number) else float(re.sub(r"\D", "", number))
+    value *= _SCALE[m.group(2).lower()]
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def _myriad(m: re.Match) -> str:
