@@ -84,6 +84,11 @@ def test_spans_map_back_onto_the_words_as_said():
     ("Bills go to the 11th Southeast Melmont Street in Portland.", "location", "11th Southeast Melmont Street"),
     ("It's 1200 North-Helted Street, in Chicago.", "location", "1200 North-Helted Street"),
     ("The address on the form is Chapel Street, near the church.", "location", "Chapel Street"),
+    ("The claim number is K7 Q914 and the hearing is listed.", "account", "K7 Q914"),  # short, with letters, named right before
+    ("Your donor number is DNR661079 and a receipt follows.", "account", "DNR661079"),
+    ("Send it to scota.florian postdo.de please.", "email", "scota.florian postdo.de"),  # Whisper lost the "at"
+    ("Booking for Shilan, date of birth on 9,06,1995.", "birth_date", "9,06,1995"),
+    ("Or try my partner on O4-I-1-5-7-6-3-I-8 tonight.", "phone", "O4-I-1-5-7-6-3-I-8"),
 ])
 def test_each_type_is_found_where_it_was_said(text, kind, value):
     found = [(f.type, text[f.start:f.end]) for f in detect.find(text, detect.DEFAULT)]
@@ -104,7 +109,7 @@ def test_each_type_is_found_where_it_was_said(text, kind, value):
     "The T20 2024 final was great.", "We ship 500 Lenovo laptops.", "The police counted 12000 protesters.",
     "A member since 2010, 45 years old.", "It starts at 3 p.m. at zoom.us today.", "The meeting on 3 May 2025 is about the birth rate.",
     "Ibuprofen's side effects are mild.", "Your booking reference is 4471 2290, see you Friday.",
-    "We won 4 and she won 3 on the night.",
+    "We won 4 and she won 3 on the night.", "The plan is 1200 pounds a month.", "The claim is 2000 pounds.",
 ])
 def test_numbers_and_dates_that_are_not_personal_stay(text):
     assert detect.find(text, detect.DEFAULT) == []

@@ -55,13 +55,16 @@ ID_CONTEXT = {
     "card": re.compile(r"\b(card|visa|master ?card|amex|american express|debit|credit)\b", re.I),
     # policy, claim, member, customer and loan numbers identify a person's account too ("Policid WH-417-2906")
     "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic(?!e)\w*|"
-                         r"member(?:ship)? (?:number|no|id)|customer (?:number|no|id)|tenancy|borrower|deposit|reference)\b", re.I),
+                         r"member(?:ship)? (?:number|no|id)|customer (?:number|no|id)|tenancy|borrower|deposit|reference|donor|"
+                         r"(?:service|support) (?:plan|contract)|contract number|patient number|case number)\b", re.I),
     "national_id": re.compile(r"\b(social\w*|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
     "phone": re.compile(r"\b(phone|call|callback|reach|mobile|cell|text|ring|dial|extension|contact)\b", re.I),
 }
 # a claim, member, customer or loan number: the word right before the value ("claim CLM, 4477",
 # "member number is 8841073", "Member IDWJK-104"), not "member since 2010" or "the loan is for 250000"
-ACCOUNT_BEFORE = re.compile(r"\b(?:claim|member(?:ship)?|customer|loan)(?:\s+(?:number|no\.?|id|reference|ref))?(?:\s+is)?[\s,:]*$", re.I)
+ACCOUNT_BEFORE = re.compile(r"\b(?:(?:claim|member(?:ship)?|customer|loan)(?:\s+(?:number|no\.?|id|reference|ref))?"
+                            r"|(?:donor|contract|plan|patient|case)\s+(?:number|no\.?|id|reference|ref))(?:\s+is)?[\s,:]*$", re.I)
+ACCOUNT_BEFORE_MIN_DIGITS = 4  # a reference with letters named right before it may be short ("claim number is K7 Q914")
 NUMBER_CONTEXT = re.compile(r"\bnumber\b", re.I)  # "number" alone: a phone number, unless a word above says what
 ID_MIN_DIGITS = {"card": 8, "account": 5, "national_id": 5, "phone": 7}
 ID_CONTEXT_WORDS = 8
@@ -91,13 +94,14 @@ _LETTERS = re.compile(r"[A-Z]{1,4}(?:-[A-Z])*")
 _MISHEARD_DIGIT = re.compile(r"I|I'm|know|made|not|nought")
 _NOISE = re.compile(rf"[a-z]{{1,3}}|{_MISHEARD_DIGIT.pattern}")
 # "O" and "I" inside a dashed digit group are a zero and a one heard as letters ("O-W-1-3, 4-I-6")
-_DIGIT_OR_LETTER = re.compile(r"\d|(?:(?<=-)|^)[OI](?=-|$)")
+_DIGIT_OR_LETTER = re.compile(r"\d|(?:(?<=-)|^)[OI](?=-|$|\d)")
 _ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
             r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})(?: (?:of|on))? {_MONTH},?(?: (?:\d{{4}}|\d{{2}}-\d{{2}}))?"
                    rf"|{_MONTH} (?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL}),? (?:\d{{4}}|\d{{2}}-\d{{2}})"
-                   rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{1,2}}-\d{{1,2}},? \d{{4}})\b")
+                   rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{1,2}}-\d{{1,2}},? \d{{4}}"
+                   rf"|\d{{1,2}}, ?\d{{1,2}}, ?(?:19|20)\d{{2}})\b")  # "9,06,1995": a date read out in groups
 _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spoken.TOP_LEVEL, key=len, reverse=True)) + r")\b(?![@\w])")
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
@@ -306,7 +310,8 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
             labels = m.group().lower().split(".")
             if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:
                 del labels[-2]
-            if len(labels) >= 3 or _AT_PROVIDER.search(labels[0]) or (
+            dotted_name = re.search(r"(?<!\S)[A-Za-z]+[._][A-Za-z]+\s+$", text[:m.start()])  # "scota.florian postdo.de": "at" lost
+            if len(labels) >= 3 or _AT_PROVIDER.search(labels[0]) or dotted_name or (
                     len(labels) == 2 and _near(EMAIL_CONTEXT, text, m.start(), m.end(), BIRTH_CONTEXT_WORDS)):
                 out.append((0.5, _local_part_start(text, m.start()), m.end(), "email"))
     if wanted & {"person", "location"}:
@@ -356,7 +361,8 @@ def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[s
         return shaped if shaped in wanted else None
     before = " ".join(text[:start].split()[-ID_CONTEXT_WORDS:]) + " " + value
     if ACCOUNT_BEFORE.search(text[:start]) or re.match(r"(?i)(?:member\s*)?id", value):
-        return "account" if "account" in wanted and digits >= ID_MIN_DIGITS["account"] else None
+        enough = digits >= ID_MIN_DIGITS["account"] or (digits >= ACCOUNT_BEFORE_MIN_DIGITS and re.search(r"[A-Za-z]", value))
+        return "account" if "account" in wanted and enough else None
     nearest, kind = -1, None
     for name, pattern in ID_CONTEXT.items():
         for m in pattern.finditer(before):
