@@ -138,10 +138,12 @@ def translate_languages() -> Path:
 
 def translation_checks() -> Path:
     rec = _load("translation_checks")
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4), sharey=True)
     kinds = (("number_errors", "number errors flagged"), ("all_errors", "all meaning errors flagged"),
              ("correct", "correct translations flagged"))
-    for ax, part in zip(axes, ("tune", "heldout")):
+    titles = {"tune": "tuning part", "heldout": "first held-out part (read since 12-06)",
+              "heldout2": "third part (after its first score)"}
+    for ax, part in zip(axes, titles):
         rows = [r for r in rec["rows"] if r["part"] == part]
         width = 0.27
         for i, (key, label) in enumerate(kinds):
@@ -149,7 +151,7 @@ def translation_checks() -> Path:
             shares = [100 * r[f"{key}_flagged"] / r[key] if r[key] else 0 for r in rows]
             ax.bar(xs, shares, width, label=label, color=COLOURS[i])
         ax.set_xticks([j + width for j in range(len(rows))], [r["lang"] for r in rows])
-        ax.set(title="tuning part" if part == "tune" else "held-out part (never tuned on)", ylim=(0, 100))
+        ax.set(title=titles[part], ylim=(0, 100))
         ax.axhline(10, color="#999999", lw=0.8, ls="--")
     axes[0].set_ylabel("% of labelled pairs")
     handles, labels = axes[0].get_legend_handles_labels()
