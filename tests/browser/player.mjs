@@ -28,9 +28,10 @@ try {
   await page.evaluate(() => document.getElementById("player").pause());
   const rows = await page.$$("tr.seg");
   await rows[rows.length - 1].click();
-  await page.waitForFunction(() => {
+  await page.waitForFunction(() => {  // the seek lands, then the highlight follows it (its own event, a moment later)
     const last = [...document.querySelectorAll("tr.seg")].pop();
-    return Math.abs(document.getElementById("player").currentTime - Number(last.dataset.start)) < 0.75;
+    const now = document.querySelector("tr.now");
+    return Math.abs(document.getElementById("player").currentTime - Number(last.dataset.start)) < 0.75 && now && now.id === last.id;
   }, null, { timeout: 10000 });
   out.clicked = await page.evaluate(() => [...document.querySelectorAll("tr.seg")].pop().id);
   out.afterClick = { time: await page.evaluate(() => document.getElementById("player").currentTime),
