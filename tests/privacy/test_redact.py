@@ -110,6 +110,11 @@ def test_each_type_is_found_where_it_was_said(text, kind, value):
     "A member since 2010, 45 years old.", "It starts at 3 p.m. at zoom.us today.", "The meeting on 3 May 2025 is about the birth rate.",
     "Ibuprofen's side effects are mild.", "Your booking reference is 4471 2290, see you Friday.",
     "We won 4 and she won 3 on the night.", "The plan is 1200 pounds a month.", "The claim is 2000 pounds.",
+    # amounts beside the account words, ordinals before a road, an institution (a review of the rules)
+    "The deposit was 2,500.00 dollars.", "I'd like to put down a deposit of 15000 on the car.",
+    "I'm calling with reference to the 25000 pounds I was charged.", "My tenancy started in 2019 and the rent is 12500 a year.",
+    "The refund was 1,200, I made 3 complaints about it.", "It's my 2nd week on the road for work.",
+    "We will send this to the County Court if it isn't paid.",
 ])
 def test_numbers_and_dates_that_are_not_personal_stay(text):
     assert detect.find(text, detect.DEFAULT) == []
@@ -119,6 +124,11 @@ def test_a_person_named_again_is_redacted_again():
     text = "It's Hunter Briggs, the RIGGS, and Grace Paddington says Grace will call. Will you wait?"
     found = [text[f.start:f.end] for f in detect.find(text, ("person",))]
     assert {"RIGGS", "Grace"} <= set(found) and "Will" not in found  # a spelling, a first name; not the verb
+    for text, word in (("Hi, my name is April Stevens, about the bill from April.", "April"),  # a month
+                       ("I need the SWIFT code. My name is Taylor Swift.", "SWIFT")):  # capitals far from the name
+        assert word not in [text[f.start:f.end] for f in detect.find(text, ("person",))]
+    text = "The car payment comes out of 19219185793 at the credit union."  # "of" before it, but no amount is that long
+    assert [text[f.start:f.end] for f in detect.find(text, detect.DEFAULT)] == ["19219185793"]
 
 
 def test_a_number_before_a_town_is_an_address_only_with_a_name():

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from linguaflow.translation import check, names, numbers, router
+from linguaflow.translation import check, names, negation, numbers, router
 from conftest import stored_transcript
 from test_translation import Scripted  # noqa: F401 - the scripted OpenAI-compatible endpoint
 from test_translation import scripted  # noqa: F401
@@ -116,7 +116,10 @@ def test_noon_and_midnight_are_told_apart_and_durations_are_no_clock_times():
     assert numbers.compare("It's a quarter past three.", "Es ist drei Uhr.", "en", "de")
     assert numbers.compare("The car park closes at midnight.", "Der Parkplatz schließt um zwölf Uhr.", "en", "de").reason \
         == "the source says midnight, the translation 12:00 (noon)"
-    assert numbers.compare("A table at 7 pm.", "Una mesa a las 7:1 p. m.", "en", "es")  # a minute's digit lost
+    assert not numbers.compare("Bayern won 2-1 on Saturday.", "Bayern gewann am Samstag 2:1.", "en", "de")  # a score
+    for said in ("El bar cierra a las 12 de la noche.", "El bar cierra a medianoche."):  # midnight in words or as the 12 of the night
+        assert not numbers.compare("The bar closes at midnight.", said, "en", "es")
+    assert not numbers.compare("Open from noon to midnight.", "Geöffnet von mittags bis Mitternacht.", "en", "de")
 
 
 def test_the_weekend_is_kept_as_its_word_or_its_days_and_not_invented():
@@ -154,6 +157,32 @@ def test_what_the_third_part_flagged_wrongly_is_read_right():
     assert names.lost("Mrs. Kowalczyk won a new Irish record at Platform 9.",
                       "Mme Kowalczyk a gagné un record d'Irlande au quai 9.") == []  # a nation's adjective, a label
     assert names.lost("Mrs. Kowalczyk left.", "Mme Kowalski est partie.") == ["Kowalczyk"]  # a name after a title still counts
+
+
+def test_ordinary_german_chinese_and_dates_that_looked_like_errors_are_not_flagged():
+    """Found by a review that tried ordinary translations against the third part's rules."""
+    assert check.findings_for("The meeting takes place on Monday.", "Das Treffen findet am Montag statt.", "en", "de") == []
+    assert check.findings_for("I can't find my passport.", "我找不到我的护照。", "en", "zh") == []  # 找不到: a negation
+    assert check.findings_for("Fewer than 10% of customers read it.", "不到10%的客户读过它。", "en", "zh") == []  # fewer than
+    assert negation.flipped("Unfortunately, the refund was approved.", "Leider wurde die Erstattung nicht genehmigt.", "en", "de")
+    for text, lang in (("Wir hatten ein zweistündiges Meeting.", "de"), ("我们开了两小时的会。", "zh")):
+        assert not numbers.compare("We had a two-hour meeting.", text, "en", lang)
+    assert numbers.compare("We had a two-hour meeting.", "Nous avons eu une réunion.", "en", "fr")  # the 2 is required there
+    assert not numbers.compare("It is twice as fast.", "Es ist doppelt so schnell.", "en", "de")
+    assert not numbers.compare("Do not install a third-party app.", "Installieren Sie keine Drittanbieter-App.", "en", "de")
+    assert not numbers.compare("Back in a quarter of an hour.", "In einer Viertelstunde zurück.", "en", "de")
+    assert numbers.compare("Only a third passed.", "只有三分之二的学生通过了。", "en", "zh")  # two thirds is not a third
+    assert not numbers.compare("The meeting is on 2024-03-15.", "会议在2024年3月15日。", "en", "zh")  # the month as a number
+    assert numbers.compare("From the 2nd until the 9th of July.", "7月2日から9月9日まで。", "en", "ja")  # the 9th is no September
+    assert not numbers.compare("It costs 3 billion euros.", "Cuesta 3 mil millones de euros.", "en", "es")
+    assert numbers.compare("It costs 2 billion euros.", "Cela coûte 2 billions d'euros.", "en", "fr")  # 10^12 in French
+    assert not numbers.compare("We stay for three weeks.", "我们住三星期。", "en", "zh")  # not Samsung
+    assert not numbers.compare("The dollar exchange rate fell by 2%.", "Der Dollarkurs fiel um 2%.", "en", "de")
+    assert not numbers.compare("It costs 5 yuan.", "价格是5元。", "en", "zh")
+    assert not numbers.compare("See you at the weekend.", "À la fin de semaine.", "en", "fr")
+    assert numbers.facts("价格是5元\ue001。", "zh")  # a private-use character is read, not a crash
+    assert names.lost("Mr Picard called from Alabama.", "Herr Martin rief aus Alabama an.") == ["Picard"]
+    assert names.lost("We live on King St. Please come.", "Wir wohnen in der King St. Bitte komm.") == []
 
 
 def test_names_codes_and_addresses_must_come_back():

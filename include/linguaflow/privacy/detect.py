@@ -106,15 +106,18 @@ _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spo
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 _STREET = re.compile(
-    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}(?:st|nd|rd|th|[a-z])?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? "
+    rf"\b(?:\d{{1,4}} and \d{{1,2}}|\d{{1,5}}[a-z]?|{_NUMBER_WORD}(?:[- ]{_NUMBER_WORD})*),? "
     r"(?:[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?(?:['’]s)? ){1,3}"  # "11th Southeast Melmont Street", "1200 North-Helted Street"
     r"(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave|[Ll]ane|Ln|[Dd]rive|Dr|[Bb]oulevard|Blvd|[Ww]ay|[Cc]lose|[Cc]ourt|"
     r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|"
     r"Rise|Parade|Circle|Heights|Vale|View|Highway|Parkway|Trail|Quay|Wharf|"  # capitalised only: "a 2 percent rise"
     r"treat)\b")  # "Street" as Whisper may hear it after a name ("90 harbors treat")
+# an ordinal street, capitalised ("the 11th Southeast Melmont Street"; not "my 2nd week on the road")
+_ORDINAL_STREET = re.compile(r"\b\d{1,4}(?:st|nd|rd|th) (?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}(?:Street|Road|Avenue|Lane|Drive|"
+                             r"Boulevard|Way|Place|Terrace|Parkway|Highway)\b")
 # a street named without a house number, after a word that says it is where someone lives or gets post
-_NAMED_STREET = re.compile(r"\b(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}(?:Street|Road|Avenue|Lane|Drive|Close|Court|Crescent|Terrace|"
-                           r"Gardens|Grove|Mews|Place|Square|Way|Walk|Row|Rise|Parade|Boulevard)\b")
+_NAMED_STREET = re.compile(r"\b(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}(?:Street|Road|Avenue|Lane|Drive|Close|Crescent|Terrace|"
+                           r"Gardens|Grove|Mews|Way|Rise|Parade|Boulevard)\b")  # not Court, Place, Square: institutions, landmarks
 STREET_CONTEXT = re.compile(r"\b(address|live[sd]?|living|moved|moving|home|deliver\w*|send|post|staying|based|grew up|house|flat)\b", re.I)
 # "apartment 7c", "suite 200"; a flat or unit only with the house number after it ("flat 3, 22 ..."): "unit 3" is a lesson
 _UNIT = re.compile(r"\b(?:(?:[Aa]partment|[Aa]pt|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b(?!\s*%)"
@@ -196,11 +199,12 @@ def _named_again(text: str, found: list[Found]) -> list[Found]:
     if not words:
         return []
     out = []
+    ends = [f.end for f in found if f.type == "person"]
     for m in re.finditer(r"\b[A-Z][A-Za-z'’-]{2,}\b", text):
-        if any(f.start <= m.start() < f.end for f in found):
-            continue
+        if any(f.start <= m.start() < f.end for f in found) or m.group().capitalize() in _CALENDAR:
+            continue  # "April Stevens ... the bill from April"
         word = m.group()
-        spelled = word.isupper() and len(word) >= 4 and any(
+        spelled = word.isupper() and len(word) >= 4 and any(0 < m.start() - e <= SPELLED_WITHIN for e in ends) and any(
             w.upper().endswith(word) or difflib.SequenceMatcher(None, w.upper(), word).ratio() >= SPELLED_LIKE for w in words)
         opens = not text[:m.start()].strip() or text[:m.start()].rstrip()[-1] in ".!?:;\"“"
         if (word in words and not (opens and spoken_names.everyday(word))) or spelled:  # "Will you...": no one named
@@ -209,6 +213,9 @@ def _named_again(text: str, found: list[Found]) -> list[Found]:
 
 
 SPELLED_LIKE = 0.8  # how close a word in capitals must be to a name found to be its spelling
+SPELLED_WITHIN = 40  # and how soon after it, in characters ("Hunter Briggs, the RIGGS"; not "Taylor Swift ... SWIFT code")
+_CALENDAR = frozenset("January February March April May June July August September October November December "
+                      "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
 
 def _whole_runs(taken: list[list], runs) -> list[tuple[int, int, str]]:
@@ -286,7 +293,7 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
         if kind:
             out.append((0.45, start, end, kind))
     if "location" in wanted:
-        out += [(0.6, m.start(), m.end(), "location") for m in _STREET.finditer(text)]
+        out += [(0.6, m.start(), m.end(), "location") for m in (*_STREET.finditer(text), *_ORDINAL_STREET.finditer(text))]
         out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
                 if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
         out += [(0.5, m.start(), m.end(), "location") for m in _UNIT.finditer(text)]
@@ -338,7 +345,8 @@ def _identifier_runs(text: str):
             # three when all are misheard digits ("7778, I'm not not 264")
             gap = next((k for k in (1, 2, 3) if j + k + 1 < len(words) and _DIGIT.search(words[j + k + 1][2])
                         and all((_LETTERS.fullmatch(w[2]) or _NOISE.fullmatch(w[2])) if k < 3 else _MISHEARD_DIGIT.fullmatch(w[2])
-                                for w in words[j + 1:j + k + 1])), 0)
+                                for w in words[j + 1:j + k + 1])
+                        and not (_MONEY.fullmatch(words[j][2]) and any(_MISHEARD_DIGIT.fullmatch(w[2]) for w in words[j + 1:j + k + 1]))), 0)
             if not gap:
                 break
             j += 1
@@ -350,11 +358,21 @@ def _identifier_runs(text: str):
         i = j + 1
 
 
+# An amount of money or time, not an identifier: "a deposit of 15000", "2,500.00 dollars", "12500 a year"
+_AMOUNT_AFTER = re.compile(r"\s*(?:dollars?|pounds?|euros?|quid|bucks|pence|cents?|percent|a (?:year|month|week|day)|per\b)", re.I)
+_AMOUNT_BEFORE = re.compile(r"\b(?:of|about|around|roughly|nearly|almost|over|under)\s*$", re.I)
+_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2}")
+AMOUNT_MAX_DIGITS = 7  # "out of 19219185793" is an account, "a deposit of 15000" an amount
+
+
 def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[str]) -> str | None:
     """The type of a number-like run, from the nearest context word before it (or inside it), and
     its length; None for quantities, times, prices and years."""
     value = text[start:end]
     if re.search(r"[$£€%:]", value) or re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", value):
+        return None
+    if _AMOUNT_AFTER.match(text, end) or (re.fullmatch(r"[\d,.]+", value) and (
+            _MONEY.fullmatch(value) or (digits <= AMOUNT_MAX_DIGITS and _AMOUNT_BEFORE.search(text[:start])))):
         return None
     shaped = _shape_kind(value, digits)  # an IBAN or an NI number says what it is by its shape
     if shaped:
@@ -423,7 +441,8 @@ def _shape_kind(value: str, digits: int) -> str | None:
     "SEI-8-6045-…") and 12+ digits ("FR-7-6-2004-…",
     "D-E, 4-2, 2-0-0-0-4, …"), "national_id" for a UK NI number's shape ("WL-05-82-63")."""
     bare = re.sub(r"[^A-Za-z0-9]", "", value)
-    if digits >= _IBAN_MIN_DIGITS and bare[:2] in _IBAN_COUNTRIES and (bare[2:3].isdigit() or bare[3:4].isdigit()):
+    if digits >= _IBAN_MIN_DIGITS and bare[:2] in _IBAN_COUNTRIES and (bare[2:3].isdigit() or bare[3:4].isdigit()) \
+            and not _MONEY.search(value) and not re.match(r"(?:GBP|EUR|USD|CHF|SEK|NOK|DKK|PLN|HUF|CZK|RON|TRY)\b", value):
         return "account"
     if _NINO_SHAPE.fullmatch(bare):
         return "national_id"

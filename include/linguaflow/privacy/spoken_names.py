@@ -53,6 +53,11 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
+def known_name(word: str) -> bool:
+    """A first name or surname of the US Census lists."""
+    return word.capitalize() in _census()
+
+
 def place(name: str) -> bool:
     """A town of MIN_CITY people or more, a country or a US state."""
     return name in _places()

@@ -42,7 +42,8 @@ def _languages() -> frozenset[str]:
     words a translation says in its own language (CLDR, through Babel)."""
     from babel import Locale
 
-    return frozenset(n for n in Locale("en").languages.values() if " " not in n)
+    return frozenset(n for n in Locale("en").languages.values()  # the adjectives' endings: not Alabama, Delaware, Picard
+                     if " " not in n and len(n) >= 5 and re.search(r"(?:ish|ese|ian|ic|ch|an)$", n))
 
 
 MIN_POPULATION = 100_000  # smaller towns share their names with people ("Anna"), and are rarely named
@@ -89,7 +90,7 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()]
     names, run = [], []
     rest = re.sub(_LABEL, " ", rest)
-    for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bProf\.)\s+", rest):
+    for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)\s+", rest):
         for i, word in enumerate(re.findall(r"[\w'’-]+", sentence) + [""]):
             word = re.sub(r"['’]s$", "", word.replace("’", "'"))
             if i and word[:1].isupper() and not any(ch.isdigit() for ch in word) and word not in literal:

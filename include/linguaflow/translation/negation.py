@@ -15,7 +15,7 @@ import re
 # of" is one ("rather than", 而不是), and so are the words translations say it with.
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
-    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|statt|anstatt)\b",
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|anstatt)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
     "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|au lieu d[eu]|plutôt que)\b|\bn'",
     "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?)\b",
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
@@ -27,8 +27,8 @@ MARKERS = {
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
-                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]*?\bne\b|\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]*?\bn'",
-                 "zh": r"一不小心|非常|(.)不\1|未满|未滿|不到|不足",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
+                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]{0,80}?\bne\b|\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]{0,80}?\bn'",
+                 "zh": r"一不小心|非常|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料"}
 
 
@@ -43,10 +43,11 @@ def negates(text: str, lang: str) -> bool | None:
 
 def _negative_prefixed(text: str) -> bool:
     """An English word negated by its prefix ("unread", "unpaid", "unless"): a translation may say
-    it with its own "not" (未读, "no leídos"). Not the nouns ("unemployment" is 失业, no 不)."""
+    it with its own "not" (未读, "no leídos"). Not the nouns ("unemployment" is 失业, no 不) nor the
+    adverbs ("Unfortunately, ... nicht genehmigt" negates on its own)."""
     from wordfreq import zipf_frequency
 
-    return any(zipf_frequency(m.group(1).lower(), "en") >= UN_STEM_ZIPF for m in re.finditer(r"\b[Uu]n([a-z]{4,}(?<!ment)(?<!ness)(?<!tion))\b", text))
+    return any(zipf_frequency(m.group(1).lower(), "en") >= UN_STEM_ZIPF for m in re.finditer(r"\b[Uu]n([a-z]{4,}(?<!ment)(?<!ness)(?<!tion)(?<!ly))\b", text))
 
 
 UN_STEM_ZIPF = 3.0  # the rest of an un- word is a word of its own ("read", "less"; not "iversity")

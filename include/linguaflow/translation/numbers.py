@@ -105,7 +105,7 @@ def _currency_words(lang: str) -> list[tuple[str, str]]:
     words = set()
     for code in CURRENCIES:
         for w in (locale.currencies.get(code), locale.currency_symbols.get(code), *_CURRENCY_WORDS[code], *_SYMBOLS.get(code, ())):
-            if w and (len(w) > 1 or not w.isalpha()):
+            if w and (len(w) > 1 or not w.isalpha() or lang in CJK_NUMERALS):  # 元, 円: after a number only (below)
                 words.add((w.lower(), code))
     return sorted(words, key=lambda p: -len(p[0]))
 
@@ -114,7 +114,10 @@ def _currency_facts(text: str, lang: str) -> list[Fact]:
     lowered, found = text.lower(), []
     for word, code in _currency_words(lang):
         # a plural or inflected ending, not any word that begins alike ("libra" is not "library")
-        pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}(?:s|es|n|en|e)?\b"
+        ending = r"(?!pa|pä)\w*" if lang == "de" else r"(?:s|es|n|en|e)?\b"  # German compounds: Dollarkurs, not Europa
+        pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}{ending}"
+        if len(word) == 1 and word.isalpha():  # 元 of 5元, not of 元々 or 单元
+            pattern = rf"(?<=[\d{_ZH_NUMERAL[:-2]}])\s*{re.escape(word)}"
         for m in re.finditer(pattern, lowered):
             found.append(Fact("currency", code, text[m.start():m.end()]))
             lowered = lowered[:m.start()] + " " * (m.end() - m.start()) + lowered[m.end():]
@@ -149,12 +152,11 @@ _ZH_NUMERAL = "零〇一二两兩三四五六七八九十百\\d"
 _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 # Words whose numeral is no number: places and brands (cn2an reads 四川 as "4川"), and a financial
 # numeral with no other numeral beside it (陆 of 奥斯陆, 拾 of 拾う: to pick up).
-_CJK_NOT_NUMBERS = ("四川|三星|三菱|三亚|三重|九龙|九州|四国|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
+_CJK_NOT_NUMBERS = ("四川|三星(?![期级級])|三菱|三亚|九龙|九州|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
                     rf"|(?<![{_ZH_NUMERAL}{_FINANCIAL}万亿億])[{_FINANCIAL}](?![{_ZH_NUMERAL}{_FINANCIAL}万亿億])")
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
 _SPLIT = {
-    "en": lambda t: _fractions("en", re.sub(r"(?i)\btwice\b", "2 times", re.sub(rf"(?i)\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])", r"\1 ", t))),
     "de": lambda t: _fractions("de", re.sub(r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b",
                                             r"\1 \2", t)),
     "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
@@ -162,14 +164,30 @@ _SPLIT = {
     "es": lambda t: _fractions("es", re.sub(r"(?i)\bpor ciento\b", "%", t)),  # text2num reads "ciento" as 100
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
-# "fifteen-minute walk": a number word joined to its noun, which text2num does not read
+# Numbers an English source says that a good translation may or may not write as a number: a
+# number word joined to its noun ("a fifteen-minute walk": 十五分钟, "ein fünfzehnminütiger"), "twice"
+# (两次, "doppelt"), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟). They
+# are not required, but explain the target's numbers.
 _EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
-# Thirds and quarters as digits in every language ("a third" is 1/3, not the ordinal 3rd; "tres cuartos"
-# is 3/4, not a fourth), so that "un tiers" keeps "a third" and 三分之一 (1/3 by cn2an) does too.
+_EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
+_EN_SOFT = [(r"\btwice\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
+            (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75})]
+COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
+
+
+def _soft_values(source_text: str) -> set[float]:
+    out: set[float] = set()
+    for pattern, values in _EN_SOFT:
+        if re.search(pattern, source_text, re.I):
+            out |= values
+    for m in re.finditer(_EN_HYPHENED, source_text, re.I):
+        out.add(float(_digits(m.group(1), "en")))
+    return out
+
+
+# Thirds and quarters as digits in a translation ("tres cuartos" is 3/4, not a fourth; 三分之一 is 1/3 by cn2an)
 _FRACTIONS = {
-    "en": [(r"\b(?:a|one) third\b", "1/3"), (r"\b(?:two|2) thirds\b", "2/3"), (r"\b(?:a|one) quarter\b(?! (?:past|to)\b)", "1/4"),
-           (r"\b(?:three|3) quarters\b", "3/4")],
     "de": [(r"\bein drittel\b", "1/3"), (r"\bzwei drittel\b", "2/3"), (r"\bein viertel\b(?! (?:nach|vor)\b)", "1/4"),
            (r"\bdrei ?viertel\b(?! (?:nach|vor)\b|\s*\d|\s*(?:eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\b)", "3/4")],
     "fr": [(r"\bun tiers\b", "1/3"), (r"\bdeux tiers\b", "2/3"), (r"\bun quart\b", "1/4"), (r"\btrois quarts\b", "3/4")],
@@ -200,12 +218,12 @@ def _digits(text: str, lang: str) -> str:
     if lang in WORD_NUMBER_LANGUAGES:
         from text_to_num import alpha2digit
 
-        text = re.sub(rf"(\d+(?:[.,]\d+)?)\s*({_SCALES})\b", _scaled, text, flags=re.I)  # "£40 million": 40000000
+        text = _scale_words(text, lang)  # "£40 million": 40000000
         try:
             text = alpha2digit(text, lang, 0)
         except Exception:  # a sentence it cannot parse keeps its words (and is read for digits only)
             pass
-        text = re.sub(rf"(\d+(?:[.,]\d+)?)\s*({_SCALES})\b", _scaled, text, flags=re.I)  # "£40 million": 40000000
+        text = _scale_words(text, lang)  # and "forty million"
     elif lang in CJK_NUMERALS:
         import warnings
 
@@ -216,7 +234,8 @@ def _digits(text: str, lang: str) -> str:
         def hide(m: re.Match) -> str:
             hidden.append(m.group(0))
             return chr(0xE000 + len(hidden) - 1)
-        text = re.sub(_CJK_NOT_NUMBERS, hide, text)
+        if not re.search("[\uE000-\uF8FF]", text):  # the placeholders are private-use characters: only where none is
+            text = re.sub(_CJK_NOT_NUMBERS, hide, text)
         text = re.sub(r"(\d+(?:\.\d+)?)\s*(万|億|亿)(\d*)", _myriad, text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -225,22 +244,33 @@ def _digits(text: str, lang: str) -> str:
             except Exception:
                 pass
         text = re.sub(r"(\d+(?:\.\d+)?)\s*(万|億|亿)(\d*)", _myriad, text)
-        text = re.sub("[\uE000-\uF8FF]", lambda m: hidden[ord(m.group(0)) - 0xE000], text)
+        if hidden:
+            text = re.sub("[\uE000-\uF8FF]", lambda m: hidden[ord(m.group(0)) - 0xE000], text)
     return text
 
 
 # A digit and a scale word after it ("40 million", "2,5 Milliarden"), in the languages of text2num
-_SCALE = {"million": 10**6, "millions": 10**6, "millionen": 10**6, "millón": 10**6, "millones": 10**6, "milione": 10**6,
-          "milioni": 10**6, "billion": 10**9, "billions": 10**9, "milliarde": 10**9, "milliarden": 10**9, "milliard": 10**9,
-          "milliards": 10**9}
-_SCALES = "|".join(_SCALE)
+# (a "billion" is 10^12 in German and French: "2 billions d'euros" for "2 billion euros" is wrong)
+_SCALE = {"en": {"million": 10**6, "millions": 10**6, "billion": 10**9, "billions": 10**9},
+          "de": {"million": 10**6, "millionen": 10**6, "mio": 10**6, "milliarde": 10**9, "milliarden": 10**9, "mrd": 10**9,
+                 "billion": 10**12, "billionen": 10**12},
+          "fr": {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12},
+          "es": {"mil millones": 10**9, "millón": 10**6, "millones": 10**6, "billón": 10**12, "billones": 10**12},
+          "it": {"milione": 10**6, "milioni": 10**6, "miliardo": 10**9, "miliardi": 10**9}}
 
 
-def _scaled(m: re.Match) -> str:
-    number = m.group(1)
-    value = float(number.replace(",", ".")) if re.fullmatch(r"\d+[.,]\d{1,2}", number) else float(re.sub(r"\D", "", number))
-    value *= _SCALE[m.group(2).lower()]
-    return str(int(value)) if value == int(value) else str(value)
+def _scale_words(text: str, lang: str) -> str:
+    scale = _SCALE.get(lang)
+    if not scale:
+        return text
+    words = "|".join(sorted(map(re.escape, scale), key=len, reverse=True))
+
+    def scaled(m: re.Match) -> str:
+        number = m.group(1)
+        value = float(number.replace(",", ".")) if re.fullmatch(r"\d+[.,]\d{1,2}", number) else float(re.sub(r"\D", "", number))
+        value *= scale[m.group(2).lower()]
+        return str(int(value)) if value == int(value) else str(value)
+    return re.sub(rf"(\d+(?:[.,]\d+)?)\s*({words})\.?(?!\w)", scaled, text, flags=re.I)
 
 
 def _myriad(m: re.Match) -> str:
@@ -270,8 +300,7 @@ def _readings(token: str, lang: str) -> frozenset[float]:
 # Clock times, after number words became digits: (pattern, hour group, minutes or a group name).
 _H, _M = r"(?P<h>\d{1,2})", r"(?P<m>\d{2})"
 _TIMES: dict[str, list[tuple[str, int | None]]] = {
-    "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None),
-          (rf"(?<![\d.,:]){_H}[:：](?P<m>\d)(?![\d:])", None)],  # "7:1": a minute's digit lost is a time changed
+    "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
     "en": [(rf"\bhalf past {_H}\b", 30), (rf"\bquarter past {_H}\b", 15), (rf"\bquarter to {_H}\b", -15),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
@@ -436,14 +465,14 @@ def _minutes(said: list[Fact]) -> set[float]:
 
 # Noon and midnight are both twelve o'clock: only the word tells them apart ("before noon" ->
 # "antes de la medianoche" is wrong by twelve hours).
-_NOON = {"en": r"\bnoon\b|\bmidday\b", "de": r"\bmittag\b", "fr": r"(?<!-)\bmidi\b", "es": r"mediodía", "zh": r"中午|正午",
-         "ja": r"正午"}
-_MIDNIGHT = {"en": r"\bmidnight\b", "de": r"mitternacht", "fr": r"\bminuit\b", "es": r"medianoche", "zh": r"午夜|半夜",
-             "ja": r"深夜|真夜中|夜中|午前0時"}
+_NOON = {"en": r"\bnoon\b|\bmidday\b", "de": r"\bmittags?\b|mittagszeit", "fr": r"(?<!-)\bmidi\b", "es": r"mediodía",
+         "zh": r"中午|正午", "ja": r"正午|昼"}
+_MIDNIGHT = {"en": r"\bmidnight\b", "de": r"mitternacht|(?:12|zwölf) uhr nachts|\b(?:0|24) uhr", "fr": r"\bminuit\b|\b(?:0|24) ?h",
+             "es": r"medianoche|(?:12|doce) de la noche|las (?:0|24)[:.]", "zh": r"午夜|半夜", "ja": r"深夜|真夜中|夜中|午前0時"}
 
 
 # The weekend is a time the translation must keep: its own word, or a Saturday or Sunday.
-_WEEKEND = {"en": r"\bweekends?\b", "de": r"wochenend", "fr": r"\bweek-?ends?\b", "es": r"\bfin(?:es)? de semana\b", "zh": r"周末|週末",
+_WEEKEND = {"en": r"\bweekends?\b", "de": r"wochenend", "fr": r"\bweek-?ends?\b|\bfins? de semaine\b", "es": r"\bfin(?:es)? de semana\b|\bfinde\b", "zh": r"周末|週末",
             "ja": r"週末|土日"}
 
 
@@ -491,8 +520,11 @@ def _digit_string(said: list[Fact]) -> str:
 
 def compare(source_text: str, target_text: str, source: str, target: str) -> Mismatch:
     """What the source says that the target does not (any usual writing counts as saying it)."""
-    # "below zero" says a sign, not a number 0 the translation must repeat (the sign is checked below)
-    said = facts(re.sub(r"(?i)\bbelow zero\b", "below", source_text) if source == "en" else source_text, source)
+    source_read = source_text
+    if source == "en":  # "below zero" says a sign, not a 0 to repeat (checked below); "a fifteen-minute walk" says 15,
+        source_read = re.sub(r"(?i)\bbelow zero\b", "below", source_text)  # unless the target writes it in one word
+        source_read = source_read if target in COMPOUNDING else re.sub(_EN_HYPHENED, r"\1 ", source_read, flags=re.I)
+    said = facts(source_read, source)
     got = facts(target_text, target)
     got_times = [f for f in got if f.kind == "time"]
     pool, got_minutes, got_digits = _values(got), _minutes(got), _digit_string(got)
@@ -527,6 +559,9 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
     said_pool, said_minutes, said_digits = _values(said), _minutes(said), _digit_string(said)
     if source == "en" and re.search(r"(?i)\bhalf\b", source_text):  # "two and a half hours": 两个半小时, 2,5 h, 2h30
         said_pool, said_minutes = said_pool | {0.5, 30.0}, said_minutes | {0.5, 30.0}
+    if source == "en":
+        said_pool |= _soft_values(source_text)
+    dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})\b", source_text) for v in m.groups()}
     weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
 
@@ -540,8 +575,10 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
                 g.value[1] == 0 or float(g.value[1]) in said_minutes)
         if g.kind == "weekday":
             return weekend and g.value in (5, 6)  # "the weekend": Saturday and Sunday
-        if g.kind == "month":  # 6月 is a month only when written so, a Latin word when it follows a day ("21 de julio")
-            return target not in CJK_NUMERALS and not re.search(rf"\d\.?\s*(?:de\s+)?{re.escape(g.text)}", target_text, re.I)
+        if g.kind == "month":  # said by the source's number ("15/03/2024"); 6月 is a month only when written so,
+            # a Latin word when it follows a day ("21 de julio")
+            return float(g.value) in dated or (
+                target not in CJK_NUMERALS and not re.search(rf"\d\.?\s*(?:de\s+)?{re.escape(g.text)}", target_text, re.I))
         return g.kind not in ("day", "currency")
 
     instead = [g for g in got if g.kind in lost_kinds and not explained(g)] + [other for _, other in twelve]
