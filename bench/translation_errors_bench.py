@@ -1,6 +1,6 @@
 """How right are the translation checks? Precision and recall on the labelled error benchmark.
 
-    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|heldout2|all] [--pairs]
+    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|heldout2|all] [--pairs] [--references]
 
 Every labelled pair of `bench/data/translation_errors.json` goes through every check of
 `linguaflow.translation.check` (the language checks and the meaning checks), alone and together
@@ -99,12 +99,33 @@ def per_language(rows: list[dict]) -> list[dict]:
     return out
 
 
+def references() -> None:
+    """The checks on translations people wrote (mt_reference.json): all correct, so the share flagged is
+    the false-alarm rate on fluent, careful translations, and each flag a reading bug to look at."""
+    from linguaflow.translation import check
+
+    items = json.loads((REPO / "bench" / "data" / "mt_reference.json").read_text())["items"]
+    print(f"# the checks on {len(items)} human reference translations per language; {platform.machine()}, {os.cpu_count()} cores")
+    total = 0
+    for lang in ("de", "zh", "ja", "fr", "es"):
+        flagged = [(it, found) for it in items for found in [check.findings_for(it["en"], it[lang], "en", lang)] if found]
+        total += len(flagged)
+        print(f"{lang}: {len(flagged)} of {len(items)} flagged")
+        for it, found in flagged:
+            print(f"  {it[lang]!r}: {'; '.join(f.flag + ': ' + f.reason for f in found)}")
+    print(f"all: {total} of {5 * len(items)} flagged")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="all", choices=(*PARTS, "all"))
     ap.add_argument("--pairs", action="store_true", help="list misses and false alarms")
     ap.add_argument("--origin", default="", help="only pairs whose origin starts with this (real, injected)")
+    ap.add_argument("--references", action="store_true",
+                    help="flag the human reference translations of bench/data/mt_reference.json instead: every flag is a false alarm")
     args = ap.parse_args()
+    if args.references:
+        return references()
     data = json.loads(DATA.read_text())
     sources = {s["id"]: s["en"] for s in data["sources"]}
     split = {s["id"]: s["split"] for s in data["sources"]}

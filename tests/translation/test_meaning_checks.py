@@ -185,6 +185,25 @@ def test_ordinary_german_chinese_and_dates_that_looked_like_errors_are_not_flagg
     assert names.lost("We live on King St. Please come.", "Wir wohnen in der King St. Bitte komm.") == []
 
 
+@pytest.mark.parametrize("source,target,text", [  # human reference translations (bench/data/mt_reference.json) once flagged
+    ("The pharmacy opens at eight in the morning.", "de", "Die Apotheke öffnet um acht Uhr morgens."),  # not tomorrow
+    ("The roads may be icy early in the morning.", "de", "Am frühen Morgen können die Straßen glatt sein."),
+    ("It is going to rain all afternoon.", "fr", "Il va pleuvoir tout l'après-midi."),  # not midi (noon)
+    ("See you next week at the same time.", "zh", "下周同一时间见。"),  # 同一时间: the same time, no one o'clock
+    ("Please send the quarterly report before Friday.", "ja", "金曜日までに四半期報告書を送ってください。"),
+    ("The roads may be icy early in the morning.", "ja", "早朝は路面が凍結しているかもしれません。"),  # might: no negation
+    ("The printer is out of paper again.", "de", "Der Drucker hat schon wieder kein Papier."),  # an absence said with "kein"
+    ("My phone battery is almost dead.", "zh", "我的手机快没电了。"),
+])
+def test_careful_human_translations_are_not_flagged(source, target, text):
+    assert check.findings_for(source, text, "en", target) == []
+
+
+def test_tomorrow_in_german_is_still_read():
+    assert numbers.compare("The train leaves tomorrow.", "Der Zug fährt heute.", "en", "de")
+    assert not numbers.compare("The train leaves tomorrow.", "Der Zug fährt morgen.", "en", "de")
+
+
 def test_names_codes_and_addresses_must_come_back():
     assert names.lost("The invoice number is INV-2024-0381.", "Die Rechnungsnummer ist INV-2024-0831.") == ["INV-2024-0381"]
     assert names.lost("Call Maria Schneider today.", "Rufen Sie heute Frau Schneider an.") == ["Maria Schneider"]

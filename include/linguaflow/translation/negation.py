@@ -29,7 +29,7 @@ _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot onl
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]{0,80}?\bne\b|\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]{0,80}?\bn'",
                  "zh": r"一不小心|非常|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
-                 "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料"}
+                 "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|かもしれ(?:ない|ません)|しか(?:ない|ありません)"}  # might; only
 
 
 def negates(text: str, lang: str) -> bool | None:
@@ -41,12 +41,21 @@ def negates(text: str, lang: str) -> bool | None:
     return re.search(pattern, text, flags=re.I) is not None
 
 
+# English that says an absence without "not", which translations say with one ("out of paper": kein
+# Papier, 没纸, sin papel; "the battery is dead": 没电)
+_ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
+            r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b")
+
+
 def _negative_prefixed(text: str) -> bool:
-    """An English word negated by its prefix ("unread", "unpaid", "unless"): a translation may say
-    it with its own "not" (未读, "no leídos"). Not the nouns ("unemployment" is 失业, no 不) nor the
-    adverbs ("Unfortunately, ... nicht genehmigt" negates on its own)."""
+    """An English word negated by its prefix ("unread", "unpaid", "unless") or one that says an
+    absence (`_ABSENCE`): a translation may say it with its own "not" (未读, "no leídos"). Not the
+    nouns ("unemployment" is 失业, no 不) nor the adverbs ("Unfortunately, ... nicht genehmigt"
+    negates on its own)."""
     from wordfreq import zipf_frequency
 
+    if re.search(_ABSENCE, text, re.I):
+        return True
     return any(zipf_frequency(m.group(1).lower(), "en") >= UN_STEM_ZIPF for m in re.finditer(r"\b[Uu]n([a-z]{4,}(?<!ment)(?<!ness)(?<!tion)(?<!ly))\b", text))
 
 

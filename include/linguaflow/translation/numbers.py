@@ -135,6 +135,8 @@ def _calendar_facts(text: str, lang: str) -> list[Fact]:
         for word, value in words:
             if lang == "en" and kind == "month" and word in {"march"}:  # the verb: months are capitalised in English
                 hits = [m for m in re.finditer(r"\bMarch\w*", text)]
+            elif lang == "de" and kind == "day" and word == "morgen":  # tomorrow, not "am Morgen" (the morning) or "morgens"
+                hits = list(re.finditer(r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b", text))
             elif lang == "en" and kind == "month" and word == "may":  # the verb too, unless a date says it is May
                 hits = list(re.finditer(r"(?<=\bof )May\b|(?<=\bin )May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b", text))
             else:
@@ -153,6 +155,7 @@ _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 # Words whose numeral is no number: places and brands (cn2an reads 四川 as "4川"), and a financial
 # numeral with no other numeral beside it (陆 of 奥斯陆, 拾 of 拾う: to pick up).
 _CJK_NOT_NUMBERS = ("四川|三星(?![期级級])|三菱|三亚|九龙|九州|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
+                    "|同一|唯一|统一|統一|一时间|四半期"  # the same, the only, unified, for a while; a quarter (of a year)
                     rf"|(?<![{_ZH_NUMERAL}{_FINANCIAL}万亿億])[{_FINANCIAL}](?![{_ZH_NUMERAL}{_FINANCIAL}万亿億])")
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
@@ -308,7 +311,7 @@ _TIMES: dict[str, list[tuple[str, int | None]]] = {
            (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\b(?:um|vor|bis|gegen|ab) mittag\b", 0)],
     "fr": [(rf"\b{_H}\s*(?:heures?|h)\s*(?:et demie)\b", 30), (rf"\b{_H}\s*(?:heures?|h)\s*et quart\b", 15),
            (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"(?<!\bdans )(?<!\ben )(?<!pendant )(?<!depuis )(?<!durant )\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
-           (r"\b(?:midi|minuit)\b", 0)],
+           (r"(?<!-)\b(?:midi|minuit)\b", 0)],  # not the midi of après-midi
     "es": [(rf"\b{_H} y media\b(?!\s+horas?)", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
            (rf"\blas {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
     "zh": [(rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
