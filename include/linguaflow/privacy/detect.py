@@ -97,7 +97,8 @@ _NOISE = re.compile(rf"[a-z]{{1,3}}|{_MISHEARD_DIGIT.pattern}")
 _DIGIT_OR_LETTER = re.compile(r"\d|(?:(?<=-)|^)[OI](?=-|$|\d)")
 _ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
             r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)")
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTHS = "January February March April May June July August September October November December".split()
+_MONTH = rf"(?:{'|'.join(_MONTHS)})"
 _DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})(?: (?:of|on))? {_MONTH},?(?: (?:\d{{4}}|\d{{2}}-\d{{2}}))?"
                    rf"|{_MONTH} (?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL}),? (?:\d{{4}}|\d{{2}}-\d{{2}})"
                    rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{1,2}}-\d{{1,2}},? \d{{4}}"
@@ -112,12 +113,14 @@ _STREET = re.compile(
     r"[Pp]lace|[Tt]errace|[Cc]rescent|[Ss]quare|[Gg]ardens|[Gg]rove|[Hh]ill|[Rr]ow|[Ww]alk|[Mm]ews|"
     r"Rise|Parade|Circle|Heights|Vale|View|Highway|Parkway|Trail|Quay|Wharf|"  # capitalised only: "a 2 percent rise"
     r"treat)\b")  # "Street" as Whisper may hear it after a name ("90 harbors treat")
+# Capitalised street names ("Melmont Street") and the words every kind of street below ends in
+_CAPITALISED_NAME = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}"
+_STREET_WORDS = "Street|Road|Avenue|Lane|Drive|Boulevard|Way|Terrace"
 # an ordinal street, capitalised ("the 11th Southeast Melmont Street"; not "my 2nd week on the road")
-_ORDINAL_STREET = re.compile(r"\b\d{1,4}(?:st|nd|rd|th) (?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}(?:Street|Road|Avenue|Lane|Drive|"
-                             r"Boulevard|Way|Place|Terrace|Parkway|Highway)\b")
+_ORDINAL_STREET = re.compile(rf"\b\d{{1,4}}(?:st|nd|rd|th) {_CAPITALISED_NAME}(?:{_STREET_WORDS}|Place|Parkway|Highway)\b")
 # a street named without a house number, after a word that says it is where someone lives or gets post
-_NAMED_STREET = re.compile(r"\b(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}(?:Street|Road|Avenue|Lane|Drive|Close|Crescent|Terrace|"
-                           r"Gardens|Grove|Mews|Way|Rise|Parade|Boulevard)\b")  # not Court, Place, Square: institutions, landmarks
+# (not Court, Place, Square: institutions, landmarks)
+_NAMED_STREET = re.compile(rf"\b{_CAPITALISED_NAME}(?:{_STREET_WORDS}|Close|Crescent|Gardens|Grove|Mews|Rise|Parade)\b")
 STREET_CONTEXT = re.compile(r"\b(address|live[sd]?|living|moved|moving|home|deliver\w*|send|post|staying|based|grew up|house|flat)\b", re.I)
 # "apartment 7c", "suite 200"; a flat or unit only with the house number after it ("flat 3, 22 ..."): "unit 3" is a lesson
 _UNIT = re.compile(r"\b(?:(?:[Aa]partment|[Aa]pt|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b(?!\s*%)"
@@ -214,8 +217,7 @@ def _named_again(text: str, found: list[Found]) -> list[Found]:
 
 SPELLED_LIKE = 0.8  # how close a word in capitals must be to a name found to be its spelling
 SPELLED_WITHIN = 40  # and how soon after it, in characters ("Hunter Briggs, the RIGGS"; not "Taylor Swift ... SWIFT code")
-_CALENDAR = frozenset("January February March April May June July August September October November December "
-                      "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_CALENDAR = frozenset(_MONTHS + "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
 
 def _whole_runs(taken: list[list], runs) -> list[tuple[int, int, str]]:
@@ -341,13 +343,7 @@ def _identifier_runs(text: str):
             if _DIGIT.search(words[j + 1][2]):
                 j += 1
                 continue
-            # up to two letters or misheard short words between digit groups ("GB, 0.8, me UKB, 2004"),
-            # three when all are misheard digits ("7778, I'm not not 264")
-            gap = next((k for k in (1, 2, 3) if j + k + 1 < len(words) and _DIGIT.search(words[j + k + 1][2])
-                        and all((_LETTERS.fullmatch(w[2]) or _NOISE.fullmatch(w[2])) if k < 3 else _MISHEARD_DIGIT.fullmatch(w[2])
-                                for w in words[j + 1:j + k + 1])
-                        and not (_MONEY.fullmatch(words[j][2]) and any(_MISHEARD_DIGIT.fullmatch(w[2]) for w in words[j + 1:j + k + 1]))), 0)
-            if not gap:
+            if not any(_joins_over(words, j, k) for k in (1, 2, 3)):
                 break
             j += 1
         if (j + 1 < len(words) and re.fullmatch(r"[B-D]", words[j + 1][2])  # "A" and "I" are words
@@ -363,6 +359,18 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:dollars?|pounds?|euros?|quid|bucks|pence|cent
 _AMOUNT_BEFORE = re.compile(r"\b(?:of|about|around|roughly|nearly|almost|over|under)\s*$", re.I)
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2}")
 AMOUNT_MAX_DIGITS = 7  # "out of 19219185793" is an account, "a deposit of 15000" an amount
+
+
+def _joins_over(words: list[tuple[int, int, str]], j: int, k: int) -> bool:
+    """Whether the k words after word j lie between two digit groups of one value: up to two letters or
+    misheard short words ("GB, 0.8, me UKB, 2004"), three when all are misheard digits ("7778, I'm not
+    not 264"); a misheard digit never joins an amount to what follows ("1,200, I made 3 complaints")."""
+    if j + k + 1 >= len(words) or not _DIGIT.search(words[j + k + 1][2]):
+        return False
+    gap = [w[2] for w in words[j + 1:j + k + 1]]
+    if not all(_MISHEARD_DIGIT.fullmatch(w) if k == 3 else (_LETTERS.fullmatch(w) or _NOISE.fullmatch(w)) for w in gap):
+        return False
+    return not (_MONEY.fullmatch(words[j][2]) and any(_MISHEARD_DIGIT.fullmatch(w) for w in gap))
 
 
 def _identifier_kind(text: str, start: int, end: int, digits: int, wanted: set[str]) -> str | None:

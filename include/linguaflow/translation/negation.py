@@ -27,7 +27,7 @@ MARKERS = {
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
-                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]{0,80}?\bne\b|\b(?:avant|moins|peur|crainte) qu(?:e\b|')[^.,;:!?]{0,80}?\bn'",
+                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')",
                  "zh": r"一不小心|非常|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|かもしれ(?:ない|ません)|しか(?:ない|ありません)"}  # might; only
 
@@ -47,7 +47,7 @@ _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|tow
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b")
 
 
-def _negative_prefixed(text: str) -> bool:
+def _says_absence(text: str) -> bool:
     """An English word negated by its prefix ("unread", "unpaid", "unless") or one that says an
     absence (`_ABSENCE`): a translation may say it with its own "not" (未读, "no leídos"). Not the
     nouns ("unemployment" is 失业, no 不) nor the adverbs ("Unfortunately, ... nicht genehmigt"
@@ -67,6 +67,6 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
     said, got = negates(source_text, source), negates(translated, target)
     if said is None or got is None or said == got:
         return None
-    if got and source == "en" and _negative_prefixed(source_text):
+    if got and source == "en" and _says_absence(source_text):
         return None
     return "the source says not, the translation does not" if said else "the translation says not, the source does not"

@@ -112,9 +112,9 @@ def _currency_words(lang: str) -> list[tuple[str, str]]:
 
 def _currency_facts(text: str, lang: str) -> list[Fact]:
     lowered, found = text.lower(), []
+    # a plural or inflected ending, not any word that begins alike ("libra" is not "library")
+    ending = r"(?!pa|pä)\w*" if lang == "de" else r"(?:s|es|n|en|e)?\b"  # German compounds: Dollarkurs, not Europa
     for word, code in _currency_words(lang):
-        # a plural or inflected ending, not any word that begins alike ("libra" is not "library")
-        ending = r"(?!pa|pä)\w*" if lang == "de" else r"(?:s|es|n|en|e)?\b"  # German compounds: Dollarkurs, not Europa
         pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}{ending}"
         if len(word) == 1 and word.isalpha():  # 元 of 5元, not of 元々 or 单元
             pattern = rf"(?<=[\d{_ZH_NUMERAL[:-2]}])\s*{re.escape(word)}"
@@ -122,6 +122,15 @@ def _currency_facts(text: str, lang: str) -> list[Fact]:
             found.append(Fact("currency", code, text[m.start():m.end()]))
             lowered = lowered[:m.start()] + " " * (m.end() - m.start()) + lowered[m.end():]
     return found
+
+
+# Calendar words that are other words too, found by their case in the original text instead:
+# (language, kind, word) -> pattern
+_CASED = {
+    ("en", "month", "march"): r"\bMarch\w*",  # the verb: months are capitalised in English
+    ("en", "month", "may"): r"(?<=\bof )May\b|(?<=\bin )May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
+    ("de", "day", "morgen"): r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",  # tomorrow, not "am Morgen" (the morning) or "morgens"
+}
 
 
 def _calendar_facts(text: str, lang: str) -> list[Fact]:
@@ -133,12 +142,9 @@ def _calendar_facts(text: str, lang: str) -> list[Fact]:
     found = []
     for kind, words in _calendar(lang).items():
         for word, value in words:
-            if lang == "en" and kind == "month" and word in {"march"}:  # the verb: months are capitalised in English
-                hits = [m for m in re.finditer(r"\bMarch\w*", text)]
-            elif lang == "de" and kind == "day" and word == "morgen":  # tomorrow, not "am Morgen" (the morning) or "morgens"
-                hits = list(re.finditer(r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b", text))
-            elif lang == "en" and kind == "month" and word == "may":  # the verb too, unless a date says it is May
-                hits = list(re.finditer(r"(?<=\bof )May\b|(?<=\bin )May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b", text))
+            cased = _CASED.get((lang, kind, word))
+            if cased:
+                hits = list(re.finditer(cased, text))
             else:
                 pattern = re.escape(word) if cjk else rf"\b{re.escape(word)}\w*"
                 hits = list(re.finditer(pattern, lowered))
@@ -167,10 +173,11 @@ _SPLIT = {
     "es": lambda t: _fractions("es", re.sub(r"(?i)\bpor ciento\b", "%", t)),  # text2num reads "ciento" as 100
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
-# Numbers an English source says that a good translation may or may not write as a number: a
-# number word joined to its noun ("a fifteen-minute walk": 十五分钟, "ein fünfzehnminütiger"), "twice"
-# (两次, "doppelt"), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟). They
-# are not required, but explain the target's numbers.
+# Numbers an English source says that a good translation may or may not write as a number: "twice"
+# (两次, "doppelt"), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟), and a
+# number word joined to its noun ("a fifteen-minute walk") where the target writes it in one word
+# ("ein fünfzehnminütiger", `COMPOUNDING`; elsewhere it is required: 十五分钟). They explain the target's
+# numbers without being required.
 _EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
 _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
@@ -262,18 +269,23 @@ _SCALE = {"en": {"million": 10**6, "millions": 10**6, "billion": 10**9, "billion
           "it": {"milione": 10**6, "milioni": 10**6, "miliardo": 10**9, "miliardi": 10**9}}
 
 
+@functools.cache
+def _scale_pattern(lang: str) -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, _SCALE[lang]), key=len, reverse=True))
+    return re.compile(rf"(\d+(?:[.,]\d+)?)\s*({words})\.?(?!\w)", re.I)
+
+
 def _scale_words(text: str, lang: str) -> str:
     scale = _SCALE.get(lang)
     if not scale:
         return text
-    words = "|".join(sorted(map(re.escape, scale), key=len, reverse=True))
 
     def scaled(m: re.Match) -> str:
         number = m.group(1)
         value = float(number.replace(",", ".")) if re.fullmatch(r"\d+[.,]\d{1,2}", number) else float(re.sub(r"\D", "", number))
         value *= scale[m.group(2).lower()]
         return str(int(value)) if value == int(value) else str(value)
-    return re.sub(rf"(\d+(?:[.,]\d+)?)\s*({words})\.?(?!\w)", scaled, text, flags=re.I)
+    return _scale_pattern(lang).sub(scaled, text)
 
 
 def _myriad(m: re.Match) -> str:
@@ -565,7 +577,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
     if source == "en":
         said_pool |= _soft_values(source_text)
     dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})\b", source_text) for v in m.groups()}
-    weekend = bool(re.search(r"(?i)\bweekends?\b", source_text)) if source == "en" else False
+    weekend = bool(re.search(_WEEKEND["en"], source_text, re.I)) if source == "en" else False
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
 
     def explained(g: Fact) -> bool:
