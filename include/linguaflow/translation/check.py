@@ -4,11 +4,12 @@ A segment that comes back identical to its source, or still in the source langua
 `untranslated`; one in a third language is `wrong_language` (py3langid, whose model ships inside
 its package, restricted to the languages in question and trusted only when it is sure). Then the
 meaning checks, cheap and without a model: `number` (a number, time or day lost or changed:
-`numbers`), `names` (a name, code, e-mail or URL lost or altered: `names`), `source_words` (words
-of the source left as they were that are not loanwords of the target: wordfreq's frequencies),
-`script` (letters of a script foreign to the target: Cyrillic inside German, Latin words inside
-Chinese that are not the source's names or codes) and `length` (far shorter or longer than
-translations into that language are).
+`numbers`; a unit, a part of the day, "next" or "half" lost: `units`), `names` (a name, code,
+e-mail or URL lost or altered: `names`), `source_words` (words of the source left as they were
+that are not loanwords of the target: wordfreq's frequencies), `script` (letters of a script
+foreign to the target: Cyrillic inside German, Latin words inside Chinese that are not the
+source's names or codes) and `length` (far shorter or longer than translations into that language
+are).
 Each finding says why in words, for the reviewer. Flagged segments are kept (with the flag) rather
 than failing the language: the rest of a language is never lost to one hard segment. Every check's
 precision and recall are measured on bench/data/translation_errors.json (bench/RESULTS.md).
@@ -23,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..privacy import redact
-from . import names, negation, numbers
+from . import names, negation, numbers, units
 
 UNTRANSLATED = "untranslated"
 WRONG_LANGUAGE = "wrong_language"
@@ -105,7 +106,7 @@ def _script(char: str) -> str:
 
 def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     """Runs of letters in `text` in a script foreign to `target` (Latin ones: unless they are a name,
-    a code, an address or an acronym of the source, kept as written)."""
+    a code, an address or an acronym of the source, kept as written, or a unit: 2.4kg)."""
     allowed = SCRIPTS.get(target, LATIN)
     literal, _ = names.names_in(source_text)
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
@@ -120,7 +121,7 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
         else:
             runs.append(("", ""))
     return [letters for script, letters in runs if script and script not in allowed
-            and not (script == "LATIN" and letters.casefold() in kept_from_source)]
+            and not (script == "LATIN" and (letters.casefold() in kept_from_source or letters.casefold() in units.SYMBOLS))]
 
 
 @functools.cache
@@ -132,7 +133,7 @@ def _wordfreq_languages() -> frozenset[str]:
 
 def source_words(source_text: str, translated: str, target: str) -> list[str]:
     """Words of the source left in a translation into a Latin-script language that are not names,
-    codes or loanwords common in the target ("Patience" in German; not "Hotel")."""
+    codes, currencies or loanwords common in the target ("Patience" in German; not "Hotel", "yuan")."""
     if target in SCRIPTS or target not in _wordfreq_languages():
         return []  # other scripts: `foreign_letters` sees them; no word list: cannot tell a loanword
     literal, named = names.names_in(source_text)
@@ -141,7 +142,8 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
     kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text) if _name_like(w)}
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
-            if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF]
+            if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF
+            and not numbers.currency_word(w, "en")]
 
 
 NAME_ZIPF = 3.5  # a capitalised source word rarer than this in English is a name when kept as written (Rahul 3.36; "Refunds" 3.37 passes too)
@@ -197,8 +199,11 @@ def meaning_findings(source_text: str, translated: str, source: str, target: str
     if said or came:
         source_text, translated = redact.TAG.sub(" ", source_text), redact.TAG.sub(" ", translated)
     mismatch = numbers.compare(source_text, translated, source, target)
-    if mismatch:
-        found.append(Finding(NUMBER, mismatch.reason))
+    unsaid = units.lost(source_text, translated, source, target)
+    if mismatch or unsaid:
+        reasons = [mismatch.reason] if mismatch else []
+        reasons += [f"the source says {', '.join(unsaid)}, the translation has no word for it"] if unsaid else []
+        found.append(Finding(NUMBER, "; ".join(reasons)))
     missing = names.lost(source_text, translated)
     if missing:
         found.append(Finding(NAMES, f"the source names {', '.join(missing)}, the translation does not"))

@@ -51,6 +51,7 @@ _NOT_A_DAY = {
     "zh": r"周一(?=半)",  # 本周一半: half of this week, not Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
+_MORE_DAYS = {"zh": [("昨日", -1), ("明日", 1)]}  # written Chinese beside 昨天/明天, which dateparser's list lacks
 
 
 @functools.cache
@@ -79,6 +80,7 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
             words["month"] += [(w.lower(), i) for w in info.get(name, []) if usable(w, info[name])]
     for key, offset in _DAYS.items():
         words["day"] += [(w.lower(), offset) for w in info.get("relative-type", {}).get(key, []) if len(w) >= 2]
+    words["day"] += _MORE_DAYS.get(lang, [])
     return {k: sorted(set(v), key=lambda p: -len(p[0])) for k, v in words.items()}
 
 
@@ -108,6 +110,12 @@ def _currency_words(lang: str) -> list[tuple[str, str]]:
             if w and (len(w) > 1 or not w.isalpha() or lang in CJK_NUMERALS):  # 元, 円: after a number only (below)
                 words.add((w.lower(), code))
     return sorted(words, key=lambda p: -len(p[0]))
+
+
+def currency_word(word: str, lang: str) -> bool:
+    """Whether `word` names a currency in `lang` ("yuan", "euros"): kept as it was, it is no word left untranslated."""
+    word = word.lower()
+    return any(word == w or (w.isalpha() and word.rstrip("s") == w) for w, _ in _currency_words(lang))
 
 
 def _currency_facts(text: str, lang: str) -> list[Fact]:
@@ -174,7 +182,7 @@ _SPLIT = {
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
 # Numbers an English source says that a good translation may or may not write as a number: "twice"
-# (两次, "doppelt"), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟), and a
+# (两次, "doppelt"), a dozen ("ein Dutzend", 12個), both (两个孩子), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟), and a
 # number word joined to its noun ("a fifteen-minute walk") where the target writes it in one word
 # ("ein fünfzehnminütiger", `COMPOUNDING`; elsewhere it is required: 十五分钟). They explain the target's
 # numbers without being required.
@@ -182,7 +190,8 @@ _EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thi
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
 _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
 _EN_SOFT = [(r"\btwice\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
-            (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75})]
+            (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
+            (r"\bdozens?\b", {12.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
 COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
 
 
