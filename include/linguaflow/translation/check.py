@@ -139,11 +139,21 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
     literal, named = names.names_in(source_text)
     kept = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal + named))}
     # a name opening a sentence ("Priya Raman's flight", "Anna-Lena, please"): a known first name or surname, or rare in English
-    kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text) if _name_like(w)}
+    kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text) if _name_like(w) or _named_inside(w, translated)}
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
             if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF
             and not numbers.currency_word(w, "en")]
+
+
+def _named_inside(word: str, translated: str) -> bool:
+    """A capitalised source word that the translation also capitalises inside a sentence ("El Metro
+    de Osaka"): a name there, whatever its frequency."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b", translated):
+        before = translated[:m.start()].rstrip()
+        if before and before[-1] not in ".!?¿¡:\"'«“":
+            return True
+    return False
 
 
 NAME_ZIPF = 3.5  # a capitalised source word rarer than this in English is a name when kept as written (Rahul 3.36; "Refunds" 3.37 passes too)

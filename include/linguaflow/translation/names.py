@@ -87,7 +87,8 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(codes, e-mail addresses and URLs; names) that `text` mentions."""
     literal = re.findall(_EMAIL, text) + re.findall(_URL, text)
     rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
-    literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()]
+    literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()
+                and not re.fullmatch(r"\d+(?:[.,]\d+)?-[a-z]+", c)]  # "a 36-tonne shipment" is a number and a word
     names, run = [], []
     rest = re.sub(_LABEL, " ", rest)
     for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)\s+", rest):
@@ -104,12 +105,26 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _names_of(run: list[str]) -> list[str]:
     """The names in a run of capitalised words: the whole run where it is a known place ("New
     York"), else the run without its common words ("Kyoto University" -> "Kyoto"; "Central
-    Station" -> nothing)."""
+    Station" -> nothing) and, beside a name of its own, without everyday words ("Osaka Metro" ->
+    "Osaka")."""
     whole = " ".join(run)
     if _plain(whole) in _other_names():
         return [whole]
-    rest = " ".join(w for w in run if w not in COMMON and w not in _languages())
-    return [rest] if rest else []
+    rest = [w for w in run if w not in COMMON and w not in _languages()]
+    own = [w for w in rest if not _everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
+    rest = own if own and len(rest) > 1 else rest
+    return [" ".join(rest)] if rest else []
+
+
+EVERYDAY_ZIPF = 4.0  # a word of a name this common in English is a description there ("Dental", "Metro", "Line")
+
+
+def _everyday(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    from ..privacy.spoken_names import known_name
+
+    return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and not known_name(word)
 
 
 def _script_of(text: str) -> str:

@@ -47,11 +47,12 @@ _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # toda
 # Words a day name is also part of, where it does not name that day (tomorrow vs morning).
 _NOT_A_DAY = {
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
-    "es": r"(?:la|esta|este|cada|una|por|de|media)\s+mañana",
+    "es": r"(?:la|esta|este|cada|una|por|(?<!después )de|media)\s+mañana",
     "zh": r"周一(?=半)",  # 本周一半: half of this week, not Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
-_MORE_DAYS = {"zh": [("昨日", -1), ("明日", 1)]}  # written Chinese beside 昨天/明天, which dateparser's list lacks
+# written Chinese beside 昨天/明天, and the day after tomorrow said word for word: not in dateparser's lists
+_MORE_DAYS = {"zh": [("昨日", -1), ("明日", 1)], "es": [("día después de mañana", 2)]}
 
 
 @functools.cache

@@ -21,6 +21,11 @@ import unicodedata
 
 from . import numbers
 
+_DAYS_AND_PERIODS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|week(?:end)?|month|year"
+# "last March" said as "March" reads as the coming one; "next March" as "March" is how people say it (3月に退職します)
+_MONTHS_AND_SEASONS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+                       "spring|summer|autumn|winter")
+
 # (what the source says, English pattern, {target: words that keep it})
 _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # units of measure
@@ -44,10 +49,14 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                                   "zh": r"早|上午|凌晨|清晨", "ja": r"朝|午前"}),
     ("afternoon", r"\bafternoons?\b", {"de": r"nachmittag|mittag", "fr": r"après-midi|apres-midi", "es": r"tarde",
                                       "zh": r"下午|午后", "ja": r"午後|昼"}),
-    ("evening", r"\b(?:evenings?|tonight)\b(?<!good evening)", {"de": r"abend|nacht|nächt", "fr": r"soir|nuit", "es": r"tarde|noche",
+    ("evening", r"\bevenings?\b(?<!good evening)", {"de": r"abend|nacht|nächt", "fr": r"soir|nuit", "es": r"tarde|noche",
                                                                 "zh": r"晚|夜|下午", "ja": r"夜|夕|晩|午後"}),
     ("night", r"\b(?:at|last|every|all|the) night\b|\bnights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
                                                                   "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
+    ("tonight", r"\btonight\b", {"de": r"heute|diese[nr]? (?:abend|nacht)", "fr": r"ce soir|cette nuit|aujourd|\bsoir", "es": r"esta noche|hoy",
+                                  "zh": r"今晚|今夜|今天|今日", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
+    ("overnight", r"\bovernight\b", {"de": r"nacht|nächt", "fr": r"nuit|du jour au lendemain", "es": r"noche|madrugada",
+                                      "zh": r"夜|晚", "ja": r"夜|晩"}),
     # seasons, public holidays and meals: when something happens, as much as a date
     ("spring", r"\bspring(?:time)?\b", {"de": r"frühling|frühjahr", "fr": r"printemps", "es": r"primavera", "zh": r"春", "ja": r"春"}),
     ("summer", r"\bsummers?\b", {"de": r"sommer", "fr": r"\bété", "es": r"verano", "zh": r"夏", "ja": r"夏"}),
@@ -63,12 +72,19 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("dinner", r"\bdinner\b", {"de": r"abend|dinner", "fr": r"d[îi]n|souper", "es": r"cena", "zh": r"晚餐|晚饭|晚宴",
                                  "ja": r"夕食|ディナー|晩ご飯|晩ごはん|夕飯|晩餐"}),
     # next and last before a day or a period
-    ("next", r"\bnext (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week(?:end)?|month|year)\b",
+    ("next", rf"\bnext (?:{_DAYS_AND_PERIODS})\b",
      {"de": r"nächst|kommend|folgend", "fr": r"prochain|suivant", "es": r"pr[óo]xim|que viene|siguiente",
       "zh": r"下(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年", "ja": r"来週|来月|来年|次の|今度の|翌"}),
-    ("last", r"\blast (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week(?:end)?|month|year)\b",
+    ("last", rf"\blast (?:{_DAYS_AND_PERIODS}|{_MONTHS_AND_SEASONS})\b",
      {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b", "fr": r"derni|pass[ée]|il y a", "es": r"pasad|[úu]ltim|hace (?:un|una)\b",
       "zh": r"上(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年", "ja": r"先週|先月|去年|昨年|前"}),
+    # parts of a whole ("a quarter past" is a clock time; "a quarter of an hour" may be 15 minutes)
+    ("quarter", r"\b(?:a|one|three) quarters?\b(?! (?:past|to)\b)", {"de": r"viertel|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+                                                                      "fr": r"quart|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+                                                                      "es": r"cuart|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+                                                                      "zh": r"四分之|刻|¼|¾|15|25|45|75|成", "ja": r"4分の|四分の|¼|¾|15|25|45|75|割"}),
+    ("third", r"\b(?:a|one|two) thirds?\b", {"de": r"drittel|\b(?:33|66|67)\b", "fr": r"tiers|\b(?:33|66|67)\b", "es": r"tercio|\b(?:33|66|67)\b",
+                                              "zh": r"三分之|33|66|67|成", "ja": r"3分の|三分の|33|66|67|割"}),
     # half of something ("half past" is a clock time, checked by `numbers`)
     ("half", r"\bhalf\b(?! past)", {"de": r"halb|hälfte|einhalb|½|\d[.,]5", "fr": r"demi|moitié|\bmi-|½|\d[.,]5",
                                      "es": r"medi[oa]|mitad|primer tiempo|descanso|entretiempo|½|\d[.,]5", "zh": r"半|\d\.5", "ja": r"半|ハーフ|\d\.5"}),
