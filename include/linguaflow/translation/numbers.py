@@ -192,7 +192,7 @@ _EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thi
 _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
 _EN_SOFT = [(r"\btwice\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
             (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
-            (r"\bdozens?\b", {12.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
+            (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
 COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
 
 
@@ -202,7 +202,7 @@ def _soft_values(source_text: str) -> set[float]:
         if re.search(pattern, source_text, re.I):
             out |= values
     for m in re.finditer(_EN_HYPHENED, source_text, re.I):
-        out.add(float(_digits(m.group(1), "en")))
+        out.add(float(as_digits(m.group(1), "en")))
     return out
 
 
@@ -231,8 +231,8 @@ def _zh_clock(m: re.Match) -> str:
     return m.group(1) + "時"
 
 
-def _digits(text: str, lang: str) -> str:
-    """The text with number words written as digits."""
+def as_digits(text: str, lang: str) -> str:
+    """The text with number words written as digits ("nine degrees": "9 degrees", 两升: 2升)."""
     text = unicodedata.normalize("NFKC", text)
     text = _SPLIT.get(lang, lambda t: t)(text)
     if lang in WORD_NUMBER_LANGUAGES:
@@ -428,7 +428,7 @@ def facts(text: str, lang: str) -> list[Fact]:
     for f in found:  # a day's name is read as a day, not as a number ("星期一", "一昨日")
         text = text.replace(f.text, " ")
     found += _currency_facts(text, lang)
-    written = _digits(text, lang)
+    written = as_digits(text, lang)
     if lang in CJK_NUMERALS:
         def month(m: re.Match) -> str:  # 5月: May, not also a number 5
             if 1 <= int(m.group(1)) <= 12 and not re.match(r"\s*[个か]", written[m.end():]):
@@ -565,7 +565,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             ok = any(_same(fact, g) for g in got)
         if not ok:
             missing.append(fact)
-    source_digits = _digits(source_text, "en") if source == "en" else ""  # read once for both checks below
+    source_digits = as_digits(source_text, "en") if source == "en" else ""  # read once for both checks below
     half = _half_said(source_digits) if source == "en" and target in _HALF_WORDS["pm"] else None
     # twelve o'clock is noon or midnight, in neither half: "12 pm" -> "12 Uhr", "midi" keep it
     said_times = [f for f in said if f.kind == "time" and f not in missing and 0 < int(f.text.split(":")[0]) < 12]

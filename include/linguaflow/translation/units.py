@@ -26,73 +26,89 @@ _DAYS_AND_PERIODS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|we
 _MONTHS_AND_SEASONS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
                        "spring|summer|autumn|winter")
 
-# (what the source says, English pattern, {target: words that keep it})
+# (what the source says, English pattern, {target: words that keep it}). A unit counts only after a
+# number or "a" (the source read with number words as digits: "nine degrees"; not "a degree in law",
+# "miles away"); Chinese and Japanese unit characters only after a digit of the target read the same way
+# (5升, not 上升; 200克, not 巧克力). `_NUM` is that digit, `_SYM` a unit symbol's end (2Lの, 200g加えます, m²).
+_NUM, _SYM = r"\d\s*", r"(?![A-Za-z])"
+_COUNT = r"(?:\d\s*|\b(?:an?|half an?) )"  # "5 litres", "a litre", "half a litre"; a cup only with a number ("a cup of coffee": ein Kaffee)
 _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # units of measure
-    ("litre", r"\b(?:litres?|liters?)\b", {"de": r"liter|\d\s?l\b", "fr": r"litre|\d\s?l\b", "es": r"litro|\d\s?l\b", "zh": r"升", "ja": r"リットル|ℓ|\d\s?l\b"}),
-    ("kilometre", r"\b(?:kilometres?|kilometers?|km)\b", {"de": r"kilometer|km", "fr": r"kilom[èe]tre|km", "es": r"kil[óo]metro|km",
-                                                         "zh": r"公里|千米|km", "ja": r"キロ|km|粁"}),
-    ("metre", r"\b(?:metres?|meters?)\b", {"de": r"meter|\d\s?m\b", "fr": r"m[èe]tre|\d\s?m\b", "es": r"metro|\d\s?m\b", "zh": r"米|\d\s?m\b",
-                                           "ja": r"メートル|米|\d\s?m\b"}),
-    ("mile", r"\bmiles?\b", {"de": r"meile", "fr": r"mile|mille", "es": r"milla", "zh": r"英里|哩", "ja": r"マイル"}),
-    ("kilogram", r"\b(?:kilograms?|kilogrammes?|kilos?|kg)\b", {"de": r"kilo|kg", "fr": r"kilo|kg", "es": r"kilo|kg",
-                                                                "zh": r"公斤|千克|kg|斤", "ja": r"キロ|kg"}),
-    ("gram", r"\b(?:grams?|grammes?)\b", {"de": r"gramm|\d\s?g\b", "fr": r"gramme|\d\s?g\b", "es": r"gramo|\d\s?g\b", "zh": r"克", "ja": r"グラム|\d\s?g\b"}),
-    ("degree", r"\bdegrees?\b|°", {"de": r"grad|°", "fr": r"degr[ée]|°", "es": r"grado|°", "zh": r"度|°", "ja": r"度|°"}),
-    ("percent", r"\bper ?cent\b|%", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|%", "zh": r"百分|%|成", "ja": r"パーセント|%|割"}),
-    ("cup", r"\bcups?\b", {"de": r"tasse|becher|cup", "fr": r"tasse|verre", "es": r"taza|vaso", "zh": r"杯", "ja": r"カップ|杯"}),
-    ("spoon", r"\b(?:table|tea)?spoons?(?:ful)?\b", {"de": r"löffel", "fr": r"cuill", "es": r"cuchar", "zh": r"勺|匙", "ja": r"スプーン|匙|さじ"}),
-    ("dozen", r"\ba dozen\b", {"de": r"dutzend|\b12\b|zwölf", "fr": r"douzaine|\b12\b|douze", "es": r"docena|\b12\b|doce",
-                                 "zh": r"打|12|十二", "ja": r"ダース|12|十二"}),
+    ("litre", rf"{_COUNT}(?:litres?|liters?)\b", {"de": rf"liter|{_NUM}l{_SYM}", "fr": rf"litre|{_NUM}l{_SYM}", "es": rf"litro|{_NUM}l{_SYM}",
+                                                  "zh": rf"{_NUM}(?:公?升|l{_SYM})|毫升", "ja": rf"リットル|ℓ|{_NUM}[lL]{_SYM}"}),
+    ("kilometre", rf"{_COUNT}(?:kilometres?|kilometers?|km)\b", {"de": r"kilometer|km", "fr": r"kilom[èe]tre|km", "es": r"kil[óo]metro|km",
+                                                             "zh": r"公里|千米|km", "ja": r"キロ|km|粁"}),
+    ("metre", rf"{_COUNT}(?:metres?|meters?)\b", {"de": rf"meter|{_NUM}m{_SYM}", "fr": rf"m[èe]tre|{_NUM}m{_SYM}", "es": rf"metro|{_NUM}m{_SYM}",
+                                               "zh": rf"{_NUM}(?:米|m{_SYM})", "ja": rf"メートル|{_NUM}(?:米|m{_SYM})"}),
+    ("mile", rf"{_COUNT}miles?\b", {"de": r"meile", "fr": r"mile|mille", "es": r"milla", "zh": r"英里|哩", "ja": r"マイル"}),
+    ("kilogram", rf"{_COUNT}(?:kilograms?|kilogrammes?|kilos?|kg)\b", {"de": r"kilo|kg", "fr": r"kilo|kg", "es": r"kilo|kg",
+                                                                    "zh": r"公斤|千克|kg|斤", "ja": r"キロ|kg"}),
+    ("gram", rf"{_COUNT}(?:grams?|grammes?)\b", {"de": rf"gramm|{_NUM}g{_SYM}", "fr": rf"gramme|{_NUM}g{_SYM}", "es": rf"gramo|{_NUM}g{_SYM}",
+                                              "zh": rf"{_NUM}(?:克|g{_SYM})", "ja": rf"グラム|{_NUM}g{_SYM}"}),
+    ("degree", r"\d\s*(?:degrees?\b|°)", {"de": r"grad|°", "fr": r"degr[ée]|°", "es": r"grado|°", "zh": rf"{_NUM}度|°", "ja": rf"{_NUM}度|°"}),
+    ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|%",
+                                             "zh": rf"百分|%|{_NUM}成", "ja": rf"パーセント|%|{_NUM}割"}),
+    ("cup", r"\d\s*cups?\b", {"de": r"tasse|becher|cup", "fr": r"tasse|verre", "es": r"taza|vaso", "zh": r"杯", "ja": r"カップ|杯"}),
+    ("spoon", r"\d\s*(?:table|tea)?spoons?(?:ful)?\b", {"de": r"löffel", "fr": r"cuill", "es": r"cuchar", "zh": r"勺|匙", "ja": r"スプーン|匙|さじ"}),
+    ("dozen", r"(?<!half )\ba dozen\b", {"de": r"dutzend|\b12\b|zwölf", "fr": r"douzaine|\b12\b|douze", "es": r"docena|\b12\b|doce",
+                                         "zh": rf"{_NUM}打|(?<!\d)12(?!\d)|十二", "ja": r"ダース|(?<!\d)12(?!\d)|十二"}),
     # the part of the day (a 24-hour clock in that part keeps it too: see `_CLOCK`)
     ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"morgen|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada",
-                                                  "zh": r"早|上午|凌晨|清晨", "ja": r"朝|午前"}),
-    ("afternoon", r"\bafternoons?\b", {"de": r"nachmittag|mittag", "fr": r"après-midi|apres-midi", "es": r"tarde",
-                                      "zh": r"下午|午后", "ja": r"午後|昼"}),
+                                                    "zh": r"早|上午|凌晨|清晨", "ja": r"朝|午前"}),
+    ("afternoon", r"\bafternoons?\b(?<!good afternoon)", {"de": r"nachmittag", "fr": r"après-midi|apres-midi", "es": r"tarde",
+                                                          "zh": r"下午|午后", "ja": r"午後|昼"}),
     ("evening", r"\bevenings?\b(?<!good evening)", {"de": r"abend|nacht|nächt", "fr": r"soir|nuit", "es": r"tarde|noche",
-                                                                "zh": r"晚|夜|下午", "ja": r"夜|夕|晩|午後"}),
-    ("night", r"\b(?:at|last|every|all|the) night\b|\bnights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
-                                                                  "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
+                                                    "zh": r"晚|夜|下午", "ja": r"夜|夕|晩|午後"}),
+    ("night", r"\b(?:at|last|every) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
+                                                              "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
     ("tonight", r"\btonight\b", {"de": r"heute|diese[nr]? (?:abend|nacht)", "fr": r"ce soir|cette nuit|aujourd|\bsoir", "es": r"esta noche|hoy",
                                   "zh": r"今晚|今夜|今天|今日", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
-    ("overnight", r"\bovernight\b", {"de": r"nacht|nächt", "fr": r"nuit|du jour au lendemain", "es": r"noche|madrugada",
-                                      "zh": r"夜|晚", "ja": r"夜|晩"}),
     # seasons, public holidays and meals: when something happens, as much as a date
-    ("spring", r"\bspring(?:time)?\b", {"de": r"frühling|frühjahr", "fr": r"printemps", "es": r"primavera", "zh": r"春", "ja": r"春"}),
-    ("summer", r"\bsummers?\b", {"de": r"sommer", "fr": r"\bété", "es": r"verano", "zh": r"夏", "ja": r"夏"}),
-    ("autumn", r"\bautumns?\b|\bfall\b(?= (?:term|semester|season)| \d|[.,!?])", {"de": r"herbst", "fr": r"automne", "es": r"otoño",
-                                                                                 "zh": r"秋", "ja": r"秋"}),
+    ("spring", r"\b(?:in|this|next|last|every|since|until|by|from|early|late) (?:the )?spring\b|\bspring(?:time\b| \d{4})",
+     {"de": r"frühling|frühjahr", "fr": r"printemps", "es": r"primavera", "zh": r"春", "ja": r"春"}),
+    ("summer", r"\bsummers?\b", {"de": r"sommer", "fr": r"\bété", "es": r"verano", "zh": r"夏(?!威夷)", "ja": r"夏"}),
+    ("autumn", r"\bautumns?\b", {"de": r"herbst", "fr": r"automne", "es": r"otoño", "zh": r"秋", "ja": r"秋"}),
     ("winter", r"\bwinters?\b", {"de": r"winter", "fr": r"hiver", "es": r"invierno", "zh": r"冬", "ja": r"冬"}),
     ("public holiday", r"\b(?:public|bank) holidays?\b", {"de": r"feiertag", "fr": r"féri|fête", "es": r"festiv|feriad",
-                                                           "zh": r"节假|假日|假期|节日|公休", "ja": r"祝日|祝祭日|休日|祭日"}),
+                                                          "zh": r"节假|假日|假期|节日|公休", "ja": r"祝日|祝祭日|休日|祭日"}),
     ("breakfast", r"\bbreakfast\b", {"de": r"frühstück", "fr": r"petit[- ]déjeuner", "es": r"desayun", "zh": r"早餐|早饭|早點|早点",
-                                       "ja": r"朝食|朝ご飯|朝ごはん|朝飯|モーニング"}),
-    ("lunch", r"\blunch(?:time)?\b", {"de": r"mittag|lunch", "fr": r"déjeuner|d[îi]ner|(?<!-)\bmidi", "es": r"almuerzo|almorz|comida", "zh": r"午饭|午餐|中午|中饭",
-                                        "ja": r"昼食|ランチ|昼|午餐"}),
-    ("dinner", r"\bdinner\b", {"de": r"abend|dinner", "fr": r"d[îi]n|souper", "es": r"cena", "zh": r"晚餐|晚饭|晚宴",
-                                 "ja": r"夕食|ディナー|晩ご飯|晩ごはん|夕飯|晩餐"}),
-    # next and last before a day or a period
-    ("next", rf"\bnext (?:{_DAYS_AND_PERIODS})\b",
-     {"de": r"nächst|kommend|folgend", "fr": r"prochain|suivant", "es": r"pr[óo]xim|que viene|siguiente",
-      "zh": r"下(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年", "ja": r"来週|来月|来年|次の|今度の|翌"}),
-    ("last", rf"\blast (?:{_DAYS_AND_PERIODS}|{_MONTHS_AND_SEASONS})\b",
-     {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b", "fr": r"derni|pass[ée]|il y a", "es": r"pasad|[úu]ltim|hace (?:un|una)\b",
-      "zh": r"上(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年", "ja": r"先週|先月|去年|昨年|前"}),
-    # parts of a whole ("a quarter past" is a clock time; "a quarter of an hour" may be 15 minutes)
-    ("quarter", r"\b(?:a|one|three) quarters?\b(?! (?:past|to)\b)", {"de": r"viertel|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
-                                                                      "fr": r"quart|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
-                                                                      "es": r"cuart|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
-                                                                      "zh": r"四分之|刻|¼|¾|15|25|45|75|成", "ja": r"4分の|四分の|¼|¾|15|25|45|75|割"}),
-    ("third", r"\b(?:a|one|two) thirds?\b", {"de": r"drittel|\b(?:33|66|67)\b", "fr": r"tiers|\b(?:33|66|67)\b", "es": r"tercio|\b(?:33|66|67)\b",
-                                              "zh": r"三分之|33|66|67|成", "ja": r"3分の|三分の|33|66|67|割"}),
-    # half of something ("half past" is a clock time, checked by `numbers`)
-    ("half", r"\bhalf\b(?! past)", {"de": r"halb|hälfte|einhalb|½|\d[.,]5", "fr": r"demi|moitié|\bmi-|½|\d[.,]5",
-                                     "es": r"medi[oa]|mitad|primer tiempo|descanso|entretiempo|½|\d[.,]5", "zh": r"半|\d\.5", "ja": r"半|ハーフ|\d\.5"}),
+                                       "ja": r"朝食|朝ご飯|朝ごはん|朝御飯|朝飯|モーニング"}),
+    ("lunch", r"\blunch(?:time)?\b", {"de": r"(?<!nach)mittag|lunch|essen", "fr": r"déjeuner|\bd[îi]ner|(?<!-)\bmidi|repas",
+                                        "es": r"almuerzo|almorz|comida|comer", "zh": r"午饭|午餐|中午|中饭|午休", "ja": r"昼食|ランチ|昼|午餐|弁当"}),
+    ("dinner", r"\bdinner\b", {"de": r"abend|dinner|essen", "fr": r"\bd[îi]n|souper|repas|réveillon", "es": r"\bcena", "zh": r"晚餐|晚饭|晚宴|饭",
+                                 "ja": r"夕食|ディナー|ご飯|ごはん|御飯|夕飯|晩餐"}),
+    # next and last before a day or a period ("the next week", "the last week of June": the following, the final)
+    ("next", rf"(?<!the )\bnext (?:{_DAYS_AND_PERIODS})\b",
+     {"de": r"nächst|kommend|folgend|darauf", "fr": r"prochain|suivant|à venir", "es": r"pr[óo]xim|que viene|siguiente",
+      "zh": r"下一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年|接下来|第二年", "ja": r"来週|来月|来年|次の|今度の|翌|今後"}),
+    ("last", rf"(?<!the )\blast (?:{_DAYS_AND_PERIODS}|{_MONTHS_AND_SEASONS})\b",
+     {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b|vorjahr|vormonat|vorwoche", "fr": r"derni|pass[ée]|il y a|précédent",
+      "es": r"pasad|[úu]ltim|hace (?:un|una)\b|anterior", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年|过去|昨",
+      "ja": r"先週|先月|去年|昨年|前年|前月|前週|昨"}),
+    # parts of a whole ("a quarter of an hour" may be 15 minutes; "once a quarter", "a third party" are no parts)
+    ("quarter", r"\b(?:a|one|three|[13]) quarters? of\b", {"de": r"viertel|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+                                                      "fr": r"quart|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+                                                      "es": r"cuart|¼|¾|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+                                                      "zh": rf"四分之|一刻|三刻|¼|¾|(?<!\d)(?:15|25|45|75)(?!\d)|{_NUM}成",
+                                                      "ja": rf"4分の|四分の|¼|¾|(?<!\d)(?:15|25|45|75)(?!\d)|{_NUM}割"}),
+    ("third", r"\b(?:a|one|two|[12]) thirds? of\b", {"de": r"drittel|\b(?:33|66|67)\b", "fr": r"tiers|\b(?:33|66|67)\b", "es": r"tercio|\b(?:33|66|67)\b",
+                                                "zh": rf"三分之|(?<!\d)(?:33|66|67)(?!\d)|{_NUM}成", "ja": rf"3分の|三分の|(?<!\d)(?:33|66|67)(?!\d)|{_NUM}割"}),
+    # half of something ("half past", "half-past eight", "half eight" are clock times, checked by `numbers`;
+    # "half an hour" may be 30 minutes, half a kilo 500 g; a half-brother, a semi-final, a semester are words of their own)
+    ("half", r"\bhalf\b(?![- ]past\b| (?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|-(?:brother|sister)| a dozen)",
+     {"de": r"\bhalb|hälfte|einhalb|½|\d[.,]5|\b(?:30|500)\b", "fr": r"demi|moitié|\bmi-|semi|semestre|½|\d[.,]5|\b(?:30|500)\b",
+      "es": r"\bmedi[oa]\b|mitad|semi|semestre|primer tiempo|descanso|entretiempo|½|\d[.,]5|\b(?:30|500)\b",
+      "zh": r"半|\d\.5|(?<!\d)(?:30|500)(?!\d)", "ja": r"半|ハーフ|\d\.5|(?<!\d)(?:30|500)(?!\d)"}),
 ]
 
 # units written the same in every script: Latin letters inside Chinese or Japanese that are no foreign word (2.4kg)
 SYMBOLS = frozenset({"kg", "g", "mg", "km", "m", "cm", "mm", "ml", "l", "kw", "kwh", "mb", "gb", "tb", "hz", "mhz", "ghz", "mph"})
 
+_WORDS = {name: words for name, _, words in _KEPT}
+# the parts of the day a translation's own word puts a clock time in instead (Spanish "tarde" is
+# afternoon and evening, so neither is the other's)
+_OTHER_PARTS = {"morning": ("afternoon", "evening", "night"), "afternoon": ("morning", "night"), "evening": ("morning",),
+                "night": ("morning", "afternoon")}
 # hours of a 24-hour clock (as written) that keep a part of the day: "20 Uhr" is in the evening
 _CLOCK = {"morning": range(4, 12), "afternoon": range(12, 19), "evening": range(17, 24), "night": (*range(19, 25), *range(0, 6))}
 
@@ -102,15 +118,18 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
     translation has no word for (empty: all kept, or the pair is not checked)."""
     if source != "en":
         return []
+    said = numbers.as_digits(source_text, "en")  # "nine degrees": 9 degrees
     target_text = unicodedata.normalize("NFKC", target_text)
+    target_read = f"{target_text}\n{numbers.as_digits(target_text, target)}"  # 两升: 2升
     hours = {int(f.text.split(":")[0]) for f in numbers.facts(target_text, target) if f.kind == "time"}  # as written: 20:00
     out = []
-    for name, said, words in _KEPT:
-        if target not in words or not re.search(said, source_text, re.I):
+    for name, pattern, words in _KEPT:
+        if target not in words or not re.search(pattern, said, re.I):
             continue
-        if re.search(words[target], target_text, re.I):
+        if re.search(words[target], target_read, re.I):
             continue
-        if name in _CLOCK and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours):
-            continue
+        if name in _CLOCK and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours) \
+                and not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name]):
+            continue  # "um 20 Uhr" is in the evening; "um 8 Uhr abends" is not in the morning
         out.append(name)
     return out
