@@ -25,9 +25,15 @@ try {
   // live progress until the page reloads with the finished result
   const deadline = Date.now() + 400000;
   while (Date.now() < deadline) {
-    const live = await page.$("#live");
-    if (!live) break;
-    const text = (await live.textContent()) || "";
+    let text;
+    try {
+      const live = await page.$("#live");
+      if (!live) break;
+      text = (await live.textContent()) || "";
+    } catch (e) {  // the page reloaded with the result between the two calls: look again once it has loaded
+      await page.waitForLoadState("load");
+      continue;
+    }
     if (!out.progress.includes(text)) out.progress.push(text);
     await page.waitForTimeout(1000);
   }

@@ -59,20 +59,6 @@ def known_name(word: str) -> bool:
     return word.capitalize() in _census()
 
 
-@functools.cache
-def _first_names() -> frozenset[str]:
-    import names
-
-    root = Path(names.__file__).parent
-    return frozenset(line.split()[0].capitalize() for f in ("dist.male.first", "dist.female.first")
-                     for line in (root / f).read_text().splitlines() if line.strip())
-
-
-def first_name(word: str) -> bool:
-    """A first name of the US Census lists ("Maria"; not the surnames "Metro", "World")."""
-    return word.capitalize() in _first_names()
-
-
 def place(name: str) -> bool:
     """A town of MIN_CITY people or more, a country or a US state."""
     return name in _places()

@@ -132,9 +132,20 @@ EVERYDAY_ZIPF = 4.0  # a word of a name this common in English is a description 
 def _everyday(word: str) -> bool:
     from wordfreq import zipf_frequency
 
-    from ..privacy.spoken_names import first_name
+    return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and word.capitalize() not in _first_names()
 
-    return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and not first_name(word)
+
+@functools.cache
+def _first_names() -> frozenset[str]:
+    """First names of the US Census lists ("Maria"; not the surnames "Metro", "World"), which the
+    `names` package ships (privacy.spoken_names reads its surnames too)."""
+    from pathlib import Path
+
+    import names
+
+    root = Path(names.__file__).parent
+    return frozenset(line.split()[0].capitalize() for f in ("dist.male.first", "dist.female.first")
+                     for line in (root / f).read_text().splitlines() if line.strip())
 
 
 def _script_of(text: str) -> str:
