@@ -235,8 +235,9 @@ def _named_again(text: str, found: list[Found]) -> list[Found]:
 
 SPELLED_LIKE = 0.8  # how close a word in capitals must be to a name found to be its spelling
 SPELLED_WITHIN = 40  # and how soon after it, in characters ("Hunter Briggs, the RIGGS"; not "Taylor Swift ... SWIFT code")
-_CALENDAR = frozenset(_MONTHS + "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
-_TRAILING_DAY = re.compile(r"\s*\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\W*$")
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_CALENDAR = frozenset(_MONTHS + _WEEKDAYS)
+_TRAILING_DAY = re.compile(rf"\s*\b(?:{'|'.join(_WEEKDAYS)})s?\W*$")
 
 
 def _whole_runs(taken: list[list], runs) -> list[tuple[int, int, str]]:

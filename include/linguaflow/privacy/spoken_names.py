@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
-from ..translation.names import COMMON
+from ..translation.names import COMMON, census_names
 
 COMMON_ZIPF = 4.0  # a word this frequent in lowercase English is an everyday word ("Will", "Rose", "Park")
 RARE_ZIPF = 3.0  # rarer than this, a capitalised word inside a sentence is most likely a name
@@ -27,13 +26,8 @@ TITLES = frozenset("Mr Mrs Ms Miss Mister Missus Dr Doctor Professor Prof Sir Ma
 _WORD = re.compile(r"[A-Z][\w'’-]*")
 
 
-@functools.cache
 def _census() -> frozenset[str]:
-    import names
-
-    root = Path(names.__file__).parent
-    return frozenset(line.split()[0].capitalize() for f in ("dist.male.first", "dist.female.first", "dist.all.last")
-                     for line in (root / f).read_text().splitlines() if line.strip())
+    return census_names("dist.male.first", "dist.female.first", "dist.all.last")
 
 
 @functools.cache

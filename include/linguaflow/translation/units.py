@@ -21,10 +21,9 @@ import unicodedata
 
 from . import numbers
 
-_DAYS_AND_PERIODS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|week(?:end)?|month|year"
+_DAYS_AND_PERIODS = "|".join(numbers.WEEKDAYS) + "|week(?:end)?|month|year"
 # "last March" said as "March" reads as the coming one; "next March" as "March" is how people say it (3月に退職します)
-_MONTHS_AND_SEASONS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-                       "spring|summer|autumn|winter")
+_MONTHS_AND_SEASONS = "|".join(numbers.MONTHS) + "|spring|summer|autumn|winter"
 
 # (what the source says, English pattern, {target: words that keep it}). A unit counts only after a
 # number or "a" (the source read with number words as digits: "nine degrees"; not "a degree in law",
@@ -119,17 +118,20 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
     if source != "en":
         return []
     said = numbers.as_digits(source_text, "en")  # "nine degrees": 9 degrees
+    asked = [(name, words[target]) for name, pattern, words in _KEPT if target in words and re.search(pattern, said, re.I)]
+    if not asked:  # most segments: nothing of the kind said, the translation need not be read
+        return []
     target_text = unicodedata.normalize("NFKC", target_text)
     target_read = f"{target_text}\n{numbers.as_digits(target_text, target)}"  # 两升: 2升
-    hours = {int(f.text.split(":")[0]) for f in numbers.facts(target_text, target) if f.kind == "time"}  # as written: 20:00
-    out = []
-    for name, pattern, words in _KEPT:
-        if target not in words or not re.search(pattern, said, re.I):
-            continue
-        if re.search(words[target], target_read, re.I):
-            continue
-        if name in _CLOCK and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours) \
-                and not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name]):
-            continue  # "um 20 Uhr" is in the evening; "um 8 Uhr abends" is not in the morning
-        out.append(name)
+    out = [name for name, words in asked if not re.search(words, target_read, re.I)]
+    if any(name in _CLOCK for name in out):
+        hours = {int(f.text.split(":")[0]) for f in numbers.facts(target_text, target) if f.kind == "time"}  # as written: 20:00
+        out = [name for name in out if not _clock_keeps(name, hours, target_text, target)]
     return out
+
+
+def _clock_keeps(name: str, hours: set[int], target_text: str, target: str) -> bool:
+    """Whether the translation's clock puts a time in this part of the day and no word of its own in
+    another: "um 20 Uhr" is in the evening; "um 8 Uhr abends" is not in the morning."""
+    return name in _CLOCK and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours) \
+        and not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name])
