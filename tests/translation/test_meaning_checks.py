@@ -241,6 +241,47 @@ def test_what_the_fifth_part_flagged_wrongly_is_read_right():
     assert numbers.compare("It will only arrive the day after tomorrow.", "Solo llegará mañana.", "en", "es")
 
 
+@pytest.mark.parametrize("target,right,wrong", [
+    ("de", "Der Bus fährt um zehn vor vier.", "Der Bus fährt um 16:10 Uhr."),
+    ("de", "Der Bus fährt um 15:50 Uhr.", "Der Bus fährt um zehn nach vier."),
+    ("fr", "Le bus part à quatre heures moins dix.", "Le bus part à 4 h 10."),
+    ("es", "El autobús sale a las cuatro menos diez.", "El autobús sale a las cuatro y diez."),
+    ("zh", "公交车差十分四点出发。", "公交车四点十分出发。"),
+    ("zh", "公交车下午三点五十分出发。", "公交车下午四点出发，晚了十分钟。"),
+    ("ja", "バスは4時10分前に出発します。", "バスは4時10分に出発します。"),
+    ("ja", "バスは3時50分に出発します。", "バスは10時4分に出発します。"),
+])
+def test_minutes_to_the_hour_are_a_clock_time_not_two_numbers(target, right, wrong):
+    """"ten to four" is 3:50: the translation must say that time, not a 10 and a 4 anywhere."""
+    source = "The bus leaves at ten to four."
+    assert not numbers.compare(source, right, "en", target)
+    assert numbers.compare(source, wrong, "en", target).missing[0].text == "3:50"
+
+
+def test_minutes_past_or_to_noon_and_midnight_and_ranges_that_are_no_clock():
+    assert not numbers.compare("I land at twenty to midnight.", "Aterrizo a las 23:40.", "en", "es")
+    assert numbers.compare("I land at twenty to midnight.", "Aterrizo a las 20:00.", "en", "es").missing[0].text == "11:40"
+    assert not numbers.compare("I land at twenty to midnight.", "J'arrive à minuit moins vingt.", "en", "fr")
+    assert not numbers.compare("I land at twenty to midnight.", "Ich lande um zwanzig vor Mitternacht.", "en", "de")
+    assert not numbers.compare("We're open from ten to four.", "Wir haben von zehn bis vier geöffnet.", "en", "de")  # a span
+    assert not numbers.compare("Groups of five to ten people.", "Des groupes de cinq à dix personnes.", "en", "fr")  # a range
+    assert not numbers.compare("It takes about five to ten minutes.", "Cela prend environ cinq à dix minutes.", "en", "fr")
+    assert not numbers.compare("Wait 10 minutes after 5 pm.", "Attendez 10 minutes après 17 heures.", "en", "fr")
+
+
+def test_morgen_is_tomorrow_and_morgen_capitalised_the_morning():
+    assert units.lost("It stays closed until 5:30 tomorrow morning.", "Es bleibt bis morgen um 5:30 am Nachmittag geschlossen.",
+                      "en", "de") == ["morning"]
+    assert units.lost("It stays closed until 5:30 tomorrow morning.", "Es bleibt bis morgen früh um 5:30 geschlossen.", "en", "de") == []
+    assert units.lost("The roads may be icy in the morning.", "Am Morgen können die Straßen glatt sein.", "en", "de") == []
+
+
+def test_a_company_name_kept_whole_is_no_word_left_in_english_even_in_german():
+    assert check.source_words("This is Beatriz from Porto Dental Clinic.", "Hier ist Beatriz von Porto Dental Clinic.", "de") == []
+    assert check.source_words("Aunt Lucía arrives at noon.", "Aunt Lucía kommt um Mittag.", "de") == ["Aunt"]  # a word, not a name
+    assert check.source_words("Thank you for your patience.", "Danke für Ihre Patience.", "de") == ["Patience"]
+
+
 # Real outputs of the bundled routes on the error benchmark's fourth part that kept every number and
 # lost what it counts in: the unit, the part of the day, "next", the half.
 @pytest.mark.parametrize("source,target,text,lost", [

@@ -141,10 +141,32 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
     # a name opening a sentence ("Priya Raman's flight", "Anna-Lena, please"): a known first name or surname, or rare in English
     kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text)
              if _name_like(w) or (target not in NOUNS_CAPITALISED and _named_inside(w, translated))}
+    # a run of capitalised words kept whole ("Porto Dental Clinic", "Kestrel Motors"): a name, even in German
+    kept |= _kept_runs(source_text, translated)
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
             if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF
             and not numbers.currency_word(w, "en")]
+
+
+_CAPITALISED_RUN = re.compile(r"\b[^\W\d_a-z][\w'’-]*(?:[ -][^\W\d_a-z][\w'’-]*)+")
+
+
+def _kept_runs(source_text: str, translated: str) -> set[str]:
+    """The words of two or more capitalised source words in a row that the translation keeps as
+    they were, together, from a word that is no everyday one ("Porto Dental Clinic", "Lakeside
+    Hotel" out of "The Lakeside Hotel"; not "Aunt Lucía")."""
+    kept: set[str] = set()
+    for run in re.findall(_CAPITALISED_RUN, source_text):
+        words = run.split()
+        for i in range(len(words)):
+            if names.everyday(words[i]):
+                continue  # "Aunt Lucía" kept whole still leaves "Aunt" in English
+            for j in range(len(words), i + 1, -1):
+                if re.search(rf"(?<!\w){re.escape(' '.join(words[i:j]))}(?!\w)", translated):
+                    kept |= {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(words[i:j]))}
+                    break
+    return kept
 
 
 NOUNS_CAPITALISED = ("de", "lb")  # every noun is capitalised there ("Ihr Luggage"): a capital says nothing of a name

@@ -128,7 +128,7 @@ def _names_of(run: list[str]) -> list[str]:
     if _plain(whole) in _other_names():
         return [whole]
     rest = [w for w in run if w not in COMMON and w not in _languages()]
-    own = [w for w in rest if not _everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
+    own = [w for w in rest if not everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
     rest = own if own and len(rest) > 1 else rest
     return [" ".join(rest)] if rest else []
 
@@ -136,7 +136,7 @@ def _names_of(run: list[str]) -> list[str]:
 EVERYDAY_ZIPF = 4.0  # a word of a name this common in English is a description there ("Dental", "Metro", "Line")
 
 
-def _everyday(word: str) -> bool:
+def everyday(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.casefold(), "en") >= EVERYDAY_ZIPF and word.capitalize() not in _first_names()

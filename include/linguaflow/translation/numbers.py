@@ -325,21 +325,32 @@ def _readings(token: str, lang: str) -> frozenset[float]:
 
 # Clock times, after number words became digits: (pattern, hour group, minutes or a group name).
 _H, _M = r"(?P<h>\d{1,2})", r"(?P<m>\d{2})"
-_TIMES: dict[str, list[tuple[str, int | None]]] = {
+_HN = r"(?P<h>\d{1,2}|noon|midday|midnight)"  # "twenty to midnight": 11:40
+# "ten to four" is 3:50 after a word that says a time follows ("from ten to four" is a span, "5 to 10 people" a range)
+_AT = r"\b(?:at|by|until|till|before|after|around|about|since|it's|is|or|and|than) "
+_NOT_COUNTED = r"(?! (?:minutes?|hours?|days?|weeks?|months?|years?|people|persons|guests|times|percent|per|degrees?|euros?|dollars?|pounds?))"
+_TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
-    "en": [(rf"\bhalf past {_H}\b", 30), (rf"\bquarter past {_H}\b", 15), (rf"\bquarter to {_H}\b", -15),
+    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\bquarter past {_HN}\b", 15), (rf"\bquarter to {_HN}\b", -15),
+           (rf"\b(?P<m>5|10|20|25)(?: minutes)? past {_HN}\b{_NOT_COUNTED}", None),
+           (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
-    "de": [(rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
+    "de": [(rf"\b(?P<m>5|10|20|25) (?:minuten )?vor (?:{_H}|(?P<h2>mitternacht))\b(?! (?:minuten|stunden|tagen|wochen)\b)", "to"),
+           (rf"\b(?P<m>5|10|20|25) (?:minuten )?nach {_H}\b(?! (?:minuten|stunden|tagen|wochen)\b)", None), (rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
            (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\b(?:um|vor|bis|gegen|ab) mittag\b", 0)],
     "fr": [(rf"\b{_H}\s*(?:heures?|h)\s*(?:et demie)\b", 30), (rf"\b{_H}\s*(?:heures?|h)\s*et quart\b", 15),
-           (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"(?<!\bdans )(?<!\ben )(?<!pendant )(?<!depuis )(?<!durant )\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
+           (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>minuit|midi))\s*moins (?P<m>5|10|20|25)\b", "to"),
+           (r"(?<!\bde )(?<!\bentre )\b(?P<m>5|10|20|25) à (?P<h>minuit|midi)\b", "to"),  # Québec: "vingt à minuit"
+           (rf"(?<!\bdans )(?<!\ben )(?<!pendant )(?<!depuis )(?<!durant )\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
            (r"(?<!-)\b(?:midi|minuit)\b", 0)],  # not the midi of après-midi
     "es": [(rf"\b{_H} y media\b(?!\s+horas?)", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
+           (rf"\blas {_H} menos (?P<m>5|10|20|25)\b", "to"), (rf"\blas {_H} y (?P<m>5|10|20|25)\b(?! minutos)", None),
            (rf"\blas {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
-    "zh": [(rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
+    "zh": [(rf"差\s*(?P<m>5|10|20|25)\s*分?\s*{_H}\s*[时時]", "to"), (rf"{_H}\s*[时時]\s*差\s*(?P<m>5|10|20|25)\s*分?", "to"),
+           (rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
            (rf"{_H}\s*[时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
-    "ja": [(rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None), (r"(?:正午|午前0時)(?!\d)", 0)],
+    "ja": [(rf"{_H}\s*時\s*(?P<m>\d{{1,2}})\s*分\s*前", "to"), (rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None), (r"(?:正午|午前0時)(?!\d)", 0)],
 }
 
 
@@ -404,9 +415,12 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
     found = []
     for pattern, minutes in _TIMES["*"] + _TIMES.get(lang, []):
         def take(m: re.Match) -> str:
-            hour = int(m.group("h")) if "h" in m.groupdict() and m.group("h") else 12
+            h = m.groupdict().get("h")
+            hour = int(h) if h and h.isdigit() else 12  # noon, midnight
             if minutes is None:
                 minute = int(m.group("m")) if m.groupdict().get("m") else 0
+            elif minutes == "to":  # "twenty to nine", "zehn vor neun", 9時10分前: 8:40
+                hour, minute = hour - 1, 60 - int(m.group("m"))
             elif minutes < 0:  # "quarter to eight", "halb acht": before the hour named
                 hour, minute = hour - 1, 60 + minutes
             else:

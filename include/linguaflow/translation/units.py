@@ -51,8 +51,9 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("spoon", r"\d\s*(?:table|tea)?spoons?(?:ful)?\b", {"de": r"löffel", "fr": r"cuill", "es": r"cuchar", "zh": r"勺|匙", "ja": r"スプーン|匙|さじ"}),
     ("dozen", r"(?<!half )\ba dozen\b", {"de": r"dutzend|\b12\b|zwölf", "fr": r"douzaine|\b12\b|douze", "es": r"docena|\b12\b|doce",
                                          "zh": rf"{_NUM}打|(?<!\d)12(?!\d)|十二", "ja": r"ダース|(?<!\d)12(?!\d)|十二"}),
-    # the part of the day (a 24-hour clock in that part keeps it too: see `_CLOCK`)
-    ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"morgen|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada",
+    # the part of the day (a 24-hour clock in that part keeps it too: see `_CLOCK`); German "morgen" is
+    # tomorrow, "Morgen" the morning
+    ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"(?-i:Morgen)|morgens|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada",
                                                     "zh": r"早|上午|凌晨|清晨", "ja": r"朝|午前"}),
     ("afternoon", r"\bafternoons?\b(?<!good afternoon)", {"de": r"nachmittag", "fr": r"après-midi|apres-midi", "es": r"tarde",
                                                           "zh": r"下午|午后", "ja": r"午後|昼"}),
