@@ -269,6 +269,32 @@ def test_minutes_past_or_to_noon_and_midnight_and_ranges_that_are_no_clock():
     assert not numbers.compare("Wait 10 minutes after 5 pm.", "Attendez 10 minutes après 17 heures.", "en", "fr")
 
 
+@pytest.mark.parametrize("source,target,text", [  # found by a review of the clock readings: right, once flagged
+    ("Please be at the gate by quarter to eight tomorrow morning.", "es",
+     "Por favor, esté en la puerta de embarque mañana por la mañana antes de las ocho menos cuarto."),  # text2num: 4º
+    ("Please be at the gate by quarter to eight tomorrow morning.", "ja", "明朝7時45分までに搭乗口にお越しください。"),
+    ("The bus arrives at a quarter past seven every weekday morning.", "es",
+     "El autobús llega a las siete y cuarto todas las mañanas de lunes a viernes."),  # mornings, Monday to Friday
+    ("The baby finally fell asleep at quarter to one in the morning.", "de", "Das Baby ist um Viertel vor eins in der Nacht eingeschlafen."),
+    ("He always leaves the office at twenty-five past five on Fridays.", "de", "Freitags verlässt er das Büro immer um fünf vor halb sechs."),
+    ("Check-in closes at quarter past noon.", "fr", "L'enregistrement ferme à midi et quart."),
+    ("The pharmacy reopens at five past one after lunch.", "es", "La farmacia vuelve a abrir a la una y cinco, después del almuerzo."),
+    ("The pharmacy reopens at five past one after lunch.", "zh", "药店午休后于一点零五分重新营业。"),
+    ("It was already twenty-five to midnight when the guests left.", "de", "Es war schon fünf nach halb zwölf, als die Gäste gingen."),
+    ("It was already twenty-five to midnight when the guests left.", "zh", "客人离开时已经是晚上十一点三十五分了。"),
+    ("The book profiles ten past presidents of the club.", "fr", "Le livre dresse le portrait de dix anciens présidents du club."),
+])
+def test_clock_times_said_the_long_way_are_read_right(source, target, text):
+    assert [f for f in check.findings_for(source, text, "en", target) if f.flag == "number"] == []
+
+
+def test_what_the_long_clock_readings_must_still_catch():
+    assert [f for f in numbers.facts("El examen dura dos y cuarto horas.", "es") if f.kind == "time"] == []  # a duration
+    assert [f.text for f in numbers.facts("Abre a las dos y cuarto.", "es") if f.kind == "time"] == ["2:15"]
+    assert numbers.compare("Many skip breakfast on weekdays.", "Beaucoup ne prennent pas de petit déjeuner le lundi.", "en", "fr")
+    assert numbers.compare("Leaves at twenty-five past five.", "Fährt um fünf nach halb sechs.", "en", "de").missing[0].text == "5:25"
+
+
 def test_morgen_is_tomorrow_and_morgen_capitalised_the_morning():
     assert units.lost("It stays closed until 5:30 tomorrow morning.", "Es bleibt bis morgen um 5:30 am Nachmittag geschlossen.",
                       "en", "de") == ["morning"]

@@ -47,12 +47,14 @@ _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # toda
 # Words a day name is also part of, where it does not name that day (tomorrow vs morning).
 _NOT_A_DAY = {
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
-    "es": r"(?:la|esta|este|cada|una|por|(?<!después )de|media)\s+mañana",
+    "es": r"(?:la|esta|este|cada|una|por|(?<!después )de|media)\s+mañana|\bmañanas\b",  # mornings, never tomorrow
     "zh": r"周一(?=半)",  # 本周一半: half of this week, not Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
-# written Chinese beside 昨天/明天, and the day after tomorrow said word for word: not in dateparser's lists
-_MORE_DAYS = {"zh": [("昨日", -1), ("明日", 1)], "es": [("día después de mañana", 2)]}
+# written Chinese beside 昨天/明天, tomorrow and its part of the day in one word (明早, 明朝 in Japanese: tomorrow
+# morning; in Chinese 明朝 is the Ming dynasty), and the day after tomorrow said word for word: not in dateparser's lists
+_MORE_DAYS = {"zh": [("昨日", -1), ("明日", 1), ("明早", 1), ("明晚", 1)],  # not 昨晚: how "overnight" is said
+              "ja": [("明朝", 1), ("明晩", 1)], "es": [("día después de mañana", 2)]}
 
 
 @functools.cache
@@ -119,8 +121,14 @@ def currency_word(word: str, lang: str) -> bool:
     return any(word == w or (w.isalpha() and word.rstrip("s") == w) for w, _ in _currency_words(lang))
 
 
+# Currency names that are other words after a determiner: "le livre" is a book, "la livre" a pound
+_NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs)\s+livres?\b(?!\s+sterling)"}
+
+
 def _currency_facts(text: str, lang: str) -> list[Fact]:
     lowered, found = text.lower(), []
+    if lang in _NOT_CURRENCY:
+        lowered = re.sub(_NOT_CURRENCY[lang], lambda m: " " * len(m.group(0)), lowered)
     # a plural or inflected ending, not any word that begins alike ("libra" is not "library")
     ending = r"(?!pa|pä)\w*" if lang == "de" else r"(?:s|es|n|en|e)?\b"  # German compounds: Dollarkurs, not Europa
     for word, code in _currency_words(lang):
@@ -223,7 +231,7 @@ def _fractions(lang: str, text: str) -> str:
 
 def _zh_clock(m: re.Match) -> str:
     """七点 is seven o'clock, but 一点 alone is "a little" (慢一点): a clock only with more of a time."""
-    after = m.string[m.end():m.end() + 2]
+    after = m.string[m.end():m.end() + 4]  # 一点零五分: 1:05
     before = m.string[max(0, m.start() - 2):m.start()]
     if m.group(1) in ("一", "1") and not re.match(r"[半整钟刻]|\d|[零〇一二三四五六七八九十]+分", after) \
             and not re.search(r"[午晚早凌上下夜]", before):
@@ -327,7 +335,7 @@ def _readings(token: str, lang: str) -> frozenset[float]:
 _H, _M = r"(?P<h>\d{1,2})", r"(?P<m>\d{2})"
 _HN = r"(?P<h>\d{1,2}|noon|midday|midnight)"  # "twenty to midnight": 11:40
 # "ten to four" is 3:50 after a word that says a time follows ("from ten to four" is a span, "5 to 10 people" a range)
-_AT = r"\b(?:at|by|until|till|before|after|around|about|since|it's|is|or|and|than) "
+_AT = r"\b(?:at|by|until|till|before|after|around|about|since|it's|is|was|already|just|exactly|nearly|almost|gone|or|and|than) "
 _NOT_COUNTED = r"(?! (?:minutes?|hours?|days?|weeks?|months?|years?|people|persons|guests|times|percent|per|degrees?|euros?|dollars?|pounds?))"
 _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
@@ -336,17 +344,19 @@ _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
            (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
-    "de": [(rf"\b(?P<m>5|10|20|25) (?:minuten )?vor (?:{_H}|(?P<h2>mitternacht))\b(?! (?:minuten|stunden|tagen|wochen)\b)", "to"),
+    "de": [(rf"\b(?P<m>5|10) vor halb {_H}\b", "to half"), (rf"\b(?P<m>5|10) nach halb {_H}\b", "past half"),  # 5 vor halb 6: 5:25
+           (rf"\b(?P<m>5|10|20|25) (?:minuten )?vor (?:{_H}|(?P<h2>mitternacht))\b(?! (?:minuten|stunden|tagen|wochen)\b)", "to"),
            (rf"\b(?P<m>5|10|20|25) (?:minuten )?nach {_H}\b(?! (?:minuten|stunden|tagen|wochen)\b)", None), (rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
            (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\b(?:um|vor|bis|gegen|ab) mittag\b", 0)],
-    "fr": [(rf"\b{_H}\s*(?:heures?|h)\s*(?:et demie)\b", 30), (rf"\b{_H}\s*(?:heures?|h)\s*et quart\b", 15),
-           (rf"\b{_H}\s*(?:heures?|h)\s*moins (?:le )?quart\b", -15), (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>minuit|midi))\s*moins (?P<m>5|10|20|25)\b", "to"),
+    "fr": [(rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>midi|minuit))\s*(?:et demie)\b", 30),
+           (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>midi|minuit))\s*et quart\b", 15),
+           (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>midi|minuit))\s*moins (?:le )?quart\b", -15), (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>minuit|midi))\s*moins (?P<m>5|10|20|25)\b", "to"),
            (r"(?<!\bde )(?<!\bentre )\b(?P<m>5|10|20|25) à (?P<h>minuit|midi)\b", "to"),  # Québec: "vingt à minuit"
            (rf"(?<!\bdans )(?<!\ben )(?<!pendant )(?<!depuis )(?<!durant )\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
            (r"(?<!-)\b(?:midi|minuit)\b", 0)],  # not the midi of après-midi
-    "es": [(rf"\b{_H} y media\b(?!\s+horas?)", 30), (rf"\b{_H} y cuarto\b", 15), (rf"\b{_H} menos cuarto\b", -15),
-           (rf"\blas {_H} menos (?P<m>5|10|20|25)\b", "to"), (rf"\blas {_H} y (?P<m>5|10|20|25)\b(?! minutos)", None),
-           (rf"\blas {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
+    "es": [(rf"\b{_H} y media\b(?!\s+horas?)", 30), (rf"\b{_H} y (?:cuarto|4º)(?!\s+horas?)", 15), (rf"\b{_H} menos (?:cuarto|4º)", -15),  # text2num: 4º
+           (rf"\blas? {_H} menos (?P<m>5|10|20|25)\b", "to"), (rf"\blas? {_H} y (?P<m>5|10|20|25)\b(?! minutos)", None),
+           (rf"\blas? {_H}(?:(?:[:.]| y ){_M})?\b", None), (r"\b(?:mediodía|medianoche)\b", 0)],
     "zh": [(rf"差\s*(?P<m>5|10|20|25)\s*分?\s*{_H}\s*[时時]", "to"), (rf"{_H}\s*[时時]\s*差\s*(?P<m>5|10|20|25)\s*分?", "to"),
            (rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
            (rf"{_H}\s*[时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
@@ -421,6 +431,8 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
                 minute = int(m.group("m")) if m.groupdict().get("m") else 0
             elif minutes == "to":  # "twenty to nine", "zehn vor neun", 9時10分前: 8:40
                 hour, minute = hour - 1, 60 - int(m.group("m"))
+            elif minutes in ("to half", "past half"):  # "fünf vor halb sechs": 5:25
+                hour, minute = hour - 1, 30 + (int(m.group("m")) if minutes == "past half" else -int(m.group("m")))
             elif minutes < 0:  # "quarter to eight", "halb acht": before the hour named
                 hour, minute = hour - 1, 60 + minutes
             else:
@@ -603,6 +615,9 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         said_pool |= _soft_values(source_text)
     dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})\b", source_text) for v in m.groups()}
     weekend = bool(re.search(_WEEKEND["en"], source_text, re.I)) if source == "en" else False
+    # "weekdays" said as "Monday to Friday" (not as one of them: "on weekdays" -> "le lundi" is wrong)
+    weekdays = source == "en" and bool(re.search(r"\bweekdays?\b", source_text, re.I)) and \
+        {0, 4} <= {g.value for g in got if g.kind == "weekday"}
     lost_kinds = {k for f in missing for k in ((NUMBER, "time") if f.kind in (NUMBER, "time") else (f.kind,))}
 
     def explained(g: Fact) -> bool:
@@ -613,8 +628,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         if g.kind == "time":
             return float(g.value[0]) in said_pool | {float(v % 12) for v in said_pool if v == int(v)} and (
                 g.value[1] == 0 or float(g.value[1]) in said_minutes)
-        if g.kind == "weekday":
-            return weekend and g.value in (5, 6)  # "the weekend": Saturday and Sunday
+        if g.kind == "weekday":  # "the weekend": Saturday and Sunday; "weekdays": Monday to Friday
+            return (weekend and g.value in (5, 6)) or (weekdays and g.value in range(5))
         if g.kind == "month":  # said by the source's number ("15/03/2024"); 6月 is a month only when written so,
             # a Latin word when it follows a day ("21 de julio")
             return float(g.value) in dated or (

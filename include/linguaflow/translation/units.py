@@ -128,7 +128,13 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
     if any(name in _CLOCK for name in out):
         hours = {int(f.text.split(":")[0]) for f in numbers.facts(target_text, target) if f.kind == "time"}  # as written: 20:00
         out = [name for name in out if not _clock_keeps(name, hours, target_text, target)]
+    if "morning" in out and re.search(_WORDS["night"][target], target_text, re.I):  # "at one in the morning": "um eins nachts"
+        said_hours = {int(f.text.split(":")[0]) for f in numbers.facts(source_text, "en") if f.kind == "time"}
+        out = [name for name in out if name != "morning" or not said_hours or not said_hours <= _SMALL_HOURS]
     return out
+
+
+_SMALL_HOURS = {0, 1, 2, 3, 12}  # the morning of a night owl: said "in the morning", written "in the night" as often
 
 
 def _clock_keeps(name: str, hours: set[int], target_text: str, target: str) -> bool:
