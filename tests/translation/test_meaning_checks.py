@@ -295,6 +295,54 @@ def test_what_the_long_clock_readings_must_still_catch():
     assert numbers.compare("Leaves at twenty-five past five.", "Fährt um fünf nach halb sechs.", "en", "de").missing[0].text == "5:25"
 
 
+@pytest.mark.parametrize("source,target,text", [  # a review's correct translations (a helper's 250), once flagged
+    ("Your order #58213 will be delivered on Thursday, 31 October.", "ja", "ご注文（#58213）は、10月31日（木）にお届けします。"),
+    ("The meeting has been moved to the day after tomorrow at 14:30.", "es", "La reunión se ha trasladado a pasado mañana a las 14:30."),
+    ("Tickets cost £49.50 per person.", "fr", "Le billet coûte 49,50 £ par personne."),
+    ("The rent is 1,450 euros a month, excluding utilities.", "de", "Die Miete beträgt 1.450 Euro im Monat ohne Nebenkosten."),
+    ("The rent is 1,450 euros a month, excluding utilities.", "zh", "月租1450欧元，不含水电杂费。"),
+    ("Your parcel was shipped on 2026-11-04.", "de", "Ihr Paket wurde am 04.11.2026 versandt."),
+    ("The warranty expired on 15 April 2024.", "de", "Die Garantie ist am 15.04.2024 abgelaufen."),
+    ("The invoice was due on 04/11 and has not been paid.", "zh", "发票已于11月4日到期，至今仍未支付。"),
+    ("The invoice was due on 04/11 and has not been paid.", "de", "Die Rechnung war am 04.11. fällig und ist nicht bezahlt."),
+    ("The headphones will not be available until 14 February.", "de", "Die Kopfhörer sind erst ab dem 14. Februar erhältlich."),
+    ("The headphones will not be available until 14 February.", "zh", "耳机要到2月14日才会上市。"),
+    ("Can you lend me a fiver until next week?", "de", "Kannst du mir bis nächste Woche fünf Pfund leihen?"),
+    ("Can you lend me a fiver until next week?", "ja", "来週まで5ポンド貸してくれない？"),
+    ("Starting next Monday, the bus will no longer stop here.", "es", "A partir del próximo lunes, el autobús dejará de parar aquí."),
+    ("Starting next Monday, the bus will no longer stop here.", "ja", "来週の月曜日から、バスはここに停車しなくなります。"),
+    ("It is not covered by your insurance.", "ja", "保険の適用対象外です。"),
+    ("It costs around $240, not including parts.", "fr", "Cela coûtera environ 240 dollars, pièces non comprises."),
+    ("It costs around $240, not including parts.", "es", "Costará unos 240 dólares, sin incluir las piezas."),
+    ("It costs around $240, not including parts.", "zh", "费用约240美元，不含零件。"),
+    ("Mr. Tanaka will arrive at Frankfurt Airport on Wednesday.", "ja", "田中様が水曜日にフランクフルト空港に到着されます。"),
+    ("There is no joining fee.", "zh", "免入会费。"),
+    ("The sale starts on Black Friday: 30% off all laptops.", "de", "Der Sale beginnt am Black Friday: 30 % Rabatt auf alle Laptops."),
+    ("The sale starts on Black Friday: 30% off all laptops.", "zh", "促销从黑色星期五开始：所有笔记本电脑七折。"),
+    ("Our branch opens on Monday, 2 March, at 9:30.", "ja", "3月2日（月）9時30分、新支店がオープンします。"),
+    ("The trip leaves at 8.30 on Friday.", "fr", "Le départ est prévu vendredi à 8 h 30."),
+    ("The trip to the Natural History Museum costs £15.", "es", "La excursión al Museo de Historia Natural cuesta 15 libras."),
+    ("The trip to the Natural History Museum costs £15.", "de", "Der Ausflug ins Natural History Museum kostet 15 £."),
+    ("We haven't received your payment of 3,750 Swiss francs.", "de", "Ihre Zahlung über CHF 3'750 ist noch nicht eingegangen."),
+    ("We haven't received your payment of 3,750 Swiss francs.", "ja", "3,750スイスフランを、まだ受領しておりません。"),
+    ("The ferry to Santorini takes five hours.", "fr", "Le ferry pour Santorin met cinq heures."),
+    ("The taxi to our ryokan cost 5,000 yen.", "es", "El taxi hasta nuestro ryokan costó 5000 yenes."),
+])
+def test_what_a_review_of_correct_translations_flagged_is_read_right(source, target, text):
+    assert check.findings_for(source, text, "en", target) == []
+
+
+def test_what_those_readings_must_still_catch():
+    assert numbers.compare("The warranty expired on 15 May 2024.", "Die Garantie ist am 15.04.2024 abgelaufen.", "en", "de")
+    assert numbers.compare("It arrives the day after tomorrow.", "Llega mañana.", "en", "es")
+    assert numbers.compare("Delivery on Thursday, 31 October.", "10月31日（金）にお届けします。", "en", "ja")
+    assert numbers.compare("We haven't received your 3,750 Swiss francs.", "Ihre Zahlung über EUR 3'750 fehlt.", "en", "de")
+    assert numbers.compare("The sale gives 20% off all laptops.", "所有笔记本电脑七折。", "en", "zh")
+    assert check.findings_for("The headphones will not be available until 14 February.",
+                              "Die Kopfhörer sind ab dem 14. Februar erhältlich.", "en", "de")  # "erst" lost: a flip
+    assert names.lost("The ferry to Santorini takes five hours.", "Le ferry pour Santa met cinq heures.") == ["Santorini"]
+
+
 def test_morgen_is_tomorrow_and_morgen_capitalised_the_morning():
     assert units.lost("It stays closed until 5:30 tomorrow morning.", "Es bleibt bis morgen um 5:30 am Nachmittag geschlossen.",
                       "en", "de") == ["morning"]

@@ -146,6 +146,7 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
             if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF
+            and _english_zipf(w.casefold()) >= FOREIGN_ZIPF
             and not numbers.currency_word(w, "en")]
 
 
@@ -160,8 +161,8 @@ def _kept_runs(source_text: str, translated: str) -> set[str]:
     for run in re.findall(_CAPITALISED_RUN, source_text):
         words = run.split()
         for i in range(len(words)):
-            if names.everyday(words[i]):
-                continue  # "Aunt Lucía" kept whole still leaves "Aunt" in English
+            if names.everyday(words[i]) and len(words) - i < 3:
+                continue  # "Aunt Lucía" kept whole still leaves "Aunt" in English; "Natural History Museum" is a name
             for j in range(len(words), i + 1, -1):
                 if re.search(rf"(?<!\w){re.escape(' '.join(words[i:j]))}(?!\w)", translated):
                     kept |= {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(words[i:j]))}
@@ -193,6 +194,15 @@ def _name_like(word: str) -> bool:
     from ..privacy.spoken_names import known_name
 
     return known_name(word) or zipf_frequency(word.casefold(), "en") < NAME_ZIPF
+
+
+FOREIGN_ZIPF = 2.5  # a source word rarer than this in English is a term from elsewhere ("ryokan" 1.9), kept on purpose
+
+
+def _english_zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 def _loanword_zipf(word: str, target: str) -> float:

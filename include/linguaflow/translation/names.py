@@ -32,6 +32,8 @@ June July August September October November December OK ID TV PM AM
 """.split())
 
 
+# Capitalised words that name a currency ("Swiss francs", "Hong Kong dollars"): a currency, checked by `numbers`
+_CURRENCY_NAME = r"\b(?:[A-Z][a-z]+ ){1,2}(?=(?:francs?|dollars?|pounds?|pesos?|kron[aeo]r?|rupees?|yuan|yen|euros?|rand|lira|lire)\b)"
 # A capitalised everyday word before a number labels it ("Platform 9", "Gate 23"): translated, not a name
 _LABEL = r"\b(?:Platform|Gate|Room|Terminal|Floor|Level|Seat|Row|Table|Desk|Chapter|Page|Section|Line|Track|Bus|Route|Exit)(?=\s+\d)"
 
@@ -107,7 +109,7 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()
                 and not re.fullmatch(r"\d+(?:[.,]\d+)?(?:-[a-z]+)+", c)]  # "a 36-tonne shipment", "a 4-year-old": a number and words
     names, run = [], []
-    rest = re.sub(_LABEL, " ", rest)
+    rest = re.sub(_CURRENCY_NAME, " ", re.sub(_LABEL, " ", rest))
     for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)\s+", rest):
         for i, word in enumerate(re.findall(r"[\w'’-]+", sentence) + [""]):
             word = re.sub(r"['’]s$", "", word.replace("’", "'"))
@@ -129,6 +131,8 @@ def _names_of(run: list[str]) -> list[str]:
         return [whole]
     rest = [w for w in run if w not in COMMON and w not in _languages()]
     own = [w for w in rest if not everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
+    if not own and len(rest) < len(run) and len(run) > 1:
+        return []  # everyday words and an institution: "Natural History Museum" is translated
     rest = own if own and len(rest) > 1 else rest
     return [" ".join(rest)] if rest else []
 
@@ -183,8 +187,9 @@ def kept(name: str, target_text: str) -> bool | None:
     if " " in plain:  # a name of several words: each must be there (Frau Schneider lost Maria)
         parts = [kept(part, target_text) for part in name.split()]
         return None if None in parts and False not in parts else all(parts)
-    if any(w.startswith(plain) and len(w) - len(plain) <= 2 for w in re.findall(r"\w+", target)):
-        return True  # inflected: Berlins, Marias
+    if any((w.startswith(plain) and len(w) - len(plain) <= 2) or (len(w) >= 5 and plain.startswith(w) and len(plain) - len(w) <= 2)
+           for w in re.findall(r"\w+", target)):
+        return True  # inflected: Berlins, Marias; an ending dropped: Santorin
     if _script_of(target_text) == "latin":
         return False
     # In another script a name is transliterated: it can be told missing only where its renderings

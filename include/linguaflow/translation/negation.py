@@ -16,20 +16,23 @@ import re
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
     "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|anstatt)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
-    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|au lieu d[eu]|plutôt que)\b|\bn'",
-    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?)\b",
+    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|non|au lieu d[eu]|plutôt que|cess\w* de)\b|\bn'",
+    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?|dej(?:a|an|ar|ará|arán|ó|aron|e|en) de)\b",  # dejar de: no longer
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
     "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
     "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
-    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非",  # 不然: otherwise
-    "ja": r"ない|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)",
+    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee
+    "ja": r"ない|(?<!少)(?<!危)なく(?:なる|なり|て)|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
+                 "es": r"\bdej(?:a|an|ar|ará|arán|ó|aron|e|en) de (?:lado|nuevo)\b",  # dejar de lado: to leave aside
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
-                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')",
+                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
+                       r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b",  # par personne: per person
                  "zh": r"一不小心|非常|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
-                 "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|かもしれ(?:ない|ません)|しか(?:ない|ありません)"}  # might; only
+                 "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
+                       r"|(?:くれ|もらえ|いただけ)(?:ない|ません)か?[？?]"}  # 貸してくれない？: a request
 
 
 def negates(text: str, lang: str) -> bool | None:
@@ -44,6 +47,7 @@ def negates(text: str, lang: str) -> bool | None:
 # English that says an absence without "not", which translations say with one ("out of paper": kein
 # Papier, 没纸, sin papel; "the battery is dead": 没电)
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
+            r"|\bexcluding\b|\bfree of\b|\bexempt\b"  # "excluding utilities": ohne Nebenkosten, 不含
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b")
 
 
@@ -69,4 +73,13 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
         return None
     if got and source == "en" and _says_absence(source_text):
         return None
+    if said and source == "en" and re.search(_NOT_UNTIL, source_text, re.I) and re.search(_ONLY_FROM.get(target, r"(?!x)x"), translated, re.I):
+        return None  # "not until 14 February": "erst ab dem 14. Februar", 要到2月14日才
     return "the source says not, the translation does not" if said else "the translation says not, the source does not"
+
+
+# "not ... until" says "only from", which translations say without a "not"
+_NOT_UNTIL = r"\b(?:not|n't|no)\b[^.;:!?]{0,60}\buntil\b|\bnot before\b"
+_ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",
+              "zh": r"才|要到", "ja": r"から|以降|以後", "it": r"\bsolo\b|\bsoltanto\b|\ba partire d", "pt": r"\bsó\b|\bsomente\b|\ba partir d",
+              "nl": r"\bpas\b|\bvanaf\b"}

@@ -46,15 +46,16 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # today is left out: "tonight", "this morning"
 # Words a day name is also part of, where it does not name that day (tomorrow vs morning).
 _NOT_A_DAY = {
+    "en": r"\b(?:black|good|cyber|super|ash|holy|easter|palm|shrove|maundy|giving) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
     "es": r"(?:la|esta|este|cada|una|por|(?<!después )de|media)\s+mañana|\bmañanas\b",  # mornings, never tomorrow
-    "zh": r"周一(?=半)",  # 本周一半: half of this week, not Monday
+    "zh": r"周一(?=半)|黑色星期五|网络星期一",  # 本周一半: half of this week, not Monday; Black Friday, Cyber Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
 # written Chinese beside 昨天/明天, tomorrow and its part of the day in one word (明早, 明朝 in Japanese: tomorrow
 # morning; in Chinese 明朝 is the Ming dynasty), and the day after tomorrow said word for word: not in dateparser's lists
 _MORE_DAYS = {"zh": [("昨日", -1), ("明日", 1), ("明早", 1), ("明晚", 1)],  # not 昨晚: how "overnight" is said
-              "ja": [("明朝", 1), ("明晩", 1)], "es": [("día después de mañana", 2)]}
+              "ja": [("明朝", 1), ("明晩", 1)], "es": [("día después de mañana", 2), ("pasado mañana", 2)]}
 
 
 @functools.cache
@@ -78,6 +79,7 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
                 words["weekday"].append((w.lower(), i))
                 if cjk and w.endswith("曜日"):
                     words["weekday"].append((w[:-1], i))  # 月曜 as well as 月曜日
+                    words["weekday"].append((f"({w[0]})", i))  # 10月31日(木): the day in brackets after a date
     if not cjk:  # in zh/ja a month is a number before 月, read with the numbers
         for i, name in enumerate(MONTHS, 1):
             words["month"] += [(w.lower(), i) for w in info.get(name, []) if usable(w, info[name])]
@@ -89,8 +91,9 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
 
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY")
 # Short forms people write that CLDR's display names ("米ドル", "dollar des États-Unis") do not hold.
-_CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"), "GBP": ("pound", "pfund", "livre", "libra", "ポンド", "英镑"),
-                   "CHF": ("franc", "franken", "franco", "フラン", "法郎"), "JPY": ("yen", "円", "日元"), "CNY": ("yuan", "元", "人民币", "人民元"),
+_CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"),
+                   "GBP": ("pound", "pfund", "livre", "libra", "ポンド", "英镑", "quid", "fiver", "tenner"),
+                   "CHF": ("franc", "franken", "franco", "フラン", "スイスフラン", "法郎"), "JPY": ("yen", "円", "日元"), "CNY": ("yuan", "元", "人民币", "人民元"),
                    "EUR": ("euro", "ユーロ", "欧元")}
 
 
@@ -129,10 +132,15 @@ def _currency_facts(text: str, lang: str) -> list[Fact]:
     lowered, found = text.lower(), []
     if lang in _NOT_CURRENCY:
         lowered = re.sub(_NOT_CURRENCY[lang], lambda m: " " * len(m.group(0)), lowered)
+    for m in re.finditer(rf"\b(?:{'|'.join(CURRENCIES)})\b", text):  # the ISO code, written so in every language: CHF 3'750
+        found.append(Fact("currency", m.group(0), m.group(0)))
+        lowered = lowered[:m.start()] + " " * (m.end() - m.start()) + lowered[m.end():]
     # a plural or inflected ending, not any word that begins alike ("libra" is not "library")
     ending = r"(?!pa|pä)\w*" if lang == "de" else r"(?:s|es|n|en|e)?\b"  # German compounds: Dollarkurs, not Europa
     for word, code in _currency_words(lang):
         pattern = re.escape(word) if not word.isalpha() or lang in CJK_NUMERALS else rf"\b{re.escape(word)}{ending}"
+        if re.fullmatch(r"[ァ-ヿ]+", word):  # a katakana word, not part of a longer one (フラン of フランクフルト)
+            pattern = rf"(?<![ァ-ヿ]){pattern}(?![ァ-ヿ])"
         if len(word) == 1 and word.isalpha():  # 元 of 5元, not of 元々 or 单元
             pattern = rf"(?<=[\d{_ZH_NUMERAL[:-2]}])\s*{re.escape(word)}"
         for m in re.finditer(pattern, lowered):
@@ -179,6 +187,8 @@ _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 # numeral with no other numeral beside it (陆 of 奥斯陆, 拾 of 拾う: to pick up).
 _CJK_NOT_NUMBERS = ("四川|三星(?![期级級])|三菱|三亚|九龙|九州|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
                     "|同一|唯一|统一|統一|一时间|四半期"  # the same, the only, unified, for a while; a quarter (of a year)
+                    "|零件|零部件|零食|零钱|零售|零用"  # parts, snacks, change, retail, pocket money
+                    "|黑色星期五|网络星期一"  # Black Friday, Cyber Monday
                     rf"|(?<![{_ZH_NUMERAL}{_FINANCIAL}万亿億])[{_FINANCIAL}](?![{_ZH_NUMERAL}{_FINANCIAL}万亿億])")
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
@@ -187,7 +197,8 @@ _SPLIT = {
                                             r"\1 \2", t)),
     "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
                            re.sub("[两兩]", "二", t.replace("零下", "-"))),  # 两周: two weeks (cn2an reads 二); 零下: below zero
-    "es": lambda t: _fractions("es", re.sub(r"(?i)\bpor ciento\b", "%", t)),  # text2num reads "ciento" as 100
+    "es": lambda t: _fractions("es", re.sub(r"(?i)\bun([oa])s\b", r"~", re.sub(r"(?i)\bpor ciento\b", "%", t))),  # text2num
+    # reads "ciento" as 100 and "unos 240" (about 240) as "1 240"
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
 # Numbers an English source says that a good translation may or may not write as a number: "twice"
@@ -200,7 +211,8 @@ _EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thi
 _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
 _EN_SOFT = [(r"\btwice\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
             (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
-            (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
+            (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0}),
+            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
 COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
 
 
@@ -317,6 +329,7 @@ def _myriad(m: re.Match) -> str:
 def _readings(token: str, lang: str) -> frozenset[float]:
     """The values a written number can mean ("1.200" is 1200 in German and 1.2 in English)."""
     out = set()
+    token = re.sub(r"(?<=\d)['’](?=\d{3})", "", token)
     for thousands, decimal in ((",", "."), (".", ","), (" ", ",")):
         parts = token.split(decimal)
         if len(parts) > 2:
@@ -343,6 +356,7 @@ _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
            (rf"\b(?P<m>5|10|20|25)(?: minutes)? past {_HN}\b{_NOT_COUNTED}", None),
            (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
+           (rf"\b(?:at|by|from|until|till|before|after) {_H}\.{_M}\b(?!\s*(?:%|per|euros?|dollars?|pounds?|kg|km|m)\b)", None),  # at 8.30
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
     "de": [(rf"\b(?P<m>5|10) vor halb {_H}\b", "to half"), (rf"\b(?P<m>5|10) nach halb {_H}\b", "past half"),  # 5 vor halb 6: 5:25
            (rf"\b(?P<m>5|10|20|25) (?:minuten )?vor (?:{_H}|(?P<h2>mitternacht))\b(?! (?:minuten|stunden|tagen|wochen)\b)", "to"),
@@ -445,7 +459,7 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
     return found, text
 
 
-_NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  ]\d{3}(?!\d))*")
+_NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  '’]\d{3}(?!\d))*")  # 3'750: Swiss thousands
 
 
 def facts(text: str, lang: str) -> list[Fact]:
@@ -463,14 +477,50 @@ def facts(text: str, lang: str) -> list[Fact]:
                 return " " * len(m.group(0))
             return m.group(0)
         written = re.sub(r"(\d{1,2})\s*月(?!\s*\d*\s*[日号]?\s*(?:间|以来))", month, written)
+
+        def discount(m: re.Match) -> str:  # 七折: pay 70 %, 30 % off; 3割引: 30 % off
+            n = float(m.group(1))
+            tenths = n * 10 if n < 10 else n
+            found.append(Fact(NUMBER, frozenset({tenths, 100 - tenths}) if m.group(2) == "折" else frozenset({n * 10}), m.group(0)))
+            return " " * len(m.group(0))
+        written = re.sub(r"(\d+(?:\.\d)?)\s*(折|割)", discount, written)
     times, rest = _time_facts(written, lang)
     found += times
+    dates, rest = _numeric_dates(rest, lang)
+    found += dates
     for m in _NUMBER_TOKEN.finditer(rest):
         token = m.group(0).strip()
         values = _readings(token.replace(" ", " "), lang)
         if values and values != frozenset({1.0}):
             found.append(Fact(NUMBER, values, token))
     return found
+
+
+# Dates in digits: the month is a month ("15.04.2024" says April), the day and the year numbers. An
+# English source's "04/11" is either order, so there only the numbers are read.
+_DATES = [(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b", ("*",)),  # 2026-11-04, 2026/11/04
+          (r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{2}|\d{4})\b", ("de", "fr", "es", "it", "pt", "nl")),  # 04.11.2026
+          (r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\d)", ("de",))]  # am 04.11. fällig
+
+
+def _numeric_dates(text: str, lang: str) -> tuple[list[Fact], str]:
+    found: list[Fact] = []
+    if lang == "en":
+        return found, text
+
+    def take(m: re.Match) -> str:
+        month = int(m.group("m"))
+        if not 1 <= month <= 12 or not 1 <= int(m.group("d")) <= 31:
+            return m.group(0)
+        found.append(Fact("month", month, m.group(0)))
+        for part in ("d", "y"):
+            if part in m.groupdict() and m.group(part):
+                found.append(Fact(NUMBER, frozenset({float(m.group(part))}), m.group(part)))
+        return " " * len(m.group(0))
+    for pattern, langs in _DATES:
+        if "*" in langs or lang in langs:
+            text = re.sub(pattern, take, text)
+    return found, text
 
 
 def _hours(times: list[Fact]) -> set[float]:
@@ -613,7 +663,7 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         said_pool, said_minutes = said_pool | {0.5, 30.0}, said_minutes | {0.5, 30.0}
     if source == "en":
         said_pool |= _soft_values(source_text)
-    dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})\b", source_text) for v in m.groups()}
+    dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{1,4}))?\b", source_text) for v in m.groups() if v}
     weekend = bool(re.search(_WEEKEND["en"], source_text, re.I)) if source == "en" else False
     # "weekdays" said as "Monday to Friday" (not as one of them: "on weekdays" -> "le lundi" is wrong)
     weekdays = source == "en" and bool(re.search(r"\bweekdays?\b", source_text, re.I)) and \

@@ -46,7 +46,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                               "zh": rf"{_NUM}(?:克|g{_SYM})", "ja": rf"グラム|{_NUM}g{_SYM}"}),
     ("degree", r"\d\s*(?:degrees?\b|°)", {"de": r"grad|°", "fr": r"degr[ée]|°", "es": r"grado|°", "zh": rf"{_NUM}度|°", "ja": rf"{_NUM}度|°"}),
     ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|%",
-                                             "zh": rf"百分|%|{_NUM}成", "ja": rf"パーセント|%|{_NUM}割"}),
+                                             "zh": rf"百分|%|{_NUM}[成折]", "ja": rf"パーセント|%|{_NUM}割"}),
     ("cup", r"\d\s*cups?\b", {"de": r"tasse|becher|cup", "fr": r"tasse|verre", "es": r"taza|vaso", "zh": r"杯", "ja": r"カップ|杯"}),
     ("spoon", r"\d\s*(?:table|tea)?spoons?(?:ful)?\b", {"de": r"löffel", "fr": r"cuill", "es": r"cuchar", "zh": r"勺|匙", "ja": r"スプーン|匙|さじ"}),
     ("dozen", r"(?<!half )\ba dozen\b", {"de": r"dutzend|\b12\b|zwölf", "fr": r"douzaine|\b12\b|douze", "es": r"docena|\b12\b|doce",
