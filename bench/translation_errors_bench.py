@@ -1,6 +1,6 @@
 """How right are the translation checks? Precision and recall on the labelled error benchmark.
 
-    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|heldout2|heldout3|heldout4|all] [--pairs] [--references]
+    .venv/bin/python bench/translation_errors_bench.py [--split tune|heldout|...|heldout5|all] [--pairs] [--references] [--reviews]
 
 Every labelled pair of `bench/data/translation_errors.json` goes through every check of
 `linguaflow.translation.check` (the language checks and the meaning checks), alone and together
@@ -28,6 +28,7 @@ from common import REPO, write_figures
 # written and labelled later, by writers who never saw the checks, each scored once after the rules it measures
 PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4")
 DATA = REPO / "bench" / "data" / "translation_errors.json"
+REVIEWS = REPO / "bench" / "data" / "translation_reviews.json"
 CHECKS = ("untranslated", "wrong_language", "number", "names", "negation", "source_words", "script", "length")
 CHECK_CLASS = {"number": "number", "names": "name", "script": "script", "length": ("omission", "addition"),
                "untranslated": "source_words", "wrong_language": "script", "source_words": "source_words",
@@ -102,10 +103,24 @@ def per_language(rows: list[dict]) -> list[dict]:
 def references() -> None:
     """The checks on translations people wrote (mt_reference.json): all correct, so the share flagged is
     the false-alarm rate on fluent, careful translations, and each flag a reading bug to look at."""
-    from linguaflow.translation import check
-
     items = json.loads((REPO / "bench" / "data" / "mt_reference.json").read_text())["items"]
     print(f"# the checks on {len(items)} human reference translations per language; {platform.machine()}, {os.cpu_count()} cores")
+    _flag_correct(items)
+
+
+def reviews() -> None:
+    """The checks on the review sets (translation_reviews.json): correct translations written to
+    exercise what the checks read (clock times said the long way, dates, prices, names, negations),
+    each set once flagged as it came and then read; every flag is a false alarm."""
+    sets = json.loads(REVIEWS.read_text())["sets"]
+    for one in sets:
+        print(f"\n# review set {one['name']!r}: {len(one['items'])} sentences × 5 languages; {platform.machine()}, {os.cpu_count()} cores")
+        _flag_correct(one["items"])
+
+
+def _flag_correct(items: list[dict]) -> None:
+    from linguaflow.translation import check
+
     total = 0
     for lang in ("de", "zh", "ja", "fr", "es"):
         flagged = [(it, found) for it in items for found in [check.findings_for(it["en"], it[lang], "en", lang)] if found]
@@ -123,9 +138,13 @@ def main() -> None:
     ap.add_argument("--origin", default="", help="only pairs whose origin starts with this (real, injected)")
     ap.add_argument("--references", action="store_true",
                     help="flag the human reference translations of bench/data/mt_reference.json instead: every flag is a false alarm")
+    ap.add_argument("--reviews", action="store_true",
+                    help="flag the correct translations of the review sets (bench/data/translation_reviews.json): every flag is a false alarm")
     args = ap.parse_args()
     if args.references:
         return references()
+    if args.reviews:
+        return reviews()
     data = json.loads(DATA.read_text())
     sources = {s["id"]: s["en"] for s in data["sources"]}
     split = {s["id"]: s["split"] for s in data["sources"]}

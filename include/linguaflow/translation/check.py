@@ -110,7 +110,8 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     allowed = SCRIPTS.get(target, LATIN)
     literal, _ = names.names_in(source_text)
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
-        w.casefold() for w in re.findall(r"\b[A-Z][^\W\d_]*", source_text)}
+        w.casefold() for name in re.findall(r"\b[A-Z][^\W\d_]*(?:-[^\W\d_]+)*", source_text)
+        for w in (name.split("-") if not names.everyday(name.split("-")[0]) else name.split("-")[:1])}  # Min-jun, not Check-in
     runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
     for char in unicodedata.normalize("NFKC", text):
         script = _script(char) if char.isalpha() else ""
@@ -121,7 +122,8 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
         else:
             runs.append(("", ""))
     return [letters for script, letters in runs if script and script not in allowed
-            and not (script == "LATIN" and (letters.casefold() in kept_from_source or letters.casefold() in units.SYMBOLS))]
+            and not (script == "LATIN" and (letters.casefold() in kept_from_source or letters.casefold() in units.SYMBOLS
+                                            or len(letters) == 1 or (letters.isupper() and len(letters) <= 5)))]  # LAN, USB, w
 
 
 @functools.cache

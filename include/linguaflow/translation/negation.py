@@ -15,14 +15,14 @@ import re
 # of" is one ("rather than", 而不是), and so are the words translations say it with.
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
-    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts|weder|ohne|anstatt)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand\w*|nichts|weder|ohne|anstatt)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
     "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|non|au lieu d[eu]|plutôt que|cess\w* de)\b|\bn'",
     "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?|dej(?:a|an|ar|ará|arán|ó|aron|e|en) de)\b",  # dejar de: no longer
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
     "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
     "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
     "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee
-    "ja": r"ない|(?<!少)(?<!危)なく(?:なる|なり|て)|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
+    "ja": r"ない|なかっ|(?<!少)(?<!危)なく(?:な|て)|(?:で|じゃ)は?なく|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
@@ -47,7 +47,7 @@ def negates(text: str, lang: str) -> bool | None:
 # English that says an absence without "not", which translations say with one ("out of paper": kein
 # Papier, 没纸, sin papel; "the battery is dead": 没电)
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
-            r"|\bexcluding\b|\bfree of\b|\bexempt\b"  # "excluding utilities": ohne Nebenkosten, 不含
+            r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b")
 
 
@@ -79,7 +79,7 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
 
 
 # "not ... until" says "only from", which translations say without a "not"
-_NOT_UNTIL = r"\b(?:not|n't|no)\b[^.;:!?]{0,60}\buntil\b|\bnot before\b"
+_NOT_UNTIL = r"(?:\b(?:not|no)\b|n't\b)[^.;:!?]{0,60}\buntil\b|\bnot before\b"
 _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",
               "zh": r"才|要到", "ja": r"から|以降|以後", "it": r"\bsolo\b|\bsoltanto\b|\ba partire d", "pt": r"\bsó\b|\bsomente\b|\ba partir d",
               "nl": r"\bpas\b|\bvanaf\b"}

@@ -212,7 +212,7 @@ _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
 _EN_SOFT = [(r"\btwice\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
             (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
             (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0}),
-            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
+            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0}), (r"\b(?:n?either|each) of (?:them|the two|us)\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
 COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
 
 
@@ -374,7 +374,8 @@ _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "zh": [(rf"差\s*(?P<m>5|10|20|25)\s*分?\s*{_H}\s*[时時]", "to"), (rf"{_H}\s*[时時]\s*差\s*(?P<m>5|10|20|25)\s*分?", "to"),
            (rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
            (rf"{_H}\s*[时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
-    "ja": [(rf"{_H}\s*時\s*(?P<m>\d{{1,2}})\s*分\s*前", "to"), (rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None), (r"(?:正午|午前0時)(?!\d)", 0)],
+    "ja": [(rf"{_H}\s*時\s*(?P<m>\d{{1,2}})\s*分\s*前", "to"), (rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None),
+           (r"(?:正午|午前0時|お昼|昼(?=前|過ぎ|すぎ|まで|頃|ごろ))(?!\d)", 0)],
 }
 
 
