@@ -384,6 +384,26 @@ def test_the_review_sets_of_correct_translations_raise_no_more_false_alarms_than
         assert flagged <= one["flags_now"], (one["name"], flagged)
 
 
+def test_what_the_sixth_part_flagged_wrongly_is_read_right():
+    """False alarms of the checks on the error benchmark's sixth part (heldout5), each a reading gap."""
+    assert not numbers.compare("The entry fee is ¥1,800 instead of ¥900.", "Le tarif d'entrée est de ¥1,800 au lieu de ¥900.", "en", "fr")
+    assert not numbers.compare("The entry fee is ¥1,800.", "收费是¥1,800。", "en", "zh")  # ¥: the yen's sign and the yuan's
+    assert numbers.compare("The entry fee is 1,800 yen.", "Le tarif est de 1 800 dollars.", "en", "fr")
+    assert not numbers.compare("Keep frozen at minus 18 degrees.", "请在-18度的冷冻条件下保存。", "en", "zh")
+    assert not numbers.compare("Send it no later than midnight on Sunday.", "Envíelo antes de las 12:00 a.m. el domingo.", "en", "es")
+    assert not numbers.compare("It is down from 1 am to 4:30 am.", "Estará fuera de servicio de 1 a 4:30 am.", "en", "es")
+    assert check.findings_for("The road is closed, so take the coastal route instead.",
+                              "Die Straße ist gesperrt, daher nehmen Sie den Küstenweg anstatt.", "en", "de") == []
+    assert check.findings_for("Hugo rather than Stefan will give the talk.", "Hugo wird statt Stefan den Vortrag halten.", "en", "de") == []
+
+
+def test_what_the_sixth_part_missed_is_caught():
+    assert numbers.compare("Grandpa must fast from midnight.", "おじいちゃんは午後12時から断食します。", "en", "ja")  # 12 pm is noon
+    assert numbers.compare("Delivery on Monday between noon and 5 pm.", "月曜日の午後5時まで配送します。", "en", "ja")  # noon lost
+    assert units.lost("Minus eight on Friday night.", "Minus acht am Freitag.", "en", "de") == ["night"]
+    assert units.lost("Give her a quarter of a teaspoon of syrup.", "Donnez-lui un quart de sucre.", "en", "fr") == ["spoon"]
+
+
 def test_morgen_is_tomorrow_and_morgen_capitalised_the_morning():
     assert units.lost("It stays closed until 5:30 tomorrow morning.", "Es bleibt bis morgen um 5:30 am Nachmittag geschlossen.",
                       "en", "de") == ["morning"]

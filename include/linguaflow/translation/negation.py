@@ -15,7 +15,7 @@ import re
 # of" is one ("rather than", 而不是), and so are the words translations say it with.
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
-    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand\w*|nichts|weder|ohne|anstatt)\b|\bstatt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*)\b)",  # not "findet ... statt"
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand\w*|nichts|weder|ohne)\b|\b(?:an)?statt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*|am|an|im|in|um|bei|auf|vom?|mit|für|nach|(?-i:[A-ZÄÖÜ])\w*)\b)",  # not "den Weg anstatt." (instead)  # not "findet ... statt"
     "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|non|au lieu d[eu]|plutôt que|cess\w* de)\b|\bn'",
     "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?|dej(?:a|an|ar|ará|arán|ó|aron|e|en) de)\b",  # dejar de: no longer
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",

@@ -97,7 +97,7 @@ _CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"),
                    "EUR": ("euro", "ユーロ", "欧元")}
 
 
-_SYMBOLS = {"USD": ("$",), "EUR": ("€",), "GBP": ("£",)}  # written in every language ("$1,480.00" in French too)
+_SYMBOLS = {"USD": ("$",), "EUR": ("€",), "GBP": ("£",), "JPY": ("¥",), "CNY": ("¥",)}  # written in every language ("$1,480.00" in French too)
 
 
 @functools.cache
@@ -397,7 +397,7 @@ _HALF_WORDS = {
 _NUMERAL = r"(\d+(?:[.,]\d+)?)"  # no trailing full stop: "minus five." is 5
 _EN_NEGATIVE = (rf"\bminus\s+{_NUMERAL}|\b{_NUMERAL}\s*(?:degrees?\s+)?below (?:zero|0)\b"
                 rf"|(?<![\w.\-−–])(?<!\d\s)[-−]{_NUMERAL}")  # "-5", not the dash of "pages 10 -20"
-_SIGN = r"(?<![\w.\-])[-−–]\s?\d"
+_SIGN = r"(?<![A-Za-z0-9.\-])[-−–]\s?\d"  # 在-18度: a sign after a Chinese character too
 _NEGATIVE_WORDS = {"de": r"\bminus\b|untergeschoss|\bUG\b|keller|unter null", "fr": r"\bmoins\s+(?!de\b|d['’])\S|sous[- ]sol",
                    "es": r"\bmenos\s+(?!de\b)\S|sótano|bajo cero", "zh": r"零下|负|負|地下", "ja": r"マイナス|氷点下|零下|地下"}
 
@@ -569,9 +569,10 @@ def _minutes(said: list[Fact]) -> set[float]:
 # Noon and midnight are both twelve o'clock: only the word tells them apart ("before noon" ->
 # "antes de la medianoche" is wrong by twelve hours).
 _NOON = {"en": r"\bnoon\b|\bmidday\b", "de": r"\bmittags?\b|mittagszeit", "fr": r"(?<!-)\bmidi\b", "es": r"mediodía",
-         "zh": r"中午|正午", "ja": r"正午|昼"}
+         "zh": r"中午|正午|下午12[点點時时]", "ja": r"正午|昼|午後(?:12|0)時"}  # 午後12時: 12 pm, noon
 _MIDNIGHT = {"en": r"\bmidnight\b", "de": r"mitternacht|(?:12|zwölf) uhr nachts|\b(?:0|24) uhr", "fr": r"\bminuit\b|\b(?:0|24) ?h",
              "es": r"medianoche|(?:12|doce) de la noche|las (?:0|24)[:.]", "zh": r"午夜|半夜", "ja": r"深夜|真夜中|夜中|午前0時"}
+_MIDNIGHT = {lang: rf"{words}|\b12(?:[:.]00)?\s*a\.?\s?m\b" for lang, words in _MIDNIGHT.items()}  # 12:00 a.m. is midnight
 
 
 # The weekend is a time the translation must keep: its own word, or a Saturday or Sunday.
@@ -611,6 +612,11 @@ def _twelve_lost(source_text: str, target_text: str, source: str, target: str,
     return out
 
 
+def _same_yen(a: Fact, b: Fact) -> bool:
+    """¥ is the sign of the yen and of the yuan: written so on one side, either currency is kept."""
+    return {a.value, b.value} <= {"JPY", "CNY"} and "¥" in unicodedata.normalize("NFKC", a.text + b.text).replace("￥", "¥")
+
+
 def _number_in(fact: Fact, values: set[float], digits: str) -> bool:
     """A number among `values`, or its digits (three or more) inside `digits`: a phone number grouped otherwise."""
     own = re.sub(r"\D", "", fact.text)
@@ -631,6 +637,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
     got = facts(target_text, target)
     got_times = [f for f in got if f.kind == "time"]
     pool, got_minutes, got_digits = _values(got), _minutes(got), _digit_string(got)
+    # an hour is an hour or a number, not the minutes of another time (noon is not the :00 of 5:00)
+    hour_pool = _hours(got_times) | set().union(*(f.value for f in got if f.kind == NUMBER))
     missing = []
     for fact in said:
         if fact.kind == NUMBER:
@@ -638,7 +646,10 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         elif fact.kind == "time":
             hour, minute = fact.value
             ok = any(_same(fact, t) for t in got_times) or (
-                {float(hour), float(hour + 12)} & pool and (minute == 0 or float(minute) in got_minutes))
+                {float(hour), float(hour + 12)} & hour_pool and (minute == 0 or float(minute) in got_minutes)) or (
+                hour == 1 and minute == 0 and re.search(r"(?<![\d:.,])1(?![\d:.,])", target_text))  # a 1 is read as no number
+        elif fact.kind == "currency":
+            ok = any(_same(fact, g) or _same_yen(fact, g) for g in got)
         else:
             ok = any(_same(fact, g) for g in got)
         if not ok:

@@ -48,7 +48,8 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|%",
                                              "zh": rf"百分|%|{_NUM}[成折]", "ja": rf"パーセント|%|{_NUM}割"}),
     ("cup", r"\d\s*cups?\b", {"de": r"tasse|becher|cup", "fr": r"tasse|verre", "es": r"taza|vaso", "zh": r"杯", "ja": r"カップ|杯"}),
-    ("spoon", r"\d\s*(?:table|tea)?spoons?(?:ful)?\b", {"de": r"löffel", "fr": r"cuill", "es": r"cuchar", "zh": r"勺|匙", "ja": r"スプーン|匙|さじ"}),
+    # a spoon after a number or "of a" ("a quarter of a teaspoon")
+    ("spoon", r"(?:\d\s*|\bof an? )(?:table|tea)?spoons?(?:ful)?\b", {"de": r"löffel", "fr": r"cuill", "es": r"cuchar", "zh": r"勺|匙", "ja": r"スプーン|匙|さじ"}),
     ("dozen", r"(?<!half )\ba dozen\b", {"de": r"dutzend|\b12\b|zwölf", "fr": r"douzaine|\b12\b|douze", "es": r"docena|\b12\b|doce",
                                          "zh": rf"{_NUM}打|(?<!\d)12(?!\d)|十二", "ja": r"ダース|(?<!\d)12(?!\d)|十二"}),
     # the part of the day (a 24-hour clock in that part keeps it too: see `_CLOCK`); German "morgen" is
@@ -59,7 +60,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                                           "zh": r"下午|午后", "ja": r"午後|昼"}),
     ("evening", r"\bevenings?\b(?<!good evening)", {"de": r"abend|nacht|nächt", "fr": r"soir|nuit", "es": r"tarde|noche",
                                                     "zh": r"晚|夜|下午", "ja": r"夜|夕|晩|午後"}),
-    ("night", r"\b(?:at|last|every) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
+    ("night", r"\b(?:at|last|every|(?:mon|tues|wednes|thurs|fri|satur|sun)day) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
                                                               "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
     ("tonight", r"\btonight\b", {"de": r"heute|diese[nr]? (?:abend|nacht)", "fr": r"ce soir|cette nuit|aujourd|\bsoir", "es": r"esta noche|hoy",
                                   "zh": r"今晚|今夜|今天|今日", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
