@@ -31,10 +31,15 @@ Team Department Ministry City Hall Park Bridge Church Centre Center North South 
 Christmas Easter New Year Eve Day Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 Mondays Tuesdays Wednesdays Thursdays Fridays Saturdays Sundays January February March April May
 June July August September October November December OK ID TV PM AM
+""".split())
+# More that translations render in their own words, for the names check only (the redaction step
+# shares COMMON): family words said as names ("Don't worry, Grandma"), the kind of a place or an
+# event beside its name (Isle of Skye: île de Skye), acronyms that are translated (HR: RH, 人事)
+TRANSLATED = COMMON | frozenset("""
 Grandma Grandpa Granny Nana Mum Mom Dad Daddy Mummy Mommy Auntie Aunt Uncle
 Isle Island River Bay Sea Ocean Coast Valley Castle Palace Cathedral Marathon Festival Cup League
 HR IT NDA EU UN UK US USA GDPR FAQ AI CEO CFO CTO COO VAT NGO NATO WHO IMF Wi-Fi WiFi
-""".split())  # and family words said as names ("Don't worry, Grandma"), acronyms that are translated (HR: RH, 人事)
+""".split())
 
 
 # Capitalised words that name a currency ("Swiss francs", "Hong Kong dollars"): a currency, checked by `numbers`
@@ -111,7 +116,7 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(codes, e-mail addresses and URLs; names) that `text` mentions."""
     literal = re.findall(_EMAIL, text) + re.findall(_URL, text)
     rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
-    literal += [c for c in re.findall(_CODE, rest) if c not in COMMON and not c.isdigit()
+    literal += [c for c in re.findall(_CODE, rest) if c not in TRANSLATED and not c.isdigit()
                 and not re.fullmatch(r"\d+(?:[.,]\d+)?(?:-[a-z]+)+", c)]  # "a 36-tonne shipment", "a 4-year-old": a number and words
     names, run = [], []
     rest = re.sub(_CURRENCY_NAME, " ", re.sub(_LABEL, " ", rest))
@@ -134,7 +139,7 @@ def _names_of(run: list[str]) -> list[str]:
     whole = " ".join(run)
     if _plain(whole) in _other_names():
         return [whole]
-    rest = [w for w in run if w not in COMMON and w not in _languages()]
+    rest = [w for w in run if w not in TRANSLATED and w not in _languages()]
     own = [w for w in rest if not everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
     if not own and len(rest) < len(run) and len(run) > 1:
         return []  # everyday words and an institution: "Natural History Museum" is translated
