@@ -404,6 +404,35 @@ def test_what_the_sixth_part_missed_is_caught():
     assert units.lost("Give her a quarter of a teaspoon of syrup.", "Donnez-lui un quart de sucre.", "en", "fr") == ["spoon"]
 
 
+@pytest.mark.parametrize("source,target,text", [  # a code review of the session's readings: right, and once flagged
+    ("The final score was 20 to 10.", "de", "Das Endergebnis war 20 zu 10."),  # a score, no clock
+    ("Prices rose by about 10 to 15%.", "fr", "Les prix ont augmenté d'environ 10 à 15 %."),
+    ("Sales rose by 2.45 percent.", "de", "Die Verkäufe stiegen um 2,45 Prozent."),
+    ("They sold at 4.50 each.", "de", "Sie wurden zu je 4,50 verkauft."),
+    ("Please arrive before 9:45.", "ja", "9時45分前に到着してください。"),
+    ("There will be 20 of us at noon.", "fr", "Nous serons 20 à midi."),
+    ("Connect to 10.10.10.1 now.", "de", "Verbinden Sie sich jetzt mit 10.10.10.1."),  # no date
+    ("Install version 1.2.24.", "fr", "Installez la version 1.2.24."),
+    ("Call 06.12.34.56.78.", "fr", "Appelez le 06.12.34.56.78."),
+    ("The train leaves at 8.10.", "de", "Der Zug fährt um 8.10."),
+    ("It costs 500 yuan.", "de", "Es kostet ¥500."),
+    ("Not only is it cheap, it is fast.", "fr", "Non seulement c'est bon marché, c'est rapide."),
+    ("My phone stopped working.", "es", "Mi teléfono dejó de funcionar."),
+    ("Please avoid the city centre.", "zh", "请避开市中心，以免堵车。"),
+])
+def test_what_a_code_review_of_the_readings_found_is_read_right(source, target, text):
+    assert check.findings_for(source, text, "en", target) == []
+
+
+def test_what_the_code_review_asked_to_keep_catching():
+    assert numbers.compare("at five to one", "差五分两点", "en", "zh")  # 差五分一点 is 12:55, read now
+    assert not numbers.compare("at five to one", "差五分一点", "en", "zh")
+    assert numbers.compare("It's five to midnight.", "Es ist fünf vor 23 Uhr.", "en", "de")
+    assert names.kept("Austria", "Vuelo a Australia") is False  # another country, not an ending changed
+    assert names.kept("Daniela", "Daniel kommt") is False  # a first name with its ending dropped is another name
+    assert negation.flipped("The bus will no longer stop here.", "El autobús para aquí.", "en", "es")
+
+
 def test_morgen_is_tomorrow_and_morgen_capitalised_the_morning():
     assert units.lost("It stays closed until 5:30 tomorrow morning.", "Es bleibt bis morgen um 5:30 am Nachmittag geschlossen.",
                       "en", "de") == ["morning"]

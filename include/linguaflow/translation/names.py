@@ -194,13 +194,15 @@ def kept(name: str, target_text: str) -> bool | None:
     others = _other_names().get(plain, frozenset())
     if any(_in(o, target) for o in others if len(o) >= 2):
         return True
-    if others and any(len(w) >= 4 and abs(len(w) - len(plain)) <= 2 and len(os.path.commonprefix((plain, w))) >= max(4, len(plain) - 2)
+    if others and any(4 <= len(w) <= len(plain) and len(os.path.commonprefix((plain, w))) >= max(4, len(plain) - 2)
                       for w in re.findall(r"\w+", target)):
         return True  # a known place with its ending changed there (Valence, Sorrente); not a letter swapped (Mardid)
     if " " in plain:  # a name of several words: each must be there (Frau Schneider lost Maria)
         parts = [kept(part, target_text) for part in name.split()]
         return None if None in parts and False not in parts else all(parts)
-    if any((w.startswith(plain) and len(w) - len(plain) <= 2) or (len(w) >= 5 and plain.startswith(w) and len(plain) - len(w) <= 2)
+    first_name = name.capitalize() in _first_names()  # Daniela is not Daniel
+    if any((w.startswith(plain) and len(w) - len(plain) <= 2) or (
+            not first_name and len(w) >= 5 and plain.startswith(w) and len(plain) - len(w) <= 2)
            for w in re.findall(r"\w+", target)):
         return True  # inflected: Berlins, Marias; an ending dropped: Santorin
     if _script_of(target_text) == "latin":

@@ -16,20 +16,19 @@ import re
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
     "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand\w*|nichts|weder|ohne)\b|\b(?:an)?statt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*|am|an|im|in|um|bei|auf|vom?|mit|für|nach|(?-i:[A-ZÄÖÜ])\w*)\b)",  # not "den Weg anstatt." (instead)  # not "findet ... statt"
-    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|non|au lieu d[eu]|plutôt que|cess\w* de)\b|\bn'",
-    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?|dej(?:a|an|ar|ará|arán|ó|aron|e|en) de)\b",  # dejar de: no longer
+    "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|non|au lieu d[eu]|plutôt que)\b|\bn'",
+    "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?)\b",
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
     "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
     "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
-    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee
+    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|(?<![避以难])免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee (not 避免: avoid)
     "ja": r"ない|なかっ|(?<!少)(?<!危)なく(?:な|て)|(?:で|じゃ)は?なく|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
-                 "es": r"\bdej(?:a|an|ar|ará|arán|ó|aron|e|en) de (?:lado|nuevo)\b",  # dejar de lado: to leave aside
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
-                       r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b",  # par personne: per person
+                       r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b|\bnon seulement\b",  # par personne: per person
                  "zh": r"一不小心|非常|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
                        r"|(?:くれ|もらえ|いただけ)(?:ない|ません)か?[？?]"}  # 貸してくれない？: a request
@@ -75,9 +74,15 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
         return None
     if said and source == "en" and re.search(_NOT_UNTIL, source_text, re.I) and re.search(_ONLY_FROM.get(target, r"(?!x)x"), translated, re.I):
         return None  # "not until 14 February": "erst ab dem 14. Februar", 要到2月14日才
+    if said and source == "en" and re.search(_NO_LONGER, source_text, re.I) and re.search(_STOPPED.get(target, r"(?!x)x"), translated, re.I):
+        return None  # "will no longer stop here": "dejará de parar aquí"
     return "the source says not, the translation does not" if said else "the translation says not, the source does not"
 
 
+# "no longer" says "stops", which translations may say with a verb of their own
+_NO_LONGER = r"\bno longer\b|(?:\bnot\b|n't\b)[^.;:!?]{0,40}\bany ?more\b"
+_STOPPED = {"fr": r"\b(?:cess|arrêt)\w* d[e']", "es": r"\bdej\w* de\b", "it": r"\bsmett\w* di\b", "pt": r"\bdeix\w* de\b",
+            "de": r"\bhör\w* \w+ auf\b|aufhör"}
 # "not ... until" says "only from", which translations say without a "not"
 _NOT_UNTIL = r"(?:\b(?:not|no)\b|n't\b)[^.;:!?]{0,60}\buntil\b|\bnot before\b"
 _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",

@@ -244,9 +244,9 @@ def _fractions(lang: str, text: str) -> str:
 def _zh_clock(m: re.Match) -> str:
     """七点 is seven o'clock, but 一点 alone is "a little" (慢一点): a clock only with more of a time."""
     after = m.string[m.end():m.end() + 4]  # 一点零五分: 1:05
-    before = m.string[max(0, m.start() - 2):m.start()]
+    before = m.string[max(0, m.start() - 5):m.start()]
     if m.group(1) in ("一", "1") and not re.match(r"[半整钟刻]|\d|[零〇一二三四五六七八九十]+分", after) \
-            and not re.search(r"[午晚早凌上下夜]", before):
+            and not re.search(r"[午晚早凌上下夜]|差", before):  # 差五分一点: five to one
         return m.group(0)
     return m.group(1) + "時"
 
@@ -348,24 +348,26 @@ def _readings(token: str, lang: str) -> frozenset[float]:
 _H, _M = r"(?P<h>\d{1,2})", r"(?P<m>\d{2})"
 _HN = r"(?P<h>\d{1,2}|noon|midday|midnight)"  # "twenty to midnight": 11:40
 # "ten to four" is 3:50 after a word that says a time follows ("from ten to four" is a span, "5 to 10 people" a range)
-_AT = r"\b(?:at|by|until|till|before|after|around|about|since|it's|is|was|already|just|exactly|nearly|almost|gone|or|and|than) "
-_NOT_COUNTED = r"(?! (?:minutes?|hours?|days?|weeks?|months?|years?|people|persons|guests|times|percent|per|degrees?|euros?|dollars?|pounds?))"
+_AT = r"\b(?:at|by|until|till|before|after|around|about|since|it's|it is|it was|already|just|exactly|nearly|almost|gone|or|and|than) "
+# not a range of counted things ("about 10 to 15%", "5 to 10 people"); "the score was 20 to 10" has no word above
+_NOT_COUNTED = (r"(?!\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|persons|guests|times|percent|per|degrees?|euros?|"
+                r"dollars?|pounds?|km|kg|miles?|metres?|meters?|points?)\b|\s*%)")
 _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
     "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\bquarter past {_HN}\b", 15), (rf"\bquarter to {_HN}\b", -15),
            (rf"\b(?P<m>5|10|20|25)(?: minutes)? past {_HN}\b{_NOT_COUNTED}", None),
            (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
-           (rf"\b(?:at|by|from|until|till|before|after) {_H}\.{_M}\b(?!\s*(?:%|per|euros?|dollars?|pounds?|kg|km|m)\b)", None),  # at 8.30
+           (rf"\b(?:at|by|from|until|till|before|after) {_H}\.{_M}\b(?!\s*(?:%|per|percent|each|apiece|a (?:piece|share|kilo|pound)|"
+            rf"euros?|dollars?|pounds?|kg|km|m)\b|\s*%)", None),  # at 8.30, not "at 4.50 each"
            (rf"\b{_H}(?:\s*o'clock|\s*[ap]\.?m\b\.?)", 0), (r"\b(?:noon|midday|midnight)\b", 0)],
     "de": [(rf"\b(?P<m>5|10) vor halb {_H}\b", "to half"), (rf"\b(?P<m>5|10) nach halb {_H}\b", "past half"),  # 5 vor halb 6: 5:25
            (rf"\b(?P<m>5|10|20|25) (?:minuten )?vor (?:{_H}|(?P<h2>mitternacht))\b(?! (?:minuten|stunden|tagen|wochen)\b)", "to"),
            (rf"\b(?P<m>5|10|20|25) (?:minuten )?nach {_H}\b(?! (?:minuten|stunden|tagen|wochen)\b)", None), (rf"\bhalb {_H}\b", -30), (rf"\bviertel nach {_H}\b", 15), (rf"\bviertel vor {_H}\b", -15),
-           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\b(?:um|vor|bis|gegen|ab) mittag\b", 0)],
+           (rf"\b{_H}[.:]{_M}\s*uhr\b", None), (rf"\b(?:um|gegen|ab|bis) {_H}[.:]{_M}\b", None), (rf"\b{_H}\s*uhr(?:\s*{_M})?\b", None), (r"\bmitternacht\b|\b(?:um|vor|bis|gegen|ab) mittag\b", 0)],
     "fr": [(rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>midi|minuit))\s*(?:et demie)\b", 30),
            (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>midi|minuit))\s*et quart\b", 15),
            (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>midi|minuit))\s*moins (?:le )?quart\b", -15), (rf"\b(?:{_H}\s*(?:heures?|h)|(?P<h2>minuit|midi))\s*moins (?P<m>5|10|20|25)\b", "to"),
-           (r"(?<!\bde )(?<!\bentre )\b(?P<m>5|10|20|25) à (?P<h>minuit|midi)\b", "to"),  # Québec: "vingt à minuit"
            (rf"(?<!\bdans )(?<!\ben )(?<!pendant )(?<!depuis )(?<!durant )\b{_H}\s*(?:heures?|h)(?:\s*{_M})?\b", None),
            (r"(?<!-)\b(?:midi|minuit)\b", 0)],  # not the midi of après-midi
     "es": [(rf"\b{_H} y media\b(?!\s+horas?)", 30), (rf"\b{_H} y (?:cuarto|4º)(?!\s+horas?)", 15), (rf"\b{_H} menos (?:cuarto|4º)", -15),  # text2num: 4º
@@ -374,7 +376,8 @@ _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "zh": [(rf"差\s*(?P<m>5|10|20|25)\s*分?\s*{_H}\s*[时時]", "to"), (rf"{_H}\s*[时時]\s*差\s*(?P<m>5|10|20|25)\s*分?", "to"),
            (rf"{_H}\s*[时時]\s*半", 30), (rf"{_H}\s*[时時]\s*1刻", 15), (rf"{_H}\s*[时時]\s*3刻", 45),  # 点 of a clock is 時 by now
            (rf"{_H}\s*[时時](?:\s*(?P<m>\d{{1,2}})\s*分?)?", None), (r"(?:中午|正午|午夜|半夜)(?!\s*\d)", 0)],
-    "ja": [(rf"{_H}\s*時\s*(?P<m>\d{{1,2}})\s*分\s*前", "to"), (rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None),
+    # 9時10分前 is 8:50; 9時45分前 is before 9:45
+    "ja": [(rf"{_H}\s*時\s*(?P<m>5|10|20|25)\s*分\s*前", "to"), (rf"{_H}\s*時\s*半", 30), (rf"{_H}\s*時(?:\s*(?P<m>\d{{1,2}})\s*分)?", None),
            (r"(?:正午|午前0時|お昼|昼(?=前|過ぎ|すぎ|まで|頃|ごろ))(?!\d)", 0)],
 }
 
@@ -452,7 +455,9 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
                 hour, minute = hour - 1, 60 + minutes
             else:
                 minute = minutes
-            if hour > 24 or minute > 59:
+            if hour < 0:  # "5 vor 0 Uhr", 0時10分前: 23:55, 23:50
+                hour += 24
+            if hour > 24 or not 0 <= minute <= 59:
                 return m.group(0)
             found.append(Fact("time", (hour % 12, minute), f"{hour}:{minute:02d}"))
             return " " * len(m.group(0))
@@ -499,9 +504,10 @@ def facts(text: str, lang: str) -> list[Fact]:
 
 # Dates in digits: the month is a month ("15.04.2024" says April), the day and the year numbers. An
 # English source's "04/11" is either order, so there only the numbers are read.
-_DATES = [(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b", ("*",)),  # 2026-11-04, 2026/11/04
-          (r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{2}|\d{4})\b", ("de", "fr", "es", "it", "pt", "nl")),  # 04.11.2026
-          (r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\d)", ("de",))]  # am 04.11. fällig
+# (not an IP address, a version or a phone number written with dots: no digits chained on either side)
+_DATES = [(r"(?<![\d.])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![.\d])", ("*",)),  # 2026-11-04, 2026/11/04
+          (r"(?<![\d.])(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{2}|\d{4})(?![.\d])", ("de", "fr", "es", "it", "pt", "nl")),  # 04.11.2026
+          (r"(?<![\d.])(?<!\bum )(?<!\bgegen )(?<!\bab )(?<!\bbis )(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\d)", ("de",))]  # am 04.11. fällig
 
 
 def _numeric_dates(text: str, lang: str) -> tuple[list[Fact], str]:
@@ -675,7 +681,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         said_pool, said_minutes = said_pool | {0.5, 30.0}, said_minutes | {0.5, 30.0}
     if source == "en":
         said_pool |= _soft_values(source_text)
-    dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{1,4}))?\b", source_text) for v in m.groups() if v}
+    dated = {float(v) for m in re.finditer(r"\b(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})\b|\b(\d{1,2})/(\d{1,2})\b", source_text)
+             for v in m.groups() if v}  # 15/03/2024, 16/06 (not a decimal: 2.5)
     weekend = bool(re.search(_WEEKEND["en"], source_text, re.I)) if source == "en" else False
     # "weekdays" said as "Monday to Friday" (not as one of them: "on weekdays" -> "le lundi" is wrong)
     weekdays = source == "en" and bool(re.search(r"\bweekdays?\b", source_text, re.I)) and \
@@ -696,7 +703,9 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
             # a Latin word when it follows a day ("21 de julio")
             return float(g.value) in dated or (
                 target not in CJK_NUMERALS and not re.search(rf"\d\.?\s*(?:de\s+)?{re.escape(g.text)}", target_text, re.I))
-        return g.kind not in ("day", "currency")
+        if g.kind == "currency":
+            return any(_same_yen(g, s) for s in said if s.kind == "currency")
+        return g.kind != "day"
 
     instead = [g for g in got if g.kind in lost_kinds and not explained(g)] + [other for _, other in twelve]
     added = [g for g in got if not explained(g)] + weekend_added
