@@ -223,6 +223,31 @@ def test_ctrl_c_while_waiting_for_another_run_leaves_nothing_written(tmp_path):
     assert not (home / "db").exists() and not (home / "storage").exists()  # nothing opened, nothing written
 
 
+def test_ctrl_c_handed_to_another_thread_still_ends_the_wait(tmp_path):
+    """The kernel may hand a Ctrl-C to any thread of the process (numpy's, a library's): the waiting
+    run must still stop, which a main thread blocked in flock() would not (seen once in CI)."""
+    import fcntl
+    import sys
+
+    home = tmp_path / "busy"
+    home.mkdir()
+    child = (
+        "import os, signal, threading, time, sys\n"
+        "from linguaflow.orchestration import embedded\n"
+        "threading.Thread(target=lambda: (time.sleep(0.5), signal.pthread_kill(threading.get_ident(), signal.SIGINT))).start()\n"
+        "try:\n"
+        "    with embedded.one_at_a_time():\n"
+        "        sys.exit(3)\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LINGUAFLOW_", "AWS_"))}
+    env["LINGUAFLOW_HOME"] = str(home)
+    with open(home / "run.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        r = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 130 and "waiting: another linguaflow command" in r.stderr, r.stderr
+
+
 @pytest.mark.skipif(not __import__("speechgen").have_espeak(), reason="espeak-ng: scripts/speech-tools.sh installs it")
 def test_run_redact_tags_personal_data_before_anything_is_stored(home, tmp_path):
     import numpy as np

@@ -182,6 +182,9 @@ def _only_unevaluated(test_locals: dict) -> bool:
 OLDER_VERSIONS_ONLY = "_CADWYN_DELETED_ROUTE"  # Cadwyn's tag of a route only older API versions serve
 
 
+LOCK_POLL_S = 0.2  # how often a waiting run asks for the home again
+
+
 @contextlib.contextmanager
 def one_at_a_time(out=sys.stderr):
     """Hold the embedded home for this process: its SecantusDB files and Airflow's SQLite take one
@@ -203,7 +206,14 @@ def one_at_a_time(out=sys.stderr):
             began = time.monotonic()
             print(f"waiting: another linguaflow command (pid {holder}) is using {h}; this one starts when it ends",
                   file=out, flush=True)
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            # asked again and again, not blocked in flock: a Ctrl-C the kernel hands to another of
+            # the process's threads (numpy's, a library's) would never wake a blocked main thread
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(LOCK_POLL_S)
             print(f"waited {time.monotonic() - began:.1f} s; starting", file=out, flush=True)
         lock.seek(0)
         lock.truncate()
