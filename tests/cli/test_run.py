@@ -202,6 +202,14 @@ def test_run_takes_several_files_and_folders(home, tmp_path):
     assert len(re.findall(r"^file-\w+\s+done", listed.stdout, re.M)) == 3, listed.stdout  # three tasks
 
 
+def _ctrl_c_as_in_a_terminal():
+    """A child inherits an ignored SIGINT (a test before this one in the same worker may leave it so,
+    as a shell does for a background job); a command started in a terminal has the default."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_waiting_for_another_run_leaves_nothing_written(tmp_path):
     import fcntl
     import signal
@@ -214,7 +222,8 @@ def test_ctrl_c_while_waiting_for_another_run_leaves_nothing_written(tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX)
         held.write("4242")
         held.flush()
-        p = subprocess.Popen([CLI, "run", str(SAMPLE), "--to", ""], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen([CLI, "run", str(SAMPLE), "--to", ""], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_ctrl_c_as_in_a_terminal)
         line = p.stderr.readline()
         assert line.startswith("waiting: another linguaflow command (pid 4242)"), line
         p.send_signal(signal.SIGINT)
@@ -244,7 +253,8 @@ def test_ctrl_c_handed_to_another_thread_still_ends_the_wait(tmp_path):
     env["LINGUAFLOW_HOME"] = str(home)
     with open(home / "run.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        r = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=30)
+        r = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=30,
+                           preexec_fn=_ctrl_c_as_in_a_terminal)
     assert r.returncode == 130 and "waiting: another linguaflow command" in r.stderr, r.stderr
 
 
