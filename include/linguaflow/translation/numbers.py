@@ -576,9 +576,10 @@ def _minutes(said: list[Fact]) -> set[float]:
 # "antes de la medianoche" is wrong by twelve hours).
 _NOON = {"en": r"\bnoon\b|\bmidday\b", "de": r"\bmittags?\b|mittagszeit", "fr": r"(?<!-)\bmidi\b", "es": r"mediodía",
          "zh": r"中午|正午|下午12[点點時时]", "ja": r"正午|昼|午後(?:12|0)時"}  # 午後12時: 12 pm, noon
-_MIDNIGHT = {"en": r"\bmidnight\b", "de": r"mitternacht|(?:12|zwölf) uhr nachts|\b(?:0|24) uhr", "fr": r"\bminuit\b|\b(?:0|24) ?h",
-             "es": r"medianoche|(?:12|doce) de la noche|las (?:0|24)[:.]", "zh": r"午夜|半夜", "ja": r"深夜|真夜中|夜中|午前0時"}
-_MIDNIGHT = {lang: rf"{words}|\b12(?:[:.]00)?\s*a\.?\s?m\b" for lang, words in _MIDNIGHT.items()}  # 12:00 a.m. is midnight
+_TWELVE_AM = r"|\b12(?:[:.]00)?\s*a\.?\s?m\b"  # 12:00 a.m. is midnight in every language
+_MIDNIGHT = {lang: words + _TWELVE_AM for lang, words in {
+    "en": r"\bmidnight\b", "de": r"mitternacht|(?:12|zwölf) uhr nachts|\b(?:0|24) uhr", "fr": r"\bminuit\b|\b(?:0|24) ?h",
+    "es": r"medianoche|(?:12|doce) de la noche|las (?:0|24)[:.]", "zh": r"午夜|半夜", "ja": r"深夜|真夜中|夜中|午前0時"}.items()}
 
 
 # The weekend is a time the translation must keep: its own word, or a Saturday or Sunday.
