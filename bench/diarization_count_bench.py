@@ -37,7 +37,7 @@ import common  # noqa: F401 - the checkout measured
 import speechgen
 from diarization_corpus import build
 from common import write_figures
-from linguaflow.speech import diarize, speaker_encoder
+from linguaflow.speech import diarize, pitch, speaker_encoder
 
 ENCODERS = {"ge2e": lambda: speaker_encoder.Ge2e, "campplus": lambda: __import__("campplus_encoder").CamPlusPlus}
 AHC_THRESHOLD = 0.25  # the tuning half's best (--sweep)
@@ -159,7 +159,7 @@ def overlap_detection(items, encoder: str, half_window_s: float) -> None:
         for it in items:
             if it["split"] != split or it["speakers"] < 2:
                 continue
-            regions, e, c, o = it["embedded"][encoder]
+            regions, e, c, o, _ = it["embedded"][encoder]
             labels = diarize.cluster(e, num_speakers=it["speakers"]).labels
             sims = np.sort(e @ diarize._centroids(e, labels).T, axis=1)
             scores += list(sims[:, -2] - sims[:, -1])
@@ -177,12 +177,12 @@ def overlap_detection(items, encoder: str, half_window_s: float) -> None:
 def evaluate(items, method, encoder: str, **kw) -> list[dict]:
     rows = []
     for it in items:
-        regions, e, c, o = it["embedded"][encoder]
+        regions, e, c, o, pitches = it["embedded"][encoder]
         doubt = None
         if method == "laplacian":
             labels = laplacian(e, **kw)
-        elif method == "eigengap":
-            found = diarize.cluster(e)
+        elif method in ("eigengap", "timbre"):
+            found = diarize.cluster(e, pitches=pitches if method == "eigengap" else None)
             labels, doubt = found.labels, found.doubt
         elif method == "given":
             labels = diarize.cluster(e, num_speakers=it["speakers"]).labels
@@ -227,16 +227,17 @@ def short_calls() -> None:
     given: the long corpus recordings do not show how the count behaves with this few windows."""
     folder = speechgen.cache_dir() / "short-calls"
     folder.mkdir(parents=True, exist_ok=True)
-    print("| voices | 10th percentile | speakers found | DER | doubt |\n|---|---|---|---|---|")
+    print("| voices | 10th percentile | pitch spread (semitones) | speakers found | DER | doubt |\n|---|---|---|---|---|---|")
     for a, b in SHORT_CALL_PAIRS:
         speechgen.VOICES = {"A": a, "B": b}
         path = folder / f"hotel-{a[0]}-{a[1]}-{b[0]}-{b[1]}.wav"
         reference = speechgen.conversation(path, speechgen.HOTEL)
-        regions, e, c, o = diarize.embed(str(path))
-        found = diarize.cluster(e)
+        regions, e, c, o, pitches = diarize.embed(str(path))
+        found = diarize.cluster(e, pitches=pitches)
         turns = diarize.turns_from(regions, found.labels, c, o)
         der = speechgen.der(reference, [(t.start, t.end, t.speaker) for t in turns])
-        print(f"| {a[0]} ({a[1]}) / {b[0]} ({b[1]}) | {diarize._tenth_similarity(e):.3f} | {found.labels.max() + 1} | "
+        print(f"| {a[0]} ({a[1]}) / {b[0]} ({b[1]}) | {diarize._tenth_similarity(e):.3f} | {pitch.spread(pitches):.1f} | "
+              f"{found.labels.max() + 1} | "
               f"{100 * der:.1f} % | {found.doubt or ''} |")
 
 
@@ -260,7 +261,7 @@ def main() -> None:
     speeds = {}
     for name in dict.fromkeys(m.split(":")[0] for m in args.methods.split(",")):
         encoder = ENCODERS[name]()
-        cache = speechgen.cache_dir() / f"diarization-embeds-{name}-{encoder.window_frames}-{encoder.step_frames}-by-name.pkl"
+        cache = speechgen.cache_dir() / f"diarization-embeds-{name}-{encoder.window_frames}-{encoder.step_frames}-pitch.pkl"
         cached = pickle.loads(cache.read_bytes()) if cache.exists() and not args.fresh else {}
         for it in items:
             if it["name"] in cached:
@@ -294,22 +295,22 @@ def main() -> None:
                     rows = evaluate(tune, "laplacian", "campplus", keep=keep, merge_above=merge, min_neighbours=n)
                     print(f"campplus laplacian keep {keep} merge {merge} neighbours {n}: tune {summary(rows)}")
         return
-    print("\n| method | tuning half | held-out half | second held-out half | pyannote sample (speakers, DER) |")
-    print("|---|---|---|---|---|")
+    print("\n| method | tuning half | held-out half | second held-out half | third held-out half | pyannote sample (speakers, DER) |")
+    print("|---|---|---|---|---|---|")
     figures, flags = [], []
     for method in args.methods.split(","):
         rows = evaluate(items, method.split(":")[1], method.split(":")[0])
         figures += [{"method": method, **r} for r in rows]
-        by = {s: [r for r in rows if r["split"] == s] for s in ("tune", "heldout", "heldout2", "real")}
+        by = {s: [r for r in rows if r["split"] == s] for s in ("tune", "heldout", "heldout2", "heldout3", "real")}
         [p] = by["real"]
         print(f"| {method} | {summary(by['tune'])} | {summary(by['heldout'])} | {summary(by['heldout2'])} | "
-              f"{p['found']}, {100 * p['der']:.1f} % |")
-        if method.endswith(":eigengap"):
+              f"{summary(by['heldout3'])} | {p['found']}, {100 * p['der']:.1f} % |")
+        if method.endswith((":eigengap", ":timbre")):
             flags.append(f"| {method} | {flag_summary(by['tune'])} | {flag_summary(by['heldout'])} | "
-                         f"{flag_summary(by['heldout2'])} | {'flagged' if p['doubt'] else 'not flagged'} |")
+                         f"{flag_summary(by['heldout2'])} | {flag_summary(by['heldout3'])} | {'flagged' if p['doubt'] else 'not flagged'} |")
     if flags:
-        print("\n| doubt (speakers_uncertain) | tuning half | held-out half | second held-out half | pyannote sample |\n"
-              "|---|---|---|---|---|")
+        print("\n| doubt (speakers_uncertain) | tuning half | held-out half | second held-out half | third held-out half | "
+              "pyannote sample |\n|---|---|---|---|---|---|")
         print("\n".join(flags))
     print("\n| recording | split | speakers | " + " | ".join(args.methods.split(",")) + " |")
     print("|---|---|---|" + "---|" * len(args.methods.split(",")))

@@ -12,7 +12,9 @@ embeddings are kept.
 A count found (not given) comes with its doubts, in words, where the benchmark shows the count
 goes wrong (bench/RESULTS.md, "Counting speakers"): the largest eigenvalue gap barely beats the
 next, or the voices sit right at the one-voice line. The task then carries `speakers_uncertain`.
-When the one-voice check says several voices, the gap chooses among two or more.
+When the one-voice check says several voices, the gap chooses among two or more. When it says one
+but the windows' pitch (`pitch.windows`) spreads wider than one voice's does, two people of one
+voice colour are split by pitch.
 
 Needs the torch extra (`setup.sh --torch`): torch, resemblyzer and librosa.
 """
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import BadInput
-from . import audio
+from . import audio, pitch
 from .speaker_encoder import Ge2e
 
 ENCODER = Ge2e
@@ -36,8 +38,10 @@ MIN_SPEAKER_SHARE = 0.05  # a cluster with less of the speech than this joins it
 MAX_CLUSTERED = 2000  # longer files: cluster this many windows evenly spread, assign the rest to the nearest
 MAX_SPEAKERS = 20
 ONE_VOICE_DOUBT = 0.005  # doubt a one-voice decision either way when the 10th percentile is this close to the floor (bench)
+PITCH_APART = 5.0  # semitones: one voice by timbre is two when window pitches spread this wide (10th-90th, bench)
+PITCH_DOUBT = 1.0  # doubt a split by pitch this close above PITCH_APART
 COUNT_MARGIN = 1.25  # doubt a count whose eigenvalue gap is less than this times the runner-up's (bench)
-VERSION = "resemblyzer-spectral-3"  # changes when the method does, so a stored transcript is made again
+VERSION = "resemblyzer-spectral-pitch-4"  # changes when the method does, so a stored transcript is made again
 
 
 @dataclass(frozen=True)
@@ -72,26 +76,30 @@ def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
 
 
 def embed(path: str, chunk_s: float = 600.0, encoder=ENCODER):
-    """Speech regions (seconds) and, per window, its embedding, centre (seconds) and region index."""
+    """Speech regions (seconds) and, per window, its embedding, centre (seconds), region index and
+    pitch (semitones, NaN where unvoiced)."""
     regions: list[tuple[float, float]] = []
-    embeds, centres, owner = [], [], []
+    embeds, centres, owner, pitches = [], [], [], []
     for offset, samples in audio.chunks(path, chunk_s):
         for a, b in speech_regions(samples):
             e, c = encoder.windows(samples[a:b])
+            c = np.minimum(c, (b - a) / audio.SAMPLE_RATE)
             start = offset + a / audio.SAMPLE_RATE
             embeds.append(e)
-            centres.append(start + np.minimum(c, (b - a) / audio.SAMPLE_RATE))
+            centres.append(start + c)
             owner.append(np.full(len(e), len(regions)))
+            pitches.append(pitch.windows(samples[a:b], c))
             regions.append((start, offset + b / audio.SAMPLE_RATE))
     if not regions:
-        return regions, np.zeros((0, encoder.dim), np.float32), np.zeros(0), np.zeros(0, int)
-    return regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner)
+        return regions, np.zeros((0, encoder.dim), np.float32), np.zeros(0), np.zeros(0, int), np.zeros(0)
+    return regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner), np.concatenate(pitches)
 
 
 def cluster(embeds: np.ndarray, num_speakers: int | None = None, min_speakers: int = 1,
-            max_speakers: int = MAX_SPEAKERS) -> Clustering:
+            max_speakers: int = MAX_SPEAKERS, pitches: np.ndarray | None = None) -> Clustering:
     """A speaker (0-based) per embedding: `num_speakers` clusters, or as many as the affinity's
-    eigenvalues say (the largest gap for min_speakers..max_speakers speakers), with the count's doubt."""
+    eigenvalues say (the largest gap for min_speakers..max_speakers speakers), with the count's doubt.
+    `pitches` (per window, `pitch.windows`) tells apart two voices of one colour."""
     from sklearn.cluster import KMeans
 
     n = len(embeds)
@@ -106,7 +114,12 @@ def cluster(embeds: np.ndarray, num_speakers: int | None = None, min_speakers: i
         if abs(tenth - SAME_VOICE_FLOOR) < ONE_VOICE_DOUBT:
             doubt = "one voice or several: the voices are too alike to tell apart with confidence"
         if tenth >= SAME_VOICE_FLOOR:
-            return Clustering(np.zeros(n, int), doubt)
+            apart = pitch.spread(pitches[picked]) if pitches is not None and max_speakers >= 2 else 0.0
+            if apart < PITCH_APART:
+                return Clustering(np.zeros(n, int), doubt)
+            if apart < PITCH_APART + PITCH_DOUBT:
+                doubt = "one voice or two: alike but for their pitch, told apart by pitch alone"
+            return Clustering(pitch.split(pitches), doubt)
         min_speakers = min(2, max_speakers)  # the one-voice check said several: the gap says how many
     vectors, values = _spectral_embedding(embeds[picked])
     k, runner_up, margin = _speaker_count(values, min_speakers, max_speakers)
@@ -211,8 +224,8 @@ def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0, 
     low, high = min_speakers or 1, max_speakers or MAX_SPEAKERS
     if not 1 <= low <= high <= MAX_SPEAKERS or (num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS):
         raise BadInput(f"speaker counts are 1 to {MAX_SPEAKERS}, min_speakers at most max_speakers")
-    regions, embeds, centres, owner = embed(path, chunk_s)
+    regions, embeds, centres, owner, pitches = embed(path, chunk_s)
     if not regions:
         return Diarization([])
-    found = cluster(embeds, num_speakers, low, high)
+    found = cluster(embeds, num_speakers, low, high, pitches)
     return Diarization(turns_from(regions, found.labels, centres, owner), found.doubt)
