@@ -142,7 +142,7 @@ def translation_checks() -> Path:
     kinds = (("number_errors", "number errors flagged"), ("all_errors", "all meaning errors flagged"),
              ("correct", "correct translations flagged"))
     titles = {"tune": "tuning part", "heldout": "first held-out part (read since 12-06)",
-              "heldout5": "sixth part (after its first score)"}
+              "heldout6": "seventh part (after its first score)"}
     for ax, part in zip(axes, titles):
         rows = [r for r in rec["rows"] if r["part"] == part]
         width = 0.27

@@ -92,7 +92,7 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY")
 # Short forms people write that CLDR's display names ("米ドル", "dollar des États-Unis") do not hold.
 _CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"),
-                   "GBP": ("pound", "pfund", "livre", "libra", "ポンド", "英镑", "quid", "fiver", "tenner"),
+                   "GBP": ("pound", "pfund", "livre", "libra", "ポンド", "英镑", "磅", "quid", "fiver", "tenner"),  # 磅: the pound of weight, as ambiguous as "pounds"
                    "CHF": ("franc", "franken", "franco", "フラン", "スイスフラン", "法郎"), "JPY": ("yen", "円", "日元"), "CNY": ("yuan", "元", "人民币", "人民元"),
                    "EUR": ("euro", "ユーロ", "欧元")}
 
@@ -125,7 +125,8 @@ def currency_word(word: str, lang: str) -> bool:
 
 
 # Currency names that are other words after a determiner: "le livre" is a book, "la livre" a pound
-_NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs)\s+livres?\b(?!\s+sterling)"}
+_NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs"
+                       r"|nouveaux|vieux|anciens|beaux|bons|autres|quelques|plusieurs|nombreux|premiers|derniers)\s+livres?\b(?!\s+sterling)"}  # 300 nouveaux livres: books
 
 
 def _currency_facts(text: str, lang: str) -> list[Fact]:
@@ -156,6 +157,44 @@ _CASED = {
     ("en", "month", "may"): r"(?<=\bof )May\b|(?<=\bin )May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
     ("de", "day", "morgen"): r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",  # tomorrow, not "am Morgen" (the morning) or "morgens"
 }
+
+
+# A week, month or year said relative to now ("next week", "all week"): a translation keeps its unit
+# ("下个月" for "next week" is another time). Any word of the unit counts in a translation.
+_EN_PERIOD = r"\b(?:next|last|this|all|the whole|the following|the coming|the previous) (week|month|year)\b"
+_PERIOD_WORDS = {"de": {"week": r"woche", "month": r"monat", "year": r"jahr"},
+                 "fr": {"week": r"semaine", "month": r"\bmois\b", "year": r"\bans?\b|année"},
+                 "es": {"week": r"semana", "month": r"\bmes\b", "year": r"año"},
+                 "zh": {"week": r"周|週|星期|礼拜|禮拜", "month": r"月", "year": r"年"},
+                 "ja": {"week": r"週", "month": r"月", "year": r"年"}}
+
+
+def _period_facts(text: str, lang: str) -> list[Fact]:
+    if lang == "en":
+        return [Fact("period", m.group(1).lower(), m.group(0)) for m in re.finditer(_EN_PERIOD, text, re.I)]
+    return [Fact("period", unit, m.group(0)) for unit, pattern in _PERIOD_WORDS.get(lang, {}).items()
+            for m in re.finditer(pattern, text, re.I)]
+
+
+# "the seventies" is the 1970s: 70 or 1970 in a translation ("70年代", "années soixante-dix")
+_EN_DECADES = {w: 10.0 * n for n, w in enumerate(("twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                                                 "eighties", "nineties"), 2)}
+_DE_TENS = ("zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig")
+_DE_DECADES = rf"(?i)\b({'|'.join(_DE_TENS)})ern?\b"  # in den Siebzigern, die siebziger Jahre: 70er
+
+
+def _de_decade(m: re.Match) -> str:
+    return f"{10 * (_DE_TENS.index(m.group(1).lower()) + 2)}er"
+
+
+def _decade_facts(text: str) -> tuple[list[Fact], str]:
+    found = []
+
+    def take(m: re.Match) -> str:
+        value = _EN_DECADES[m.group(1).lower()]
+        found.append(Fact(NUMBER, frozenset({value, 1900.0 + value}), m.group(0)))
+        return " " * len(m.group(0))
+    return found, re.sub(rf"(?i)\bthe ({'|'.join(_EN_DECADES)})\b", take, text)
 
 
 def _calendar_facts(text: str, lang: str) -> list[Fact]:
@@ -193,11 +232,12 @@ _CJK_NOT_NUMBERS = ("四川|三星(?![期级級])|三菱|三亚|九龙|九州|�
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
 _SPLIT = {
-    "de": lambda t: _fractions("de", re.sub(r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b",
-                                            r"\1 \2", t)),
+    "de": lambda t: _fractions("de", re.sub(_DE_DECADES, _de_decade, re.sub(
+        r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b", r"\1 \2", t))),
     "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
                            re.sub("[两兩]", "二", t.replace("零下", "-"))),  # 两周: two weeks (cn2an reads 二); 零下: below zero
-    "es": lambda t: _fractions("es", re.sub(r"(?i)\bun([oa])s\b", r"~", re.sub(r"(?i)\bpor ciento\b", "%", t))),  # text2num
+    "es": lambda t: _fractions("es", re.sub(r"(?i)\bun([oa])s\b", r"~", re.sub(r"(?i)\bpor ciento\b", "%", re.sub(
+        r"(?i)\b(el|la|los|las|en|del|al) segund([oa])s?\b", r"\1 2º", t)))),  # text2num; "el segundo pago": the 2nd, not a second
     # reads "ciento" as 100 and "unos 240" (about 240) as "1 240"
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
@@ -354,7 +394,8 @@ _NOT_COUNTED = (r"(?!\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|
                 r"dollars?|pounds?|km|kg|miles?|metres?|meters?|points?)\b|\s*%)")
 _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
-    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\bquarter past {_HN}\b", 15), (rf"\bquarter to {_HN}\b", -15),
+    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\b(?:at|by|until|till|before|after|from|around|about|since) half {_H}\b", 30),  # half eight: 8:30 (British)
+           (rf"\bquarter past {_HN}\b", 15), (rf"\bquarter to {_HN}\b", -15),
            (rf"\b(?P<m>5|10|20|25)(?: minutes)? past {_HN}\b{_NOT_COUNTED}", None),
            (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
            (rf"\b(?:at|by|from|until|till|before|after|the) {_H} {_M}\b", None),
@@ -471,10 +512,14 @@ _NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  '’]\d{3}(?!\d)
 def facts(text: str, lang: str) -> list[Fact]:
     """What `text` (in `lang`) says that a translation must keep: numbers, clock times, days."""
     text = unicodedata.normalize("NFKC", text)
+    periods = _period_facts(text, lang)  # before the days are taken out: 下周五 is next Friday, and next week too
     found = _calendar_facts(text, lang)
     for f in found:  # a day's name is read as a day, not as a number ("星期一", "一昨日")
         text = text.replace(f.text, " ")
-    found += _currency_facts(text, lang)
+    found += _currency_facts(text, lang) + periods
+    if lang == "en":
+        decades, text = _decade_facts(text)
+        found += decades
     written = as_digits(text, lang)
     if lang in CJK_NUMERALS:
         def month(m: re.Match) -> str:  # 5月: May, not also a number 5
