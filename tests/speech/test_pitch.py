@@ -50,6 +50,7 @@ def test_spread_and_split():
     assert set(labels) == {0, 1} and labels[5] == labels[4] and labels[17] == labels[16]
     assert np.all(labels[np.arange(60) % 8 < 4] == 0) and np.all(labels[np.arange(60) % 8 >= 4] == 1)
     assert pitch.spread(np.array([1.0, np.nan])) == 0.0  # too few windows to say
+    assert set(pitch.split(np.full(5, np.nan))) == {0}  # no pitch at all: one group
 
 
 def _one_colour(n: int, seed: int = 0) -> np.ndarray:

@@ -425,6 +425,20 @@ def test_what_the_seventh_part_missed_is_caught():
     assert numbers.compare("It did not rise above zero all week.", "Sie stieg im ganzen Monat nicht über null.", "en", "de")
 
 
+@pytest.mark.parametrize("source,text,pair", [  # a code review of the seventh part's readings: right, and would be flagged
+    ("Il a 30 ans.", "He is 30 years old.", ("fr", "en")),  # a period is read from English only
+    ("2024年5月3日に会いましょう", "Let's meet on May 3, 2024.", ("ja", "en")),
+    ("See you next year.", "Tot volgend jaar.", ("en", "nl")),  # into a language without its period words
+    ("Sales fell by half 10 years ago.", "Les ventes ont baissé de moitié il y a 10 ans.", ("en", "fr")),  # no clock
+    ("She's in her twenties.", "Sie ist in ihren Zwanzigern.", ("en", "de")),  # an age, said as a decade
+    ("He was born in the seventies.", "Er wurde in den Siebzigerjahren geboren.", ("en", "de")),
+    ("It happened in seconds.", "Ocurrió en segundos.", ("en", "es")),  # seconds of time
+    ("It cost a few pounds.", "Cela a coûté quelques livres.", ("en", "fr")),  # pounds after "quelques"
+])
+def test_what_a_review_of_the_seventh_parts_readings_found_is_read_right(source, text, pair):
+    assert not numbers.compare(source, text, *pair)
+
+
 @pytest.mark.parametrize("source,target,text", [  # a code review of the session's readings: right, and once flagged
     ("The final score was 20 to 10.", "de", "Das Endergebnis war 20 zu 10."),  # a score, no clock
     ("Prices rose by about 10 to 15%.", "fr", "Les prix ont augmenté d'environ 10 à 15 %."),

@@ -84,6 +84,8 @@ def split(pitch: np.ndarray) -> np.ndarray:
     """Two groups (0 low, 1 high) of windows by pitch (1-D 2-means); a window with no pitch takes
     the group of the nearest window before it that has one (or after, at the start)."""
     voiced = ~np.isnan(pitch)
+    if not voiced.any():
+        return np.zeros(len(pitch), int)
     p = pitch[voiced]
     centre = np.array([np.percentile(p, 25), np.percentile(p, 75)])
     for _ in range(50):

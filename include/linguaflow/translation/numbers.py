@@ -126,7 +126,7 @@ def currency_word(word: str, lang: str) -> bool:
 
 # Currency names that are other words after a determiner: "le livre" is a book, "la livre" a pound
 _NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs"
-                       r"|nouveaux|vieux|anciens|beaux|bons|autres|quelques|plusieurs|nombreux|premiers|derniers)\s+livres?\b(?!\s+sterling)"}  # 300 nouveaux livres: books
+                       r"|nouveaux|vieux|anciens|beaux|bons|nombreux|premiers|derniers)\s+livres?\b(?!\s+sterling)"}  # 300 nouveaux livres: books (masculine: the pound is feminine)
 
 
 def _currency_facts(text: str, lang: str) -> list[Fact]:
@@ -176,15 +176,15 @@ def _period_facts(text: str, lang: str) -> list[Fact]:
             for m in re.finditer(pattern, text, re.I)]
 
 
-# "the seventies" is the 1970s: 70 or 1970 in a translation ("70年代", "années soixante-dix")
+# "the seventies" is the 1970s, "in her twenties" an age: 70 or 1970 in a translation ("70年代", "années soixante-dix")
 _EN_DECADES = {w: 10.0 * n for n, w in enumerate(("twenties", "thirties", "forties", "fifties", "sixties", "seventies",
                                                  "eighties", "nineties"), 2)}
 _DE_TENS = ("zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig")
-_DE_DECADES = rf"(?i)\b({'|'.join(_DE_TENS)})ern?\b"  # in den Siebzigern, die siebziger Jahre: 70er
+_DE_DECADES = rf"(?i)\b({'|'.join(_DE_TENS)})er(?:n\b|\b|(?=jahr))"  # in den Siebzigern, Siebzigerjahre: 70er
 
 
 def _de_decade(m: re.Match) -> str:
-    return f"{10 * (_DE_TENS.index(m.group(1).lower()) + 2)}er"
+    return f"{10 * (_DE_TENS.index(m.group(1).lower()) + 2)}er "
 
 
 def _decade_facts(text: str) -> tuple[list[Fact], str]:
@@ -194,7 +194,7 @@ def _decade_facts(text: str) -> tuple[list[Fact], str]:
         value = _EN_DECADES[m.group(1).lower()]
         found.append(Fact(NUMBER, frozenset({value, 1900.0 + value}), m.group(0)))
         return " " * len(m.group(0))
-    return found, re.sub(rf"(?i)\bthe ({'|'.join(_EN_DECADES)})\b", take, text)
+    return found, re.sub(rf"(?i)\b(?:nineteen[- ]?)?({'|'.join(_EN_DECADES)})\b", take, text)  # "in her twenties" too
 
 
 def _calendar_facts(text: str, lang: str) -> list[Fact]:
@@ -237,7 +237,7 @@ _SPLIT = {
     "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
                            re.sub("[两兩]", "二", t.replace("零下", "-"))),  # 两周: two weeks (cn2an reads 二); 零下: below zero
     "es": lambda t: _fractions("es", re.sub(r"(?i)\bun([oa])s\b", r"~", re.sub(r"(?i)\bpor ciento\b", "%", re.sub(
-        r"(?i)\b(el|la|los|las|en|del|al) segund([oa])s?\b", r"\1 2º", t)))),  # text2num; "el segundo pago": the 2nd, not a second
+        r"(?i)\b(el|la|en|del|al) segund([oa])\b", r"\1 2º", t)))),  # text2num; "el segundo pago": the 2nd ("segundos": seconds)
     # reads "ciento" as 100 and "unos 240" (about 240) as "1 240"
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
 }
@@ -394,7 +394,7 @@ _NOT_COUNTED = (r"(?!\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|
                 r"dollars?|pounds?|km|kg|miles?|metres?|meters?|points?)\b|\s*%)")
 _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
-    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\b(?:at|by|until|till|before|after|from|around|about|since) half {_H}\b", 30),  # half eight: 8:30 (British)
+    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\b(?:at|until|till|before|after|from|since) half {_H}\b{_NOT_COUNTED}", 30),  # half eight: 8:30 (British), not "by half"
            (rf"\bquarter past {_HN}\b", 15), (rf"\bquarter to {_HN}\b", -15),
            (rf"\b(?P<m>5|10|20|25)(?: minutes)? past {_HN}\b{_NOT_COUNTED}", None),
            (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
@@ -686,6 +686,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
         source_read = re.sub(r"(?i)\bbelow zero\b", "below", source_text)  # unless the target writes it in one word
         source_read = source_read if target in COMPOUNDING else re.sub(_EN_HYPHENED, r"\1 ", source_read, flags=re.I)
     said = facts(source_read, source)
+    if source != "en" or target not in _PERIOD_WORDS:  # a week said relative to now: read from English, into a listed language
+        said = [f for f in said if f.kind != "period"]
     got = facts(target_text, target)
     got_times = [f for f in got if f.kind == "time"]
     pool, got_minutes, got_digits = _values(got), _minutes(got), _digit_string(got)
