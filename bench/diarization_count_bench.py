@@ -8,7 +8,8 @@ telephone band, noise, overlaps, one voice pitched apart, Japanese voices; even 
 ones held out, 14 more a second held-out half added later) plus pyannote's real two-speaker call
 as a row of its own; `--short-calls` runs the hotel call of issue 28 in twelve voice pairs. Each recording is
 embedded once per encoder (`speech.diarize.embed`: Silero VAD regions, then `ge2e` windows, the
-diarizer's, or `campplus`, bench/campplus_encoder.py; cached, `--fresh` embeds and times again);
+diarizer's, or `campplus`, bench/campplus_encoder.py, or `ecapa`, bench/ecapa_encoder.py; cached, `--fresh`
+embeds and times again);
 each counting method clusters the same windows, and DER is scored by pyannote.metrics (collar
 0.25 s, overlap scored) on the turns. For `eigengap` the table also says how its doubt (the
 task's `speakers_uncertain`) matches the counts that came out wrong. Methods (`encoder:method`):
@@ -39,7 +40,8 @@ from diarization_corpus import build
 from common import write_figures
 from linguaflow.speech import diarize, pitch, speaker_encoder
 
-ENCODERS = {"ge2e": lambda: speaker_encoder.Ge2e, "campplus": lambda: __import__("campplus_encoder").CamPlusPlus}
+ENCODERS = {"ge2e": lambda: speaker_encoder.Ge2e, "campplus": lambda: __import__("campplus_encoder").CamPlusPlus,
+            "ecapa": lambda: __import__("ecapa_encoder").Ecapa}
 AHC_THRESHOLD = 0.25  # the tuning half's best (--sweep)
 SILHOUETTE_FLOOR = 0.25  # the tuning half's best
 MERGE_ABOVE = 0.9  # the tuning half's best
