@@ -75,8 +75,14 @@ class CamPlusPlus:
         return np.stack([fbank.get_frame(i) for i in range(n)]).astype(np.float32)
 
     @classmethod
+    def forward(cls, batch):
+        """Embeddings of a batch of mean-normalised filterbank windows (torch, batch x frames x 80)."""
+        return cls.load()(batch).numpy()
+
+    @classmethod
     def windows(cls, wav: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Unit vectors of the region's windows and each window's centre (seconds from its start)."""
+        """Unit vectors of the region's windows and each window's centre (seconds from its start):
+        `features` once per region, sliced into windows, each mean-normalised, `forward` by batches."""
         import torch
 
         feats = cls.features(wav)
@@ -86,11 +92,10 @@ class CamPlusPlus:
         starts = speaker_encoder.window_starts(len(feats), cls.window_frames, cls.step_frames)
         stack = np.stack([feats[s : s + cls.window_frames] for s in starts])
         stack -= stack.mean(axis=1, keepdims=True)
-        model = cls.load()
         out = []
         with torch.inference_mode():
             for b in range(0, len(stack), cls.batch):
-                out.append(model(torch.from_numpy(stack[b : b + cls.batch])).numpy())
+                out.append(cls.forward(torch.from_numpy(stack[b : b + cls.batch])))
         e = np.concatenate(out)
         e /= np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
         return e, (np.array(starts) + cls.window_frames / 2) / 100

@@ -23,9 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from linguaflow.speech import speaker_encoder
-
-RATE = 16000
+from campplus_encoder import CamPlusPlus
 
 
 def _speechbrain_on_path(root: Path) -> None:
@@ -40,12 +38,10 @@ def _speechbrain_on_path(root: Path) -> None:
             sys.modules["torchaudio"] = stand_in
 
 
-class Ecapa:
+class Ecapa(CamPlusPlus):
+    """CAM++'s windows (1.5 s every 0.5 s, batches of 16) over ECAPA's filterbank and network."""
+
     name = "ecapa"
-    dim = 192
-    window_frames = 150  # 1.5 s of 10 ms frames, as the CAM++ probe
-    step_frames = 50  # a window every 0.5 s inside speech
-    batch = 16
 
     @staticmethod
     @functools.cache
@@ -68,23 +64,12 @@ class Ecapa:
         return cls._parts()
 
     @classmethod
-    def windows(cls, wav: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Unit vectors of the region's windows and each window's centre (seconds from its start)."""
+    def features(cls, wav: np.ndarray) -> np.ndarray:
         import torch
 
-        model, fbank = cls.load()
         with torch.inference_mode():
-            feats = fbank(torch.from_numpy(wav.astype(np.float32))[None, :])[0].numpy()
-        if len(feats) < cls.window_frames:
-            feats = np.pad(feats, ((0, cls.window_frames - len(feats)), (0, 0)), mode="edge") if len(feats) else \
-                np.zeros((cls.window_frames, 80), np.float32)
-        starts = speaker_encoder.window_starts(len(feats), cls.window_frames, cls.step_frames)
-        stack = np.stack([feats[s : s + cls.window_frames] for s in starts])
-        stack -= stack.mean(axis=1, keepdims=True)
-        out = []
-        with torch.inference_mode():
-            for b in range(0, len(stack), cls.batch):
-                out.append(model(torch.from_numpy(stack[b : b + cls.batch]))[:, 0, :].numpy())
-        e = np.concatenate(out)
-        e /= np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
-        return e, (np.array(starts) + cls.window_frames / 2) / 100
+            return cls.load()[1](torch.from_numpy(wav.astype(np.float32))[None, :])[0].numpy()
+
+    @classmethod
+    def forward(cls, batch):
+        return cls.load()[0](batch)[:, 0, :].numpy()
