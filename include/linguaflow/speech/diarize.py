@@ -75,9 +75,9 @@ def speech_regions(samples: np.ndarray) -> list[tuple[int, int]]:
     return [(int(r["start"]), int(r["end"])) for r in found]
 
 
-def embed(path: str, chunk_s: float = 600.0, encoder=ENCODER):
+def embed(path: str, chunk_s: float = 600.0, encoder=ENCODER, with_pitch: bool = True):
     """Speech regions (seconds) and, per window, its embedding, centre (seconds), region index and
-    pitch (semitones, NaN where unvoiced)."""
+    pitch (semitones, NaN where unvoiced; None without `with_pitch`: only a count found reads it)."""
     regions: list[tuple[float, float]] = []
     embeds, centres, owner, pitches = [], [], [], []
     for offset, samples in audio.chunks(path, chunk_s):
@@ -88,11 +88,13 @@ def embed(path: str, chunk_s: float = 600.0, encoder=ENCODER):
             embeds.append(e)
             centres.append(start + c)
             owner.append(np.full(len(e), len(regions)))
-            pitches.append(pitch.windows(samples[a:b], c))
+            if with_pitch:
+                pitches.append(pitch.windows(samples[a:b], c))
             regions.append((start, offset + b / audio.SAMPLE_RATE))
     if not regions:
-        return regions, np.zeros((0, encoder.dim), np.float32), np.zeros(0), np.zeros(0, int), np.zeros(0)
-    return regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner), np.concatenate(pitches)
+        return regions, np.zeros((0, encoder.dim), np.float32), np.zeros(0), np.zeros(0, int), np.zeros(0) if with_pitch else None
+    return (regions, np.concatenate(embeds), np.concatenate(centres), np.concatenate(owner),
+            np.concatenate(pitches) if with_pitch else None)
 
 
 def cluster(embeds: np.ndarray, num_speakers: int | None = None, min_speakers: int = 1,
@@ -224,7 +226,8 @@ def diarize(path: str, num_speakers: int | None = None, chunk_s: float = 600.0, 
     low, high = min_speakers or 1, max_speakers or MAX_SPEAKERS
     if not 1 <= low <= high <= MAX_SPEAKERS or (num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS):
         raise BadInput(f"speaker counts are 1 to {MAX_SPEAKERS}, min_speakers at most max_speakers")
-    regions, embeds, centres, owner, pitches = embed(path, chunk_s)
+    # the pitch is read only where a count is found from one voice up (`cluster`)
+    regions, embeds, centres, owner, pitches = embed(path, chunk_s, with_pitch=num_speakers is None and low == 1 < high)
     if not regions:
         return Diarization([])
     found = cluster(embeds, num_speakers, low, high, pitches)
