@@ -4,9 +4,22 @@ Generating a token on a CPU reads every weight once per step, however many seque
 holds, so chats answered side by side (the languages of a run, the batches of one language, the
 tasks of a service) cost little more than one (bench/RESULTS.md, "llama.cpp batch cost").
 Callers in any thread call `ask(messages, max_tokens)` and wait; one decoding thread admits
-waiting chats into free sequence slots, reads their prompts in the same llama_decode that advances
-every running chat by one token, and answers each chat when it ends. Decoding is greedy
-(temperature 0, no repeat penalty), as the route's one-chat-at-a-time engine.
+waiting chats into free sequence slots, reads each new prompt, advances every running chat by one
+token per step, and answers each chat when it ends. Decoding is greedy (temperature 0, no repeat
+penalty), as the route's one-chat-at-a-time engine.
+
+A chat's reply is a function of the chat alone: the same tokens whether it is decoded alone or
+beside others, first or after other prompts (bench/RESULTS.md, "Batch-invariant decoding").
+llama.cpp's CPU kernels sum in an order that depends on the batch, and greedy decoding turns a
+last-bit difference at a near tie into another word; so the engine keeps every row of a chat on
+kernels whose result per row does not depend on the rows around it:
+- weights are not repacked (the repacked Q4_K kernels treat groups of 4 rows differently from
+  the rest);
+- each chat has its own cache stream (cells in position order, as alone), flash attention off
+  (its CPU kernel splits the cache by the number of queries);
+- a prompt is read in its own decodes, each of at least `MIN_PROMPT_ROWS` rows (below 8 rows
+  llama.cpp multiplies K-quants by another kernel), never mixed with other chats' rows;
+- a step advances at most `MAX_STEP_ROWS` chats per decode (the same one-row kernel as alone).
 """
 
 from __future__ import annotations
@@ -28,10 +41,16 @@ from .llm_prompt import translate_batches
 log = logging.getLogger(__name__)
 
 CTX_PER_SLOT = 2048  # a route's prompt (8 segments, one worked example) and its reply fit in ~1.2 k
-UBATCH = 512  # llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
+UBATCH = 512  # prompt tokens per decode; llama.cpp's compute buffer grows with it: 8192 took 4.8 GB for the 1.5B model
+# The kernels' limits (llama.cpp's CPU backend, vendored in llama-cpp-python 0.3.36): a K-quant
+# product of 8 rows or more takes the tiled kernel, fewer the one-row kernel; each gives every
+# row the same result whatever the other rows, but not the same as the other kernel.
+MIN_PROMPT_ROWS = 8
+MAX_STEP_ROWS = 7
 # A language's chats share their start (instructions and the worked example: 126 of ~240 tokens;
-# 126 of a single item's 144), as the one-chat engine reuses its last prompt. Starts are kept in
-# the cache and copied into a new chat's sequence (cells shared, nothing computed again).
+# 126 of a single item's 144), as the one-chat engine reuses its last prompt. A start is kept as
+# its cache cells' bytes (llama.cpp's sequence state, ~28 KB a token for the 1.5B model) and
+# written into a new chat's stream: nothing computed again.
 KEPT = 12  # starts kept (least recently used dropped): a language, its stricter prompt, its glossary, its estimate
 KEPT_TOKENS = 512  # the longest start kept
 SAME_START = 32  # chats sharing fewer first tokens are of different kinds (languages share 7)
@@ -57,16 +76,28 @@ class _Chat:
     out: list[int] = field(default_factory=list)
     slot: int = -1
     pos: int = 0  # tokens of this chat in the cache
-    logit_row: int = -1  # its row of logits in the last decode
+    scores: list[float] = field(default_factory=list)  # a scored chat's log-probabilities so far
+    done: bool = False  # answered: leaves the running list after this step
     forced: list[int] | None = None  # a reply to score, not to generate: its tokens' log-probabilities are the answer
     same_start: int = SAME_START  # the fewest first tokens it must share with a kept start to reuse it
 
 
 @dataclass(eq=False)
 class _Start:
-    """A prompt start kept in the cache under its own sequence id."""
-    seq: int
+    """A prompt start kept outside the cache: its tokens, and the cells of the prompt it came from
+    (llama.cpp's sequence state; `tokens` may be narrower than what the state holds)."""
     tokens: list[int]
+    state: ctypes.Array
+
+
+def _prompt_chunks(n: int) -> list[int]:
+    """Decode sizes for n prompt rows: at most UBATCH each, none under MIN_PROMPT_ROWS (when n allows)."""
+    sizes = []
+    while n > UBATCH:
+        take = UBATCH if n - UBATCH >= MIN_PROMPT_ROWS else n - MIN_PROMPT_ROWS
+        sizes.append(take)
+        n -= take
+    return sizes + [n]
 
 
 def _common(a: list[int], b: list[int]) -> int:
@@ -100,20 +131,22 @@ class BatchedLlama:
                                              eos_token=text(eos) if eos != -1 else "", bos_token=text(bos) if bos != -1 else "",
                                              stop_token_ids=[eos])
         L.llama_backend_init()
-        self.model = L.llama_model_load_from_file(path.encode(), L.llama_model_default_params())
+        mp = L.llama_model_default_params()
+        mp.use_extra_bufts = False  # no repacked weights: see the module's docstring
+        self.model = L.llama_model_load_from_file(path.encode(), mp)
         if not self.model:
             raise RuntimeError(f"llama.cpp could not load {path}")
         cp = L.llama_context_default_params()
-        cp.n_ctx = slots * ctx_per_slot + KEPT * KEPT_TOKENS
-        cp.n_batch = cp.n_ctx  # a step may hold every running chat and every prompt admitted,
-        cp.n_ubatch = UBATCH  # computed UBATCH tokens at a time (a small compute buffer)
-        cp.n_seq_max = slots + KEPT
-        cp.kv_unified = True  # the slots share one cache: a long chat may use what a short one leaves
+        cp.n_ctx = slots * ctx_per_slot
+        cp.n_batch = cp.n_ubatch = UBATCH
+        cp.n_seq_max = slots
+        cp.kv_unified = False  # a cache stream per slot: a chat's cells in position order, as alone
+        cp.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_DISABLED
         cp.n_threads = cp.n_threads_batch = threads or os.cpu_count()
         self.ctx = L.llama_init_from_model(self.model, cp)
         self.vocab = L.llama_model_get_vocab(self.model)
         self.n_vocab = L.llama_vocab_n_tokens(self.vocab)
-        self.batch = L.llama_batch_init(cp.n_batch, 0, slots)
+        self.batch = L.llama_batch_init(UBATCH, 0, 1)
         self.memory = L.llama_get_memory(self.ctx)
         self.waiting: queue.SimpleQueue[_Chat | None] = queue.SimpleQueue()
         self.steps = self.tokens = 0  # decode calls, tokens generated: the figures of a benchmark
@@ -200,23 +233,13 @@ class BatchedLlama:
             except Exception as exc:  # noqa: BLE001 - every waiting caller hears of it
                 log.exception("batched decoding failed")
                 for chat in running:
-                    self._end(chat, free, error=exc)
+                    if not chat.done:
+                        self._end(chat, free, error=exc)
                 running.clear()
                 continue
-            for chat in [c for c in running if c.forced is not None]:  # scored in the step that read it
-                self._end(chat, free, scores=self._logprobs(chat))
+            for chat in [c for c in running if c.done]:
+                self._end(chat, free)
                 running.remove(chat)
-            for chat in list(running):
-                token = self._argmax(chat.logit_row)
-                if self.L.llama_vocab_is_eog(self.vocab, token):
-                    self._end(chat, free)
-                    running.remove(chat)
-                    continue
-                chat.out.append(token)
-                self.tokens += 1
-                if len(chat.out) >= chat.max_tokens or self._stopped(chat):
-                    self._end(chat, free)
-                    running.remove(chat)
         closed = RuntimeError("the batched engine was closed")
         for chat in running:
             self._end(chat, free, error=closed)
@@ -244,62 +267,97 @@ class BatchedLlama:
         return fresh
 
     def _step(self, running: list[_Chat], fresh: list[_Chat]) -> None:
-        b, row = self.batch, 0
-        for chat in running:
-            if chat in fresh:
-                chat.pos = self._reuse_start(chat)
-                tokens = chat.prompt[chat.pos:] + (chat.forced[:-1] if chat.forced else [])
-            else:
-                tokens = chat.out[-1:]
-            # a generated chat needs the last token's logits; a scored one those of each token before a forced one
-            wanted = len(chat.forced) if chat.forced is not None and chat in fresh else 1
-            for k, token in enumerate(tokens):
-                b.token[row], b.pos[row], b.n_seq_id[row] = token, chat.pos + k, 1
-                b.seq_id[row][0] = chat.slot
-                b.logits[row] = k >= len(tokens) - wanted
-                row += 1
-            chat.pos += len(tokens)
-            chat.logit_row = row - 1
-        b.n_tokens = row
+        """Read each new chat's prompt (its own decodes), then advance the others by one token,
+        at most MAX_STEP_ROWS chats a decode."""
+        for chat in fresh:
+            self._read_prompt(chat)
+        going = [c for c in running if c not in fresh and not c.done]
+        for first in range(0, len(going), MAX_STEP_ROWS):
+            group = going[first:first + MAX_STEP_ROWS]
+            self._decode([(chat.out[-1], chat.pos, chat.slot, True) for chat in group])
+            for row, chat in enumerate(group):
+                chat.pos += 1
+                self._next(chat, row)
+
+    def _decode(self, rows: list[tuple[int, int, int, bool]]) -> None:
+        """One llama_decode of (token, position, slot, wants logits) rows."""
+        b = self.batch
+        for i, (token, pos, slot, logits) in enumerate(rows):
+            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, 1, logits
+            b.seq_id[i][0] = slot
+        b.n_tokens = len(rows)
         status = self.L.llama_decode(self.ctx, b)
         if status != 0:
             raise RuntimeError(f"llama_decode returned {status}")
         self.steps += 1
-        for chat in fresh:
-            self._keep_start(chat)
 
-    def _reuse_start(self, chat: _Chat) -> int:
-        """Copy the kept start this chat shares most into its sequence; how many tokens that is."""
+    def _read_prompt(self, chat: _Chat) -> None:
+        """Put the chat's prompt (and a scored chat's reply) in its slot's stream; its first
+        token chosen, or its reply scored."""
+        rows = chat.prompt + (chat.forced[:-1] if chat.forced else [])
+        # a generated chat needs the last row's logits; a scored one those of each row before a forced token
+        first_wanted = len(rows) - (len(chat.forced) if chat.forced is not None else 1)
+        chat.pos = self._reuse_start(chat, limit=min(first_wanted, len(rows) - MIN_PROMPT_ROWS))
+        for size in _prompt_chunks(len(rows) - chat.pos):
+            start = chat.pos
+            self._decode([(rows[k], k, chat.slot, k >= first_wanted) for k in range(start, start + size)])
+            chat.pos += size
+            for k in range(max(start, first_wanted), chat.pos):
+                row = k - start
+                if chat.forced is not None:
+                    chat.scores.append(self._logprob(row, chat.forced[k - first_wanted]))
+                else:
+                    self._next(chat, row)
+            if start < len(chat.prompt) <= chat.pos:  # the whole prompt is in: keep its start
+                self._keep_start(chat)
+        if chat.forced is not None:
+            chat.done = True
+
+    def _next(self, chat: _Chat, row: int) -> None:
+        """The generated chat's next token from its row of logits: kept, or the chat is done."""
+        token = self._argmax(row)
+        if self.L.llama_vocab_is_eog(self.vocab, token):
+            chat.done = True
+            return
+        chat.out.append(token)
+        self.tokens += 1
+        if len(chat.out) >= chat.max_tokens or self._stopped(chat):
+            chat.done = True
+
+    def _reuse_start(self, chat: _Chat, limit: int) -> int:
+        """Write the kept start this chat shares most into its stream; how many tokens that is (at
+        most `limit`: the rows whose logits are wanted are read, and never fewer than MIN_PROMPT_ROWS)."""
         self.prompt_tokens += len(chat.prompt)
         best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
-        # the last prompt token is always decoded: its logits give the reply's first token
-        shared = min(_common(best.tokens, chat.prompt), len(chat.prompt) - 1) if best else 0
+        shared = min(_common(best.tokens, chat.prompt), limit) if best else 0
         if shared < chat.same_start:
             return 0
-        self.L.llama_memory_seq_cp(self.memory, best.seq, chat.slot, 0, shared)
+        if self.L.llama_state_seq_set_data(self.ctx, best.state, len(best.state), chat.slot) == 0:
+            log.warning("a kept prompt start could not be written back; the prompt is read whole")
+            self.L.llama_memory_seq_rm(self.memory, chat.slot, -1, -1)
+            return 0
+        self.L.llama_memory_seq_rm(self.memory, chat.slot, shared, -1)
         self.kept.remove(best)
         self.kept.append(best)
         self.reused_tokens += shared
         return shared
 
     def _keep_start(self, chat: _Chat) -> None:
-        """After a chat's prompt is in the cache: narrow the kept start of its kind to what the two
-        share, or keep its prompt as the start of a new kind (dropping the least recently used)."""
+        """Once a chat's prompt is in its stream: narrow the kept start of its kind to what the two
+        share, or keep this prompt's cells as the start of a new kind (dropping the least recently used)."""
         best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
         shared = _common(best.tokens, chat.prompt) if best else 0
         if shared >= chat.same_start:
-            if shared < len(best.tokens):
-                self.L.llama_memory_seq_rm(self.memory, best.seq, shared, -1)
-                best.tokens = best.tokens[:shared]
+            best.tokens = best.tokens[:shared]
             return
-        if len(self.kept) < KEPT:
-            start = _Start(self.slots + len(self.kept), [])
-        else:
-            start = self.kept.pop(0)
-            self.L.llama_memory_seq_rm(self.memory, start.seq, -1, -1)
-        start.tokens = chat.prompt[:KEPT_TOKENS]
-        self.L.llama_memory_seq_cp(self.memory, chat.slot, start.seq, 0, len(start.tokens))
-        self.kept.append(start)
+        size = self.L.llama_state_seq_get_size(self.ctx, chat.slot)
+        state = (ctypes.c_uint8 * size)()
+        if self.L.llama_state_seq_get_data(self.ctx, state, size, chat.slot) != size:
+            log.warning("a prompt start could not be read from the cache; not kept")
+            return
+        if len(self.kept) >= KEPT:
+            self.kept.pop(0)
+        self.kept.append(_Start(chat.prompt[:KEPT_TOKENS], state))
 
     def _logits(self, row: int) -> np.ndarray:
         ptr = self.L.llama_get_logits_ith(self.ctx, row)
@@ -308,14 +366,10 @@ class BatchedLlama:
     def _argmax(self, row: int) -> int:
         return int(self._logits(row).argmax())
 
-    def _logprobs(self, chat: _Chat) -> list[float]:
-        first = chat.logit_row - len(chat.forced) + 1
-        out = []
-        for k, token in enumerate(chat.forced):
-            logits = self._logits(first + k).astype(np.float64)
-            top = logits.max()
-            out.append(float(logits[token] - top - np.log(np.exp(logits - top).sum())))
-        return out
+    def _logprob(self, row: int, token: int) -> float:
+        logits = self._logits(row).astype(np.float64)
+        top = logits.max()
+        return float(logits[token] - top - np.log(np.exp(logits - top).sum()))
 
     def _text(self, chat: _Chat) -> str:
         return self.vocab_llm.detokenize(chat.out).decode("utf-8", errors="ignore")
@@ -323,14 +377,14 @@ class BatchedLlama:
     def _stopped(self, chat: _Chat) -> bool:
         return bool(chat.stop) and any(s in self._text(chat)[-64:] for s in chat.stop)
 
-    def _end(self, chat: _Chat, free: list[int], error: BaseException | None = None, scores: list[float] | None = None) -> None:
+    def _end(self, chat: _Chat, free: list[int], error: BaseException | None = None) -> None:
         self.L.llama_memory_seq_rm(self.memory, chat.slot, -1, -1)
         free.append(chat.slot)
         if error is not None:
             chat.answer.set_exception(error)
             return
-        if scores is not None:
-            chat.answer.set_result(scores)
+        if chat.forced is not None:
+            chat.answer.set_result(chat.scores)
             return
         text = self._text(chat)
         for s in chat.stop:
