@@ -130,10 +130,11 @@ def test_a_given_reply_is_scored_token_by_token_and_the_models_own_answer_scores
         busy = [pool.submit(engine.ask, llm_prompt.messages(ITEMS, "en", lang), 40) for lang in ("fr", "es")]
         together = pool.submit(engine.score, chat, own).result()
         [b.result() for b in busy]
-    assert together == alone  # to the last bit: batch-invariant decoding
+    # the same up to the arithmetic of other batch shapes (a few hundredths on a token; exact when reproducible)
+    assert len(together) == len(alone) and estimate.geometric_mean(together) == pytest.approx(estimate.geometric_mean(alone), abs=0.03)
 
 
-def test_a_chats_reply_is_the_same_alone_beside_others_and_after_other_prompts():
+def test_reproducible_a_chats_reply_and_score_are_the_same_alone_beside_others_and_after_other_prompts():
     """Batch invariance: greedy decoding turns a last-bit difference at a near tie into another
     word, and llama.cpp's sums depend on the batch; the engine keeps a chat's rows on kernels that
     do not, so a reply is a function of its chat alone (reproducible whatever else runs)."""
@@ -146,14 +147,14 @@ def test_a_chats_reply_is_the_same_alone_beside_others_and_after_other_prompts()
             futures = {lang: pool.submit(e.chat, chats[lang], 96) for lang in langs}
             return {lang: f.result() for lang, f in futures.items()}
 
-    first = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=4, ctx_per_slot=1024)
+    first = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=4, ctx_per_slot=1024, reproducible=True)
     try:
         alone = {lang: first.chat(chat, 96) for lang, chat in chats.items()}  # one at a time, nothing kept yet
         together = replies(first, list(chats))  # four at once, each reusing its language's kept start
         assert first.reused_tokens > 0
     finally:
         first.close()
-    second = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=3, ctx_per_slot=1024)
+    second = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=3, ctx_per_slot=1024, reproducible=True)
     try:
         second.chat(llm_prompt.messages(ITEMS[:1], "en", "ja"), 8)  # another history: a shorter Japanese chat first
         mixed = replies(second, ["ja", "fr", "zh"]) | replies(second, ["de"])
@@ -162,3 +163,15 @@ def test_a_chats_reply_is_the_same_alone_beside_others_and_after_other_prompts()
     assert sum(r.completion_tokens for r in alone.values()) > 100
     for lang in chats:
         assert together[lang] == alone[lang] and mixed[lang] == alone[lang], (lang, alone[lang], together[lang], mixed[lang])
+    from linguaflow.translation import estimate
+
+    third = BatchedLlama("qwen2.5-0.5b-instruct-q4", slots=3, ctx_per_slot=1024, reproducible=True)
+    try:  # a reply scored alone, then while other chats decode, after its own prompt was kept
+        chat = estimate.chat("The meeting has moved to room four.", "en", "de")
+        alone_score = third.score(chat, alone["de"].text[:60])
+        with ThreadPoolExecutor(3) as pool:
+            busy = [pool.submit(third.ask, chats[lang], 40) for lang in ("fr", "zh")]
+            assert pool.submit(third.score, chat, alone["de"].text[:60]).result() == alone_score
+            [b.result() for b in busy]
+    finally:
+        third.close()

@@ -8,18 +8,21 @@ waiting chats into free sequence slots, reads each new prompt, advances every ru
 token per step, and answers each chat when it ends. Decoding is greedy (temperature 0, no repeat
 penalty), as the route's one-chat-at-a-time engine.
 
-A chat's reply is a function of the chat alone: the same tokens whether it is decoded alone or
-beside others, first or after other prompts (bench/RESULTS.md, "Batch-invariant decoding").
-llama.cpp's CPU kernels sum in an order that depends on the batch, and greedy decoding turns a
-last-bit difference at a near tie into another word; so the engine keeps every row of a chat on
-kernels whose result per row does not depend on the rows around it:
+Reproducible decoding (`reproducible=True`, `LINGUAFLOW_MT_REPRODUCIBLE`): a chat's reply is
+then a function of the chat alone, the same tokens whether it is decoded alone or beside others,
+first or after other prompts (bench/RESULTS.md, "Batch-invariant decoding"). llama.cpp's CPU
+kernels sum in an order that depends on the batch, and greedy decoding turns a last-bit
+difference at a near tie into another word; so every row of a chat stays on kernels whose result
+per row does not depend on the rows around it:
 - weights are not repacked (the repacked Q4_K kernels treat groups of 4 rows differently from
   the rest);
-- each chat has its own cache stream (cells in position order, as alone), flash attention off
-  (its CPU kernel splits the cache by the number of queries);
-- a prompt is read in its own decodes, each of at least `MIN_PROMPT_ROWS` rows (below 8 rows
-  llama.cpp multiplies K-quants by another kernel), never mixed with other chats' rows;
+- a prompt is read in decodes of at least `MIN_PROMPT_ROWS` rows (below 8 rows llama.cpp
+  multiplies K-quants by another kernel);
 - a step advances at most `MAX_STEP_ROWS` chats per decode (the same one-row kernel as alone).
+It costs the gain of decoding side by side on a 2-core CPU (the repacked kernels are what make 4
+rows cheap), so it is off by default. Either way each chat has its own cache stream (cells in
+position order, as alone), flash attention is off (its CPU kernel splits the cache by the number
+of queries), and a prompt is read in its own decodes, never mixed with other chats' rows.
 """
 
 from __future__ import annotations
@@ -90,11 +93,11 @@ class _Start:
     state: ctypes.Array
 
 
-def _prompt_chunks(n: int) -> list[int]:
-    """Decode sizes for n prompt rows: at most UBATCH each, none under MIN_PROMPT_ROWS (when n allows)."""
+def _prompt_chunks(n: int, least: int) -> list[int]:
+    """Decode sizes for n prompt rows: at most UBATCH each, none under `least` (when n allows)."""
     sizes = []
     while n > UBATCH:
-        take = UBATCH if n - UBATCH >= MIN_PROMPT_ROWS else n - MIN_PROMPT_ROWS
+        take = UBATCH if n - UBATCH >= least else n - least
         sizes.append(take)
         n -= take
     return sizes + [n]
@@ -112,8 +115,10 @@ def _common(a: list[int], b: list[int]) -> int:
 class BatchedLlama:
     """One model, `slots` sequences in one context, a decoding thread; `ask` is thread-safe."""
 
-    def __init__(self, model: str, slots: int | None = None, ctx_per_slot: int = CTX_PER_SLOT, threads: int | None = None):
-        """`slots`: chats decoded at once (default `LINGUAFLOW_MT_SLOTS`)."""
+    def __init__(self, model: str, slots: int | None = None, ctx_per_slot: int = CTX_PER_SLOT, threads: int | None = None,
+                 reproducible: bool | None = None):
+        """`slots`: chats decoded at once (default `LINGUAFLOW_MT_SLOTS`); `reproducible`: replies
+        independent of what else is decoded (default `LINGUAFLOW_MT_REPRODUCIBLE`)."""
         import llama_cpp.llama_cpp as L
         from llama_cpp import Llama
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -121,6 +126,9 @@ class BatchedLlama:
         from ..settings import settings
 
         slots = slots or settings().mt_slots
+        self.reproducible = settings().mt_reproducible if reproducible is None else reproducible
+        self.min_prompt_rows = MIN_PROMPT_ROWS if self.reproducible else 1
+        self.max_step_rows = MAX_STEP_ROWS if self.reproducible else slots
         path = str(resolve_gguf(model))
         self.model_name, self.L, self.slots, self.ctx_per_slot = model, L, slots, ctx_per_slot
         # the tokenizer and chat template as llama-cpp-python's own chat completion reads them
@@ -132,7 +140,7 @@ class BatchedLlama:
                                              stop_token_ids=[eos])
         L.llama_backend_init()
         mp = L.llama_model_default_params()
-        mp.use_extra_bufts = False  # no repacked weights: see the module's docstring
+        mp.use_extra_bufts = not self.reproducible  # repacked weights: fast, but not batch-invariant
         self.model = L.llama_model_load_from_file(path.encode(), mp)
         if not self.model:
             raise RuntimeError(f"llama.cpp could not load {path}")
@@ -267,13 +275,13 @@ class BatchedLlama:
         return fresh
 
     def _step(self, running: list[_Chat], fresh: list[_Chat]) -> None:
-        """Read each new chat's prompt (its own decodes), then advance the others by one token,
-        at most MAX_STEP_ROWS chats a decode."""
+        """Read each new chat's prompt (its own decodes), then advance the others by one token
+        (reproducible: at most MAX_STEP_ROWS chats a decode)."""
         for chat in fresh:
             self._read_prompt(chat)
         going = [c for c in running if c not in fresh and not c.done]
-        for first in range(0, len(going), MAX_STEP_ROWS):
-            group = going[first:first + MAX_STEP_ROWS]
+        for first in range(0, len(going), self.max_step_rows):
+            group = going[first:first + self.max_step_rows]
             self._decode([(chat.out[-1], chat.pos, chat.slot, True) for chat in group])
             for row, chat in enumerate(group):
                 chat.pos += 1
@@ -297,8 +305,8 @@ class BatchedLlama:
         rows = chat.prompt + (chat.forced[:-1] if chat.forced else [])
         # a generated chat needs the last row's logits; a scored one those of each row before a forced token
         first_wanted = len(rows) - (len(chat.forced) if chat.forced is not None else 1)
-        chat.pos = self._reuse_start(chat, limit=min(first_wanted, len(rows) - MIN_PROMPT_ROWS))
-        for size in _prompt_chunks(len(rows) - chat.pos):
+        chat.pos = self._reuse_start(chat, limit=min(first_wanted, len(rows) - self.min_prompt_rows))
+        for size in _prompt_chunks(len(rows) - chat.pos, self.min_prompt_rows):
             start = chat.pos
             self._decode([(rows[k], k, chat.slot, k >= first_wanted) for k in range(start, start + size)])
             chat.pos += size
@@ -326,7 +334,7 @@ class BatchedLlama:
 
     def _reuse_start(self, chat: _Chat, limit: int) -> int:
         """Write the kept start this chat shares most into its stream; how many tokens that is (at
-        most `limit`: the rows whose logits are wanted are read, and never fewer than MIN_PROMPT_ROWS)."""
+        most `limit`: the rows whose logits are wanted are read, and, reproducible, never fewer than MIN_PROMPT_ROWS)."""
         self.prompt_tokens += len(chat.prompt)
         best = max(self.kept, key=lambda k: _common(k.tokens, chat.prompt), default=None)
         shared = min(_common(best.tokens, chat.prompt), limit) if best else 0
