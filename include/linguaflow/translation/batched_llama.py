@@ -19,10 +19,11 @@ per row does not depend on the rows around it:
 - a prompt is read in decodes of at least `MIN_PROMPT_ROWS` rows (below 8 rows llama.cpp
   multiplies K-quants by another kernel);
 - a step advances at most `MAX_STEP_ROWS` chats per decode (the same one-row kernel as alone).
+- each chat has its own cache stream (cells in position order, as alone).
 It costs the gain of decoding side by side on a 2-core CPU (the repacked kernels are what make 4
-rows cheap), so it is off by default. Either way each chat has its own cache stream (cells in
-position order, as alone), flash attention is off (its CPU kernel splits the cache by the number
-of queries), and a prompt is read in its own decodes, never mixed with other chats' rows.
+rows cheap), so it is off by default. Either way flash attention is off (its CPU kernel splits the
+cache by the number of queries) and a prompt is read in its own decodes, never mixed with other
+chats' rows.
 """
 
 from __future__ import annotations
@@ -148,7 +149,10 @@ class BatchedLlama:
         cp.n_ctx = slots * ctx_per_slot
         cp.n_batch = cp.n_ubatch = UBATCH
         cp.n_seq_max = slots
-        cp.kv_unified = False  # a cache stream per slot: a chat's cells in position order, as alone
+        # a cache stream per slot: a chat's cells in position order, as alone. llama.cpp puts
+        # sequences of separate streams in one decode only when their ids are consecutive, so
+        # steps list chats by slot and new chats take the lowest free slot
+        cp.kv_unified = False
         cp.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_DISABLED
         cp.n_threads = cp.n_threads_batch = threads or os.cpu_count()
         self.ctx = L.llama_init_from_model(self.model, cp)
@@ -269,7 +273,8 @@ class BatchedLlama:
                 break
             if chat is None:
                 return None
-            chat.slot = free.pop()
+            free.sort()
+            chat.slot = free.pop(0)  # the lowest: running slots stay consecutive where they can
             running.append(chat)
             fresh.append(chat)
         return fresh
@@ -279,7 +284,7 @@ class BatchedLlama:
         (reproducible: at most MAX_STEP_ROWS chats a decode)."""
         for chat in fresh:
             self._read_prompt(chat)
-        going = [c for c in running if c not in fresh and not c.done]
+        going = sorted((c for c in running if c not in fresh and not c.done), key=lambda c: c.slot)
         for first in range(0, len(going), self.max_step_rows):
             group = going[first:first + self.max_step_rows]
             self._decode([(chat.out[-1], chat.pos, chat.slot, True) for chat in group])
