@@ -49,7 +49,7 @@ def _load(options):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--options", default="{}", help="AsrOptions fields as JSON")
-    ap.add_argument("--to", help="translate each transcript into this language (the default route)")
+    ap.add_argument("--to", help="translate each transcript into these languages (comma-separated, the default route)")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
 
@@ -69,7 +69,8 @@ def main() -> None:
         if args.to:
             from linguaflow.translation import router, sentences
 
-            sentences.translate(router.translate_checked, [(s.id, s.text) for s in t.segments], [], t.language, args.to)
+            for target in args.to.split(","):  # one language after another, as one process would
+                sentences.translate(router.translate_checked, [(s.id, s.text) for s in t.segments], [], t.language, target)
         files.append({"seconds": time.perf_counter() - t0, "duration": t.duration, "text": t.text, "segments": len(t.segments)})
     print(json.dumps({"load_s": loaded - began, "run_s": time.perf_counter() - loaded, "files": files,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -4,9 +4,10 @@
                                                    [--variants local,celery,service]
 
 N one-minute files (the bundled sentence and a second of silence, 12 times), transcription only or,
-with `--to`, transcription and one language (the default translation route):
+with `--to`, transcription and the languages given (the default translation route):
     bare     one process, the models loaded once, the files one after another (the floor); with
-             `--to`, each transcript translated as the translate step does (sentences, checked)
+             `--to`, each transcript translated as the translate step does (sentences, checked),
+             one language after another
     local    a running Airflow (tests/stack.py: api-server, scheduler, dag-processor, triggerer) on
              the LocalExecutor; all N uploaded through the task API at once
     celery   the same with `LocalExecutor,CeleryExecutor`: transcribe on the `asr` queue, one
@@ -143,7 +144,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--model", default="base")
-    ap.add_argument("--to", default="", help="one target language (default: transcription only)")
+    ap.add_argument("--to", default="", help="target languages, comma-separated (default: transcription only)")
     ap.add_argument("--variants", default="local,celery", help="comma-separated: local, celery, service")
     ap.add_argument("--service-slots", type=int, default=2, help="the asr pool's slots when routed to the service")
     ap.add_argument("--service-args", default="", help="extra arguments of `linguaflow serve`, e.g. '--concurrency 2'")
