@@ -5,9 +5,10 @@ service (`service`: `linguaflow serve-mt`, the `openai` route with `parallel` 8,
 languages asked from their own threads as mapped tasks on workers would), same sentences, one run.
 
     .venv/bin/python bench/translate_languages_bench.py [--model qwen2.5-coder-1.5b-instruct-q4] [--sets 1,3,5] [--limit 16] [--paths old,new,service]
+        [--references mt_reference.json,mt_reference_2.json] [--keep-outputs FILE]
 
 The sentences are the first N of bench/data/mt_reference.json (spoken-style English with human
-references), targets de, zh, ja, fr, es in that order; chrF++ per language is sacrebleu's. Each
+references; `--references` names the sets under bench/data/, taken in that order), targets de, zh, ja, fr, es in that order; chrF++ per language is sacrebleu's. Each
 (path, language set) runs in its own process: the model load is outside the wall time, peak RSS
 is the process's. `new` asks every batch of every language at once (8 segments a chat, as the
 route packs them).
@@ -30,12 +31,17 @@ from common import REPO, write_figures  # noqa: E402 - the checkout measured
 TARGETS = ("de", "zh", "ja", "fr", "es")
 
 
-def child(path: str, model: str, langs: list[str], limit: int) -> dict:
+def references(names: str) -> list[dict]:
+    """The reference sets named (files under bench/data/), their items in order."""
+    return [item for name in names.split(",") for item in json.loads((REPO / "bench/data" / name).read_text())["items"]]
+
+
+def child(path: str, model: str, langs: list[str], limit: int, sets: str = "mt_reference.json") -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     from linguaflow.translation import llamacpp, llm_prompt
 
-    data = json.loads((REPO / "bench/data/mt_reference.json").read_text())["items"][:limit]
+    data = references(sets)[:limit]
     items = [(d["id"], d["en"]) for d in data]
     t0 = time.perf_counter()
     if path == "old":
@@ -71,7 +77,8 @@ def child(path: str, model: str, langs: list[str], limit: int) -> dict:
     chrf = {lang: sacrebleu.corpus_chrf([t for _, t in out[lang]], [[d[lang] for d in data]], word_order=2).score
             for lang in langs}
     return {"load_s": loaded - t0, "wall_s": wall, "chrf": chrf, "segments": len(items) * len(langs),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "outputs": {lang: dict(out[lang]) for lang in langs}, **extra}
 
 
 def _start_service(model: str):
@@ -108,18 +115,20 @@ def main() -> None:
     ap.add_argument("--model", default="qwen2.5-coder-1.5b-instruct-q4")
     ap.add_argument("--sets", default="1,3,5")
     ap.add_argument("--limit", type=int, default=16)
+    ap.add_argument("--references", default="mt_reference.json", help="reference sets under bench/data/, comma-separated")
+    ap.add_argument("--keep-outputs", help="write every path's translations here (JSON), for paired comparisons")
     ap.add_argument("--paths", default="old,new")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--langs", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.model, args.langs.split(","), args.limit)))
+        print(json.dumps(child(args.child, args.model, args.langs.split(","), args.limit, args.references)))
         return
-    print(f"# {platform.machine()}, {os.cpu_count()} cores; {args.model}; first {args.limit} sentences of mt_reference.json")
+    print(f"# {platform.machine()}, {os.cpu_count()} cores; {args.model}; first {args.limit} sentences of {args.references}")
     print("| languages | path | wall s | x one language (same path) | segments/s | chrF++ per language | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
     one: dict[str, float] = {}
-    rows = []
+    rows, kept = [], {}
     paths = args.paths.split(",")
     service = _start_service(args.model) if "service" in paths else None
     for n in map(int, args.sets.split(",")):
@@ -127,7 +136,8 @@ def main() -> None:
         for path in paths:
             how = f"service={service[1]}" if path == "service" else path
             r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", how, "--langs", langs,
-                                "--model", args.model, "--limit", str(args.limit)], capture_output=True, text=True)
+                                "--model", args.model, "--limit", str(args.limit), "--references", args.references],
+                               capture_output=True, text=True)
             if r.returncode:
                 raise SystemExit(r.stderr[-3000:])
             res = json.loads(r.stdout.strip().splitlines()[-1])
@@ -137,13 +147,16 @@ def main() -> None:
             chrf = " ".join(f"{k} {v:.1f}" for k, v in res["chrf"].items())
             print(f"| {n} ({langs}) | {path} | {res['wall_s']:.1f} | {res['wall_s'] / one[path]:.2f} | "
                   f"{res['segments'] / res['wall_s']:.2f} | {chrf} | {res['peak_rss_mb']:.0f} |", flush=True)
+            kept[f"{path} {langs}"] = res["outputs"]
             rows.append({"languages": n, "targets": langs, "path": path, "wall_s": round(res["wall_s"], 2),
                          "segments": res["segments"], "chrf": {k: round(v, 2) for k, v in res["chrf"].items()},
                          "peak_rss_mb": round(res["peak_rss_mb"])})
     if service:
         service[0].terminate()
         service[0].wait(30)
-    write_figures("translate_languages", f"{args.model}, first {args.limit} sentences of mt_reference.json: "
+    if args.keep_outputs:
+        Path(args.keep_outputs).write_text(json.dumps(kept, ensure_ascii=False, indent=1))
+    write_figures("translate_languages", f"{args.model}, first {args.limit} sentences of {args.references}: "
                   "old = one language after another, new = every language at once on one batched model", rows,
                   model=args.model)
 
