@@ -56,7 +56,7 @@ MAX_STEP_ROWS = 7
 # its cache cells' bytes (llama.cpp's sequence state, ~28 KB a token for the 1.5B model) and
 # written into a new chat's stream: nothing computed again.
 KEPT = 12  # starts kept (least recently used dropped): a language, its stricter prompt, its glossary, its estimate
-KEPT_TOKENS = 512  # the longest start kept
+KEPT_TOKENS = 512  # the most tokens of a start reused (its state holds the whole prompt it came from)
 SAME_START = 32  # chats sharing fewer first tokens are of different kinds (languages share 7)
 # A scored chat (the quality estimate's: a short instruction, then the text) shares ~22 tokens with
 # the others of its language, 5 with another language's: kept from 16 on.
