@@ -19,11 +19,10 @@ per row does not depend on the rows around it:
 - a prompt is read in decodes of at least `MIN_PROMPT_ROWS` rows (below 8 rows llama.cpp
   multiplies K-quants by another kernel);
 - a step advances at most `MAX_STEP_ROWS` chats per decode (the same one-row kernel as alone).
-- each chat has its own cache stream (cells in position order, as alone).
 It costs the gain of decoding side by side on a 2-core CPU (the repacked kernels are what make 4
-rows cheap), so it is off by default. Either way flash attention is off (its CPU kernel splits the
-cache by the number of queries) and a prompt is read in its own decodes, never mixed with other
-chats' rows.
+rows cheap), so it is off by default. Either way each chat has its own cache stream (cells in
+position order, as alone), flash attention is off (its CPU kernel splits the cache by the number of
+queries) and a prompt is read in its own decodes, never mixed with other chats' rows.
 """
 
 from __future__ import annotations
@@ -244,9 +243,8 @@ class BatchedLlama:
                 self._step(running, fresh)
             except Exception as exc:  # noqa: BLE001 - every waiting caller hears of it
                 log.exception("batched decoding failed")
-                for chat in running:
-                    if not chat.done:
-                        self._end(chat, free, error=exc)
+                for chat in running:  # a chat already done in this step keeps its answer
+                    self._end(chat, free, error=None if chat.done else exc)
                 running.clear()
                 continue
             for chat in [c for c in running if c.done]:
