@@ -17,7 +17,7 @@ import argparse
 import json
 import random
 
-from common import REPO  # noqa: E402 - the checkout measured
+from translate_languages_bench import references
 
 
 def chrf(hyps: list[str], refs: list[str]) -> float:
@@ -35,8 +35,7 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=1000)
     args = ap.parse_args()
     kept = json.loads(open(args.outputs).read())
-    refs = {item["id"]: item for name in args.references.split(",")
-            for item in json.loads((REPO / "bench/data" / name).read_text())["items"]}
+    refs = {item["id"]: item for item in references(args.references)}
     base, other = kept[args.base], kept[args.other]
     rng = random.Random(0)
     print(f"| language | sentences | chrF++ {args.base.split()[0]} | chrF++ {args.other.split()[0]} | difference | 95 % interval |")

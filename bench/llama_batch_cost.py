@@ -42,18 +42,26 @@ def chat_prompt(source_items: list[tuple[str, str]], target: str) -> str:
 class Engine:
     """One model, one context with room for `n_seq` sequences, greedy decoding by hand."""
 
-    def __init__(self, path: str, n_seq: int, n_ctx_per_seq: int = 1024, threads: int | None = None):
+    def __init__(self, path: str, n_seq: int, n_ctx_per_seq: int = 1024, threads: int | None = None,
+                 repack: bool = True, unified: bool | None = None, flash_attn: int | None = None):
+        """`repack`, `unified` (one cache for all sequences), `flash_attn` (llama.cpp's type): None
+        leaves llama.cpp's default (bench/llama_batch_invariance.py sets each)."""
         import llama_cpp.llama_cpp as L
 
         self.L = L
         L.llama_backend_init()
         mp = L.llama_model_default_params()
+        mp.use_extra_bufts = repack
         self.model = L.llama_model_load_from_file(path.encode(), mp)
         cp = L.llama_context_default_params()
         cp.n_ctx = n_ctx_per_seq * n_seq
         cp.n_batch = max(512, n_ctx_per_seq * n_seq)  # one decode may hold every prompt
         cp.n_ubatch = 512  # computed 512 tokens at a time: a small compute buffer
         cp.n_seq_max = n_seq
+        if unified is not None:
+            cp.kv_unified = unified
+        if flash_attn is not None:
+            cp.flash_attn_type = flash_attn
         cp.n_threads = cp.n_threads_batch = threads or os.cpu_count()
         self.ctx = L.llama_init_from_model(self.model, cp)
         self.vocab = L.llama_model_get_vocab(self.model)
@@ -79,9 +87,13 @@ class Engine:
         if self.L.llama_decode(self.ctx, b) != 0:
             raise RuntimeError("llama_decode failed")
 
-    def argmax(self, i: int) -> int:
+    def logits(self, i: int) -> np.ndarray:
+        """A copy of row i's logits of the last decode."""
         ptr = self.L.llama_get_logits_ith(self.ctx, i)
-        return int(np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,)).argmax())
+        return np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,)).copy()
+
+    def argmax(self, i: int) -> int:
+        return int(self.logits(i).argmax())
 
     def prefill(self, prompts: list[list[int]]) -> list[int]:
         """Every prompt in one decode; the first generated token of each."""

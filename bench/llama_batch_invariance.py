@@ -17,7 +17,6 @@ or all prompts in one. Each setting is a separate process (the kernels are chose
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import subprocess
@@ -30,47 +29,17 @@ STEPS = 40
 
 def measure(fa: int, repack: int, unified: int, own_prompt: bool, model: str) -> str:
     import numpy as np
-    import llama_cpp.llama_cpp as L
-    from llama_batch_cost import chat_prompt
+    from llama_batch_cost import Engine, chat_prompt
     from linguaflow.weights import resolve_gguf
 
     source = [(x["id"], x["en"]) for x in json.loads((REPO / "bench/data/mt_reference.json").read_text())["items"][:8]]
-    L.llama_backend_init()
-    mp = L.llama_model_default_params()
-    mp.use_extra_bufts = bool(repack)
-    m = L.llama_model_load_from_file(str(resolve_gguf(model)).encode(), mp)
-    cp = L.llama_context_default_params()
-    cp.n_ctx, cp.n_ubatch, cp.n_seq_max = 4096, 512, 4
-    cp.n_batch = cp.n_ctx
-    cp.kv_unified, cp.flash_attn_type = bool(unified), fa
-    cp.n_threads = cp.n_threads_batch = os.cpu_count()
-    ctx = L.llama_init_from_model(m, cp)
-    vocab = L.llama_model_get_vocab(m)
-    n_vocab = L.llama_vocab_n_tokens(vocab)
-    batch = L.llama_batch_init(cp.n_batch, 0, 4)
-    memory = L.llama_get_memory(ctx)
-
-    def tokens(text):
-        raw = text.encode()
-        buf = (L.llama_token * (len(raw) + 16))()
-        return list(buf[:L.llama_tokenize(vocab, raw, len(raw), buf, len(buf), True, True)])
-
-    prompts = [tokens(chat_prompt(source, t)) for t in ("de", "zh", "ja", "fr")]
-
-    def decode(rows):
-        for i, (t, p, s, want) in enumerate(rows):
-            batch.token[i], batch.pos[i], batch.n_seq_id[i], batch.logits[i] = t, p, 1, want
-            batch.seq_id[i][0] = s
-        batch.n_tokens = len(rows)
-        assert L.llama_decode(ctx, batch) == 0
-
-    def logits(row):
-        ptr = L.llama_get_logits_ith(ctx, row)
-        return np.ctypeslib.as_array(ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float)), shape=(n_vocab,)).copy()
+    engine = Engine(str(resolve_gguf(model)), 4, repack=bool(repack), unified=bool(unified), flash_attn=fa)
+    prompts = [engine.tokenize(chat_prompt(source, t)) for t in ("de", "zh", "ja", "fr")]
+    decode, logits = engine.decode, engine.logits
 
     def run(order, split=None):
         """Greedy steps of prompt 0 decoded with the prompts in `order`: its logits, its tokens."""
-        L.llama_memory_clear(memory, True)
+        engine.clear()
         rows, row_of, first = [], {}, {}
         for seq, i in enumerate(order):
             start = 0

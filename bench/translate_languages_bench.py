@@ -36,12 +36,12 @@ def references(names: str) -> list[dict]:
     return [item for name in names.split(",") for item in json.loads((REPO / "bench/data" / name).read_text())["items"]]
 
 
-def child(path: str, model: str, langs: list[str], limit: int, sets: str = "mt_reference.json") -> dict:
+def child(path: str, model: str, langs: list[str], limit: int, reference_sets: str = "mt_reference.json") -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     from linguaflow.translation import llamacpp, llm_prompt
 
-    data = references(sets)[:limit]
+    data = references(reference_sets)[:limit]
     items = [(d["id"], d["en"]) for d in data]
     t0 = time.perf_counter()
     if path == "old":
