@@ -25,7 +25,7 @@ from collections import defaultdict
 from common import REPO, write_figures
 
 # tune and heldout were fixed before any check was written; heldout2 (s121-), heldout3 (s191-), heldout4 (s241-),
-# heldout5 (s301-), heldout6 (s361-) heldout7 (s421-) and heldout8 (s481-) were written and labelled later, by writers who never saw the checks, each scored once after the rules it measures
+# heldout5 (s301-), heldout6 (s361-), heldout7 (s421-) and heldout8 (s481-) were written and labelled later, by writers who never saw the checks, each scored once after the rules it measures
 PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
 DATA = REPO / "bench" / "data" / "translation_errors.json"
 REVIEWS = REPO / "bench" / "data" / "translation_reviews.json"
