@@ -108,7 +108,9 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     """Runs of letters in `text` in a script foreign to `target` (Latin ones: unless they are a name,
     a code, an address or an acronym of the source, kept as written, or a unit: 2.4kg)."""
     allowed = SCRIPTS.get(target, LATIN)
-    literal, _ = names.names_in(source_text)
+    literal, named = names.names_in(source_text)
+    # a place of the source by another of its Latin names ("Göteborg" for Gothenburg), folded as `names` folds them
+    other_names = {o for n in named for o in names.other_names(n) if o.isascii()}
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
         w.casefold() for name in re.findall(r"\b[A-Z][^\W\d_]*(?:-[^\W\d_]+)*", source_text)
         for w in (name.split("-") if not names.everyday(name.split("-")[0]) else name.split("-")[:1])}  # Min-jun, not Check-in
@@ -123,6 +125,7 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
             runs.append(("", ""))
     return [letters for script, letters in runs if script and script not in allowed
             and not (script == "LATIN" and (letters.casefold() in kept_from_source or letters.casefold() in units.SYMBOLS
+                                            or names.fold(letters) in other_names
                                             or len(letters) == 1 or (letters.isupper() and len(letters) <= 5)))]  # LAN, USB, w
 
 

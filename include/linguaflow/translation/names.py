@@ -67,6 +67,16 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
 
 
+def fold(text: str) -> str:
+    """A name as the place lists are keyed: case, accents and width folded."""
+    return _plain(text)
+
+
+def other_names(name: str) -> frozenset[str]:
+    """The other names of a city or country (folded), empty for any other name."""
+    return _other_names().get(_plain(name), frozenset())
+
+
 def _alnum(text: str) -> str:
     return re.sub(r"[\W_]", "", _plain(text))
 

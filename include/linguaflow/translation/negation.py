@@ -21,7 +21,7 @@ MARKERS = {
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
     "pt": r"\b(?:não|nunca|ninguém|nada|nenhum\w*|sem|nem)\b",
     "nl": r"\b(?:niet|geen|nooit|niemand|niets|zonder)\b",
-    "zh": r"不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|(?<![避以难])免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee (not 避免: avoid)
+    "zh": r"[从决绝]不|禁止|不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|(?<![避以难])免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee (not 避免: avoid)
     "ja": r"ない|なかっ|(?<!少)(?<!危)なく(?:な|て)|(?:で|じゃ)は?なく|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
@@ -29,7 +29,7 @@ _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot onl
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
                        r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b|\bnon seulement\b",  # par personne: per person
-                 "zh": r"一不小心|非常|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
+                 "zh": r"一不小心|非常|那不勒斯|不来梅|不列颠|不丹|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
                        r"|(?:くれ|もらえ|いただけ)(?:ない|ません)か?[？?]"}  # 貸してくれない？: a request
 
@@ -47,7 +47,8 @@ def negates(text: str, lang: str) -> bool | None:
 # Papier, 没纸, sin papel; "the battery is dead": 没电)
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
             r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
-            r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b")
+            r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
+            r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b")  # "smoking is prohibited": 禁止吸烟, 禁煙
 
 
 def _says_absence(text: str) -> bool:
@@ -68,15 +69,38 @@ UN_STEM_ZIPF = 3.0  # the rest of an un- word is a word of its own ("read", "les
 def flipped(source_text: str, translated: str, source: str, target: str) -> str | None:
     """Why a translation's polarity differs from its source's, or None."""
     said, got = negates(source_text, source), negates(translated, target)
-    if said is None or got is None or said == got:
+    if said is None or got is None or (said == got and not said):
         return None
-    if got and source == "en" and _says_absence(source_text):
+    if got and not said and source == "en" and _says_absence(source_text):
         return None
     if said and source == "en" and re.search(_NOT_UNTIL, source_text, re.I) and re.search(_ONLY_FROM.get(target, r"(?!x)x"), translated, re.I):
         return None  # "not until 14 February": "erst ab dem 14. Februar", 要到2月14日才
     if said and source == "en" and re.search(_NO_LONGER, source_text, re.I) and re.search(_STOPPED.get(target, r"(?!x)x"), translated, re.I):
         return None  # "will no longer stop here": "dejará de parar aquí"
-    return "the source says not, the translation does not" if said else "the translation says not, the source does not"
+    if said and got and target in DOUBLE_NEGATION_FLIPS and _twice(translated, target) and not _twice(source_text, source):
+        return "the translation says not twice in one clause (a double negation), the source once"
+    return None if said == got else (
+        "the source says not, the translation does not" if said else "the translation says not, the source does not")
+
+
+# Languages where two negations in one clause cancel (no negative concord: "nie ... nicht" says
+# "always"); French "ne ... pas" and Spanish "no ... nada" are one negation said twice.
+DOUBLE_NEGATION_FLIPS = ("de", "zh")
+_CLAUSE = re.compile(r"[,;:.!?，。；：！？、]|\b(?:und|aber|oder|weil|dass|wenn|sondern|denn)\b|而|但|因为|所以|如果")
+
+
+def _twice(text: str, lang: str) -> bool:
+    """Whether one clause of `text` holds two negation markers."""
+    pattern = MARKERS.get(lang)
+    if pattern is None:
+        return False
+    text = re.sub(_NOT_NEGATION.get(lang, r"(?!x)x"), " ", text, flags=re.I)
+    text = re.sub(_PREPOSITIONS.get(lang, r"(?!x)x"), " ", text, flags=re.I)
+    return any(len(re.findall(pattern, clause, flags=re.I)) >= 2 for clause in _CLAUSE.split(text))
+
+
+# "without" and "instead of" beside a "not" keep it: "ohne sie kann er nicht" is "cannot without them"
+_PREPOSITIONS = {"de": r"\b(?:ohne|(?:an)?statt)\b"}
 
 
 # "no longer" says "stops", which translations may say with a verb of their own

@@ -509,6 +509,10 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
 _NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  '’]\d{3}(?!\d))*")  # 3'750: Swiss thousands
 
 
+# An amount said as its two units, "12 dollars 50" ("douze euros cinquante"), is written 12.50 as often
+_MAJOR_MINOR = re.compile(r"\b(\d+) ((?i:dollars?|dólar(?:es)?|pounds?|euros?|francs?|franken|livres?|libras?)) (\d{2})\b(?![.,:]?\d|\s*(?:%|per|mal|fois|veces|times))")
+
+
 def facts(text: str, lang: str) -> list[Fact]:
     """What `text` (in `lang`) says that a translation must keep: numbers, clock times, days."""
     text = unicodedata.normalize("NFKC", text)
@@ -520,7 +524,7 @@ def facts(text: str, lang: str) -> list[Fact]:
     if lang == "en":
         decades, text = _decade_facts(text)
         found += decades
-    written = as_digits(text, lang)
+    written = re.sub(_MAJOR_MINOR, r"\1.\3 \2", as_digits(text, lang))  # "twelve dollars fifty": 12.50 dollars
     if lang in CJK_NUMERALS:
         def month(m: re.Match) -> str:  # 5月: May, not also a number 5
             if 1 <= int(m.group(1)) <= 12 and not re.match(r"\s*[个か]", written[m.end():]):

@@ -33,7 +33,7 @@ _NUM, _SYM = r"\d\s*", r"(?![A-Za-z])"
 _COUNT = r"(?:\d\s*|\b(?:an?|half an?) )"  # "5 litres", "a litre", "half a litre"; a cup only with a number ("a cup of coffee": ein Kaffee)
 _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # units of measure
-    ("litre", rf"{_COUNT}(?:litres?|liters?)\b", {"de": rf"liter|{_NUM}l{_SYM}", "fr": rf"litre|{_NUM}l{_SYM}", "es": rf"litro|{_NUM}l{_SYM}",
+    ("litre", rf"{_COUNT}(?:litres?|liters?)\b", {"de": rf"liter|{_NUM}l{_SYM}", "fr": rf"litre|{_NUM}l{_SYM}", "es": rf"litr[oa]|{_NUM}l{_SYM}",
                                                   "zh": rf"{_NUM}(?:公?升|l{_SYM})|毫升", "ja": rf"リットル|ℓ|{_NUM}[lL]{_SYM}"}),
     ("kilometre", rf"{_COUNT}(?:kilometres?|kilometers?|km)\b", {"de": r"kilometer|km", "fr": r"kilom[èe]tre|km", "es": r"kil[óo]metro|km",
                                                              "zh": r"公里|千米|km", "ja": r"キロ|km|粁"}),
@@ -45,7 +45,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("gram", rf"{_COUNT}(?:grams?|grammes?)\b", {"de": rf"gramm|{_NUM}g{_SYM}", "fr": rf"gramme|{_NUM}g{_SYM}", "es": rf"gramo|{_NUM}g{_SYM}",
                                               "zh": rf"{_NUM}(?:克|g{_SYM})", "ja": rf"グラム|{_NUM}g{_SYM}"}),
     ("degree", r"\d\s*(?:degrees?\b|°)", {"de": r"grad|°", "fr": r"degr[ée]|°", "es": r"grado|°", "zh": rf"{_NUM}度|°", "ja": rf"{_NUM}度|°"}),
-    ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|%",
+    ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|porcent|%",
                                              "zh": rf"百分|%|{_NUM}[成折]", "ja": rf"パーセント|%|{_NUM}割"}),
     ("cup", r"\d\s*cups?\b", {"de": r"tasse|becher|cup", "fr": r"tasse|verre", "es": r"taza|vaso", "zh": r"杯", "ja": r"カップ|杯"}),
     # a spoon after a number or "of a" ("a quarter of a teaspoon")
@@ -63,7 +63,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("night", r"\b(?:at|last|every|(?:mon|tues|wednes|thurs|fri|satur|sun)day) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
                                                               "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
     ("tonight", r"\btonight\b", {"de": r"heute|diese[nr]? (?:abend|nacht)", "fr": r"ce soir|cette nuit|aujourd|\bsoir", "es": r"esta noche|hoy",
-                                  "zh": r"今晚|今夜|今天|今日", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
+                                  "zh": r"今晚|今夜|今天|今日|(?<![明昨前后])晚上", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
     # seasons, public holidays and meals: when something happens, as much as a date
     ("spring", r"\b(?:in|this|next|last|every|since|until|by|from|early|late) (?:the )?spring\b|\bspring(?:time\b| \d{4})",
      {"de": r"frühling|frühjahr", "fr": r"printemps", "es": r"primavera", "zh": r"春", "ja": r"春"}),
