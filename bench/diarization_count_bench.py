@@ -201,6 +201,23 @@ def evaluate(items, method, encoder: str, **kw) -> list[dict]:
     return rows
 
 
+def second_opinion(items, other: str) -> None:
+    """Would a second encoder's count show where GE2E's is wrong? The doubt as it is, then raised
+    also where `other`'s own count (3D-Speaker's recipe) differs from GE2E's, or is higher (every
+    wrong count left is too few speakers)."""
+    ge2e = {r["name"]: r for r in evaluate(items, "eigengap", "ge2e")}
+    theirs = {r["name"]: r["found"] for r in evaluate(items, "laplacian", other)}
+    variants = {"doubt as it is": lambda r: bool(r["doubt"]),
+                f"or {other} differs": lambda r: bool(r["doubt"]) or theirs[r["name"]] != r["found"],
+                f"or {other} finds more": lambda r: bool(r["doubt"]) or theirs[r["name"]] > r["found"]}
+    halves = [h for h in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "real")
+              if any(it["split"] == h for it in items)]
+    print(f"\n| doubt | {' | '.join(halves)} |\n|---|{'---|' * len(halves)}")
+    for name, raised in variants.items():
+        cells = [flag_summary([{**r, "doubt": raised(r)} for r in ge2e.values() if r["split"] == h]) for h in halves]
+        print(f"| {name} | {' | '.join(cells)} |")
+
+
 def summary(rows: list[dict]) -> str:
     if not rows:
         return "–"
@@ -251,6 +268,7 @@ def main() -> None:
     ap.add_argument("--overlap", action="store_true", help="how well each encoder's windows tell overlapped speech")
     ap.add_argument("--sweep", action="store_true", help="print the tuning half's sweep of each method's threshold")
     ap.add_argument("--short-calls", action="store_true", help="the hotel front-desk call (29 s) in twelve voice pairs")
+    ap.add_argument("--second-opinion", default="", help="an encoder whose own count adds to the doubt (campplus)")
     args = ap.parse_args()
     recordings = build()
     wav, rttm = speechgen.pyannote_sample()
@@ -285,6 +303,9 @@ def main() -> None:
     tune = [it for it in items if it["split"] == "tune"]
     if args.short_calls:
         short_calls()
+        return
+    if args.second_opinion:
+        second_opinion(items, args.second_opinion)
         return
     if args.overlap:
         for name in dict.fromkeys(m.split(":")[0] for m in args.methods.split(",")):

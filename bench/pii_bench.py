@@ -64,16 +64,20 @@ def reference_labels(sentence: dict) -> list[tuple[str, int | None]]:
     return [(w, next((n for a, b, n in spans if s < b and e > a), None)) for w, s, e in words_of(written)]
 
 
-def transcript_labels(reference: list[tuple[str, int | None]], hyp: list[tuple[str, int, int]]) -> list[int | None]:
+def transcript_labels(reference: list[tuple[str, int | None]], hyp: list[tuple[str, int, int]],
+                      heard: set[int] | None = None) -> list[int | None]:
     """Each transcribed word's entity, by aligning it to the reference words: equal words take the
     reference's label; a replaced stretch takes the entity of the reference words it replaced (if
-    any); an inserted word takes the entity of a neighbour (the one before first)."""
+    any); an inserted word takes the entity of a neighbour (the one before first). `heard` gets
+    the indices of the reference words the transcript has as written."""
     ref_folded, hyp_folded = [fold(w) for w, _ in reference], [fold(w) for w, _, _ in hyp]
     labels: list[int | None] = [None] * len(hyp)
     for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, ref_folded, hyp_folded, autojunk=False).get_opcodes():
         if op == "equal":
             for k in range(a1 - a0):
                 labels[b0 + k] = reference[a0 + k][1]
+                if heard is not None:
+                    heard.add(a0 + k)
         elif op == "replace":
             inside = [reference[k][1] for k in range(a0, a1) if reference[k][1] is not None]
             for k in range(b0, b1):
@@ -135,7 +139,8 @@ def transcripts_for(sentences: list[dict], model: str, only: set[str] | None = N
 
 
 def score(sentences: list[dict], texts: dict[str, str], show_misses: bool = False) -> dict:
-    per_type: dict[str, dict[str, int]] = {t: {"entities": 0, "redacted": 0, "dropped": 0} for t in detect.DEFAULT}
+    per_type: dict[str, dict[str, int]] = {t: {"entities": 0, "redacted": 0, "dropped": 0, "exact": 0, "exact_redacted": 0}
+                                           for t in detect.DEFAULT}
     other_words = other_redacted = clean_sentences = clean_touched = 0
     seconds, calls = 0.0, 0
     for s in sentences:
@@ -145,7 +150,8 @@ def score(sentences: list[dict], texts: dict[str, str], show_misses: bool = Fals
         seconds += time.perf_counter() - began
         calls += 1
         hyp = words_of(text)
-        labels = transcript_labels(reference_labels(s), hyp)
+        reference, heard = reference_labels(s), set()
+        labels = transcript_labels(reference, hyp, heard)
         redacted = [any(a < e and b > st for a, b in ((f.start, f.end) for f in found)) for _, st, e in hyp]
         content = [informative(w) for w, _, _ in hyp]
         for n, ent in enumerate(s["entities"]):
@@ -154,10 +160,15 @@ def score(sentences: list[dict], texts: dict[str, str], show_misses: bool = Fals
             mine = [k for k, lab in enumerate(labels) if lab == n and content[k]]
             if not mine:
                 row["dropped"] += 1
-            elif all(redacted[k] for k in mine):
+                continue
+            exact = all(k in heard for k, (_, lab) in enumerate(reference) if lab == n)  # every word as written
+            row["exact"] += exact
+            if all(redacted[k] for k in mine):
                 row["redacted"] += 1
+                row["exact_redacted"] += exact
             elif show_misses:
-                print(f"  missed {ent['type']:<11} {s['id']}: {' '.join(hyp[k][0] for k in mine)!r} in {text!r}")
+                print(f"  missed {ent['type']:<11} {s['id']}{' (heard as written)' if exact else ''}: "
+                      f"{' '.join(hyp[k][0] for k in mine)!r} in {text!r}")
         plain = [k for k, lab in enumerate(labels) if lab is None and re.search(r"\w", hyp[k][0])]
         other_words += len(plain)
         wrong = [k for k in plain if redacted[k]]
@@ -172,10 +183,12 @@ def score(sentences: list[dict], texts: dict[str, str], show_misses: bool = Fals
 
 
 def table(name: str, result: dict) -> list[str]:
-    lines = [f"### {name}", "", "| type | entities | redacted | recall | dropped by ASR |", "|---|---:|---:|---:|---:|"]
+    lines = [f"### {name}", "", "| type | entities | redacted | recall | dropped by ASR | heard as written | recall there |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for kind, row in result["types"].items():
         heard = row["entities"] - row["dropped"]
-        lines.append(f"| {kind} | {heard} | {row['redacted']} | {100 * row['redacted'] / max(1, heard):.1f} % | {row['dropped']} |")
+        lines.append(f"| {kind} | {heard} | {row['redacted']} | {100 * row['redacted'] / max(1, heard):.1f} % | {row['dropped']} | "
+                     f"{row['exact']} | {100 * row['exact_redacted'] / max(1, row['exact']):.1f} % |")
     lines += ["", f"False redactions: {result['other_redacted']} of {result['other_words']} words that are no personal data "
                   f"({100 * result['other_redacted'] / max(1, result['other_words']):.2f} %); sentences without personal "
                   f"data touched: {result['clean_touched']} of {result['clean_sentences']}; "
