@@ -47,14 +47,14 @@ NAME_LANGUAGES = ("en",)
 MIN_SCORE = {"US_BANK_NUMBER": 0.6, "US_PASSPORT": 0.6, "URL": 0.6}
 MIN_SCORE_DEFAULT = 0.4
 CONTEXT_WORDS = 6  # how far before a number its context word may be, in words
-ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|sort code|routing|iban|bank)\b", re.I)
+ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|sort code|sort (?:co|ko)\w*|routing|iban|bank)\b", re.I)  # "sort Kodo", "sort co-nate"
 BIRTH_CONTEXT = re.compile(r"\b(born|birth|birthday|d\.? ?o\.? ?b\.?)\b", re.I)
 # The words that say what a number is, nearest first; and the digits each needs at least
 # (fewer than spoken: Whisper drops a digit now and then, and a half number still identifies).
 ID_CONTEXT = {
     "card": re.compile(r"\b(card|visa|master ?card|amex|american express|debit|credit)\b", re.I),
     # policy, claim, member, customer and loan numbers identify a person's account too ("Policid WH-417-2906")
-    "account": re.compile(r"\b(account|acct|sort code|routing|iban|bank|transfer|wire|refund|polic(?!e)\w*|"
+    "account": re.compile(r"\b(account|acct|sort code|sort (?:co|ko)\w*|routing|iban|bank|transfer|wire|refund|polic(?!e)\w*|"
                          r"member(?:ship)? (?:number|no|id)|customer (?:number|no|id)|tenancy|borrower|deposit|reference|donor|"
                          r"(?:service|support) (?:plan|contract)|contract number|patient number|case number)\b", re.I),
     "national_id": re.compile(r"\b(social\w*|security|ssn|insurance|national|ni number|id number|passport|tax)\b", re.I),
@@ -62,7 +62,7 @@ ID_CONTEXT = {
 }
 # a claim, member, customer or loan number: the word right before the value ("claim CLM, 4477",
 # "member number is 8841073", "Member IDWJK-104"), not "member since 2010" or "the loan is for 250000"
-ACCOUNT_BEFORE = re.compile(r"\b(?:(?:claim|member(?:ship)?|customer|loan)(?:\s+(?:number|no\.?|id|reference|ref))?"
+ACCOUNT_BEFORE = re.compile(r"\b(?:(?:claim|member(?:ship)?|customer|loan|loyalty)(?:\s+(?:number|no\.?|id|reference|ref))?"
                             r"|(?:donor|contract|plan|patient|case)\s+(?:number|no\.?|id|reference|ref))(?:\s+is)?[\s,:]*$", re.I)
 ACCOUNT_BEFORE_MIN_DIGITS = 4  # a reference with letters named right before it may be short ("claim number is K7 Q914")
 NUMBER_CONTEXT = re.compile(r"\bnumber\b", re.I)  # "number" alone: a phone number, unless a word above says what
@@ -105,7 +105,9 @@ _MONTH = rf"(?:{'|'.join(_MONTHS)})"
 _DATE = re.compile(rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})(?: (?:of|on))? {_MONTH},?(?: (?:\d{{4}}|\d{{2}}-\d{{2}}))?"
                    rf"|{_MONTH} (?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL}),? (?:\d{{4}}|\d{{2}}-\d{{2}})"
                    rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{1,2}}-\d{{1,2}},? \d{{4}}"
-                   rf"|\d{{1,2}}, ?\d{{1,2}}, ?(?:19|20)\d{{2}})\b")  # "9,06,1995": a date read out in groups
+                   rf"|\d{{1,2}}, ?\d{{1,2}}, ?(?:19|20)\d{{2}}"  # "9,06,1995": a date read out in groups
+                   rf"|\d{{1,2}}(?:st|nd|rd|th) (?:of|on) the \d{{1,2}}(?:st|nd|rd|th),? (?:19|20)\d{{2}}"  # the 24th of the 1st, 1988
+                   rf"|(?:New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day|Valentine's Day|Halloween|Hallowe'en),? (?:19|20)\d{{2}})\b")
 _DOMAIN = re.compile(r"(?<![@\w.])[A-Za-z0-9][\w.-]*\.(?:" + "|".join(sorted(spoken.TOP_LEVEL, key=len, reverse=True)) + r")\b(?![@\w])")
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
@@ -120,7 +122,7 @@ _STREET = re.compile(
 _CAPITALISED_NAME = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,3}"
 _STREET_WORDS = "Street|Road|Avenue|Lane|Drive|Boulevard|Way|Terrace"
 # an ordinal street, capitalised ("the 11th Southeast Melmont Street"; not "my 2nd week on the road")
-_ORDINAL_STREET = re.compile(rf"\b\d{{1,4}}(?:st|nd|rd|th) {_CAPITALISED_NAME}(?:{_STREET_WORDS}|Place|Parkway|Highway)\b")
+_ORDINAL_STREET = re.compile(rf"\b\d{{1,4}}(?:st|nd|rd|th) (?:{_CAPITALISED_NAME})?(?:{_STREET_WORDS}|Place|Parkway|Highway)\b")
 # a street named without a house number, after a word that says it is where someone lives or gets post
 # (not Court, Place, Square: institutions, landmarks)
 _NAMED_STREET = re.compile(rf"\b{_CAPITALISED_NAME}(?:{_STREET_WORDS}|Close|Crescent|Gardens|Grove|Mews|Rise|Parade)\b")
@@ -137,6 +139,9 @@ GLUED_STREET_ZIPF = 2.3  # a word this common is no street run together ("backst
 _TOWN_AFTER = re.compile(r",? in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?! [A-Z0-9]\b)")
 _NOT_A_TOWN = frozenset("Room Hall Building Block Floor Suite Unit Flat Apartment Level Wing Tower Office Studio".split())
 # a house given by its number alone by someone who lives there: "she lives at number 6"
+# the place someone lives in, said with "home in", "lives in" ("her home in Car Martin": Carmarthen heard as two words)
+_HOME_TOWN = re.compile(r"\b(?:(?:my|his|her|their|our|your) home|lives|live|living|lived|based|grew up) in "
+                        r"((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+)")
 _HOUSE_NUMBER = re.compile(r"\b(?:lives?|lived|living|stays?|staying|stayed) at (number \d{1,4}[a-zA-Z]?)\b")
 # a state or country and the ZIP or postcode after it: "Colorado, 80304"; a UK postcode ("OX4, 7RJ")
 _STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, (\d{5}(?:-\d{4})?)\b| (\d{5}(?:-\d{4})?)(?=[.,;!?]|$))")
@@ -322,6 +327,8 @@ def _own(text: str, wanted: set[str], runs) -> list[tuple[float, int, int, str]]
                 for town in [_TOWN_AFTER.match(text[m.end():])]
                 if town and town.group(1).split()[0] not in _CALENDAR | _NOT_A_TOWN]
         out += [(0.4, m.start(1), m.end(1), "location") for m in _HOUSE_NUMBER.finditer(text)]
+        out += [(0.4, m.start(1), m.end(1), "location") for m in _HOME_TOWN.finditer(text)
+                if m.group(1).split()[0] not in _CALENDAR | _NOT_A_TOWN]
         out += [(0.5, m.start(), m.end(1), "location") for m in _NUMBERED_BEFORE_PLACE.finditer(text)
                 if spoken_names.place(m.group(2)) and not all(map(spoken_names.everyday, m.group(1).split()))]
         out += [(0.5, m.start(), m.end(), "location") for m in _UNIT.finditer(text)]

@@ -214,8 +214,8 @@ def _dotted(tokens: list[_Token], i: int) -> tuple[str | None, int]:
             break
         parts.append(part)
         j += used
-        if tokens[j - 1].trail or j >= len(tokens):
-            break
+        if j >= len(tokens) or (tokens[j - 1].trail and not (tokens[j - 1].trail == "," and tokens[j].core.lower() in JOINERS)):
+            break  # a comma Whisper put before a spoken joiner ("zara underscore K, underscore 99") does not end the name
         word = tokens[j].core.lower()
         if word in DOT and not tokens[j].trail:
             parts.append(".")
