@@ -1,13 +1,13 @@
 """Personal data redaction on speech as Whisper transcribes it: recall per type, false redactions.
 
-    .venv/bin/python bench/pii_bench.py [--split tune|heldout|...|heldout8|all] [--model base] [--show-misses]
+    .venv/bin/python bench/pii_bench.py [--split tune|heldout|...|heldout9|all] [--model base] [--show-misses]
 
 bench/data/pii_sentences.json holds 249 spoken-style sentences (205 with personal data, 44 without),
 each entity labelled in the sentence as said and as written, in a tuning half and a held-out half
 with other frames and values; bench/data/pii_sentences_2.json a second held-out set (`heldout2`),
 written later by another writer who never saw the detector, after the first held-out half had
 been looked at; bench/data/pii_sentences_3.json a third (`heldout3`), written before the second
-one's misses were turned into rules, and so on: each later set (`heldout4` ... `heldout8`)
+one's misses were turned into rules, and so on: each later set (`heldout4` ... `heldout9`)
 written before the one before it was tuned on. Each sentence is spoken by espeak-ng (two voices, alternating),
 transcribed by the real faster-whisper path (`speech.transcribe`, cached per model), and redacted
 by `privacy.detect` on the transcript as it came out.
@@ -38,7 +38,7 @@ from linguaflow.privacy import detect, spoken  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "pii_sentences.json"  # the tuning half and the first held-out half
 # held-out set n (split `heldout{n}`), each written before the one before it was tuned on
-LATER_SETS = {n: Path(__file__).parent / "data" / f"pii_sentences_{n}.json" for n in (2, 3, 4, 5, 6, 7, 8)}
+LATER_SETS = {n: Path(__file__).parent / "data" / f"pii_sentences_{n}.json" for n in (2, 3, 4, 5, 6, 7, 8, 9)}
 SPLITS = ("tune", "heldout", *(f"heldout{n}" for n in LATER_SETS))
 VOICES = [("en-us", 50), ("en-gb", 40)]  # espeak-ng voice, pitch
 CORPUS_VERSION = "pii-1"
