@@ -38,7 +38,7 @@ June July August September October November December OK ID TV PM AM
 TRANSLATED = COMMON | frozenset("""
 Grandma Grandpa Granny Nana Mum Mom Dad Daddy Mummy Mommy Auntie Aunt Uncle
 Isle Island River Bay Sea Ocean Coast Valley Castle Palace Cathedral Marathon Festival Cup League
-HR IT NDA EU UN UK US USA GDPR FAQ AI CEO CFO CTO COO VAT NGO NATO WHO IMF Wi-Fi WiFi
+HR IT NDA EU UN UK US USA GDPR FAQ AI CEO CFO CTO COO VAT NGO NATO WHO IMF Wi-Fi WiFi QR
 """.split())
 
 

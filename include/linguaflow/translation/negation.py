@@ -48,7 +48,8 @@ def negates(text: str, lang: str) -> bool | None:
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
             r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
-            r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b")  # "smoking is prohibited": 禁止吸烟, 禁煙
+            r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b"  # "smoking is prohibited": 禁止吸烟, 禁煙
+            r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b")  # "contactless": 无接触, sin contacto
 
 
 def _says_absence(text: str) -> bool:
@@ -100,7 +101,8 @@ def _twice(text: str, lang: str) -> bool:
 
 
 # "without" and "instead of" beside a "not" keep it: "ohne sie kann er nicht" is "cannot without them"
-_PREPOSITIONS = {"de": r"\b(?:ohne|(?:an)?statt)\b"}
+_PREPOSITIONS = {"de": r"\b(?:ohne|(?:an)?statt)\b",
+                 "zh": r"不在"}  # "not at", a place said inside a phrase: 不再向地址不在M25的客户送货 ("outside the M25")
 
 
 # "no longer" says "stops", which translations may say with a verb of their own

@@ -227,7 +227,7 @@ _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 _CJK_NOT_NUMBERS = ("四川|三星(?![期级級])|三菱|三亚|九龙|九州|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
                     "|同一|唯一|统一|統一|一时间|四半期"  # the same, the only, unified, for a while; a quarter (of a year)
                     "|零件|零部件|零食|零钱|零售|零用"  # parts, snacks, change, retail, pocket money
-                    "|黑色星期五|网络星期一"  # Black Friday, Cyber Monday
+                    "|黑色星期五|网络星期一|二维码|二維碼"  # Black Friday, Cyber Monday; a QR code (a two-dimensional code)
                     rf"|(?<![{_ZH_NUMERAL}{_FINANCIAL}万亿億])[{_FINANCIAL}](?![{_ZH_NUMERAL}{_FINANCIAL}万亿億])")
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.
