@@ -455,6 +455,16 @@ def test_what_the_ninth_part_flagged_wrongly_is_read_right():
     assert not negation.flipped("We no longer deliver outside the M25.", "我们不再向地址不在M25的客户送货。", "en", "zh")
 
 
+def test_what_the_ninth_part_missed_is_caught():
+    assert numbers.compare("He'll retake it in June.", "Il le repassera le 6 juin.", "en", "fr")  # a day added to the month
+    assert not numbers.compare("He'll retake it in June.", "Il le repassera en juin.", "en", "fr")
+    assert not numbers.compare("The deadline is 6 June.", "La date limite est le 6 juin.", "en", "fr")
+    assert numbers.compare("It moved from 3:15 to half four.", "Elle est passée de 3:15 à quatre heures.", "en", "fr")
+    assert not numbers.compare("It moved from 3:15 to half four.", "Sie wurde von 3:15 auf halb fünf verlegt.", "en", "de")
+    assert numbers.compare("Pay before the 28th of this month.", "请在28月前支付。", "en", "zh")  # no calendar has a 28th month
+    assert not numbers.compare("We waited 18 months.", "我们等了18个月。", "en", "zh")
+
+
 def test_a_double_negation_where_two_cancel_is_a_flipped_negation():
     """German and Chinese say "not" once per clause ("nie ... nicht" says "always"); French and
     Spanish say it twice (ne ... pas, no ... nada), so only the first two are read this way."""

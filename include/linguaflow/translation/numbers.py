@@ -394,7 +394,7 @@ _NOT_COUNTED = (r"(?!\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|
                 r"dollars?|pounds?|km|kg|miles?|metres?|meters?|points?)\b|\s*%)")
 _TIMES: dict[str, list[tuple[str, int | str | None]]] = {
     "*": [(rf"(?<![\d.,:]){_H}\s*[:：]\s*{_M}(?![\d:])", None)],
-    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\b(?:at|until|till|before|after|from|since) half {_H}\b{_NOT_COUNTED}", 30),  # half eight: 8:30 (British), not "by half"
+    "en": [(rf"\bhalf past {_HN}\b", 30), (rf"\b(?:at|until|till|to|before|after|from|since) half {_H}\b{_NOT_COUNTED}", 30),  # half eight: 8:30 (British), not "by half"
            (rf"\bquarter past {_HN}\b", 15), (rf"\bquarter to {_HN}\b", -15),
            (rf"\b(?P<m>5|10|20|25)(?: minutes)? past {_HN}\b{_NOT_COUNTED}", None),
            (rf"{_AT}(?P<m>5|10|20|25)(?: minutes)? to {_HN}\b{_NOT_COUNTED}", "to"),
@@ -526,8 +526,8 @@ def facts(text: str, lang: str) -> list[Fact]:
         found += decades
     written = re.sub(_MAJOR_MINOR, r"\1.\3 \2", as_digits(text, lang))  # "twelve dollars fifty": 12.50 dollars
     if lang in CJK_NUMERALS:
-        def month(m: re.Match) -> str:  # 5月: May, not also a number 5
-            if 1 <= int(m.group(1)) <= 12 and not re.match(r"\s*[个か]", written[m.end():]):
+        def month(m: re.Match) -> str:  # 5月: May, not also a number 5; 28月 a month no calendar has (the 28th misread)
+            if int(m.group(1)) >= 1 and not re.match(r"\s*[个か]", written[m.end():]):
                 found.append(Fact("month", int(m.group(1)), m.group(0)))
                 return " " * len(m.group(0))
             return m.group(0)
@@ -728,7 +728,10 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
     weekend_lost, weekend_added = _weekend(source_text, target_text, source, target, said, got)
     missing += weekend_lost
     missing += [said for said, _ in twelve]
-    said_pool, said_minutes, said_digits = _values(said), _minutes(said), _digit_string(said)
+    # a month the target says as a month explains no other number there ("in June" -> "le 6 juin" adds a day)
+    got_months = {g.value for g in got if g.kind == "month"}
+    said_pool = _values([f for f in said if f.kind != "month" or f.value not in got_months])
+    said_minutes, said_digits = _minutes(said), _digit_string(said)
     if source == "en" and re.search(r"(?i)\bhalf\b", source_text):  # "two and a half hours": 两个半小时, 2,5 h, 2h30
         said_pool, said_minutes = said_pool | {0.5, 30.0}, said_minutes | {0.5, 30.0}
     if source == "en":
