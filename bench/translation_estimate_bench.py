@@ -1,7 +1,7 @@
 """Does a model's quality estimate find the wrong translations the rules miss? Scored on the
 labelled error benchmark (`bench/data/translation_errors.json`, issue 26).
 
-    .venv/bin/python bench/translation_estimate_bench.py score [--split tune|heldout] [--readings back,forward]
+    .venv/bin/python bench/translation_estimate_bench.py score [--split tune|heldout|...|heldout9] [--readings back,forward]
     .venv/bin/python bench/translation_estimate_bench.py report [--reading back] [--allowed 0.03] [--lines JSON]
     .venv/bin/python bench/translation_estimate_bench.py references
 
@@ -24,6 +24,7 @@ import math
 import time
 
 from common import REPO, machine
+from translation_errors_bench import PARTS  # every part of the benchmark, each scored when its pairs are
 
 DATA = REPO / "bench" / "data" / "translation_errors.json"
 SCORES = REPO / "bench" / "figures" / "translation_estimate_scores.json"
@@ -116,8 +117,8 @@ def report(args) -> None:
     readings = [r for r in ("back", "forward", "roundtrip", "prior", "min back") if any(r in row["est"] for row in rows)]
     readings += sorted({k for row in rows for k in row["est"] if "@" in k and not k.startswith("min ")})  # other readers
     own = [r for r in rows if r["origin"] == "real:llamacpp/" + MODEL]
-    for part, mine in [(p, [r for r in rows if r["part"] == p]) for p in ("tune", "heldout")] + \
-            [(f"{p}, the reading model's own outputs only", [r for r in own if r["part"] == p]) for p in ("tune", "heldout")]:
+    for part, mine in [(p, [r for r in rows if r["part"] == p]) for p in PARTS] + \
+            [(f"{p}, the reading model's own outputs only", [r for r in own if r["part"] == p]) for p in PARTS]:
         mine = [r for r in mine if any(k in r["est"] for k in readings)]
         if not mine:
             continue
@@ -145,7 +146,7 @@ def report(args) -> None:
     reader = reading.split("@")[1] if "@" in reading else MODEL
     lines = json.loads(args.lines) if args.lines else estimate.LINES.get(reader, chosen)
     print(f"# lines applied: {json.dumps(lines)}")
-    for part in ("tune", "heldout"):
+    for part in PARTS:
         mine = [r for r in rows if r["part"] == part and reading in r["est"]]
         if not mine:
             continue
@@ -203,7 +204,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("score")
-    s.add_argument("--split", default="tune", choices=("tune", "heldout"))
+    s.add_argument("--split", default="tune", choices=PARTS)
     s.add_argument("--readings", default="back,forward")
     s.add_argument("--origin", default="", help="only pairs whose origin starts with this (real:llamacpp/qwen2.5-coder...)")
     s.add_argument("--model", default=MODEL, help="the GGUF model that reads (default: the default route's)")
