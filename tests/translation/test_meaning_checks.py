@@ -465,6 +465,16 @@ def test_what_the_ninth_part_missed_is_caught():
     assert not numbers.compare("We waited 18 months.", "我们等了18个月。", "en", "zh")
 
 
+def test_what_the_tenth_part_flagged_wrongly_is_read_right():
+    """False alarms on the error benchmark's tenth part (heldout9): no negation in any of them."""
+    flipped = negation.flipped
+    assert not flipped("Is the spa open to non-residents?", "SPA是否对非居民开放？", "en", "zh")  # non-: an absence
+    assert not flipped("Is the spa open to non-residents?", "Ist das Spa für Nicht-Residenten offen?", "en", "de")
+    assert not flipped("The bonus was cut, unfortunately.", "奖金被削减了，不幸的是。", "en", "zh")  # 不幸: unfortunate
+    assert not flipped("The session is cancelled because the hall is flooded.", "培训会因为大厅被水淹没而取消。", "en", "zh")
+    assert flipped("The session is cancelled.", "培训会没有取消。", "en", "zh")
+
+
 def test_a_double_negation_where_two_cancel_is_a_flipped_negation():
     """German and Chinese say "not" once per clause ("nie ... nicht" says "always"); French and
     Spanish say it twice (ne ... pas, no ... nada), so only the first two are read this way."""

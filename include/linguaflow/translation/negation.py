@@ -29,7 +29,7 @@ _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot onl
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
                        r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b|\bnon seulement\b",  # par personne: per person
-                 "zh": r"一不小心|非常|那不勒斯|不来梅|不列颠|不丹|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
+                 "zh": r"一不小心|非常|那不勒斯|不来梅|不列颠|不丹|不幸|淹没|沉没|埋没|没收|出没|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
                        r"|(?:くれ|もらえ|いただけ)(?:ない|ません)か?[？?]"}  # 貸してくれない？: a request
 
@@ -61,7 +61,8 @@ def _says_absence(text: str) -> bool:
 
     if re.search(_ABSENCE, text, re.I):
         return True
-    return any(zipf_frequency(m.group(1).lower(), "en") >= UN_STEM_ZIPF for m in re.finditer(r"\b[Uu]n([a-z]{4,}(?<!ment)(?<!ness)(?<!tion)(?<!ly))\b", text))
+    return any(zipf_frequency(m.group(1).lower(), "en") >= UN_STEM_ZIPF
+               for m in re.finditer(r"\b(?:[Uu]n|[Nn]on-?)([a-z]{4,}(?<!ment)(?<!ness)(?<!tion)(?<!ly))\b", text))  # non-residents: 非居民
 
 
 UN_STEM_ZIPF = 3.0  # the rest of an un- word is a word of its own ("read", "less"; not "iversity")
