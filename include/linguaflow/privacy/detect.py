@@ -138,10 +138,10 @@ GLUED_STREET_ZIPF = 2.3  # a word this common is no street run together ("backst
 # the town said right after a street address: "41 Hazelwood Road in Wells" (not "in Hall B", "in Room 4")
 _TOWN_AFTER = re.compile(r",? in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?! [A-Z0-9]\b)")
 _NOT_A_TOWN = frozenset("Room Hall Building Block Floor Suite Unit Flat Apartment Level Wing Tower Office Studio".split())
-# a house given by its number alone by someone who lives there: "she lives at number 6"
 # the place someone lives in, said with "home in", "lives in" ("her home in Car Martin": Carmarthen heard as two words)
 _HOME_TOWN = re.compile(r"\b(?:(?:my|his|her|their|our|your) home|lives|live|living|lived|based|grew up) in "
                         r"((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+)")
+# a house given by its number alone by someone who lives there: "she lives at number 6"
 _HOUSE_NUMBER = re.compile(r"\b(?:lives?|lived|living|stays?|staying|stayed) at (number \d{1,4}[a-zA-Z]?)\b")
 # a state or country and the ZIP or postcode after it: "Colorado, 80304"; a UK postcode ("OX4, 7RJ")
 _STATE_ZIP = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, (\d{5}(?:-\d{4})?)\b| (\d{5}(?:-\d{4})?)(?=[.,;!?]|$))")

@@ -201,7 +201,7 @@ def kept(name: str, target_text: str) -> bool | None:
     plain, target = _plain(name), _plain(target_text)
     if plain in target:
         return True
-    others = _other_names().get(plain, frozenset())
+    others = other_names(name)
     if any(_in(o, target) for o in others if len(o) >= 2):
         return True
     if others and any(4 <= len(w) <= len(plain) and len(os.path.commonprefix((plain, w))) >= max(4, len(plain) - 2)

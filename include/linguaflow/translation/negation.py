@@ -39,8 +39,12 @@ def negates(text: str, lang: str) -> bool | None:
     pattern = MARKERS.get(lang)
     if pattern is None:
         return None
-    text = re.sub(_NOT_NEGATION.get(lang, r"(?!x)x"), " ", text, flags=re.I)
-    return re.search(pattern, text, flags=re.I) is not None
+    return re.search(pattern, _without_lookalikes(text, lang), flags=re.I) is not None
+
+
+def _without_lookalikes(text: str, lang: str) -> str:
+    """`text` with the words that only look like negations (`_NOT_NEGATION`) blanked out."""
+    return re.sub(_NOT_NEGATION.get(lang, r"(?!x)x"), " ", text, flags=re.I)
 
 
 # English that says an absence without "not", which translations say with one ("out of paper": kein
@@ -96,14 +100,14 @@ def _twice(text: str, lang: str) -> bool:
     pattern = MARKERS.get(lang)
     if pattern is None:
         return False
-    text = re.sub(_NOT_NEGATION.get(lang, r"(?!x)x"), " ", text, flags=re.I)
-    text = re.sub(_PREPOSITIONS.get(lang, r"(?!x)x"), " ", text, flags=re.I)
+    text = re.sub(_NOT_COUNTED_TWICE.get(lang, r"(?!x)x"), " ", _without_lookalikes(text, lang), flags=re.I)
     return any(len(re.findall(pattern, clause, flags=re.I)) >= 2 for clause in _CLAUSE.split(text))
 
 
-# "without" and "instead of" beside a "not" keep it: "ohne sie kann er nicht" is "cannot without them"
-_PREPOSITIONS = {"de": r"\b(?:ohne|(?:an)?statt)\b",
-                 "zh": r"不在"}  # "not at", a place said inside a phrase: 不再向地址不在M25的客户送货 ("outside the M25")
+# Negations that sit beside a "not" without cancelling it: "without" and "instead of" ("ohne sie
+# kann er nicht" is "cannot without them"), and a place said inside a phrase (不在, "not at")
+_NOT_COUNTED_TWICE = {"de": r"\b(?:ohne|(?:an)?statt)\b",
+                      "zh": r"不在"}  # 不再向地址不在M25的客户送货: "no longer ... outside the M25"
 
 
 # "no longer" says "stops", which translations may say with a verb of their own
