@@ -45,7 +45,9 @@ HR IT NDA EU UN UK US USA GDPR FAQ AI CEO CFO CTO COO VAT NGO NATO WHO IMF Wi-Fi
 # Capitalised words that name a currency ("Swiss francs", "Hong Kong dollars"): a currency, checked by `numbers`
 _CURRENCY_NAME = r"\b(?:[A-Z][a-z]+ ){1,2}(?=(?:francs?|dollars?|pounds?|pesos?|kron[aeo]r?|rupees?|yuan|yen|euros?|rand|lira|lire)\b)"
 # A capitalised everyday word before a number labels it ("Platform 9", "Gate 23"): translated, not a name
-_LABEL = r"\b(?:Platform|Gate|Room|Terminal|Floor|Level|Seat|Row|Table|Desk|Chapter|Page|Section|Line|Track|Bus|Route|Exit)(?=\s+\d)"
+_LABEL = (r"\b(?:Platform|Gate|Room|Terminal|Floor|Level|Seat|Row|Table|Desk|Chapter|Page|Section|Line|Track|Bus|Route|Exit"
+          r"|Zone|Carousel|Building|Block|Ward|Pier|Counter|Window|Aisle|Stand|Unit|Flat|Apartment|Suite|Locker|Coach"
+          r"|Carriage|Stop|Hall|Stage|Phase|Round|Grade|Year|Class|Group|Lane|Court|Pitch|Box|Dock|Berth|Bay|Area|Sector|Wing|Tower)(?=\s+\d)")
 
 
 @functools.cache
@@ -127,7 +129,8 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     literal = re.findall(_EMAIL, text) + re.findall(_URL, text)
     rest = re.sub(_EMAIL, " ", re.sub(_URL, " ", text))
     literal += [c for c in re.findall(_CODE, rest) if c not in TRANSLATED and not c.isdigit()
-                and not re.fullmatch(r"\d+(?:[.,]\d+)?(?:-[a-z]+)+", c)]  # "a 36-tonne shipment", "a 4-year-old": a number and words
+                and not re.fullmatch(r"\d+(?:[.,]\d+)?(?:-[a-z]+)+", c)  # "a 36-tonne shipment", "a 4-year-old": a number and words
+                and not _word_and_number(c)]
     names, run = [], []
     rest = re.sub(_CURRENCY_NAME, " ", re.sub(_LABEL, " ", rest))
     for sentence in re.split(r"(?<=[.!?;:])(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)\s+", rest):
@@ -139,6 +142,13 @@ def names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 names += _names_of(run)
                 run = []
     return tuple(dict.fromkeys(literal)), tuple(dict.fromkeys(names))
+
+
+def _word_and_number(code: str) -> bool:
+    """An everyday word joined to a number ("under-12", "over-60s", "top-10"): said in words of the
+    target ("moins de 12 ans"), its number checked by `numbers`; not a code kept as written."""
+    m = re.fullmatch(r"([a-z]{3,})-(\d+)s?", code)
+    return m is not None and everyday(m.group(1))
 
 
 def _names_of(run: list[str]) -> list[str]:

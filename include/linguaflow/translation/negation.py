@@ -25,7 +25,8 @@ MARKERS = {
     "ja": r"ない|なかっ|(?<!少)(?<!危)なく(?:な|て)|(?:で|じゃ)は?なく|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
 }
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
-_NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b",
+_NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b"
+                       r"|\bif not\b(?=\s*[,;:.!?—-])",  # "if not, phone 111" says "otherwise" (sonst, それ以外の場合は); `_ABSENCE` lets "wenn nicht" pass
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
                        r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b|\bnon seulement\b",  # par personne: per person
@@ -53,7 +54,8 @@ _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|tow
             r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
             r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b"  # "smoking is prohibited": 禁止吸烟, 禁煙
-            r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b")  # "contactless": 无接触, sin contacto
+            r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b"  # "contactless": 无接触, sin contacto
+            r"|\bif not\b(?=\s*[,;:.!?—-])")  # "if not, phone 111": sonst, それ以外の場合は
 
 
 def _says_absence(text: str) -> bool:

@@ -509,8 +509,31 @@ def _time_facts(text: str, lang: str) -> tuple[list[Fact], str]:
 _NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  '’]\d{3}(?!\d))*")  # 3'750: Swiss thousands
 
 
-# An amount said as its two units, "12 dollars 50" ("douze euros cinquante"), is written 12.50 as often
-_MAJOR_MINOR = re.compile(r"\b(\d+) ((?i:dollars?|dólar(?:es)?|pounds?|euros?|francs?|franken|livres?|libras?)) (\d{2})\b(?![.,:]?\d|\s*(?:%|per|mal|fois|veces|times))")
+# An amount said as its two units, "12 dollars 50" ("douze euros cinquante", "dos euros con cincuenta",
+# "two euros and fifty cents", 两欧元五十, 3块5), is written 12.50 as often
+_MAJOR_MINOR = re.compile(r"\b(\d+) ((?i:dollars?|dólar(?:es)?|pounds?|euros?|francs?|franken|livres?|libras?)) (?:(con|y|et|und|and|e) )?(\d{1,2})\b"
+                          r"(?:\s*((?i:cents?|centimes?|céntimos?|centavos?|centesimi|pence|p))\b)?(?![.,:]?\d|\s*(?:%|per|mal|fois|veces|times))")
+_MAJOR_MINOR_CJK = re.compile(r"(\d+)\s*(欧元|美元|英镑|镑|加元|元|块|ユーロ|ドル|ポンド)\s*(\d{1,2})(?:\s*(分|角|毛|セント|ペンス|便士|美分|欧分)|(?=\s*(?:[，。,.;；!！?？、）)]|$|的|左右)))")
+# "deux euros et cinquante cents": the coin, not "hundreds" (deux cents is 200)
+_FRENCH_COINS = re.compile(r"\b(euros?|dollars?|livres?|francs?) et ([a-zé-]+) cents\b", re.I)
+
+
+def _joined_amounts(text: str) -> str:
+    """Amounts said in two units written as one ("12 dollars 50": "12.50 dollars"); a joining word
+    ("et", "and") only where the coin is named ("2 euros et 50 personnes" is two amounts)."""
+    def join(m: re.Match) -> str:
+        major, unit, joiner, minor, coin = m.groups()
+        if (joiner and joiner.casefold() != "con" and not coin) or (len(minor) < 2 and not coin):
+            return m.group(0)
+        return f"{major}.{int(minor):02d} {unit}"
+
+    def join_cjk(m: re.Match) -> str:
+        major, unit, minor, coin = m.groups()
+        tenths = coin in ("角", "毛") or (not coin and len(minor) == 1 and unit in ("元", "块"))  # 3块5: 3.5
+        if not coin and len(minor) == 1 and not tenths:
+            return m.group(0)
+        return f"{major}.{minor if tenths else f'{int(minor):02d}'}{unit}"
+    return re.sub(_MAJOR_MINOR_CJK, join_cjk, re.sub(_MAJOR_MINOR, join, text))
 
 
 def facts(text: str, lang: str) -> list[Fact]:
@@ -524,7 +547,9 @@ def facts(text: str, lang: str) -> list[Fact]:
     if lang == "en":
         decades, text = _decade_facts(text)
         found += decades
-    written = re.sub(_MAJOR_MINOR, r"\1.\3 \2", as_digits(text, lang))  # "twelve dollars fifty": 12.50 dollars
+    if lang == "fr":
+        text = re.sub(_FRENCH_COINS, r"\1 et \2 centimes", text)
+    written = _joined_amounts(as_digits(text, lang))  # "twelve dollars fifty": 12.50 dollars
     if lang in CJK_NUMERALS:
         def month(m: re.Match) -> str:  # 5月: May, not also a number 5; 28月 a month no calendar has (the 28th misread)
             if int(m.group(1)) >= 1 and not re.match(r"\s*[个か]", written[m.end():]):

@@ -23,13 +23,15 @@ from . import numbers
 
 _DAYS_AND_PERIODS = "|".join(numbers.WEEKDAYS) + "|week(?:end)?|month|year"
 # "last March" said as "March" reads as the coming one; "next March" as "March" is how people say it (3月に退職します)
-_MONTHS_AND_SEASONS = "|".join(numbers.MONTHS) + "|spring|summer|autumn|winter"
+_MONTHS = "|".join(numbers.MONTHS)
+_MONTHS_AND_SEASONS = _MONTHS + "|spring|summer|autumn|winter"
 
 # (what the source says, English pattern, {target: words that keep it}). A unit counts only after a
 # number or "a" (the source read with number words as digits: "nine degrees"; not "a degree in law",
 # "miles away"); Chinese and Japanese unit characters only after a digit of the target read the same way
 # (5升, not 上升; 200克, not 巧克力). `_NUM` is that digit, `_SYM` a unit symbol's end (2Lの, 200g加えます, m²).
 _NUM, _SYM = r"\d\s*", r"(?![A-Za-z])"
+_PM, _AM = r"\d\s*p\.? ?m\b", r"\d\s*a\.? ?m\b"  # "6 pm", "6 p. m." kept in a Latin-script target
 _COUNT = r"(?:\d\s*|\b(?:an?|half an?) )"  # "5 litres", "a litre", "half a litre"; a cup only with a number ("a cup of coffee": ein Kaffee)
 _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # units of measure
@@ -62,6 +64,13 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                                     "zh": r"晚|夜|下午", "ja": r"夜|夕|晩|午後"}),
     ("night", r"\b(?:at|last|every|(?:mon|tues|wednes|thurs|fri|satur|sun)day) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
                                                               "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
+    # "6 pm" said "6 p. m." (usual in Spanish) or kept as "pm" keeps it; a bare "6 Uhr" is six in the morning
+    ("pm", r"\d\s*p\.?m\b\.?", {"de": rf"abend|nachmittag|nacht|nächt|mittag|{_PM}", "fr": rf"soir|après-midi|apres-midi|nuit|midi|{_PM}",
+                                  "es": rf"tarde|noche|mediod[íi]a|{_PM}", "zh": r"下午|晚|夜|傍晚|午后|中午|正午|pm|PM",
+                                  "ja": r"午後|夜|夕|晩|昼|正午|pm|PM"}),  # 12 pm: noon
+    ("am", r"\d\s*a\.?m\b\.?", {"de": rf"(?-i:Morgen)|morgens|vormittag|früh|nacht|nächt|mitternacht|{_AM}", "fr": rf"matin|nuit|minuit|{_AM}",
+                                  "es": rf"mañana|madrugada|noche|medianoche|{_AM}"}),  # 12 am: midnight. Not in Chinese or
+    # Japanese: a bare early hour (6点, 8時) is read as the morning there (the readers accept it), an evening one is not
     ("tonight", r"\btonight\b", {"de": r"heute|diese[nr]? (?:abend|nacht)", "fr": r"ce soir|cette nuit|aujourd|\bsoir", "es": r"esta noche|hoy",
                                   "zh": r"今晚|今夜|今天|今日|(?<![明昨前后])晚上", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
     # seasons, public holidays and meals: when something happens, as much as a date
@@ -78,6 +87,13 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                         "es": r"almuerzo|almorz|comida|comer", "zh": r"午饭|午餐|中午|中饭|午休", "ja": r"昼食|ランチ|昼|午餐|弁当"}),
     ("dinner", r"\bdinner\b", {"de": r"abend|dinner|essen", "fr": r"\bd[îi]n|souper|repas|réveillon", "es": r"\bcena", "zh": r"晚餐|晚饭|晚宴|饭",
                                  "ja": r"夕食|ディナー|ご飯|ごはん|御飯|夕飯|晩餐"}),
+    # where in a month: "mid-April" said as "the end of April" or "April" is another time
+    ("mid-month", rf"\bmid-? ?(?:{_MONTHS})\b|\b(?:the )?middle of (?:{_MONTHS})\b",
+     {"de": r"mitte", "fr": r"\bmi-|milieu", "es": r"mediados|mitad|medio", "zh": r"中旬|月中|中", "ja": r"中旬|半ば|なかば|中頃|中ごろ"}),
+    ("start of the month", rf"\b(?:early|beginning of|start of) (?:{_MONTHS})\b",
+     {"de": r"anfang|beginn|früh", "fr": r"début|commencement", "es": r"principio|inicio|comienzo", "zh": r"初|上旬|开始", "ja": r"初め|はじめ|上旬|初旬|初"}),
+    ("end of the month", rf"\b(?:late|end of) (?:{_MONTHS})\b",
+     {"de": r"ende|spät", "fr": r"\bfin\b|\bfin d|finale?s?\b", "es": r"final|fin\b|finales", "zh": r"底|末|下旬|结束|最后", "ja": r"末|下旬|終わり|最後|最終"}),
     # next and last before a day or a period ("the next week", "the last week of June": the following, the final)
     ("next", rf"(?<!the )\bnext (?:{_DAYS_AND_PERIODS})\b",
      {"de": r"nächst|kommend|folgend|darauf", "fr": r"prochain|suivant|à venir", "es": r"pr[óo]xim|que viene|siguiente",
@@ -109,9 +125,10 @@ _WORDS = {name: words for name, _, words in _KEPT}
 # the parts of the day a translation's own word puts a clock time in instead (Spanish "tarde" is
 # afternoon and evening, so neither is the other's)
 _OTHER_PARTS = {"morning": ("afternoon", "evening", "night"), "afternoon": ("morning", "night"), "evening": ("morning",),
-                "night": ("morning", "afternoon")}
+                "night": ("morning", "afternoon"), "pm": ("morning",), "am": ("afternoon", "evening")}
 # hours of a 24-hour clock (as written) that keep a part of the day: "20 Uhr" is in the evening
-_CLOCK = {"morning": range(4, 12), "afternoon": range(12, 19), "evening": range(17, 24), "night": (*range(19, 25), *range(0, 6))}
+_CLOCK = {"morning": range(4, 12), "afternoon": range(12, 19), "evening": range(17, 24), "night": (*range(19, 25), *range(0, 6)),
+          "pm": range(12, 24), "am": range(0, 12)}
 
 
 def lost(source_text: str, target_text: str, source: str, target: str) -> list[str]:
@@ -141,5 +158,7 @@ _SMALL_HOURS = {0, 1, 2, 3, 12}  # the morning of a night owl: said "in the morn
 def _clock_keeps(name: str, hours: set[int], target_text: str, target: str) -> bool:
     """Whether the translation's clock puts a time in this part of the day and no word of its own in
     another: "um 20 Uhr" is in the evening; "um 8 Uhr abends" is not in the morning."""
+    if name == "am" and target in numbers.CLOCK_24:  # a bare hour there is the morning ("zwischen 9 und 13 Uhr")
+        return not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name])
     return name in _CLOCK and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours) \
         and not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name])
