@@ -494,6 +494,20 @@ def test_what_the_eleventh_part_flagged_wrongly_is_read_right():
     assert names.lost("Send it to unit B-12 today.", "Envíalo hoy a la unidad B-21.") == ["B-12"]  # a code is still a code
 
 
+def test_a_negation_said_by_its_opposite_is_kept():
+    """"not open" said "closed", "didn't pass" said "failed", "don't eat" said "avoid eating": no
+    "not" in the translation, the same meaning; the plain positive is still a flipped negation."""
+    flipped = negation.flipped
+    assert not flipped("The pharmacy is not open on public holidays.", "La pharmacie est fermée les jours fériés.", "en", "fr")
+    assert flipped("The pharmacy is not open on public holidays.", "La pharmacie est ouverte les jours fériés.", "en", "fr")
+    assert not flipped("Emeka didn't pass his driving test.", "エメカは運転免許試験に失敗しました。", "en", "ja")
+    assert flipped("Emeka didn't pass his driving test.", "エメカは運転免許試験に合格しました。", "en", "ja")
+    assert not flipped("Yuki no longer works at Sony.", "ユキはソニーを退職しました。", "en", "ja")
+    assert not flipped("Please don't eat after midnight.", "Bitte vermeiden Sie es, nach Mitternacht zu essen.", "en", "de")
+    assert not flipped("The train leaves from platform 2A instead of platform 6.",
+                       "Der Zug fährt von Gleis 2A anstatt von Gleis 6.", "en", "de")  # anstatt von: instead of
+
+
 def test_a_part_of_the_day_said_by_am_or_pm_must_be_kept():
     """"after 6 pm" said "after 6 o'clock" is six in the morning on a 24-hour clock, and in Chinese
     and Japanese any six; "mid-April" said "the end of April" is another fortnight."""

@@ -15,7 +15,7 @@ import re
 # of" is one ("rather than", 而不是), and so are the words translations say it with.
 MARKERS = {
     "en": r"\b(?:not|no|never|nobody|nothing|none|neither|nor|cannot|without|instead of|rather than)\b|n't\b",
-    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand\w*|nichts|weder|ohne)\b|\b(?:an)?statt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*|am|an|im|in|um|bei|auf|vom?|mit|für|nach|(?-i:[A-ZÄÖÜ])\w*)\b)",  # not "den Weg anstatt." (instead)  # not "findet ... statt"
+    "de": r"\b(?:nicht|kein\w*|nie|niemals|niemand\w*|nichts|weder|ohne)\b|\b(?:an)?statt(?=\s+(?:d\w+|ein\w*|zu|mein\w*|sein\w*|ihr\w*|am|an|im|in|um|bei|auf|vo[nm]?|mit|für|nach|(?-i:[A-ZÄÖÜ])\w*)\b)",  # not "den Weg anstatt." (instead)  # not "findet ... statt"
     "fr": r"\b(?:ne|pas|jamais|personne|rien|aucun\w*|sans|ni|non|au lieu d[eu]|plutôt que)\b|\bn'",
     "es": r"\b(?:no|nunca|nadie|nada|ningun\w*|ningún|sin|ni|tampoco|en lugar del?|en vez del?)\b",
     "it": r"\b(?:non|mai|nessun\w*|niente|nulla|senza|né)\b",
@@ -85,6 +85,8 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
         return None  # "not until 14 February": "erst ab dem 14. Februar", 要到2月14日才
     if said and source == "en" and re.search(_NO_LONGER, source_text, re.I) and re.search(_STOPPED.get(target, r"(?!x)x"), translated, re.I):
         return None  # "will no longer stop here": "dejará de parar aquí"
+    if said and not got and source == "en" and _said_as_opposite(source_text, translated, target):
+        return None  # "not open on holidays": "fermée les jours fériés"
     if said and got and target in DOUBLE_NEGATION_FLIPS and _twice(translated, target) and not _twice(source_text, source):
         return "the translation says not twice in one clause (a double negation), the source once"
     return None if said == got else (
@@ -121,3 +123,25 @@ _NOT_UNTIL = r"(?:\b(?:not|no)\b|n't\b)[^.;:!?]{0,60}\buntil\b|\bnot before\b"
 _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",
               "zh": r"才|要到", "ja": r"から|以降|以後", "it": r"\bsolo\b|\bsoltanto\b|\ba partire d", "pt": r"\bsó\b|\bsomente\b|\ba partir d",
               "nl": r"\bpas\b|\bvanaf\b"}
+
+
+# A negated English predicate that translations say with its opposite and no "not" ("isn't open":
+# fermé, 关门; "didn't pass": 失敗しました; "don't eat": vermeiden Sie zu essen). Per target, the words of that opposite.
+_OPPOSITES = [
+    (r"(?:\bnot\b|n't\b)\s+(?:be\s+)?open\b",
+     {"de": r"geschlossen|\bzu\b", "fr": r"ferm[ée]", "es": r"cerrad", "zh": r"关闭|关门|休息|停业", "ja": r"閉ま|閉館|休み|休館|定休"}),
+    (r"(?:\bnot\b|n't\b)\s+(?:\w+\s+)?pass(?:ed)?\b",
+     {"de": r"durchgefallen|durchgerasselt", "fr": r"échou|raté|recalé", "es": r"suspend|reprob", "zh": r"失败|挂科", "ja": r"失敗|落ち|不合格"}),
+    (r"(?:\bnot\b|n't\b)\s+(?:\w+\s+)?in the office\b|(?:\bnot\b|n't\b)\s+(?:\w+\s+)?at work\b",
+     {"de": r"abwesend|außer Haus", "fr": r"absent", "es": r"ausente|fuera de la oficina", "ja": r"不在|留守|休み|外出"}),
+    (r"\bno longer (?:works?|working) (?:at|for)\b",
+     {"de": r"verlassen|gekündigt|ruhestand", "fr": r"quitt|retrait", "es": r"dej[óo]|jubil|retir", "zh": r"离职|辞职|退休|离开", "ja": r"退職|辞め|退社|離れ"}),
+    (r"(?:\bdo not\b|\bdon't\b|\bnever\b)\s+\w+",
+     {"de": r"vermeid", "fr": r"évit", "es": r"evit", "zh": r"避免", "ja": r"避け|控え"}),
+]
+
+
+def _said_as_opposite(source_text: str, translated: str, target: str) -> bool:
+    """Whether the translation says the source's negated predicate by its opposite (`_OPPOSITES`)."""
+    return any(target in words and re.search(pattern, source_text, re.I) and re.search(words[target], translated, re.I)
+               for pattern, words in _OPPOSITES)
