@@ -524,6 +524,9 @@ def test_a_part_of_the_day_said_by_am_or_pm_must_be_kept():
     assert lost("It stays cold until mid-April.", "Es bleibt bis Mitte April kalt.", "en", "de") == []
     assert lost("The deadline is the end of September.", "项目截止日期是9月的最后一天。", "en", "zh") == []
     assert lost("The deadline is the end of September.", "La fecha límite es septiembre.", "en", "es") == ["end of the month"]
+    assert lost("Don't bring more than one 20 kg suitcase.", "20kgのスーツケースを1個持ってこないでください。", "en", "ja") == ["at least"]
+    assert lost("Don't bring more than one 20 kg suitcase.", "20kgのスーツケースを1個以上持ってこないでください。", "en", "ja") == []
+    assert lost("Snow is forecast above 1,800 metres.", "Il neigera au-dessus de 1 800 mètres.", "en", "fr") == []
 
 
 def test_a_double_negation_where_two_cancel_is_a_flipped_negation():

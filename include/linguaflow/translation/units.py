@@ -87,6 +87,11 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                         "es": r"almuerzo|almorz|comida|comer", "zh": r"午饭|午餐|中午|中饭|午休", "ja": r"昼食|ランチ|昼|午餐|弁当"}),
     ("dinner", r"\bdinner\b", {"de": r"abend|dinner|essen", "fr": r"\bd[îi]n|souper|repas|réveillon", "es": r"\bcena", "zh": r"晚餐|晚饭|晚宴|饭",
                                  "ja": r"夕食|ディナー|ご飯|ごはん|御飯|夕飯|晩餐"}),
+    # a lower bound: "more than 200 people" said as "200 people" is fewer. (Upper bounds and "about" were
+    # tried the same way and left: translations drop "up to", "within", "about" in ways the readers accept.)
+    ("at least", r"\b(?:more than|over|at least|above|upwards of)\s+(?:an?\s+)?\d",
+     {"de": r"mehr als|über|mindestens|ab\b|oberhalb", "fr": r"plus de|au moins|au-dessus|dépass|supérieur|au-delà", "es": r"más de|al menos|por lo menos|sobre|superior|encima",
+      "zh": r"超过|以上|多于|至少|高于|逾|多|余", "ja": r"以上|超|少なくとも|越え|上回|余り|余"}),
     # where in a month: "mid-April" said as "the end of April" or "April" is another time
     ("mid-month", rf"\bmid-? ?(?:{_MONTHS})\b|\b(?:the )?middle of (?:{_MONTHS})\b",
      {"de": r"mitte", "fr": r"\bmi-|milieu", "es": r"mediados|mitad|medio", "zh": r"中旬|月中|中", "ja": r"中旬|半ば|なかば|中頃|中ごろ"}),
