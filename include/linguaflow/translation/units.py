@@ -89,7 +89,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                  "ja": r"夕食|ディナー|ご飯|ごはん|御飯|夕飯|晩餐"}),
     # a lower bound: "more than 200 people" said as "200 people" is fewer. (Upper bounds and "about" were
     # tried the same way and left: translations drop "up to", "within", "about" in ways the readers accept.)
-    ("at least", r"\b(?:more than|over|at least|above|upwards of)\s+(?:an?\s+)?\d",
+    ("at least", r"(?<!\bno )(?<!\bnot )(?<!\d )\b(?:more than|over|at least|above|upwards of)\s+(?:an?\s+)?\d",  # not "no more than", "135 over 85"
      {"de": r"mehr als|über|mindestens|ab\b|oberhalb", "fr": r"plus de|au moins|au-dessus|dépass|supérieur|au-delà", "es": r"más de|al menos|por lo menos|sobre|superior|encima",
       "zh": r"超过|以上|多于|至少|高于|逾|多|余", "ja": r"以上|超|少なくとも|越え|上回|余り|余"}),
     # where in a month: "mid-April" said as "the end of April" or "April" is another time
