@@ -24,9 +24,11 @@ MARKERS = {
     "zh": r"[从决绝]不|禁止|不(?!错|过|久|同|少|但|仅|断|管|得不|然)|没|別|别|无|未|勿|非|(?<![避以难])免(?!费|税)",  # 不然: otherwise; 免入会费: no joining fee (not 避免: avoid)
     "ja": r"ない|なかっ|(?<!少)(?<!危)なく(?:な|て)|(?:で|じゃ)は?なく|ません|ず(?:に|、|。)|無|なし|禁止|しないで|ぬ(?!い)|不要|不可|対象外",
 }
+# "if not, phone 111" says "otherwise" (sonst, それ以外の場合は): no negation in the source, and in
+# `_ABSENCE` a translation's "wenn nicht" passes
+_IF_NOT = r"\bif not\b(?=\s*[,;:.!?—-])"
 # "no" as a noun or a number sign, or a request that only looks negative: not negations.
-_NOT_NEGATION = {"en": r"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b"
-                       r"|\bif not\b(?=\s*[,;:.!?—-])",  # "if not, phone 111" says "otherwise" (sonst, それ以外の場合は); `_ABSENCE` lets "wenn nicht" pass
+_NOT_NEGATION = {"en": rf"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b|{_IF_NOT}",
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\bau lieu de (?:cela|ça)\b|"  # "prenez le 9:02 au lieu de cela": instead, said as "instead of that"
                        r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
@@ -56,7 +58,7 @@ _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|tow
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
             r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b"  # "smoking is prohibited": 禁止吸烟, 禁煙
             r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b"  # "contactless": 无接触, sin contacto
-            r"|\bif not\b(?=\s*[,;:.!?—-])")  # "if not, phone 111": sonst, それ以外の場合は
+            rf"|{_IF_NOT}")
 
 
 def _says_absence(text: str) -> bool:

@@ -163,7 +163,9 @@ _SMALL_HOURS = {0, 1, 2, 3, 12}  # the morning of a night owl: said "in the morn
 def _clock_keeps(name: str, hours: set[int], target_text: str, target: str) -> bool:
     """Whether the translation's clock puts a time in this part of the day and no word of its own in
     another: "um 20 Uhr" is in the evening; "um 8 Uhr abends" is not in the morning."""
+    if name not in _CLOCK:
+        return False
+    other_part = any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name])
     if name == "am" and target in numbers.CLOCK_24:  # a bare hour there is the morning ("zwischen 9 und 13 Uhr")
-        return not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name])
-    return name in _CLOCK and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours) \
-        and not any(re.search(_WORDS[other][target], target_text, re.I) for other in _OTHER_PARTS[name])
+        return not other_part
+    return not other_part and any(h in _CLOCK[name] and (h >= 13 or target in numbers.CLOCK_24) for h in hours)
