@@ -513,6 +513,7 @@ def test_what_the_twelfth_part_flagged_wrongly_is_read_right():
     assert not numbers.compare("Your card was declined at 21:06 last night.", "您的卡昨天晚上21:06被拒绝了。", "en", "zh")  # last night: yesterday
     assert numbers.compare("Your card was declined at 21:06 tonight.", "您的卡昨天晚上21:06被拒绝了。", "en", "zh")
     assert not numbers.compare("The new café on Rua Augusta is the best.", "Rua Augusta上的新咖啡馆是最好的。", "en", "zh")  # no August
+    assert numbers.compare("The new café opens in August.", "新咖啡馆九月开业。", "en", "zh")  # a month is still read as one
     assert not numbers.compare("I haven't had a day off since the fourth of January.", "自从一月四日以来，我还没有一天休息。", "en", "zh")
     assert not numbers.compare("A replacement card is three pounds fifty.", "替换卡的费用是三磅五十。", "en", "zh")
     assert units.lost("My blood pressure was 135 over 85.", "我的血压是135/85。", "en", "zh") == []  # a reading, no bound
