@@ -112,7 +112,7 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     # a place of the source by another of its Latin names ("Göteborg" for Gothenburg), folded as `names` folds them
     other_names = {o for n in named for o in names.other_names(n) if o.isascii()}
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
-        w.casefold() for name in re.findall(r"\b[A-Z][^\W\d_]*(?:-[^\W\d_]+)*", source_text)
+        w.casefold() for name in re.findall(r"\b[^\W\d_a-z][^\W\d_]*(?:-[^\W\d_]+)*", source_text)  # Łódź too
         for w in (name.split("-") if not names.everyday(name.split("-")[0]) else name.split("-")[:1])}  # Min-jun, not Check-in
     runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
     for char in unicodedata.normalize("NFKC", text):
@@ -143,16 +143,17 @@ def source_words(source_text: str, translated: str, target: str) -> list[str]:
         return []  # other scripts: `foreign_letters` sees them; no word list: cannot tell a loanword
     literal, named = names.names_in(source_text)
     kept = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal + named))}
-    # a name opening a sentence ("Priya Raman's flight", "Anna-Lena, please"): a known first name or surname, or rare in English
+    # a name opening a sentence ("Priya Raman's flight", "Anna-Lena, please"): a known first name or surname,
+    # a city or country ("Perth could hit 41 degrees"), or rare in English
     kept |= {w.casefold() for w in re.findall(r"\b[^\W\d_a-z][^\W\d_]*", source_text)
-             if _name_like(w) or (target not in NOUNS_CAPITALISED and _named_inside(w, translated))}
+             if _name_like(w) or names.other_names(w) or (target not in NOUNS_CAPITALISED and _named_inside(w, translated))}
     # a run of capitalised words kept whole ("Porto Dental Clinic", "Kestrel Motors"): a name, even in German
     kept |= _kept_runs(source_text, translated)
     said = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", source_text)}
     return [w for w in re.findall(r"[^\W\d_]{4,}", translated)
             if w.casefold() in said and w.casefold() not in kept and _loanword_zipf(w.casefold(), target) < LOANWORD_ZIPF
             and _english_zipf(w.casefold()) >= FOREIGN_ZIPF
-            and not numbers.currency_word(w, "en")]
+            and not numbers.currency_word(w, "en") and not numbers.world_currency_word(w, target)]
 
 
 _CAPITALISED_RUN = re.compile(r"\b[^\W\d_a-z][\w'’-]*(?:[ -][^\W\d_a-z][\w'’-]*)+")
@@ -251,9 +252,11 @@ def meaning_findings(source_text: str, translated: str, source: str, target: str
         source_text, translated = redact.TAG.sub(" ", source_text), redact.TAG.sub(" ", translated)
     mismatch = numbers.compare(source_text, translated, source, target)
     unsaid = units.lost(source_text, translated, source, target)
-    if mismatch or unsaid:
+    added = units.added(source_text, translated, source, target)
+    if mismatch or unsaid or added:
         reasons = [mismatch.reason] if mismatch else []
         reasons += [f"the source says {', '.join(unsaid)}, the translation has no word for it"] if unsaid else []
+        reasons += [f"the translation says {', '.join(added)}, the source does not"] if added else []
         found.append(Finding(NUMBER, "; ".join(reasons)))
     missing = names.lost(source_text, translated)
     if missing:

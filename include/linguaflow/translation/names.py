@@ -34,11 +34,12 @@ June July August September October November December OK ID TV PM AM
 """.split())
 # More that translations render in their own words, for the names check only (the redaction step
 # shares COMMON): family words said as names ("Don't worry, Grandma"), the kind of a place or an
-# event beside its name (Isle of Skye: île de Skye), acronyms that are translated (HR: RH, 人事)
+# event beside its name (Isle of Skye: île de Skye), acronyms that are translated (HR: RH, 人事; GB: Go)
 TRANSLATED = COMMON | frozenset("""
-Grandma Grandpa Granny Nana Mum Mom Dad Daddy Mummy Mommy Auntie Aunt Uncle
+Grandma Grandpa Granny Nana Gran Grandad Granddad Grandmother Grandfather Nan Nanna Mum Mom Dad Daddy Mummy Mommy Auntie Aunt Uncle
 Isle Island River Bay Sea Ocean Coast Valley Castle Palace Cathedral Marathon Festival Cup League
 HR IT NDA EU UN UK US USA GDPR FAQ AI CEO CFO CTO COO VAT NGO NATO WHO IMF Wi-Fi WiFi QR
+KB MB GB TB
 """.split())
 
 

@@ -27,14 +27,14 @@ MARKERS = {
 # "if not, phone 111" says "otherwise" (sonst, それ以外の場合は): no negation in the source, and in
 # `_ABSENCE` a translation's "wenn nicht" passes
 _IF_NOT = r"\bif not\b(?=\s*[,;:.!?—-])"
-# "no" as a noun or a number sign, or a request that only looks negative: not negations.
+# "no" as a noun or a number sign, a request or an apology (对不起, 申し訳ありません) that only looks negative: not negations.
 _NOT_NEGATION = {"en": rf"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b|{_IF_NOT}",
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\bau lieu de (?:cela|ça)\b|"  # "prenez le 9:02 au lieu de cela": instead, said as "instead of that"
                        r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
                        r"|\b(?:par|une|la|les|chaque|cette|toute|des|aux|de) personnes?\b|\bnon seulement\b",  # par personne: per person
-                 "zh": r"不超过|不多于|不少于|一不小心|非常|那不勒斯|不来梅|不列颠|不丹|不幸|淹没|沉没|埋没|没收|出没|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
-                 "ja": r"少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
+                 "zh": r"对不起|不好意思|不客气|不用谢|不超过|不多于|不少于|一不小心|非常|那不勒斯|不来梅|不列颠|不丹|不幸|淹没|沉没|埋没|没收|出没|(.)不\1|未满|未滿|不[到足](?=\s*[\d一二三四五六七八九十几两半百千])",  # 非常: very; 能不能: a question; 未满, 不到: under, fewer than
+                 "ja": r"すみません|済みません|申し訳(?:ありません|ございません|ない)|少ない|危ない|まもない|間もない|くない|未満|無料|無休|かもしれ(?:ない|ません)|しか(?:ない|ありません)"  # might; only
                        r"|(?:くれ|もらえ|いただけ)(?:ない|ません)か?[？?]"}  # 貸してくれない？: a request
 
 
@@ -55,6 +55,7 @@ def _without_lookalikes(text: str, lang: str) -> str:
 # Papier, 没纸, sin papel; "the battery is dead": 没电)
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
             r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
+            r"|\b(?:be|is|are|was|were|been|'s|'re) off\b"  # "the match may be off": findet nicht statt
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
             r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b"  # "smoking is prohibited": 禁止吸烟, 禁煙
             r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b"  # "contactless": 无接触, sin contacto

@@ -124,6 +124,38 @@ def currency_word(word: str, lang: str) -> bool:
     return any(word == w or (w.isalpha() and word.rstrip("s") == w) for w, _ in _currency_words(lang))
 
 
+@functools.cache
+def _world_currency_words(lang: str) -> frozenset[str]:
+    """The words, accents folded, of `lang`'s names of every currency some country uses today
+    ("rand", "dirhams", "ringgit" in French; not "rupees": roupies), singular and plural, from CLDR.
+    Only the six of `CURRENCIES` are checked as amounts."""
+    import datetime
+
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+    from babel.numbers import get_currency_name, get_territory_currencies
+
+    from .names import fold
+
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    today, words = datetime.date.today(), set()
+    for territory in Locale("en").territories:
+        for code in get_territory_currencies(territory, today):
+            words |= {fold(w) for count in (1, 2) for w in re.findall(r"[^\W\d_]{3,}", get_currency_name(code, count, lang))}
+    return frozenset(words)
+
+
+def world_currency_word(word: str, lang: str) -> bool:
+    """Whether `word` names a currency in use anywhere, as `lang` writes it ("rand" in French: a
+    source's word kept so is no English left untranslated)."""
+    from .names import fold
+
+    return fold(word) in _world_currency_words(lang)
+
+
 # Currency names that are other words after a determiner: "le livre" is a book, "la livre" a pound
 _NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs"
                        r"|nouveaux|vieux|anciens|beaux|bons|nombreux|premiers|derniers)\s+livres?\b(?!\s+sterling)"}  # 300 nouveaux livres: books (masculine: the pound is feminine)
@@ -150,11 +182,14 @@ def _currency_facts(text: str, lang: str) -> list[Fact]:
     return found
 
 
+# Words before "May" that make it the month ("from May"; not "they may")
+_MAY_AFTER = ("of", "in", "from", "since", "until", "till", "by", "during", "before", "after", "early", "late", "mid", "next", "last", "this")
 # Calendar words that are other words too, found by their case in the original text instead:
 # (language, kind, word) -> pattern
 _CASED = {
     ("en", "month", "march"): r"\bMarch\w*",  # the verb: months are capitalised in English
-    ("en", "month", "may"): r"(?<=\bof )May\b|(?<=\bin )May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
+    ("en", "month", "may"): "|".join(rf"(?<=\b{w} )May\b" for w in _MAY_AFTER)
+                            + r"|(?<=\bmid-)May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
     ("de", "day", "morgen"): r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",  # tomorrow, not "am Morgen" (the morning) or "morgens"
 }
 
@@ -228,7 +263,7 @@ _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 _CJK_NOT_NUMBERS = ("四川|三星(?![期级級])|三菱|三亚|九龙|九州|六本木|千叶|千葉|万达|五角大楼|八达岭|九寨沟|十堰|七喜"
                     "|同一|唯一|统一|統一|一时间|四半期"  # the same, the only, unified, for a while; a quarter (of a year)
                     "|零件|零部件|零食|零钱|零售|零用"  # parts, snacks, change, retail, pocket money
-                    "|黑色星期五|网络星期一|二维码|二維碼"  # Black Friday, Cyber Monday; a QR code (a two-dimensional code)
+                    "|黑色星期五|网络星期一|二维码|二維碼|二手"  # Black Friday, Cyber Monday; a QR code (a two-dimensional code); second-hand
                     rf"|(?<![{_ZH_NUMERAL}{_FINANCIAL}万亿億])[{_FINANCIAL}](?![{_ZH_NUMERAL}{_FINANCIAL}万亿億])")
 # Words text2num and cn2an read wrongly, rewritten first: German "dreimal" and "zweieinhalb" as two
 # words; a Chinese 点 of a clock time ("七点四十五分", "七点半") as 時, not the decimal point cn2an reads.

@@ -10,6 +10,8 @@ evening) that say the same; a target without a list is not checked. The lists ar
 purpose (Spanish "tarde" is afternoon and evening, Japanese 午後 is any pm) so that a flag means the
 word is gone, not that it was said another usual way.
 
+It also sees one thing added: a time turned into a time ago ("in twenty minutes": 20分前).
+
 Not covered: units of time (hours, days: "six a day" read as six days), rates ("per night"),
 and "this" before a week or year (often rightly left out).
 """
@@ -32,7 +34,7 @@ _MONTHS_AND_SEASONS = _MONTHS + "|spring|summer|autumn|winter"
 # (5升, not 上升; 200克, not 巧克力). `_NUM` is that digit, `_SYM` a unit symbol's end (2Lの, 200g加えます, m²).
 _NUM, _SYM = r"\d\s*", r"(?![A-Za-z])"
 _PM, _AM = r"\d\s*p\.? ?m\b", r"\d\s*a\.? ?m\b"  # "6 pm", "6 p. m." kept in a Latin-script target
-_COUNT = r"(?:\d\s*|\b(?:an?|half an?) )"  # "5 litres", "a litre", "half a litre"; a cup only with a number ("a cup of coffee": ein Kaffee)
+_COUNT = r"(?:\d\s*|\b(?:an?|half an?) |\bhalf-)"  # "5 litres", "a litre", "half a litre", "a half-litre"; a cup only with a number ("a cup of coffee": ein Kaffee)
 _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # units of measure
     ("litre", rf"{_COUNT}(?:litres?|liters?)\b", {"de": rf"liter|{_NUM}l{_SYM}", "fr": rf"litre|{_NUM}l{_SYM}", "es": rf"litr[oa]|{_NUM}l{_SYM}",
@@ -46,6 +48,8 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                                                     "zh": r"公斤|千克|kg|斤", "ja": r"キロ|kg"}),
     ("gram", rf"{_COUNT}(?:grams?|grammes?)\b", {"de": rf"gramm|{_NUM}g{_SYM}", "fr": rf"gramme|{_NUM}g{_SYM}", "es": rf"gramo|{_NUM}g{_SYM}",
                                               "zh": rf"{_NUM}(?:克|g{_SYM})", "ja": rf"グラム|{_NUM}g{_SYM}"}),
+    ("kilowatt-hour", r"\d\s*(?:kilowatt[- ]?hours?|kWh)\b", {"de": r"kilowattstunde|kwh", "fr": r"kilowatt[- ]?heure|kwh", "es": r"kilovatio[- ]?hora|kwh",
+                                                         "zh": r"千瓦时|千瓦小时|度电|kwh", "ja": r"キロワット時|キロワットアワー|kwh"}),
     ("degree", r"\d\s*(?:degrees?\b|°)", {"de": r"grad|°", "fr": r"degr[ée]|°", "es": r"grado|°", "zh": rf"{_NUM}(?:[摄攝华華]氏)?度|°", "ja": rf"{_NUM}度|°"}),
     ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|porcent|%",
                                              "zh": rf"百分|%|{_NUM}[成折]", "ja": rf"パーセント|%|{_NUM}割"}),
@@ -56,7 +60,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                          "zh": rf"{_NUM}打|(?<!\d)12(?!\d)|十二", "ja": r"ダース|(?<!\d)12(?!\d)|十二"}),
     # the part of the day (a 24-hour clock in that part keeps it too: see `_CLOCK`); German "morgen" is
     # tomorrow, "Morgen" the morning
-    ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"(?-i:Morgen)|morgens|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada",
+    ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"(?-i:Morgen)|morgens|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada|temprano",
                                                     "zh": r"早|上午|凌晨|清晨", "ja": r"朝|午前"}),
     ("afternoon", r"\bafternoons?\b(?<!good afternoon)", {"de": r"nachmittag", "fr": r"après-midi|apres-midi", "es": r"tarde",
                                                           "zh": r"下午|午后", "ja": r"午後|昼"}),
@@ -124,7 +128,8 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 # units written the same in every script: Latin letters inside Chinese or Japanese that are no foreign word (2.4kg)
-SYMBOLS = frozenset({"kg", "g", "mg", "km", "m", "cm", "mm", "ml", "l", "kw", "kwh", "mb", "gb", "tb", "hz", "mhz", "ghz", "mph"})
+SYMBOLS = frozenset({"kg", "g", "mg", "km", "m", "cm", "mm", "ml", "cl", "dl", "l", "kw", "kwh", "kb", "mb", "gb", "tb", "hz", "mhz", "ghz",
+                     "mph", "kmh", "bar", "mbar", "psi", "mah"})
 
 _WORDS = {name: words for name, _, words in _KEPT}
 # the parts of the day a translation's own word puts a clock time in instead (Spanish "tarde" is
@@ -146,6 +151,8 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
     if not asked:  # most segments: nothing of the kind said, the translation need not be read
         return []
     target_text = unicodedata.normalize("NFKC", target_text)
+    if target == "es" and re.search(r"\btomorrow\b", source_text, re.I):  # one "mañana" of "mañana por la mañana" is tomorrow
+        target_text = re.sub(r"(?<!\bla )\bmañana\b", " ", target_text, count=1, flags=re.I)
     target_read = f"{target_text}\n{numbers.as_digits(target_text, target)}"  # 两升: 2升
     out = [name for name, words in asked if not re.search(words, target_read, re.I)]
     if any(name in _CLOCK for name in out):
@@ -155,6 +162,25 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
         said_hours = {int(f.text.split(":")[0]) for f in numbers.facts(source_text, "en") if f.kind == "time"}
         out = [name for name in out if name != "morning" or not said_hours or not said_hours <= _SMALL_HOURS]
     return out
+
+
+# A time turned into a time ago ("the concert starts in twenty minutes": 20分前, "off since six":
+# 六時間前): the translation says "ago" where the source says no word of the past before a span
+_AGO_SAID = (r"\b(?:ago|before|earlier|early|prior|since|previous|previously|last|past)\b")
+_AGO = {"de": r"\bvor (?:\d+|einer?|einigen|ein paar) (?:Minuten|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)\b",
+        "fr": r"\bil y a (?:\d+|une?|quelques) (?:minutes?|heures?|jours?|semaines?|mois|ans?|années?)\b",
+        "es": r"\bhace (?:\d+|una?|unos|unas) (?:minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?)\b",
+        "zh": r"(?<![\d点點时時])(?:\d+|[几半])\s*(?:分钟|小时|个小时|天|周|个星期|星期|个月|年)前",
+        "ja": r"(?<![\d時])(?:\d+|[数半])\s*(?:分|時間|日|週間|ヶ月|か月|カ月|ヵ月|年)前"}  # not 7時5分前: five to seven
+
+
+def added(source_text: str, target_text: str, source: str, target: str) -> list[str]:
+    """What the translation counts in that the source does not: "ago" (empty: nothing added, or
+    the pair is not checked)."""
+    if source != "en" or target not in _AGO or re.search(_AGO_SAID, source_text, re.I):
+        return []
+    target_text = unicodedata.normalize("NFKC", target_text)
+    return ["ago"] if re.search(_AGO[target], f"{target_text}\n{numbers.as_digits(target_text, target)}", re.I) else []
 
 
 _SMALL_HOURS = {0, 1, 2, 3, 12}  # the morning of a night owl: said "in the morning", written "in the night" as often
