@@ -853,3 +853,17 @@ def test_what_the_thirteenth_part_missed_is_caught():
     assert units.lost(room, "Amira ha reservado la sala pequeña para mañana.", "en", "es") == ["morning"]
     assert units.lost(room, "Amira ha reservado la sala pequeña para mañana por la mañana.", "en", "es") == []
     assert units.lost("The meeting is on Friday morning.", "La reunión es el viernes por la mañana.", "en", "es") == []
+
+
+def test_a_part_of_the_day_put_to_a_bare_clock_time_is_an_addition():
+    """"at 5:10 sharp" said "a las 5:10 de la tarde" says when the source does not; Chinese puts a
+    part of the day to a bare hour as a rule, so it is not read there."""
+    shuttle = "The shuttle leaves the hotel at 5:10 sharp."
+    assert units.added(shuttle, "El autobús sale del hotel a las 5:10 de la tarde.", "en", "es") == ["a part of the day"]
+    assert units.added(shuttle, "シャトルは午後5時10分ちょうどにホテルを出発します。", "en", "ja") == ["a part of the day"]
+    assert units.added(shuttle, "El autobús sale del hotel a las 5:10 en punto.", "en", "es") == []
+    assert units.added("The shuttle leaves at 5:10 in the afternoon.", "El autobús sale a las 5:10 de la tarde.", "en", "es") == []
+    assert units.added(shuttle, "班车5点10分准时下午离开酒店。", "en", "zh") == []
+    train = "The train to Paris leaves at 08:15 tomorrow."
+    assert units.added(train, "パリ行きの列車は明日午前8時15分に発車します。", "en", "ja") == []  # 08:15 is in the morning
+    assert units.added("The flight leaves at 21:40.", "Der Flug geht am Nachmittag um 21:40.", "en", "de") == ["a part of the day"]

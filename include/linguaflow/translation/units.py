@@ -10,7 +10,8 @@ evening) that say the same; a target without a list is not checked. The lists ar
 purpose (Spanish "tarde" is afternoon and evening, Japanese 午後 is any pm) so that a flag means the
 word is gone, not that it was said another usual way.
 
-It also sees one thing added: a time turned into a time ago ("in twenty minutes": 20分前).
+It also sees two things added: a time turned into a time ago ("in twenty minutes": 20分前), and a
+part of the day put to a clock time the source leaves bare ("at 5:10 sharp": "a las 5:10 de la tarde").
 
 Not covered: units of time (hours, days: "six a day" read as six days), rates ("per night"),
 and "this" before a week or year (often rightly left out).
@@ -174,13 +175,43 @@ _AGO = {"de": r"\bvor (?:\d+|einer?|einigen|ein paar) (?:Minuten|Stunden?|Tag(?:
         "ja": r"(?<![\d時])(?:\d+|[数半])\s*(?:分|時間|日|週間|ヶ月|か月|カ月|ヵ月|年)前"}  # not 7時5分前: five to seven
 
 
+# A part of the day put to a clock time the source leaves bare ("leaves at 5:10 sharp": "a las 5:10 de la
+# tarde"; "at nine sharp": "a las nueve de la mañana"). Not in Chinese, where a bare hour usually takes
+# one (下午五点半 for "half past five" reads right to its readers)
+_AT_CLOCK = (r"\b(?:at|by|until|till|from|before|after|around|between)\s+"
+             r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|quarter)")
+_PART_SAID = (r"\b(?:mornings?|afternoons?|evenings?|nights?|tonight|today|a\.? ?m\b|p\.? ?m\b|noon|midday|midnight|lunch\w*"
+              r"|dinner|breakfast|supper|dawn|dusk|dark|sunrise|sunset|overnight|early|late)")
+_PART_ADDED = {"de": r"\b(?:morgens|vormittags?|nachmittags?|abends?|nachts|am (?:Morgen|Vormittag|Nachmittag|Abend)|in der Nacht)\b",
+               "fr": r"\b(?:du matin|de l'après-midi|du soir|de la nuit)\b",
+               "es": r"\b(?:de la mañana|de la tarde|de la noche|de la madrugada)\b",
+               "ja": r"午前|午後|夕方|深夜"}
+
+
 def added(source_text: str, target_text: str, source: str, target: str) -> list[str]:
-    """What the translation counts in that the source does not: "ago" (empty: nothing added, or
-    the pair is not checked)."""
-    if source != "en" or target not in _AGO or re.search(_AGO_SAID, source_text, re.I):
+    """What the translation counts in that the source does not: "ago", "a part of the day"
+    (empty: nothing added, or the pair is not checked)."""
+    if source != "en":
         return []
     target_text = unicodedata.normalize("NFKC", target_text)
-    return ["ago"] if re.search(_AGO[target], f"{target_text}\n{numbers.as_digits(target_text, target)}", re.I) else []
+    out = []
+    if target in _AGO and not re.search(_AGO_SAID, source_text, re.I) \
+            and re.search(_AGO[target], f"{target_text}\n{numbers.as_digits(target_text, target)}", re.I):
+        out.append("ago")
+    if target in _PART_ADDED and re.search(_AT_CLOCK, source_text, re.I) and not re.search(_PART_SAID, source_text, re.I) \
+            and re.search(_PART_ADDED[target], target_text) and not _agrees_with_24_hours(source_text, target_text, target):
+        out.append("a part of the day")
+    return out
+
+
+def _agrees_with_24_hours(source_text: str, target_text: str, target: str) -> bool:
+    """Whether the source writes its time on the 24-hour clock (08:15, 19:30) in the part of the day
+    the translation names: "at 08:15" said 午前8時15分 adds nothing; "at 21:40" said "am Nachmittag" does."""
+    hours = {int(h) for h in re.findall(r"(?<![\d:.])([01]\d|2[0-3]|1[3-9]):[0-5]\d\b", source_text)}
+    if not hours:
+        return False
+    return any(h in _CLOCK[part] for part in ("morning", "afternoon", "evening", "night")
+               if re.search(_WORDS[part][target], target_text, re.I) for h in hours)
 
 
 _SMALL_HOURS = {0, 1, 2, 3, 12}  # the morning of a night owl: said "in the morning", written "in the night" as often
