@@ -867,3 +867,16 @@ def test_a_part_of_the_day_put_to_a_bare_clock_time_is_an_addition():
     train = "The train to Paris leaves at 08:15 tomorrow."
     assert units.added(train, "パリ行きの列車は明日午前8時15分に発車します。", "en", "ja") == []  # 08:15 is in the morning
     assert units.added("The flight leaves at 21:40.", "Der Flug geht am Nachmittag um 21:40.", "en", "de") == ["a part of the day"]
+
+
+def test_a_lower_bound_the_source_does_not_give_is_an_addition():
+    """"forty minutes" said 40分以上 (more than forty) changes the number; a comparison or "any
+    further" (これ以上) is no bound."""
+    hold = "I've been on hold for forty minutes."
+    assert units.added(hold, "私は40分以上待っています。", "en", "ja") == ["a lower bound"]
+    assert units.added(hold, "私は40分待っています。", "en", "ja") == []
+    assert units.added("Last month we used almost double.", "Letzten Monat haben wir mehr als doppelt verbraucht.", "en", "de") == ["a lower bound"]
+    assert units.added("Sales rose 15 % on last year.", "Der Umsatz lag 15 % mehr als im Vorjahr.", "en", "de") == []
+    assert units.added("We signed an order worth 45,000 euros.", "Wir haben einen Auftrag über 45.000 Euro abgeschlossen.", "en", "de") == []
+    assert units.added("The deadline can't be moved.", "締め切りをこれ以上延長することはできません。", "en", "ja") == []
+    assert units.added("It won't get warmer than six degrees.", "6度以上の暖かい気温はありません。", "en", "ja") == []  # a comparison

@@ -10,8 +10,9 @@ evening) that say the same; a target without a list is not checked. The lists ar
 purpose (Spanish "tarde" is afternoon and evening, Japanese 午後 is any pm) so that a flag means the
 word is gone, not that it was said another usual way.
 
-It also sees two things added: a time turned into a time ago ("in twenty minutes": 20分前), and a
-part of the day put to a clock time the source leaves bare ("at 5:10 sharp": "a las 5:10 de la tarde").
+It also sees three things added: a time turned into a time ago ("in twenty minutes": 20分前), a
+part of the day put to a clock time the source leaves bare ("at 5:10 sharp": "a las 5:10 de la tarde"),
+and a lower bound the source does not give ("forty minutes": 40分以上).
 
 Not covered: units of time (hours, days: "six a day" read as six days), rates ("per night"),
 and "this" before a week or year (often rightly left out).
@@ -188,9 +189,19 @@ _PART_ADDED = {"de": r"\b(?:morgens|vormittags?|nachmittags?|abends?|nachts|am (
                "ja": r"午前|午後|夕方|深夜"}
 
 
+# A lower bound the source does not give ("forty minutes" said 40分以上, "almost double" said "mehr als
+# doppelt"): the words of the target that say one, and the English that allows one (a comparison,
+# a range: "3人以上5人以下" says "between 3 and 5")
+_BOUND_SAID = r"\b(?:more than|or more|over|at least|above|upwards|plus|exceed\w*|minimum|beyond|than|between)\b|\+"
+_N = r"[\d一二三四五六七八九十百千万两]"
+_BOUND_ADDED = {"de": r"\bmehr als (?:\d|doppelt|die Hälfte|ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|zwanzig)|\bmindestens\b",
+                "fr": r"\bplus de \d|\bau moins\b", "es": r"\bmás de \d|\bal menos\b|\bpor lo menos\b",  # not "15 % mehr als im Vorjahr"
+                "zh": rf"超过|{_N}[^\s，。]{{0,3}}以上|至少|多于", "ja": rf"{_N}[^\s、。]{{0,3}}以上|少なくとも|{_N}[^\s、。]{{0,3}}を?超え"}  # not これ以上: any further
+
+
 def added(source_text: str, target_text: str, source: str, target: str) -> list[str]:
-    """What the translation counts in that the source does not: "ago", "a part of the day"
-    (empty: nothing added, or the pair is not checked)."""
+    """What the translation counts in that the source does not: "ago", "a part of the day", "a
+    lower bound" (empty: nothing added, or the pair is not checked)."""
     if source != "en":
         return []
     target_text = unicodedata.normalize("NFKC", target_text)
@@ -201,6 +212,8 @@ def added(source_text: str, target_text: str, source: str, target: str) -> list[
     if target in _PART_ADDED and re.search(_AT_CLOCK, source_text, re.I) and not re.search(_PART_SAID, source_text, re.I) \
             and re.search(_PART_ADDED[target], target_text) and not _agrees_with_24_hours(source_text, target_text, target):
         out.append("a part of the day")
+    if target in _BOUND_ADDED and not re.search(_BOUND_SAID, source_text, re.I) and re.search(_BOUND_ADDED[target], target_text):
+        out.append("a lower bound")
     return out
 
 
