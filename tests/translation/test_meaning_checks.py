@@ -849,6 +849,10 @@ def test_what_the_thirteenth_part_missed_is_caught():
     assert units.lost(pump, "Die Wärmepumpe verbraucht im Januar etwa 9 kWh pro Tag.", "en", "de") == []
     assert units.lost("A half-litre of the house red is seven euros.", "这里半斤红酒七欧元。", "en", "zh") == ["litre"]
     assert units.lost("A half-litre of the house red is seven euros.", "Un demi-litre de vin rouge coûte sept euros.", "en", "fr") == []
+    sunday = "The microwave's been broken since last Sunday."
+    assert units.lost(sunday, "電子レンジは去年の日曜日から壊れています。", "en", "ja") == ["last"]  # a Sunday of last year
+    assert units.lost(sunday, "電子レンジは先週の日曜日から壊れています。", "en", "ja") == []
+    assert units.lost("We moved here last March.", "去年の3月にここに引っ越しました。", "en", "ja") == []
     room = "Amira has booked the small meeting room for tomorrow morning."
     assert units.lost(room, "Amira ha reservado la sala pequeña para mañana.", "en", "es") == ["morning"]
     assert units.lost(room, "Amira ha reservado la sala pequeña para mañana por la mañana.", "en", "es") == []

@@ -25,7 +25,8 @@ import unicodedata
 
 from . import numbers
 
-_DAYS_AND_PERIODS = "|".join(numbers.WEEKDAYS) + "|week(?:end)?|month|year"
+_WEEKDAYS = "|".join(numbers.WEEKDAYS)
+_DAYS_AND_PERIODS = _WEEKDAYS + "|week(?:end)?|month|year"
 # "last March" said as "March" reads as the coming one; "next March" as "March" is how people say it (3月に退職します)
 _MONTHS = "|".join(numbers.MONTHS)
 _MONTHS_AND_SEASONS = _MONTHS + "|spring|summer|autumn|winter"
@@ -109,7 +110,12 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("next", rf"(?<!the )\bnext (?:{_DAYS_AND_PERIODS})\b",
      {"de": r"nächst|kommend|folgend|darauf", "fr": r"prochain|suivant|à venir", "es": r"pr[óo]xim|que viene|siguiente",
       "zh": r"下一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年|接下来|第二年", "ja": r"来週|来月|来年|次の|今度の|翌|今後"}),
-    ("last", rf"(?<!the )\blast (?:{_DAYS_AND_PERIODS}|{_MONTHS_AND_SEASONS})\b",
+    # a day or week: "last Sunday" said 去年の日曜日 (a Sunday of last year) is another day
+    ("last", rf"(?<!the )\blast (?:{_WEEKDAYS}|week(?:end)?)\b",
+     {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b|vorwoche", "fr": r"derni|pass[ée]|il y a|précédent",
+      "es": r"pasad|[úu]ltim|hace (?:un|una)\b|anterior", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜)|过去|昨",
+      "ja": r"先週|前週|昨|この前|前の"}),
+    ("last", rf"(?<!the )\blast (?:month|year|{_MONTHS_AND_SEASONS})\b",
      {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b|vorjahr|vormonat|vorwoche", "fr": r"derni|pass[ée]|il y a|précédent",
       "es": r"pasad|[úu]ltim|hace (?:un|una)\b|anterior", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年|过去|昨",
       "ja": r"先週|先月|去年|昨年|前年|前月|前週|昨"}),
