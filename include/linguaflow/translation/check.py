@@ -112,7 +112,7 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     # a place of the source by another of its Latin names ("Göteborg" for Gothenburg), folded as `names` folds them
     other_names = {o for n in named for o in names.other_names(n) if o.isascii()}
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
-        w.casefold() for name in re.findall(r"\b[^\W\d_a-z][^\W\d_]*(?:-[^\W\d_]+)*", source_text)  # Łódź too
+        w.casefold() for name in re.findall(r"\b[^\W\d_]+(?:-[^\W\d_]+)*", source_text) if name[0].isupper()  # Łódź too
         for w in (name.split("-") if not names.everyday(name.split("-")[0]) else name.split("-")[:1])}  # Min-jun, not Check-in
     runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
     for char in unicodedata.normalize("NFKC", text):
