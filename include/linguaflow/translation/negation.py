@@ -55,7 +55,7 @@ def _without_lookalikes(text: str, lang: str) -> str:
 # Papier, 没纸, sin papel; "the battery is dead": 没电)
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
             r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
-            r"|\b(?:be|is|are|was|were|been|'s|'re) off\b"  # "the match may be off": findet nicht statt
+            r"|\b(?:be|is|are|was|were|been|'s|'re) off\b|\bno later than\b"  # "no después del 17", 不晚于  # "the match may be off": findet nicht statt
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
             r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b"  # "smoking is prohibited": 禁止吸烟, 禁煙
             r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b"  # "contactless": 无接触, sin contacto
@@ -133,6 +133,13 @@ _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement
               "nl": r"\bpas\b|\bvanaf\b"}
 
 
+# A bound under a negation ("shouldn't cost more than 12 rials") is an upper bound, which translations
+# say with their own words for one ("weniger als", 以下) and no "not"
+NOT_MORE = r"(?:\bnot\b|n't\b)\s+(?:\w+\s+){0,2}(?:more than|over)\b"
+AT_MOST = {"de": r"weniger als|höchstens|maximal|bis zu", "fr": r"moins de|au maximum|au plus",
+           "es": r"menos de|como máximo|a lo sumo", "zh": r"以下|最多|少于", "ja": r"以下|最大|未満"}  # not "until" or "within" (以内, まで)
+
+
 # A negated English predicate that translations say with its opposite and no "not" ("isn't open":
 # fermé, 关门; "didn't pass": 失敗しました; "don't eat": vermeiden Sie zu essen). Per target, the words of that opposite.
 _OPPOSITES = [
@@ -146,6 +153,7 @@ _OPPOSITES = [
                                              "zh": r"放假|停课|休息", "ja": r"休み|休校|休講"}),
     (r"\bno longer (?:works?|working) (?:at|for)\b",
      {"de": r"verlassen|gekündigt|ruhestand", "fr": r"quitt|retrait", "es": r"dej[óo]|jubil|retir", "zh": r"离职|辞职|退休|离开", "ja": r"退職|辞め|退社|離れ"}),
+    (NOT_MORE, AT_MOST),  # "shouldn't cost more than 12": "weniger als 12"
     (r"(?:\bdo not\b|\bdon't\b|\bnever\b)\s+\w+",
      {"de": r"vermeid", "fr": r"évit", "es": r"evit", "zh": r"避免", "ja": r"避け|控え"}),
 ]

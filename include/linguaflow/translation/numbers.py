@@ -48,7 +48,7 @@ _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # toda
 _NOT_A_DAY = {
     "en": r"\b(?:black|good|cyber|super|ash|holy|easter|palm|shrove|maundy|giving) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
-    "es": r"(?:la|esta|este|cada|una|por|(?<!después )de|media)\s+mañana|\bmañanas\b",  # mornings, never tomorrow
+    "es": r"(?:la|esta|este|cada|una|(?<!después )de|media)\s+mañana|\bmañanas\b",  # mornings, never tomorrow
     "zh": r"周一(?=半)|黑色星期五|网络星期一",  # 本周一半: half of this week, not Monday; Black Friday, Cyber Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
@@ -285,7 +285,7 @@ _SPLIT = {
 _EN_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
 _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
-_EN_SOFT = [(r"\btwice\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
+_EN_SOFT = [(r"\btwice\b|\bdoubled?\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
             (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
             (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0}),
             (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0}), (r"\b(?:n?either|each) of (?:them|the two|us)\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
@@ -547,7 +547,7 @@ _NUMBER_TOKEN = re.compile(r"(?<!\d[.,])(?<!\d)\d+(?:[.,]\d+|[  '’]\d{3}(?!\d)
 
 # An amount said as its two units, "12 dollars 50" ("douze euros cinquante", "dos euros con cincuenta",
 # "two euros and fifty cents", 两欧元五十, 3块5), is written 12.50 as often
-_MAJOR_MINOR = re.compile(r"\b(\d+) ((?i:dollars?|dólar(?:es)?|pounds?|euros?|francs?|franken|livres?|libras?)) (?:(con|y|et|und|and|e) )?(\d{1,2})\b"
+_MAJOR_MINOR = re.compile(r"\b(\d+) ((?i:dollars?|dólar(?:es)?|pounds?|pfund|euros?|francs?|franken|livres?|libras?)) (?:(con|y|et|und|and|e) )?(\d{1,2})\b"
                           r"(?:\s*((?i:cents?|centimes?|céntimos?|centavos?|centesimi|pence|p))\b)?(?![.,:]?\d|\s*(?:%|per|mal|fois|veces|times))")
 _MAJOR_MINOR_CJK = re.compile(r"(\d+)\s*(欧元|美元|英镑|镑|磅|加元|元|块|ユーロ|ドル|ポンド)\s*(\d{1,2})(?:\s*(分|角|毛|セント|ペンス|便士|美分|欧分)|(?=\s*(?:[，。,.;；!！?？、）)]|$|的|左右)))")
 # "deux euros et cinquante cents": the coin, not "hundreds" (deux cents is 200)

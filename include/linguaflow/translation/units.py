@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from . import numbers
+from . import negation, numbers
 
 _WEEKDAYS = "|".join(numbers.WEEKDAYS)
 _DAYS_AND_PERIODS = _WEEKDAYS + "|week(?:end)?|month|year"
@@ -51,7 +51,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                                                     "zh": r"公斤|千克|kg|斤", "ja": r"キロ|kg"}),
     ("gram", rf"{_COUNT}(?:grams?|grammes?)\b", {"de": rf"gramm|{_NUM}g{_SYM}", "fr": rf"gramme|{_NUM}g{_SYM}", "es": rf"gramo|{_NUM}g{_SYM}",
                                               "zh": rf"{_NUM}(?:克|g{_SYM})", "ja": rf"グラム|{_NUM}g{_SYM}"}),
-    ("kilowatt-hour", r"\d\s*(?:kilowatt[- ]?hours?|kWh)\b", {"de": r"kilowattstunde|kwh", "fr": r"kilowatt[- ]?heure|kwh", "es": r"kilovatio[- ]?hora|kwh",
+    ("kilowatt-hour", r"\d\s*(?:kilowatt[- ]?hours?|kWh)\b", {"de": r"kilowattstunde|kwh", "fr": r"kilowatt[- ]?heure|kwh", "es": r"kilo(?:vatio|watt)s?[- ]?hora|kwh",
                                                          "zh": r"千瓦时|千瓦小时|度电|kwh", "ja": r"キロワット時|キロワットアワー|kwh"}),
     ("degree", r"\d\s*(?:degrees?\b|°)", {"de": r"grad|°", "fr": r"degr[ée]|°", "es": r"grado|°", "zh": rf"{_NUM}(?:[摄攝华華]氏)?度|°", "ja": rf"{_NUM}度|°"}),
     ("percent", r"\d\s*(?:per ?cent\b|%)", {"de": r"prozent|%", "fr": r"pour ?cent|%", "es": r"por ?ciento|porcent|%",
@@ -69,7 +69,10 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                                           "zh": r"下午|午后", "ja": r"午後|昼"}),
     ("evening", r"\bevenings?\b(?<!good evening)", {"de": r"abend|nacht|nächt", "fr": r"soir|nuit", "es": r"tarde|noche",
                                                     "zh": r"晚|夜|下午", "ja": r"夜|夕|晩|午後"}),
-    ("night", r"\b(?:at|last|every|(?:mon|tues|wednes|thurs|fri|satur|sun)day) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
+    # "last night" said as yesterday ("seit gestern", ayer, 昨日) is how its readers hear it
+    ("night", r"\blast night\b", {"de": r"nacht|nächt|abend|gestern", "fr": r"nuit|soir|hier", "es": r"noche|anoche|ayer",
+                                   "zh": r"夜|晚|昨", "ja": r"夜|晩|昨"}),
+    ("night", r"\b(?:at|every|(?:mon|tues|wednes|thurs|fri|satur|sun)day) night\b|\d\s*nights\b", {"de": r"nacht|nächt|abend", "fr": r"nuit|soir", "es": r"noche",
                                                               "zh": r"夜|晚", "ja": r"夜|晩|泊"}),
     # "6 pm" said "6 p. m." (usual in Spanish) or kept as "pm" keeps it; a bare "6 Uhr" is six in the morning
     ("pm", r"\d\s*p\.?m\b\.?", {"de": rf"abend|nachmittag|nacht|nächt|mittag|{_PM}", "fr": rf"soir|après-midi|apres-midi|nuit|midi|{_PM}",
@@ -97,7 +100,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # a lower bound: "more than 200 people" said as "200 people" is fewer. (Upper bounds and "about" were
     # tried the same way and left: translations drop "up to", "within", "about" in ways the readers accept.)
     ("at least", r"(?<!\bno )(?<!\bnot )(?<!\d )\b(?:more than|over|at least|above|upwards of)\s+(?:an?\s+)?\d",  # not "no more than", "135 over 85"
-     {"de": r"mehr als|über|mindestens|ab\b|oberhalb", "fr": r"plus de|au moins|au-dessus|dépass|supérieur|au-delà", "es": r"más de|al menos|por lo menos|sobre|superior|encima",
+     {"de": r"mehr als|über|mindestens|ab\b|oberhalb", "fr": r"plus de|au moins|au-dessus|dépass|supérieur|au-delà", "es": r"más de|más que|al menos|por lo menos|sobre|superior|encima",
       "zh": r"超过|以上|多于|至少|高于|逾|多|余", "ja": r"以上|超|少なくとも|越え|上回|余り|余"}),
     # where in a month: "mid-April" said as "the end of April" or "April" is another time
     ("mid-month", rf"\bmid-? ?(?:{_MONTHS})\b|\b(?:the )?middle of (?:{_MONTHS})\b",
@@ -163,6 +166,9 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
         target_text = re.sub(r"(?<!\bla )\bmañana\b", " ", target_text, count=1, flags=re.I)
     target_read = f"{target_text}\n{numbers.as_digits(target_text, target)}"  # 两升: 2升
     out = [name for name, words in asked if not re.search(words, target_read, re.I)]
+    if "at least" in out and re.search(negation.NOT_MORE, source_text, re.I) \
+            and re.search(negation.AT_MOST.get(target, r"(?!x)x"), target_text, re.I):  # "shouldn't cost more than 12": "weniger als 12"
+        out.remove("at least")
     if any(name in _CLOCK for name in out):
         hours = {int(f.text.split(":")[0]) for f in numbers.facts(target_text, target) if f.kind == "time"}  # as written: 20:00
         out = [name for name in out if not _clock_keeps(name, hours, target_text, target)]
