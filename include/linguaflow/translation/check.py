@@ -113,8 +113,7 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     other_names = {o for n in named for o in names.other_names(n) if o.isascii()}
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
         w.casefold() for name in re.findall(r"\b[^\W\d_]+(?:-[^\W\d_]+)*", source_text) if name[0].isupper()  # Łódź too
-        for w in (name.split("-") if not names.everyday(name.split("-")[0]) or all(p[:1].isupper() for p in name.split("-"))
-                  else name.split("-")[:1])}  # Min-jun, Wi-Fi; not Check-in
+        for w in _name_parts(name)}
     runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
     for char in unicodedata.normalize("NFKC", text):
         script = _script(char) if char.isalpha() else ""
@@ -128,6 +127,13 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
             and not (script == "LATIN" and (letters.casefold() in kept_from_source or letters.casefold() in units.SYMBOLS
                                             or names.fold(letters) in other_names
                                             or len(letters) == 1 or (letters.isupper() and len(letters) <= 5)))]  # LAN, USB, w
+
+
+def _name_parts(name: str) -> list[str]:
+    """The parts of a capitalised hyphenated source word that a translation may keep as written:
+    all of "Min-jun" and "Wi-Fi", only "Check" of "Check-in"."""
+    parts = name.split("-")
+    return parts if not names.everyday(parts[0]) or all(p[:1].isupper() for p in parts) else parts[:1]
 
 
 @functools.cache

@@ -55,7 +55,7 @@ def _without_lookalikes(text: str, lang: str) -> str:
 # Papier, 没纸, sin papel; "the battery is dead": 没电)
 _ABSENCE = (r"\bout of (?!the|a|an|my|your|his|her|our|their|this|that|order|town|office)\w|\b(?:ran|run|runs|running) out\b"
             r"|\bexcluding\b|\bfree of\b|\bexempt\b|\brefus\w*|\bdeclin\w*|\bden(?:y|ied|ies)\b|\b(?:hardly|scarcely|rarely|seldom)\b"  # "excluding utilities": ohne Nebenkosten, 不含
-            r"|\b(?:be|is|are|was|were|been|'s|'re) off\b|\bno later than\b"  # "no después del 17", 不晚于  # "the match may be off": findet nicht statt
+            r"|\b(?:be|is|are|was|were|been|'s|'re) off\b|\bno later than\b"  # "may be off": findet nicht statt; "no después del 17", 不晚于
             r"|\bempty\b|\bdead\b|\bmissed\b|\bfail(?:s|ed)?\b|\black(?:s|ed|ing)?\b|\bforg[eo]t\b|\bunable\b"
             r"|\bprohibit\w*|\bforb[ia]d\w*|\bbann(?:ed|ing)\b|\bbans?\b"  # "smoking is prohibited": 禁止吸烟, 禁煙
             r"|\b(?!(?:nevertheless|regardless)\b)[a-z]{3,}less\b"  # "contactless": 无接触, sin contacto

@@ -30,6 +30,9 @@ _DAYS_AND_PERIODS = _WEEKDAYS + "|week(?:end)?|month|year"
 # "last March" said as "March" reads as the coming one; "next March" as "March" is how people say it (3月に退職します)
 _MONTHS = "|".join(numbers.MONTHS)
 _MONTHS_AND_SEASONS = _MONTHS + "|spring|summer|autumn|winter"
+# "last" in the Latin-script targets, whatever it is the last of
+_LAST = {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b", "fr": r"derni|pass[ée]|il y a|précédent",
+         "es": r"pasad|[úu]ltim|hace (?:un|una)\b|anterior"}
 
 # (what the source says, English pattern, {target: words that keep it}). A unit counts only after a
 # number or "a" (the source read with number words as digits: "nine degrees"; not "a degree in law",
@@ -115,12 +118,9 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
       "zh": r"下一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年|接下来|第二年", "ja": r"来週|来月|来年|次の|今度の|翌|今後"}),
     # a day or week: "last Sunday" said 去年の日曜日 (a Sunday of last year) is another day
     ("last", rf"(?<!the )\blast (?:{_WEEKDAYS}|week(?:end)?)\b",
-     {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b|vorwoche", "fr": r"derni|pass[ée]|il y a|précédent",
-      "es": r"pasad|[úu]ltim|hace (?:un|una)\b|anterior", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜)|过去|昨",
-      "ja": r"先週|前週|昨|この前|前の"}),
+     {**_LAST, "de": _LAST["de"] + r"|vorwoche", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜)|过去|昨", "ja": r"先週|前週|昨|この前|前の"}),
     ("last", rf"(?<!the )\blast (?:month|year|{_MONTHS_AND_SEASONS})\b",
-     {"de": r"letzt|vergangen|vorig|vor (?:einem|einer)\b|vorjahr|vormonat|vorwoche", "fr": r"derni|pass[ée]|il y a|précédent",
-      "es": r"pasad|[úu]ltim|hace (?:un|una)\b|anterior", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年|过去|昨",
+     {**_LAST, "de": _LAST["de"] + r"|vorjahr|vormonat|vorwoche", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年|过去|昨",
       "ja": r"先週|先月|去年|昨年|前年|前月|前週|昨"}),
     # parts of a whole ("a quarter of an hour" may be 15 minutes; "once a quarter", "a third party" are no parts)
     ("quarter", r"\b(?:a|one|three|[13]) quarters? of\b", {"de": r"viertel|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
@@ -180,7 +180,7 @@ def lost(source_text: str, target_text: str, source: str, target: str) -> list[s
 
 # A time turned into a time ago ("the concert starts in twenty minutes": 20分前, "off since six":
 # 六時間前): the translation says "ago" where the source says no word of the past before a span
-_AGO_SAID = (r"\b(?:ago|before|earlier|early|prior|since|previous|previously|last|past)\b")
+_AGO_SAID = r"\b(?:ago|before|earlier|early|prior|since|previous|previously|last|past)\b"
 _AGO = {"de": r"\bvor (?:\d+|einer?|einigen|ein paar) (?:Minuten|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)\b",
         "fr": r"\bil y a (?:\d+|une?|quelques) (?:minutes?|heures?|jours?|semaines?|mois|ans?|années?)\b",
         "es": r"\bhace (?:\d+|una?|unos|unas) (?:minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?|años?)\b",
