@@ -903,3 +903,16 @@ def test_what_the_fourteenth_part_flagged_wrongly_is_read_right():
     assert not numbers.compare("The bill was almost double February's.", "账单几乎是二月的2倍。", "en", "zh")
     assert not numbers.compare("We'll have 20 cm of snow by tomorrow night.", "Tendremos 20 cm de nieve por mañana noche.", "en", "es")
     assert not numbers.compare("Our shop came to 96 pounds 40.", "Unser Einkauf kam auf 96 Pfund 40.", "en", "de")
+
+
+def test_a_span_kept_in_another_unit_of_time_is_a_changed_number():
+    """"six whole days" said 六週間 (six weeks), "three weeks early" said 三天前: the number is there,
+    the span is not. A span said with another number ("two weeks": "14 Tage") is left to `numbers`."""
+    order = "Um, my Uniqlo order UQ-55831 still says processing after six whole days."
+    assert units.respanned(order, "私の注文UQ-55831は、六週間後で処理中です。", "en", "ja") == ["6 days (the translation: 6 weeks)"]
+    assert units.respanned(order, "我的订单UQ-55831六天后仍在处理中。", "en", "zh") == []
+    assert units.respanned("It takes 10 minutes.", "Cela prend 10 heures.", "en", "fr") == ["10 minutes (the translation: 10 hours)"]
+    assert units.respanned("The water has been off for two weeks.", "Das Wasser ist seit 14 Tagen abgestellt.", "en", "de") == []
+    assert units.respanned("We stayed 3 months.", "我们3月待了。", "en", "zh") == []  # March, not three months
+    found = check.meaning_findings("The twins arrived three weeks early.", "双胞胎提前三天到了。", "en", "zh")
+    assert [f.flag for f in found] == [check.NUMBER] and "3 weeks (the translation: 3 days)" in found[0].reason

@@ -14,7 +14,8 @@ It also sees three things added: a time turned into a time ago ("in twenty minut
 part of the day put to a clock time the source leaves bare ("at 5:10 sharp": "a las 5:10 de la tarde"),
 and a lower bound the source does not give ("forty minutes": 40分以上).
 
-Not covered: units of time (hours, days: "six a day" read as six days), rates ("per night"),
+And a span whose number is kept in another unit of time ("after six whole days": 六週間後); a unit of
+time lost outright is not read (hours, days: "six a day" would read as six days). Not covered: rates ("per night"),
 and "this" before a week or year (often rightly left out).
 """
 
@@ -226,6 +227,48 @@ def added(source_text: str, target_text: str, source: str, target: str) -> list[
         out.append("a part of the day")
     if target in _BOUND_ADDED and not re.search(_BOUND_SAID, source_text, re.I) and re.search(_BOUND_ADDED[target], target_text):
         out.append("a lower bound")
+    return out
+
+
+# A span counted in another unit of time ("six whole days" said 六週間, "three weeks early" 三天前): the
+# number kept, its unit changed. Read only where the translation puts that very number to another unit
+# and never to the source's, so "two weeks" said "14 Tage" or "quinze jours" is not read here.
+_SPAN_SAID = {"minute": r"minutes?|mins?", "hour": r"hours?|hrs?", "day": r"days?", "week": r"weeks?",
+              "month": r"months?", "year": r"years?"}
+_SPANS = {
+    "de": {"minute": r"minuten?|min\b", "hour": r"stunden?|std\b", "day": r"tag(?:e|en)?\b", "week": r"wochen?",
+           "month": r"monat(?:e|en)?\b", "year": r"jahr(?:e|en)?\b"},
+    "fr": {"minute": r"minutes?|min\b", "hour": r"heures?|h\b", "day": r"jours?|journées?", "week": r"semaines?",
+           "month": r"mois\b", "year": r"ans?\b|années?"},
+    "es": {"minute": r"minutos?|min\b", "hour": r"horas?|h\b", "day": r"d[íi]as?\b|jornadas?", "week": r"semanas?",
+           "month": r"mes(?:es)?\b", "year": r"años?\b"},
+    "zh": {"minute": r"分钟|分鐘", "hour": r"小时|小時|个钟头|钟头", "day": r"天|日", "week": r"周|週|个星期|個星期|星期|个礼拜|礼拜",
+           "month": r"个月|個月", "year": r"年"},
+    "ja": {"minute": r"分", "hour": r"時間", "day": r"日", "week": r"週", "month": r"[かヶカヵケ箇]月", "year": r"年"},
+}
+
+
+def respanned(source_text: str, target_text: str, source: str, target: str) -> list[str]:
+    """Spans whose number the translation keeps in another unit of time: ["6 days (the translation:
+    6 weeks)"]; empty where none, or the pair is not checked."""
+    if source != "en" or target not in _SPANS:
+        return []
+    said = numbers.as_digits(source_text, "en")
+    spans = {(m.group(1), unit) for unit, words in _SPAN_SAID.items()
+             for m in re.finditer(rf"(?<![\d.,:])(\d+)(?:\s+(?:whole|full|more|long|extra|working|business|calendar)|-)?\s*(?:{words})\b", said, re.I)}
+    if not spans:
+        return []
+    target_read = numbers.as_digits(unicodedata.normalize("NFKC", target_text), target)
+    gap = r"\s*" if target in numbers.CJK_NUMERALS else r"[\s-]*(?:\w+\s+)?"  # "6 ganze Tage"; 3个月, 3日間
+    out = []
+    for number, unit in sorted(spans):
+        def put_to(u: str) -> bool:
+            return re.search(rf"(?<![\d.,:]){number}{gap}(?:{_SPANS[target][u]})", target_read, re.I) is not None
+        if not put_to(unit):
+            other = [u for u in _SPANS[target] if u != unit and put_to(u)]
+            if other:
+                plural = "" if number == "1" else "s"
+                out.append(f"{number} {unit}{plural} (the translation: {number} {other[0]}{plural})")
     return out
 
 
