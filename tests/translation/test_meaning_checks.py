@@ -916,3 +916,10 @@ def test_a_span_kept_in_another_unit_of_time_is_a_changed_number():
     assert units.respanned("We stayed 3 months.", "我们3月待了。", "en", "zh") == []  # March, not three months
     found = check.meaning_findings("The twins arrived three weeks early.", "双胞胎提前三天到了。", "en", "zh")
     assert [f.flag for f in found] == [check.NUMBER] and "3 weeks (the translation: 3 days)" in found[0].reason
+
+
+def test_centimetres_and_millimetres_must_keep_their_unit():
+    snow = "They're forecasting 20 centimetres of snow in Saskatoon by tomorrow night."
+    assert units.lost(snow, "彼らは明日夜にSaskatoonで20メートリの雪を予測します。", "en", "ja") == ["centimetre"]
+    assert units.lost(snow, "明天晚上萨斯卡通预计有20厘米的雪。", "en", "zh") == []
+    assert units.lost("Up to 35 mm of rain tonight.", "Bis zu 35 Millimeter Regen heute Nacht.", "en", "de") == []
