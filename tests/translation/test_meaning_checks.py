@@ -923,3 +923,15 @@ def test_centimetres_and_millimetres_must_keep_their_unit():
     assert units.lost(snow, "彼らは明日夜にSaskatoonで20メートリの雪を予測します。", "en", "ja") == ["centimetre"]
     assert units.lost(snow, "明天晚上萨斯卡通预计有20厘米的雪。", "en", "zh") == []
     assert units.lost("Up to 35 mm of rain tonight.", "Bis zu 35 Millimeter Regen heute Nacht.", "en", "de") == []
+
+
+def test_not_until_said_as_the_day_itself_in_chinese_and_japanese_is_no_flipped_negation():
+    """"won't be ready until Thursday" said 周四准备好 (ready on Thursday) reads right to readers of
+    Chinese and Japanese; said 直到周四准备好 / 木曜日まで開きます (ready until Thursday) it does not."""
+    ready = "The pharmacy says the prescription won't be ready until Thursday."
+    assert negation.flipped(ready, "药店说处方将在周四准备好。", "en", "zh") is None
+    assert negation.flipped(ready, "药店说处方直到周四准备好。", "en", "zh")
+    rink = "The ice rink doesn't open until 10."
+    assert negation.flipped(rink, "氷場は10時に開きます。", "en", "ja") is None
+    assert negation.flipped(rink, "氷場は10時まで開きます。", "en", "ja")
+    assert negation.flipped(rink, "Die Eisbahn ist bis 10 Uhr geöffnet.", "en", "de")

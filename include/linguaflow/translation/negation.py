@@ -129,7 +129,9 @@ _STOPPED = {"fr": r"\b(?:cess|arrêt)\w* d[e']", "es": r"\bdej\w* de\b", "it": r
 # "not ... until" says "only from", which translations say without a "not"
 _NOT_UNTIL = r"(?:\b(?:not|no)\b|n't\b)[^.;:!?]{0,60}\buntil\b|\bnot before\b"
 _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",
-              "zh": r"才|要到", "ja": r"から|以降|以後", "it": r"\bsolo\b|\bsoltanto\b|\ba partire d", "pt": r"\bsó\b|\bsomente\b|\ba partir d",
+              # zh, ja: or the day said with no word of "until" or "before" at all ("won't be ready until
+              # Thursday": 周四准备好, ready on Thursday), as their readers accept
+              "zh": r"才|要到|^(?!.*(?:直到|为止|為止|之前|以前|前))", "ja": r"から|以降|以後|^(?!.*(?:まで|迄|前))", "it": r"\bsolo\b|\bsoltanto\b|\ba partire d", "pt": r"\bsó\b|\bsomente\b|\ba partir d",
               "nl": r"\bpas\b|\bvanaf\b"}
 
 
