@@ -935,3 +935,12 @@ def test_not_until_said_as_the_day_itself_in_chinese_and_japanese_is_no_flipped_
     assert negation.flipped(rink, "氷場は10時に開きます。", "en", "ja") is None
     assert negation.flipped(rink, "氷場は10時まで開きます。", "en", "ja")
     assert negation.flipped(rink, "Die Eisbahn ist bis 10 Uhr geöffnet.", "en", "de")
+
+
+def test_a_room_said_as_a_floor_is_a_changed_number():
+    """"The meeting has moved to room four." said 会议已转移到四楼 (the fourth floor): issue 26's own example."""
+    found = check.findings_for(ROOM, "会议已转移到四楼。", "en", "zh")
+    assert [f.flag for f in found] == [check.NUMBER] and "room 4 (the translation: floor 4)" in found[0].reason
+    assert check.findings_for(ROOM, "会议已移至4号会议室。", "en", "zh") == []
+    assert units.room_as_floor(ROOM, "会議は4階に移動しました。", "en", "ja")
+    assert units.room_as_floor("Room 305 is on the third floor.", "305室在3楼。", "en", "zh") == []

@@ -14,7 +14,8 @@ It also sees three things added: a time turned into a time ago ("in twenty minut
 part of the day put to a clock time the source leaves bare ("at 5:10 sharp": "a las 5:10 de la tarde"),
 and a lower bound the source does not give ("forty minutes": 40分以上).
 
-And a span whose number is kept in another unit of time ("after six whole days": 六週間後); a unit of
+And a number kept for another thing: a span in another unit of time ("after six whole days": 六週間後),
+a room said as a floor ("moved to room four": 四楼, the issue's own example); a unit of
 time lost outright is not read (hours, days: "six a day" would read as six days). Not covered: rates ("per night"),
 and "this" before a week or year (often rightly left out).
 """
@@ -273,6 +274,32 @@ def respanned(source_text: str, target_text: str, source: str, target: str) -> l
             if other:
                 plural = "" if number == "1" else "s"
                 out.append(f"{number} {unit}{plural} (the translation: {number} {other[0]}{plural})")
+    return out
+
+
+# A room or a flat said as a floor ("moved to room four": 四楼, the fourth floor; "flat 12": 第12层):
+# the number kept, the place changed. Read in Chinese and Japanese, where a floor is a digit and one
+# character; only where the translation puts that very number to a floor and never to a room.
+_ROOM_SAID = r"\b(?:room|flat|apartment|suite|office|classroom|ward)\s+(\d+)\b(?![-/.]\d)"
+_FLOOR = {"zh": r"楼|樓|层|層", "ja": r"階"}
+_ROOM = {"zh": r"号|號|室|房|间|間|单元|病房|教室|办公室", "ja": r"号|號|室|部屋|番"}
+
+
+def room_as_floor(source_text: str, target_text: str, source: str, target: str) -> list[str]:
+    """Rooms the translation says as a floor: ["room 4 (the translation: the 4th floor)"]."""
+    if source != "en" or target not in _FLOOR:
+        return []
+    said = numbers.as_digits(source_text, "en")
+    if re.search(r"\b(?:floor|storey|level)\b", said, re.I):
+        return []  # a floor said too: the translation may put it first ("room 305 on the 3rd floor": 3楼305室)
+    target_read = numbers.as_digits(unicodedata.normalize("NFKC", target_text), target)
+    out = []
+    for m in re.finditer(_ROOM_SAID, said, re.I):
+        n = m.group(1)
+        at = rf"(?<![\d.,:])第?\s*{n}\s*"
+        if re.search(at + rf"(?:{_FLOOR[target]})", target_read) and not re.search(at + rf"(?:{_ROOM[target]})", target_read) \
+                and not re.search(rf"(?:{_ROOM[target]})\s*{n}(?!\d)", target_read):
+            out.append(f"{m.group(0)} (the translation: floor {n})")
     return out
 
 
