@@ -944,3 +944,16 @@ def test_a_room_said_as_a_floor_is_a_changed_number():
     assert check.findings_for(ROOM, "会议已移至4号会议室。", "en", "zh") == []
     assert units.room_as_floor(ROOM, "会議は4階に移動しました。", "en", "ja")
     assert units.room_as_floor("Room 305 is on the third floor.", "305室在3楼。", "en", "zh") == []
+
+
+def test_an_amount_counted_in_another_currency_is_flagged():
+    """Currencies beyond the six compared as amounts: "6,500 rupees" said "6,500 Rubel", "45 zloty"
+    said 45卢比 (rupees); said in the target's own word for the same currency, or not named, it passes."""
+    rupees = "Payment of 6,500 rupees is due on the 30th."
+    assert numbers.currency_changed(rupees, "Die Zahlung von 6,500 Rubel ist am 30. fällig.", "en", "de") == ["rupees (the translation: rubel)"]
+    assert numbers.currency_changed(rupees, "El pago de 6,500 rupias vence el 30.", "en", "es") == []
+    zloty = "Actually, the tickets are 45 zloty for adults and 25 for kids."
+    found = check.findings_for(zloty, "实际上，成人票45卢比，儿童票25卢比。", "en", "zh")
+    assert [f.flag for f in found] == [check.NUMBER] and "卢比" in found[0].reason
+    assert numbers.currency_changed(zloty, "实际上，成人票45兹罗提，儿童票25兹罗提。", "en", "zh") == []
+    assert numbers.currency_changed("It costs 1,800 Argentine pesos.", "1,800アルゼンチン ペソです。", "en", "ja") == []

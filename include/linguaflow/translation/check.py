@@ -260,7 +260,8 @@ def meaning_findings(source_text: str, translated: str, source: str, target: str
     mismatch = numbers.compare(source_text, translated, source, target)
     unsaid = units.lost(source_text, translated, source, target)
     added = units.added(source_text, translated, source, target)
-    respanned = units.respanned(source_text, translated, source, target) + units.room_as_floor(source_text, translated, source, target)
+    respanned = units.respanned(source_text, translated, source, target) + units.room_as_floor(source_text, translated, source, target) \
+        + numbers.currency_changed(source_text, translated, source, target)
     if mismatch or unsaid or added or respanned:
         reasons = [mismatch.reason] if mismatch else []
         reasons += [f"the source says {', '.join(unsaid)}, the translation has no word for it"] if unsaid else []

@@ -156,6 +156,62 @@ def world_currency_word(word: str, lang: str) -> bool:
     return fold(word) in _world_currency_words(lang)
 
 
+@functools.cache
+def _unit_words(lang: str) -> dict[str, frozenset[str]]:
+    """{currency code: the words `lang` counts an amount of it in}, for every currency in use except
+    the six of `CURRENCIES` (checked as amounts): the word of CLDR's name that is no nationality
+    ("Rupien" of "Indische Rupien", "rupias" of "rupias indias", ルピー of インド ルピー, 卢比 of 印度卢比)."""
+    import datetime
+
+    from babel import Locale
+    from babel.numbers import get_currency_name, get_territory_currencies
+
+    today, out = datetime.date.today(), {}
+    territories = Locale.parse(lang).territories
+    for territory in Locale("en").territories:
+        for code in get_territory_currencies(territory, today):
+            if code in CURRENCIES:
+                continue
+            words = set()
+            for count in (1, 2):
+                name = get_currency_name(code, count, lang)
+                if lang in ("de", "en"):
+                    words.add(name.split()[-1])
+                elif lang in ("fr", "es"):
+                    words.add(name.split()[0])
+                elif lang == "ja":
+                    words.add(name.split()[-1])
+                else:  # zh: the name, and the name without its country (印度卢比: 卢比)
+                    words.add(name)
+                    country = territories.get(territory, "")
+                    if country and name.startswith(country) and len(name) - len(country) >= 2:
+                        words.add(name[len(country):])
+            out.setdefault(code, set()).update(w.lower() for w in words if len(w) >= 2)
+    six = {w.lower() for code in CURRENCIES for w in _CURRENCY_WORDS[code]}
+    return {code: frozenset(w for w in words if w.rstrip("s") not in six and w not in six) for code, words in out.items()}
+
+
+def currency_changed(source_text: str, target_text: str, source: str, target: str) -> list[str]:
+    """Amounts the translation counts in another currency than the source's, for currencies other
+    than the six compared as amounts ("6,500 rupees" said "6.500 Rubel", "45 zloty" said 45卢比): only
+    where the translation names a currency after a number and none is the source's."""
+    if source != "en" or target not in ("de", "fr", "es", "zh", "ja"):
+        return []
+    english, theirs = _unit_words("en"), _unit_words(target)
+    said = {m.group(1).lower() for m in re.finditer(r"\d(?:[\d,.]*\d)?\s+(?:[A-Z][a-z]+\s+)?([A-Za-z]+)", source_text)}
+    codes = {code for code, words in english.items() if said & words}
+    if not codes:
+        return []
+    kept = set().union(*(theirs.get(code, frozenset()) for code in codes))
+    gap = r"\s*" if target in CJK_NUMERALS else r"\s+(?:\w+\s+)?"
+    text = unicodedata.normalize("NFKC", target_text)
+    named = {w for words in theirs.values() for w in words
+             if re.search(rf"\d{gap}{re.escape(w)}(?![^\W\d_])" if target not in CJK_NUMERALS else rf"\d{gap}{re.escape(w)}", text, re.I)}
+    if not named or named & kept:
+        return []
+    return [f"{' / '.join(sorted(said & set().union(*(english[c] for c in codes))))} (the translation: {', '.join(sorted(named))})"]
+
+
 # Currency names that are other words after a determiner: "le livre" is a book, "la livre" a pound
 _NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs"
                        r"|nouveaux|vieux|anciens|beaux|bons|nombreux|premiers|derniers)\s+livres?\b(?!\s+sterling)"}  # 300 nouveaux livres: books (masculine: the pound is feminine)
