@@ -113,7 +113,8 @@ def foreign_letters(text: str, target: str, source_text: str = "") -> list[str]:
     other_names = {o for n in named for o in names.other_names(n) if o.isascii()}
     kept_from_source = {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(literal))} | {
         w.casefold() for name in re.findall(r"\b[^\W\d_]+(?:-[^\W\d_]+)*", source_text) if name[0].isupper()  # Łódź too
-        for w in _name_parts(name)}
+        for w in _name_parts(name)} | {  # a name of several words written as one (HyundaiIoniq)
+        re.sub(r"\s+", "", name).casefold() for name in re.findall(r"\b[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)+", source_text)}
     runs: list[tuple[str, str]] = []  # (script, letters), split where the script changes
     for char in unicodedata.normalize("NFKC", text):
         script = _script(char) if char.isalpha() else ""

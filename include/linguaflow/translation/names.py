@@ -19,7 +19,8 @@ import unicodedata
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _URL = (r"(?:https?://|www\.)[^\s,;]+[^\s,;.!?)]"
-        r"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|jp|cn|eu|info|app|dev)\b(?![@\w-])")  # mybank.example.com
+        r"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|jp|cn|eu|info|app|dev)\b(?![@\w-])"
+        r"(?:/[^\s,;]*[^\s,;.!?)])?")  # mybank.example.com, zoomhub.io/meet/7781 (its path is no English)
 _CODE = (r"\b(?!\d+(?:st|nd|rd|th)\b)(?=[A-Za-z-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*\b"  # B12, INV-2024-0381
          r"|\b[a-z]+[A-Z]\w*\b")  # iPhone
 # Capitalised English words that are titles, institutions, holidays or calendar words, not names

@@ -93,6 +93,12 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
             and re.search(_DONT_FORGET.get(target, r"(?!x)x"), translated, re.I) \
             and not negates(re.sub(_DONT_FORGET[target], " ", translated, flags=re.I), target):
         return None  # "remember to bring your card": "n'oubliez pas votre carte", 别忘了
+    if got and not said and source == "en" and re.search(r"\bno (?:more|longer) than\b", source_text, re.I) and target in _NOT_OVER \
+            and not negates(re.sub(_NOT_OVER[target], " ", translated, flags=re.I), target):
+        return None  # "pack no more than 100 ml": 不要携带超过100毫升 (do not carry over)
+    if got and not said and source == "en" and re.search(r"\binstead\b", source_text, re.I) and target in _INSTEAD \
+            and not negates(re.sub(_INSTEAD[target], " ", translated, flags=re.I), target):
+        return None  # "we'll celebrate Sunday instead": "dimanche au lieu de lundi"
     if said and not got and source == "en" and _said_as_opposite(source_text, translated, target):
         return None  # "not open on holidays": "fermée les jours fériés"
     if said and got and target in DOUBLE_NEGATION_FLIPS and _twice(translated, target) and not _twice(source_text, source):
@@ -127,6 +133,13 @@ _NO_LONGER = r"\bno longer\b|(?:\bnot\b|n't\b)[^.;:!?]{0,40}\bany ?more\b"
 _STOPPED = {"fr": r"\b(?:cess|arrêt)\w* d[e']", "es": r"\bdej\w* de\b", "it": r"\bsmett\w* di\b", "pt": r"\bdeix\w* de\b",
             "de": r"\bhör\w* \w+ auf\b|aufhör"}
 # "not ... until" says "only from", which translations say without a "not"
+# An upper bound said as "not over" ("no more than 100 ml": 不要…超过100毫升, "pas plus de", "nicht mehr als")
+_NOT_OVER = {"de": r"\b(?:nicht|keine?\w*)\b[^.,;]{0,40}\b(?:mehr|länger) als\b", "fr": r"\b(?:ne|n')[^.,;]{0,40}\b(?:pas|jamais) plus\b",
+             "es": r"\bno\b[^.,;]{0,40}\bmás\b", "zh": r"不(?:要|能|得|可|应)?[^，。；]{0,20}(?:超过|超出|多于)", "ja": r"(?:超え|越え|超過し)(?:ない|ません|ず)"}
+# "instead" said with what it replaces ("Sunday instead": "au lieu de lundi", "而不是周一"): a marker of
+# negation in `MARKERS`, no negation where the source says "instead" alone
+_INSTEAD = {"de": r"\b(?:an)?statt\b", "fr": r"\bau lieu d(?:e|u|')|\bplutôt que\b", "es": r"\ben (?:lugar|vez) del?\b",
+            "zh": r"而不是|而非", "ja": r"ではなく|じゃなく"}
 _NOT_UNTIL = r"(?:\b(?:not|no)\b|n't\b)[^.;:!?]{0,60}\buntil\b|\bnot before\b"
 _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",
               # zh, ja: or the day said with no word of "until" or "before" at all ("won't be ready until

@@ -344,7 +344,7 @@ _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
 _EN_SOFT = [(r"\btwice\b|\bdoubled?\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
             (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
             (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0}),
-            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0}), (r"\b(?:n?either|each) of (?:them|the two|us)\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
+            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0}), (r"\b(?:a)?round the clock\b|\b24/7\b", {24.0, 7.0}), (r"\b(?:n?either|each) of (?:them|the two|us)\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
 COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
 
 
@@ -656,6 +656,8 @@ def facts(text: str, lang: str) -> list[Fact]:
             found.append(Fact(NUMBER, frozenset({tenths, 100 - tenths}) if m.group(2) == "折" else frozenset({n * 10}), m.group(0)))
             return " " * len(m.group(0))
         written = re.sub(r"(\d+(?:\.\d)?)\s*(折|割)", discount, written)
+        if lang == "zh":  # 九成: 90 % (not 2成人, 成员, 成年: adults, members)
+            written = re.sub(r"(?<![\d.])(\d)\s*成(?![人员員年本绩績长長立功为為果熟交品分])", lambda m: f"{int(m.group(1)) * 10}% ", written)
     times, rest = _time_facts(written, lang)
     found += times
     dates, rest = _numeric_dates(rest, lang)

@@ -128,13 +128,19 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     ("last", rf"(?<!the )\blast (?:month|year|{_MONTHS_AND_SEASONS})\b",
      {**_LAST, "de": _LAST["de"] + r"|vorjahr|vormonat|vorwoche", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|去年|过去|昨",
       "ja": r"先週|先月|去年|昨年|前年|前月|前週|昨"}),
-    # parts of a whole ("a quarter of an hour" may be 15 minutes; "once a quarter", "a third party" are no parts)
-    ("quarter", r"\b(?:a|one|three|[13]) quarters? of\b", {"de": r"viertel|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
+    # "the week after next", "the Saturday after next": not the next one
+    ("after next", rf"\b(?:{_DAYS_AND_PERIODS}) after next\b",
+     {"de": r"übernächst|in (?:zwei|2) wochen|nach (?:der|dem) nächsten", "fr": r"en quinze|en huit|(?:deux|2) semaines|après l[ae] prochain|d'après",
+      "es": r"subsiguiente|(?:dos|2) semanas|después de l[ae] próxim|siguiente a",
+      "zh": r"下下|(?:两|2)\s*(?:周|週|个星期|個星期)|之后的(?:那|下)", "ja": r"再来|次の次|(?:2|二)\s*週間?後|翌々"}),
+    # parts of a whole, or taken off it ("a quarter of an hour" may be 15 minutes, "a quarter off" 25 %; "once a
+# quarter", "a third party" are no parts; "a third" is "a 3rd" once read with digits)
+    ("quarter", r"\b(?:a|one|three|[13]) quarters? (?:of|off)\b", {"de": r"viertel|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
                                                       "fr": r"quart|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
                                                       "es": r"cuart|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
                                                       "zh": rf"四分之|一刻|三刻|¼|¾|(?<!\d)[13]/4(?!\d)|(?<!\d)(?:15|25|45|75)(?!\d)|{_NUM}成",
                                                       "ja": rf"4分の|四分の|¼|¾|(?<!\d)[13]/4(?!\d)|(?<!\d)(?:15|25|45|75)(?!\d)|{_NUM}割"}),
-    ("third", r"\b(?:a|one|two|[12]) thirds? of\b", {"de": r"drittel|\b(?:33|66|67)\b", "fr": r"tiers|\b(?:33|66|67)\b", "es": r"tercio|\b(?:33|66|67)\b",
+    ("third", r"\b(?:a|one|two|[12]) (?:thirds?|3rds?) (?:of|off)\b", {"de": r"drittel|\b(?:33|66|67)\b", "fr": r"tiers|\b(?:33|66|67)\b", "es": r"tercio|\b(?:33|66|67)\b",
                                                 "zh": rf"三分之|(?<!\d)(?:33|66|67)(?!\d)|{_NUM}成", "ja": rf"3分の|三分の|(?<!\d)(?:33|66|67)(?!\d)|{_NUM}割"}),
     # half of something ("half past", "half-past eight", "half eight" are clock times, checked by `numbers`;
     # "half an hour" may be 30 minutes, half a kilo 500 g; a half-brother, a semi-final, a semester are words of their own)
