@@ -261,12 +261,13 @@ def meaning_findings(source_text: str, translated: str, source: str, target: str
     mismatch = numbers.compare(source_text, translated, source, target)
     unsaid = units.lost(source_text, translated, source, target)
     added = units.added(source_text, translated, source, target)
-    respanned = units.respanned(source_text, translated, source, target) + units.room_as_floor(source_text, translated, source, target) \
+    # a number kept for another thing: a span in another unit, a room as a floor, another currency
+    changed = units.respanned(source_text, translated, source, target) + units.room_as_floor(source_text, translated, source, target) \
         + numbers.currency_changed(source_text, translated, source, target)
-    if mismatch or unsaid or added or respanned:
+    if mismatch or unsaid or added or changed:
         reasons = [mismatch.reason] if mismatch else []
         reasons += [f"the source says {', '.join(unsaid)}, the translation has no word for it"] if unsaid else []
-        reasons += [f"the source says {', '.join(respanned)}"] if respanned else []
+        reasons += [f"the source says {', '.join(changed)}"] if changed else []
         reasons += [f"the translation says {', '.join(added)}, the source does not"] if added else []
         found.append(Finding(NUMBER, "; ".join(reasons)))
     missing = names.lost(source_text, translated)

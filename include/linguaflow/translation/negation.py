@@ -89,16 +89,8 @@ def flipped(source_text: str, translated: str, source: str, target: str) -> str 
         return None  # "not until 14 February": "erst ab dem 14. Februar", 要到2月14日才
     if said and source == "en" and re.search(_NO_LONGER, source_text, re.I) and re.search(_STOPPED.get(target, r"(?!x)x"), translated, re.I):
         return None  # "will no longer stop here": "dejará de parar aquí"
-    if got and not said and source == "en" and re.search(r"\bremember\b", source_text, re.I) \
-            and re.search(_DONT_FORGET.get(target, r"(?!x)x"), translated, re.I) \
-            and not negates(re.sub(_DONT_FORGET[target], " ", translated, flags=re.I), target):
+    if got and not said and source == "en" and _said_with_a_not(source_text, translated, target):
         return None  # "remember to bring your card": "n'oubliez pas votre carte", 别忘了
-    if got and not said and source == "en" and re.search(r"\bno (?:more|longer) than\b", source_text, re.I) and target in _NOT_OVER \
-            and not negates(re.sub(_NOT_OVER[target], " ", translated, flags=re.I), target):
-        return None  # "pack no more than 100 ml": 不要携带超过100毫升 (do not carry over)
-    if got and not said and source == "en" and re.search(r"\binstead\b", source_text, re.I) and target in _INSTEAD \
-            and not negates(re.sub(_INSTEAD[target], " ", translated, flags=re.I), target):
-        return None  # "we'll celebrate Sunday instead": "dimanche au lieu de lundi"
     if said and not got and source == "en" and _said_as_opposite(source_text, translated, target):
         return None  # "not open on holidays": "fermée les jours fériés"
     if said and got and target in DOUBLE_NEGATION_FLIPS and _twice(translated, target) and not _twice(source_text, source):
@@ -133,13 +125,6 @@ _NO_LONGER = r"\bno longer\b|(?:\bnot\b|n't\b)[^.;:!?]{0,40}\bany ?more\b"
 _STOPPED = {"fr": r"\b(?:cess|arrêt)\w* d[e']", "es": r"\bdej\w* de\b", "it": r"\bsmett\w* di\b", "pt": r"\bdeix\w* de\b",
             "de": r"\bhör\w* \w+ auf\b|aufhör"}
 # "not ... until" says "only from", which translations say without a "not"
-# An upper bound said as "not over" ("no more than 100 ml": 不要…超过100毫升, "pas plus de", "nicht mehr als")
-_NOT_OVER = {"de": r"\b(?:nicht|keine?\w*)\b[^.,;]{0,40}\b(?:mehr|länger) als\b", "fr": r"\b(?:ne|n')[^.,;]{0,40}\b(?:pas|jamais) plus\b",
-             "es": r"\bno\b[^.,;]{0,40}\bmás\b", "zh": r"不(?:要|能|得|可|应)?[^，。；]{0,20}(?:超过|超出|多于)", "ja": r"(?:超え|越え|超過し)(?:ない|ません|ず)"}
-# "instead" said with what it replaces ("Sunday instead": "au lieu de lundi", "而不是周一"): a marker of
-# negation in `MARKERS`, no negation where the source says "instead" alone
-_INSTEAD = {"de": r"\b(?:an)?statt\b", "fr": r"\bau lieu d(?:e|u|')|\bplutôt que\b", "es": r"\ben (?:lugar|vez) del?\b",
-            "zh": r"而不是|而非", "ja": r"ではなく|じゃなく"}
 _NOT_UNTIL = r"(?:\b(?:not|no)\b|n't\b)[^.;:!?]{0,60}\buntil\b|\bnot before\b"
 _ONLY_FROM = {"de": r"\berst\b", "fr": r"\bqu'(?:à|au|le|en|après)|\bseulement\b|\bà partir d", "es": r"\bsolo\b|\bsólo\b|\ba partir d|\bhasta\b",
               # zh, ja: or the day said with no word of "until" or "before" at all ("won't be ready until
@@ -183,3 +168,21 @@ def _said_as_opposite(source_text: str, translated: str, target: str) -> bool:
 # "remember to" said "don't forget to", the way most languages say it
 _DONT_FORGET = {"de": r"vergiss\w* nicht|vergessen Sie nicht|nicht vergessen", "fr": r"n'oubli\w* pas|ne pas oublier",
                 "es": r"no (?:te )?olvid|no se olvide", "zh": r"别忘|不要忘|勿忘|不忘", "ja": r"忘れないで|忘れずに|忘れぬ"}
+# An upper bound said as "not over" ("no more than 100 ml": 不要…超过100毫升, "pas plus de", "nicht mehr als")
+_NOT_OVER = {"de": r"\b(?:nicht|keine?\w*)\b[^.,;]{0,40}\b(?:mehr|länger) als\b", "fr": r"\b(?:ne|n')[^.,;]{0,40}\b(?:pas|jamais) plus\b",
+             "es": r"\bno\b[^.,;]{0,40}\bmás\b", "zh": r"不(?:要|能|得|可|应)?[^，。；]{0,20}(?:超过|超出|多于)", "ja": r"(?:超え|越え|超過し)(?:ない|ません|ず)"}
+# "instead" said with what it replaces ("Sunday instead": "au lieu de lundi", "而不是周一"): a marker of
+# negation in `MARKERS`, no negation where the source says "instead" alone
+_INSTEAD = {"de": r"\b(?:an)?statt\b", "fr": r"\bau lieu d(?:e|u|')|\bplutôt que\b", "es": r"\ben (?:lugar|vez) del?\b",
+            "zh": r"而不是|而非", "ja": r"ではなく|じゃなく"}
+# English with no "not" that translations say with one: (English pattern, {target: the words with the "not"})
+_WITH_A_NOT = [(r"\bremember\b", _DONT_FORGET),  # "remember to bring your card": "n'oubliez pas", 别忘了
+               (r"\bno (?:more|longer) than\b", _NOT_OVER),  # "pack no more than 100 ml": 不要携带超过100毫升
+               (r"\binstead\b", _INSTEAD)]  # "we'll celebrate Sunday instead": "dimanche au lieu de lundi"
+
+
+def _said_with_a_not(source_text: str, translated: str, target: str) -> bool:
+    """Whether every negation of the translation is the "not" of a `_WITH_A_NOT` phrase the source says."""
+    return any(target in words and re.search(pattern, source_text, re.I)
+               and not negates(re.sub(words[target], " ", translated, flags=re.I), target)
+               for pattern, words in _WITH_A_NOT)

@@ -175,12 +175,10 @@ def _unit_words(lang: str) -> dict[str, frozenset[str]]:
             words = set()
             for count in (1, 2):
                 name = get_currency_name(code, count, lang)
-                if lang in ("de", "en"):
+                if lang in ("de", "en", "ja"):  # the nationality first: "Indische Rupie", インド ルピー
                     words.add(name.split()[-1])
-                elif lang in ("fr", "es"):
+                elif lang in ("fr", "es"):  # the nationality after: "rupia india"
                     words.add(name.split()[0])
-                elif lang == "ja":
-                    words.add(name.split()[-1])
                 else:  # zh: the name, and the name without its country (印度卢比: 卢比)
                     words.add(name)
                     country = territories.get(territory, "")

@@ -134,7 +134,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
       "es": r"subsiguiente|(?:dos|2) semanas|después de l[ae] próxim|siguiente a",
       "zh": r"下下|(?:两|2)\s*(?:周|週|个星期|個星期)|之后的(?:那|下)", "ja": r"再来|次の次|(?:2|二)\s*週間?後|翌々"}),
     # parts of a whole, or taken off it ("a quarter of an hour" may be 15 minutes, "a quarter off" 25 %; "once a
-# quarter", "a third party" are no parts; "a third" is "a 3rd" once read with digits)
+    # quarter", "a third party" are no parts; "a third" is "a 3rd" once read with digits)
     ("quarter", r"\b(?:a|one|three|[13]) quarters? (?:of|off)\b", {"de": r"viertel|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
                                                       "fr": r"quart|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
                                                       "es": r"cuart|¼|¾|\b[13]/4\b|\b(?:15|25|45|75)\b|[.,](?:25|75)\b",
@@ -271,12 +271,14 @@ def respanned(source_text: str, target_text: str, source: str, target: str) -> l
         return []
     target_read = numbers.as_digits(unicodedata.normalize("NFKC", target_text), target)
     gap = r"\s*" if target in numbers.CJK_NUMERALS else r"[\s-]*(?:\w+\s+)?"  # "6 ganze Tage"; 3个月, 3日間
+
+    def put_to(number: str, unit: str) -> bool:
+        return re.search(rf"(?<![\d.,:]){number}{gap}(?:{_SPANS[target][unit]})", target_read, re.I) is not None
+
     out = []
     for number, unit in sorted(spans):
-        def put_to(u: str) -> bool:
-            return re.search(rf"(?<![\d.,:]){number}{gap}(?:{_SPANS[target][u]})", target_read, re.I) is not None
-        if not put_to(unit):
-            other = [u for u in _SPANS[target] if u != unit and put_to(u)]
+        if not put_to(number, unit):
+            other = [u for u in _SPANS[target] if u != unit and put_to(number, u)]
             if other:
                 plural = "" if number == "1" else "s"
                 out.append(f"{number} {unit}{plural} (the translation: {number} {other[0]}{plural})")
