@@ -28,7 +28,7 @@ MARKERS = {
 # `_ABSENCE` a translation's "wenn nicht" passes
 _IF_NOT = r"\bif not\b(?=\s*[,;:.!?—-])"
 # "no" as a noun or a number sign, a request or an apology (对不起, 申し訳ありません) that only looks negative: not negations.
-_NOT_NEGATION = {"en": rf"\bno\.\s*\d|\bno (?:later|more|longer) than\b|\bnot only\b|{_IF_NOT}",
+_NOT_NEGATION = {"en": rf"\bno\.\s*\d|\bno (?:later|more|longer|less|fewer) than\b|\bnot only\b|{_IF_NOT}",
                  # "avant qu'il ne pleuve": the ne of a clause after avant que, à moins que, de peur que says no "not"
                  "fr": r"\bau lieu de (?:cela|ça)\b|"  # "prenez le 9:02 au lieu de cela": instead, said as "instead of that"
                        r"\b(?:avant|moins|peur|crainte) qu(?:e\b|')(?:[^.,;:!?]{0,80}?\bne\b|[^.,;:!?]{0,80}?\bn')"
@@ -171,6 +171,9 @@ _DONT_FORGET = {"de": r"vergiss\w* nicht|vergessen Sie nicht|nicht vergessen", "
 # An upper bound said as "not over" ("no more than 100 ml": 不要…超过100毫升, "pas plus de", "nicht mehr als")
 _NOT_OVER = {"de": r"\b(?:nicht|keine?\w*)\b[^.,;]{0,40}\b(?:mehr|länger) als\b", "fr": r"\b(?:ne|n')[^.,;]{0,40}\b(?:pas|jamais) plus\b",
              "es": r"\bno\b[^.,;]{0,40}\bmás\b", "zh": r"不(?:要|能|得|可|应)?[^，。；]{0,20}(?:超过|超出|多于)", "ja": r"(?:超え|越え|超過し)(?:ない|ません|ず)"}
+# A lower bound said as "not under" ("no less than half a tank": "pas moins d'un demi-réservoir"; 至少 says it with no "not")
+_NOT_UNDER = {"de": r"\b(?:nicht|keine?\w*)\b[^.,;]{0,40}\bweniger als\b", "fr": r"\b(?:(?:ne|n')[^.,;]{0,40}\b)?pas moins\b",
+              "es": r"\bno\b[^.,;]{0,40}\bmenos\b", "zh": r"(?:不|没有?)(?:要|能|得|可|应)?[^，。；]{0,20}(?:少于|低于|不足)", "ja": r"(?:下回ら|切ら)(?:ない|ず)"}
 # "instead" said with what it replaces ("Sunday instead": "au lieu de lundi", "而不是周一"): a marker of
 # negation in `MARKERS`, no negation where the source says "instead" alone
 _INSTEAD = {"de": r"\b(?:an)?statt\b", "fr": r"\bau lieu d(?:e|u|')|\bplutôt que\b", "es": r"\ben (?:lugar|vez) del?\b",
@@ -178,6 +181,7 @@ _INSTEAD = {"de": r"\b(?:an)?statt\b", "fr": r"\bau lieu d(?:e|u|')|\bplutôt qu
 # English with no "not" that translations say with one: (English pattern, {target: the words with the "not"})
 _WITH_A_NOT = [(r"\bremember\b", _DONT_FORGET),  # "remember to bring your card": "n'oubliez pas", 别忘了
                (r"\bno (?:more|longer) than\b", _NOT_OVER),  # "pack no more than 100 ml": 不要携带超过100毫升
+               (r"\bno (?:less|fewer) than\b", _NOT_UNDER),  # "no less than half a tank": "pas moins d'un demi-réservoir"
                (r"\binstead\b", _INSTEAD)]  # "we'll celebrate Sunday instead": "dimanche au lieu de lundi"
 
 

@@ -5,7 +5,7 @@ check without a model. `facts(text, lang)` reads what a text says in any usual w
 (full-width too), number words (text2num: en, de, fr, es, pt, it, nl, da), Chinese and Japanese
 numerals (cn2an, with 万/億), clock times ("half past seven", "halb acht", "sept heures et demie",
 "七点半", "7時半", "19:30" = "7:30 pm"), weekdays, months and the days around today (dateparser's
-per-language word lists). `lost(source, target, ...)` is what the source says and the target
+per-language word lists), and days of the year known by a name ("Boxing Day" is the 26th of December). `lost(source, target, ...)` is what the source says and the target
 does not, with the reason in words ("the source says 7:30, the translation 10:30").
 
 Not covered (they never flag, so they cannot cause false alarms, but their errors pass):
@@ -48,7 +48,7 @@ _DAYS = {"1 day ago": -1, "in 1 day": 1, "2 day ago": -2, "in 2 day": 2}  # toda
 _NOT_A_DAY = {
     "en": r"\b(?:black|good|cyber|super|ash|holy|easter|palm|shrove|maundy|giving) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     "de": r"(?:heute|gestern|am|jeden|guten|den|der|diesen|dem)\s+morgen",
-    "es": r"(?:la|esta|este|cada|una|(?<!después )de|media)\s+mañana|\bmañanas\b",  # mornings, never tomorrow
+    "es": r"\b(?:la|esta|este|cada|una|(?<!después )de|media)\s+mañana|\bmañanas\b",  # mornings, never tomorrow (not "desde mañana")
     "zh": r"周一(?=半)|黑色星期五|网络星期一",  # 本周一半: half of this week, not Monday; Black Friday, Cyber Monday
 }
 _NOT_NOON = {"fr": r"après-midi"}
@@ -91,7 +91,7 @@ def _calendar(lang: str) -> dict[str, list[tuple[str, int]]]:
 
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY")
 # Short forms people write that CLDR's display names ("米ドル", "dollar des États-Unis") do not hold.
-_CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金"),
+_CURRENCY_WORDS = {"USD": ("dollar", "dólar", "ドル", "美元", "美金", "澳元", "加元", "港元", "纽元", "新元"),  # any dollar: "Australian dollars", 澳元
                    "GBP": ("pound", "pfund", "livre", "libra", "ポンド", "英镑", "磅", "quid", "fiver", "tenner"),  # 磅: the pound of weight, as ambiguous as "pounds"
                    "CHF": ("franc", "franken", "franco", "フラン", "スイスフラン", "法郎"), "JPY": ("yen", "円", "日元"), "CNY": ("yuan", "元", "人民币", "人民元"),
                    "EUR": ("euro", "ユーロ", "欧元")}
@@ -308,6 +308,42 @@ def _calendar_facts(text: str, lang: str) -> list[Fact]:
     return found
 
 
+# Days of the year known by a name ("on Boxing Day": "am 26. Dezember", 节礼日; "Christmas Eve": "el día de
+# Navidad" is another day): read as their date in every language, so a translation may say the name or the
+# date, and a name said as another holiday is a changed date. Longer names first (Christmas Eve before
+# Christmas); a holiday whose date moves (Easter, Chinese New Year) is no date and is not read.
+_HOLIDAYS = [
+    ((12, 24), {"en": r"\bChristmas Eve\b", "de": r"heilig(?:e[nr]? )?abend|weihnachtsabend", "fr": r"veille de noël|réveillon de noël|nuit de noël",
+                "es": r"nochebuena|víspera de navidad", "zh": r"平安夜|圣诞夜|圣诞前夜|圣诞节前夕", "ja": r"クリスマス・?イ[ブヴ]|聖夜"}),
+    ((12, 26), {"en": r"\bBoxing Day\b", "de": r"zweite[nr]? weihnachts(?:feier)?tag|stephanstag|stefanitag",
+                "fr": r"lendemain de noël|saint-étienne|boxing day", "es": r"san esteban|boxing day", "zh": r"节礼日|圣诞节(?:翌日|次日)",
+                "ja": r"ボクシング・?デー"}),
+    ((12, 31), {"en": r"\bNew Year'?s Eve\b", "de": r"silvester", "fr": r"saint-sylvestre|(?:réveillon|veille) du (?:nouvel an|jour de l'an)",
+                "es": r"nochevieja|víspera de año nuevo", "zh": r"跨年夜|新年前夜|元旦前夜|除夕", "ja": r"大晦日|大みそか"}),
+    ((1, 1), {"en": r"(?<!Chinese )(?<!Lunar )\bNew Year(?:'?s Day|'s)?\b", "de": r"neujahr", "fr": r"jour de l'an|nouvel an",
+              "es": r"año nuevo", "zh": r"元旦|(?<!农历)(?<!中国)新年", "ja": r"元日|元旦|お?正月|(?<!旧暦の)新年"}),
+    ((12, 25), {"en": r"\bChristmas(?: Day)?\b|\bXmas\b", "de": r"weihnacht|christkind", "fr": r"noël", "es": r"navidad", "zh": r"圣诞", "ja": r"クリスマス"}),
+    ((10, 31), {"en": r"\bHallowe'?en\b", "de": r"halloween", "fr": r"halloween", "es": r"halloween", "zh": r"万圣节?前?夜|万圣节",
+                "ja": r"ハロウィー?ン"}),
+    ((2, 14), {"en": r"\bValentine'?s(?: Day)?\b", "de": r"valentinstag", "fr": r"saint-valentin", "es": r"san valent[íi]n|día de los enamorados",
+               "zh": r"情人节", "ja": r"バレンタイン"}),
+]
+
+
+def _holiday_facts(text: str, lang: str) -> tuple[list[Fact], str]:
+    """A named day's month and day (`_HOLIDAYS`), and the text without its name."""
+    found = []
+    for (month, day), words in _HOLIDAYS:
+        if lang not in words:
+            continue
+
+        def take(m: re.Match, month: int = month, day: int = day) -> str:
+            found.extend((Fact("month", month, m.group(0)), Fact(NUMBER, frozenset({float(day)}), m.group(0))))
+            return " " * len(m.group(0))
+        text = re.sub(words[lang], take, text, flags=re.I)
+    return found, text
+
+
 # --- numbers --------------------------------------------------------------------------------
 
 _ZH_NUMERAL = "零〇一二两兩三四五六七八九十百\\d"
@@ -326,10 +362,13 @@ _SPLIT = {
         r"(?i)\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)(mal|einhalb)\b", r"\1 \2", t))),
     "zh": lambda t: re.sub(rf"([{_ZH_NUMERAL}]+)[点點](?=[半整钟一三]刻|[半整钟]|[{_ZH_NUMERAL}]+分|[^{_ZH_NUMERAL}]|$)", _zh_clock,
                            re.sub("[两兩]", "二", t.replace("零下", "-"))),  # 两周: two weeks (cn2an reads 二); 零下: below zero
+    # text2num reads "el segundo pago" as the 2nd ("segundos": seconds), "segunda mano" (second-hand) as a 2nd,
+    # "ciento" as 100 and "unos 240" (about 240) as "1 240"
     "es": lambda t: _fractions("es", re.sub(r"(?i)\bun([oa])s\b", r"~", re.sub(r"(?i)\bpor ciento\b", "%", re.sub(
-        r"(?i)\b(el|la|en|del|al) segund([oa])\b", r"\1 2º", t)))),  # text2num; "el segundo pago": the 2nd ("segundos": seconds)
-    # reads "ciento" as 100 and "unos 240" (about 240) as "1 240"
-    "fr": lambda t: _fractions("fr", re.sub(r"(?i)\bpour cent\b", "%", t)),
+        r"(?i)\b(el|la|en|del|al) segund([oa])\b", r"\1 2º", re.sub(r"(?i)\bsegunda mano\b", "ocasión", t))))),
+    # "vingt-un" (21, a usual slip text2num does not read)
+    "fr": lambda t: _fractions("fr", re.sub(r"(?i)\b(vingt|trente|quarante|cinquante|soixante)-un(e?)\b", r"\1-et-un\2",
+                                            re.sub(r"(?i)\bpour cent\b", "%", t))),
 }
 # Numbers an English source says that a good translation may or may not write as a number: "twice"
 # (两次, "doppelt"), a dozen ("ein Dutzend", 12個), both (两个孩子), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟), and a
@@ -629,11 +668,12 @@ def _joined_amounts(text: str) -> str:
 def facts(text: str, lang: str) -> list[Fact]:
     """What `text` (in `lang`) says that a translation must keep: numbers, clock times, days."""
     text = unicodedata.normalize("NFKC", text)
+    holidays, text = _holiday_facts(text, lang)
     periods = _period_facts(text, lang)  # before the days are taken out: 下周五 is next Friday, and next week too
     found = _calendar_facts(text, lang)
     for f in found:  # a day's name is read as a day, not as a number ("星期一", "一昨日")
         text = text.replace(f.text, " ")
-    found += _currency_facts(text, lang) + periods
+    found += _currency_facts(text, lang) + periods + holidays
     if lang == "en":
         decades, text = _decade_facts(text)
         found += decades
@@ -715,10 +755,11 @@ class Mismatch:
     @property
     def reason(self) -> str:
         """In words: "the source says 7:30, the translation 10:30"."""
+        def said(found: list[Fact]) -> str:  # a named day is two facts (month and day) written once: "Boxing Day"
+            return ", ".join(dict.fromkeys(f.text for f in found))
         if self.missing:
-            got = ", ".join(f.text for f in self.instead) or "does not say it"
-            return f"the source says {', '.join(f.text for f in self.missing)}, the translation {got}"
-        return f"the translation says {', '.join(f.text for f in self.added)}, which the source does not"
+            return f"the source says {said(self.missing)}, the translation {said(self.instead) or 'does not say it'}"
+        return f"the translation says {said(self.added)}, which the source does not"
 
 
 def _same(a: Fact, b: Fact) -> bool:

@@ -16,8 +16,9 @@ and a lower bound the source does not give ("forty minutes": 40分以上).
 
 And a number kept for another thing: a span in another unit of time ("after six whole days": 六週間後),
 a room said as a floor ("moved to room four": 四楼, the issue's own example); a unit of
-time lost outright is not read (hours, days: "six a day" would read as six days). Not covered: rates ("per night"),
-and "this" before a week or year (often rightly left out).
+time lost outright is not read (hours, days: "six a day" would read as six days). A rate keeps what it is
+counted per ("85 dollars weekly": monatlich; "every fortnight": 每周). Not covered: "per night", and "this"
+before a week or year (often rightly left out).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
                                          "zh": rf"{_NUM}打|(?<!\d)12(?!\d)|十二", "ja": r"ダース|(?<!\d)12(?!\d)|十二"}),
     # the part of the day (a 24-hour clock in that part keeps it too: see `_CLOCK`); German "morgen" is
     # tomorrow, "Morgen" the morning
-    ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"(?-i:Morgen)|morgens|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada|temprano",
+    ("morning", r"\bmornings?\b(?<!good morning)", {"de": r"(?-i:Morgen)|(?<=tag)morgen|morgens|vormittag|früh", "fr": r"matin", "es": r"mañana|madrugada|temprano",
                                                     "zh": r"早|上午|凌晨|清晨", "ja": r"朝|午前"}),
     ("afternoon", r"\bafternoons?\b(?<!good afternoon)", {"de": r"nachmittag", "fr": r"après-midi|apres-midi", "es": r"tarde",
                                                           "zh": r"下午|午后", "ja": r"午後|昼"}),
@@ -92,6 +93,23 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # Japanese: a bare early hour there (6点, 8時) flagged as many correct pairs as errors; a bare evening one mostly errors
     ("tonight", r"\btonight\b", {"de": r"heute|diese[nr]? (?:abend|nacht)", "fr": r"ce soir|cette nuit|aujourd|\bsoir", "es": r"esta noche|hoy",
                                   "zh": r"今晚|今夜|今天|今日|(?<![明昨前后])晚上", "ja": r"今夜|今晩|今日|本日|今宵"}),  # the evening and the day
+    # a rate keeps what it is counted per ("85 dollars weekly": monatlich is four times as much; "every single
+    # week": jeden Tag); the unit alone is enough ("every two weeks" said "alle 14 Tage" is not read as one)
+    ("per day", r"\bdaily\b|\bper day\b|\b(?:every|each)(?: single)? day\b|\b(?:once|twice|times) a day\b",
+     {"de": r"tag|täglich", "fr": r"jour|quotidien", "es": r"d[íi]a|diari", "zh": r"天|日|每", "ja": r"日|毎"}),
+    ("per week", r"\bweekly\b|\bper week\b|\b(?:every|each)(?: single)? week\b|\b(?:once|twice|times) a week\b",
+     {"de": r"woche|wöchentlich", "fr": r"semaine|hebdomadaire", "es": r"semana", "zh": r"周|週|星期|礼拜|禮拜", "ja": r"週"}),
+    ("per fortnight", r"\bfortnight(?:ly|s)?\b",
+     {"de": r"zwei wochen|2 wochen|vierzehn tage|14 tage|14-tägig|zweiwöchentlich|vierzehntäglich",
+      "fr": r"quinze jours|15 jours|deux semaines|2 semaines|quatorze jours|14 jours|quinzaine|bimensuel",
+      "es": r"quince días|15 días|dos semanas|2 semanas|catorce días|14 días|quincena|quincenal",
+      "zh": r"两周|兩週|两个星期|兩個星期|2\s*周|2\s*個?星期|双周|隔周|半个月|十四天|14\s*天", "ja": r"隔週|2\s*週間?|二週間?|14\s*日|半月"}),
+    ("per month", r"\bmonthly\b|\bper month\b|\b(?:every|each)(?: single)? month\b|\b(?:once|twice|times) a month\b|\d a month\b",
+     {"de": r"monat", "fr": r"\bmois\b|mensu", "es": r"\bmes\b|mensual", "zh": r"月", "ja": r"月"}),
+    ("per hour", r"\bhourly\b|\bper hour\b|\d an hour\b",
+     {"de": r"stunde|stündlich|/\s*h\b", "fr": r"heure|horaire|/\s*h\b", "es": r"hora|/\s*h\b", "zh": r"小时|钟头|時間|时", "ja": r"時間|時"}),
+    ("per year", r"\byearly\b|\bannually\b|\bper (?:year|annum)\b|\b(?:every|each) year\b|\b(?:once|twice|times) a year\b|\d a year\b",
+     {"de": r"jahr|jährlich", "fr": r"\bans?\b|année|annuel", "es": r"año|anual", "zh": r"年", "ja": r"年"}),
     # seasons, public holidays and meals: when something happens, as much as a date
     ("spring", r"\b(?:in|this|next|last|every|since|until|by|from|early|late) (?:the )?spring\b|\bspring(?:time\b| \d{4})",
      {"de": r"frühling|frühjahr", "fr": r"printemps", "es": r"primavera", "zh": r"春", "ja": r"春"}),
@@ -121,7 +139,7 @@ _KEPT: list[tuple[str, str, dict[str, str]]] = [
     # next and last before a day or a period ("the next week", "the last week of June": the following, the final)
     ("next", rf"(?<!the )\bnext (?:{_DAYS_AND_PERIODS})\b",
      {"de": r"nächst|kommend|folgend|darauf", "fr": r"prochain|suivant|à venir", "es": r"pr[óo]xim|que viene|siguiente",
-      "zh": r"下一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年|接下来|第二年", "ja": r"来週|来月|来年|次の|今度の|翌|今後"}),
+      "zh": r"下一?(?:个|個)?(?:周|週|星期|礼拜|禮拜|月)|明年|接下来|第二年", "ja": r"来週|来月|来年|次の|次[週月年]|今度の|翌|今後"}),
     # a day or week: "last Sunday" said 去年の日曜日 (a Sunday of last year) is another day
     ("last", rf"(?<!the )\blast (?:{_WEEKDAYS}|week(?:end)?)\b",
      {**_LAST, "de": _LAST["de"] + r"|vorwoche", "zh": r"上一?(?:个|個)?(?:周|週|星期|礼拜|禮拜)|过去|昨", "ja": r"先週|前週|昨|この前|前の"}),
