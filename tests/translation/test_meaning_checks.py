@@ -1027,3 +1027,11 @@ def test_a_rate_keeps_what_it_is_counted_per():
     assert units.lost("Bins are collected every fortnight.", "垃圾每两周收一次。", "en", "zh") == []
     assert units.lost("Bins are collected every fortnight.", "垃圾每周收一次。", "en", "zh") == ["per fortnight"]
     assert units.lost("Parking is £2 hourly after that.", "その後、駐車料金は1時間2ポンドです。", "en", "ja") == []
+
+
+def test_a_phone_number_that_loses_its_leading_zero_is_another_number():
+    call = "You can reach me at 0412 338 907 until about six."
+    found = check.findings_for(call, "你可以在6点之前拨打412-338-907联系我。", "en", "zh")
+    assert [f.flag for f in found] == [check.NUMBER] and "0412 338 907 (the translation drops its leading 0)" in found[0].reason
+    assert numbers.zero_dropped(call, "Puedes llamarme al 0412 338 907 hasta las seis.") == []
+    assert numbers.zero_dropped("The shop opens at 0800 hours.", "店は8時に開きます。") == []  # a time

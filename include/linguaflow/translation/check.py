@@ -261,9 +261,9 @@ def meaning_findings(source_text: str, translated: str, source: str, target: str
     mismatch = numbers.compare(source_text, translated, source, target)
     unsaid = units.lost(source_text, translated, source, target)
     added = units.added(source_text, translated, source, target)
-    # a number kept for another thing: a span in another unit, a room as a floor, another currency
+    # a number kept for another thing: a span in another unit, a room as a floor, another currency, a phone number's 0
     changed = units.respanned(source_text, translated, source, target) + units.room_as_floor(source_text, translated, source, target) \
-        + numbers.currency_changed(source_text, translated, source, target)
+        + numbers.currency_changed(source_text, translated, source, target) + numbers.zero_dropped(source_text, translated)
     if mismatch or unsaid or added or changed:
         reasons = [mismatch.reason] if mismatch else []
         reasons += [f"the source says {', '.join(unsaid)}, the translation has no word for it"] if unsaid else []

@@ -210,6 +210,18 @@ def currency_changed(source_text: str, target_text: str, source: str, target: st
     return [f"{' / '.join(sorted(said & set().union(*(english[c] for c in codes))))} (the translation: {', '.join(sorted(named))})"]
 
 
+# A number written with a leading zero is a string of digits to dial or type (a phone number "0412 338 907"):
+# said "412-338-907" it keeps its value, and is another number. Six digits or more: not a time ("0800").
+_ZERO_LED = re.compile(r"(?<![\d.,:])0\d(?:[ -]?\d){4,}")
+
+
+def zero_dropped(source_text: str, target_text: str) -> list[str]:
+    """The source's numbers that lead with a 0 the translation writes without it."""
+    written = re.sub(r"\D", "", unicodedata.normalize("NFKC", target_text))
+    return [f"{m.group(0)} (the translation drops its leading 0)" for m in _ZERO_LED.finditer(source_text)
+            if (digits := re.sub(r"\D", "", m.group(0))) not in written and digits.lstrip("0") in written]
+
+
 # Currency names that are other words after a determiner: "le livre" is a book, "la livre" a pound
 _NOT_CURRENCY = {"fr": r"\b(?:le|un|du|au|ce|mon|ton|son|leur|notre|votre|des|les|mes|tes|ses|ces|nos|vos|leurs"
                        r"|nouveaux|vieux|anciens|beaux|bons|nombreux|premiers|derniers)\s+livres?\b(?!\s+sterling)"}  # 300 nouveaux livres: books (masculine: the pound is feminine)
