@@ -1035,3 +1035,20 @@ def test_a_phone_number_that_loses_its_leading_zero_is_another_number():
     assert [f.flag for f in found] == [check.NUMBER] and "0412 338 907 (the translation drops its leading 0)" in found[0].reason
     assert numbers.zero_dropped(call, "Puedes llamarme al 0412 338 907 hasta las seis.") == []
     assert numbers.zero_dropped("The shop opens at 0800 hours.", "店は8時に開きます。") == []  # a time
+
+
+def test_what_the_seventeenth_part_flagged_wrongly_is_read_right():
+    """False alarms on the error benchmark's seventeenth part (heldout16), each a misreading."""
+    fortnight = "Lessons cost 30 euros per hour, payable every fortnight."
+    assert not numbers.compare(fortnight, "Las lecciones cuestan 30 euros por hora, pagables cada dos semanas.", "en", "es")
+    assert not numbers.compare("Bins in Marchmont Crescent are collected on Fridays.", "Les poubelles de Marchmont Crescent sont collectées le vendredi.", "en", "fr")
+    assert numbers.compare("The office reopens in March.", "Le bureau rouvre en mai.", "en", "fr")  # still a month
+    assert not numbers.compare("He can come between nine and eleven.", "Il peut venir entre neuf et onze.", "en", "fr")
+    peru = "The hotel requires passports at check-in, even for Peruvian citizens."
+    assert names.lost(peru, "El hotel requiere pasaportes al ingresar, incluso para los ciudadanos peruanos.") == []
+    amex = "We don't accept American Express here, only Visa, Mastercard or cash."
+    assert names.lost(amex, "我们不接受美国 Express，只接受Visa、Mastercard和现金。") == ["American Express"]  # inside a name it is the name
+    assert names.lost("Half the flats in Block D lose water.", "La mitad de las casas en Bloque D pierden agua.") == []
+    oceans = "The Two Oceans Aquarium cost us 640 rand for four people."
+    assert not numbers.compare(oceans, "El Aquarium Two Oceans costó 640 rand para cuatro personas.", "en", "es")
+    assert numbers.compare(oceans, "Das Aquarium kostet 640 Rand für vier Personen.", "en", "de")  # the name lost: the 2 is asked

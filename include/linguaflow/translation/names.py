@@ -46,10 +46,11 @@ KB MB GB TB
 
 # Capitalised words that name a currency ("Swiss francs", "Hong Kong dollars"): a currency, checked by `numbers`
 _CURRENCY_NAME = r"\b(?:[A-Z][a-z]+ ){1,2}(?=(?:francs?|dollars?|pounds?|pesos?|kron[aeo]r?|rupees?|yuan|yen|euros?|rand|lira|lire)\b)"
-# A capitalised everyday word before a number labels it ("Platform 9", "Gate 23"): translated, not a name
+# A capitalised everyday word before a number or a letter labels it ("Platform 9", "Gate 23"): translated, not a name
 _LABEL = (r"\b(?:Platform|Gate|Room|Terminal|Floor|Level|Seat|Row|Table|Desk|Chapter|Page|Section|Line|Track|Bus|Route|Exit"
           r"|Zone|Carousel|Building|Block|Ward|Pier|Counter|Window|Aisle|Stand|Unit|Flat|Apartment|Suite|Locker|Coach"
-          r"|Carriage|Stop|Hall|Stage|Phase|Round|Grade|Year|Class|Group|Lane|Court|Pitch|Box|Dock|Berth|Bay|Area|Sector|Wing|Tower)(?=\s+\d)")
+          r"|Carriage|Stop|Hall|Stage|Phase|Round|Grade|Year|Class|Group|Lane|Court|Pitch|Box|Dock|Berth|Bay|Area|Sector|Wing|Tower)"
+          r"(?=\s+(?:\d|[A-Z]\b))")  # "Block D", "Wing C" too
 
 
 @functools.cache
@@ -60,6 +61,21 @@ def _languages() -> frozenset[str]:
 
     return frozenset(n for n in Locale("en").languages.values()  # the adjectives' endings: not Alabama, Delaware, Picard
                      if " " not in n and len(n) >= 5 and re.search(r"(?:ish|ese|ian|ic|ch|an)$", n))
+
+
+@functools.cache
+def nationality(word: str) -> bool:
+    """A language's or a nation's adjective ("Irish", "Peruvian", "Norwegian"), said in the target's own
+    words ("peruanos"): a language by its CLDR name, a nation by the first four letters of a country's
+    CLDR name and an adjective's ending (not a first name: "Christian", "Adrian")."""
+    if word in _languages():
+        return True
+    if len(word) < 6 or not re.search(r"(?:ian|ean|ese|ish|an|i)$", word) or word.capitalize() in _first_names():
+        return False
+    from babel import Locale
+
+    return any(len(country) >= 4 and word[:4].lower() == country[:4].lower()
+               for code, country in Locale("en").territories.items() if code.isalpha())
 
 
 MIN_POPULATION = 100_000  # smaller towns share their names with people ("Anna"), and are rarely named
@@ -161,7 +177,9 @@ def _names_of(run: list[str]) -> list[str]:
     whole = " ".join(run)
     if _plain(whole) in _other_names():
         return [whole]
-    rest = [w for w in run if w not in TRANSLATED and w not in _languages()]
+    # a nation's adjective alone ("Peruvian citizens") is said in the target's words; inside a name it is
+    # the name ("American Express")
+    rest = [w for w in run if w not in TRANSLATED and w not in _languages() and not (len(run) == 1 and nationality(w))]
     own = [w for w in rest if not everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
     if not own and len(rest) < len(run) and len(run) > 1:
         return []  # everyday words and an institution: "Natural History Museum" is translated

@@ -253,7 +253,7 @@ _MAY_AFTER = ("of", "in", "from", "since", "until", "till", "by", "during", "bef
 # Calendar words that are other words too, found by their case in the original text instead:
 # (language, kind, word) -> pattern
 _CASED = {
-    ("en", "month", "march"): r"\bMarch\w*",  # the verb: months are capitalised in English
+    ("en", "month", "march"): r"\bMarch(?![a-z])",  # the verb: months are capitalised in English (not Marchmont)
     ("en", "month", "may"): "|".join(rf"(?<=\b{w} )May\b" for w in _MAY_AFTER)
                             + r"|(?<=\bmid-)May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
     ("de", "day", "morgen"): r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",  # tomorrow, not "am Morgen" (the morning) or "morgens"
@@ -378,9 +378,9 @@ _SPLIT = {
     # "ciento" as 100 and "unos 240" (about 240) as "1 240"
     "es": lambda t: _fractions("es", re.sub(r"(?i)\bun([oa])s\b", r"~", re.sub(r"(?i)\bpor ciento\b", "%", re.sub(
         r"(?i)\b(el|la|en|del|al) segund([oa])\b", r"\1 2º", re.sub(r"(?i)\bsegunda mano\b", "ocasión", t))))),
-    # "vingt-un" (21, a usual slip text2num does not read)
+    # "vingt-un" (21, a usual slip text2num does not read); "entre neuf et onze" (text2num leaves "neuf", also "new")
     "fr": lambda t: _fractions("fr", re.sub(r"(?i)\b(vingt|trente|quarante|cinquante|soixante)-un(e?)\b", r"\1-et-un\2",
-                                            re.sub(r"(?i)\bpour cent\b", "%", t))),
+                                            re.sub(r"(?i)(?<=\bentre )neuf\b", "9", re.sub(r"(?i)\bpour cent\b", "%", t)))),
 }
 # Numbers an English source says that a good translation may or may not write as a number: "twice"
 # (两次, "doppelt"), a dozen ("ein Dutzend", 12個), both (两个孩子), thirds and quarters ("a quarter of an hour": "eine Viertelstunde", 一刻钟), and a
@@ -393,7 +393,7 @@ _EN_HYPHENED = rf"\b({_EN_UNITS})-(?!{_EN_UNITS}\b)(?=[a-z])"
 _EN_SOFT = [(r"\btwice\b|\bdoubled?\b", {2.0}), (r"\b(?:a|one) third\b", {1.0, 3.0}), (r"\btwo thirds\b", {2.0, 3.0}),
             (r"\b(?:a|one) quarter\b", {1.0, 4.0, 15.0, 25.0, 0.25}), (r"\bthree quarters\b", {3.0, 4.0, 45.0, 75.0, 0.75}),
             (r"\ba dozen\b", {12.0}), (r"\bhalf a dozen\b", {6.0}), (r"\bboth\b|\bcouple\b|\bpair\b", {2.0}),
-            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0}), (r"\b(?:a)?round the clock\b|\b24/7\b", {24.0, 7.0}), (r"\b(?:n?either|each) of (?:them|the two|us)\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
+            (r"\bfiver\b", {5.0}), (r"\btenner\b", {10.0}), (r"\bfortnight", {2.0, 14.0, 15.0}), (r"\b(?:a)?round the clock\b|\b24/7\b", {24.0, 7.0}), (r"\b(?:n?either|each) of (?:them|the two|us)\b", {2.0})]  # "a dozen eggs": 12個の卵 (required as a word of its own: `units`)
 COMPOUNDING = ("de", "nl", "da")  # "a two-hour meeting" is one word there ("zweistündiges"), which is not read
 
 
@@ -853,12 +853,19 @@ def _digit_string(said: list[Fact]) -> str:
     return "".join(re.findall(r"\d", " ".join(f.text for f in said)))
 
 
+# A capitalised number word inside a name ("the Two Oceans Aquarium", "Three Kings Day"), not a sentence's first word
+_NAMED_NUMBER = re.compile(r"(?<!^)(?<![.!?] )\b(?:" + "|".join(w.capitalize() for w in _EN_UNITS.split("|") if w != "one")
+                           + r")\s+[A-Z][a-z]+")
+
+
 def compare(source_text: str, target_text: str, source: str, target: str) -> Mismatch:
     """What the source says that the target does not (any usual writing counts as saying it)."""
     source_read = source_text
     if source == "en":  # "below zero" says a sign, not a 0 to repeat (checked below); "a fifteen-minute walk" says 15,
         source_read = re.sub(r"(?i)\bbelow zero\b", "below", source_text)  # unless the target writes it in one word
         source_read = source_read if target in COMPOUNDING else re.sub(_EN_HYPHENED, r"\1 ", source_read, flags=re.I)
+        # a number word in a name the translation keeps as written ("the Two Oceans Aquarium") is the name's
+        source_read = re.sub(_NAMED_NUMBER, lambda m: " " if m.group(0) in target_text else m.group(0), source_read)
     said = facts(source_read, source)
     if source != "en" or target not in _PERIOD_WORDS:  # a week said relative to now: read from English, into a listed language
         said = [f for f in said if f.kind != "period"]
