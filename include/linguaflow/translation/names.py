@@ -64,12 +64,10 @@ def _languages() -> frozenset[str]:
 
 
 @functools.cache
-def nationality(word: str) -> bool:
-    """A language's or a nation's adjective ("Irish", "Peruvian", "Norwegian"), said in the target's own
-    words ("peruanos"): a language by its CLDR name, a nation by the first four letters of a country's
-    CLDR name and an adjective's ending (not a first name: "Christian", "Adrian")."""
-    if word in _languages():
-        return True
+def _nationality(word: str) -> bool:
+    """A nation's adjective ("Peruvian", "Norwegian"), said in the target's own words ("peruanos"): the
+    first four letters of a country's CLDR name and an adjective's ending (not a first name: "Christian",
+    "Adrian"). A language's adjective ("Irish") is `_languages`'."""
     if len(word) < 6 or not re.search(r"(?:ian|ean|ese|ish|an|i)$", word) or word.capitalize() in _first_names():
         return False
     from babel import Locale
@@ -179,7 +177,7 @@ def _names_of(run: list[str]) -> list[str]:
         return [whole]
     # a nation's adjective alone ("Peruvian citizens") is said in the target's words; inside a name it is
     # the name ("American Express")
-    rest = [w for w in run if w not in TRANSLATED and w not in _languages() and not (len(run) == 1 and nationality(w))]
+    rest = [w for w in run if w not in TRANSLATED and w not in _languages() and not (len(run) == 1 and _nationality(w))]
     own = [w for w in rest if not everyday(w)]  # "Porto Dental Clinic" -> "Porto": the clinic is translated
     if not own and len(rest) < len(run) and len(run) > 1:
         return []  # everyday words and an institution: "Natural History Museum" is translated

@@ -5,8 +5,9 @@ check without a model. `facts(text, lang)` reads what a text says in any usual w
 (full-width too), number words (text2num: en, de, fr, es, pt, it, nl, da), Chinese and Japanese
 numerals (cn2an, with 万/億), clock times ("half past seven", "halb acht", "sept heures et demie",
 "七点半", "7時半", "19:30" = "7:30 pm"), weekdays, months and the days around today (dateparser's
-per-language word lists), and days of the year known by a name ("Boxing Day" is the 26th of December). `lost(source, target, ...)` is what the source says and the target
-does not, with the reason in words ("the source says 7:30, the translation 10:30").
+per-language word lists), and days of the year known by a name ("Boxing Day" is the 26th of
+December). `lost(source, target, ...)` is what the source says and the target does not, with the
+reason in words ("the source says 7:30, the translation 10:30").
 
 Not covered (they never flag, so they cannot cause false alarms, but their errors pass):
 fractions and compound words text2num does not split ("zweieinhalb", "dreimal"), numbers spelt
