@@ -1,7 +1,7 @@
 """Does a model's quality estimate find the wrong translations the rules miss? Scored on the
 labelled error benchmark (`bench/data/translation_errors.json`, issue 26).
 
-    .venv/bin/python bench/translation_estimate_bench.py score [--split tune|heldout|...|heldout16] [--readings back,forward]
+    .venv/bin/python bench/translation_estimate_bench.py score [--split tune|heldout|...|heldout17] [--readings back,forward]
     .venv/bin/python bench/translation_estimate_bench.py report [--reading back] [--allowed 0.03] [--lines JSON]
     .venv/bin/python bench/translation_estimate_bench.py references
 
