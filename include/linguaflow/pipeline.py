@@ -254,7 +254,7 @@ def _transcription_progress(fraction: float) -> None:
 
 
 SENTENCES_VERSION = "whole-sentences-1"  # segments are translated as whole sentences, then split back
-CHECK_VERSION = "output-check-15"  # a translation made before the current checks (language, glossary, meaning) is made again
+CHECK_VERSION = "output-check-16"  # a translation made before the current checks (language, glossary, meaning) is made again
 
 
 def _input_hash(items: list, source: str, target: str, route: str) -> str:

@@ -1052,3 +1052,15 @@ def test_what_the_seventeenth_part_flagged_wrongly_is_read_right():
     oceans = "The Two Oceans Aquarium cost us 640 rand for four people."
     assert not numbers.compare(oceans, "El Aquarium Two Oceans costó 640 rand para cuatro personas.", "en", "es")
     assert numbers.compare(oceans, "Das Aquarium kostet 640 Rand für vier Personen.", "en", "de")  # the name lost: the 2 is asked
+
+
+def test_a_decimal_comma_with_a_space_is_the_sources_decimal():
+    """"29, 50 euros" for 29.50 (the eighteenth part's readers accept it); where the source does not say
+    that decimal, "2, 3" stays two numbers."""
+    menu = "Yasmin chose the vegetarian set menu, which costs 29.50 euros per person."
+    assert not numbers.compare(menu, "Yasmin a choisi le menu végétarien, qui coûte 29, 50 euros par personne.", "en", "fr")
+    school = "Our daughter's school in Gaborone starts at 7:20 and finishes at 1:30."
+    assert not numbers.compare(school, "L'école de notre fille à Gaborone commence à 7, 20 et se termine à 1, 30.", "en", "fr")
+    assert numbers.compare(menu, "Yasmin a choisi le menu végétarien, qui coûte 29, 60 euros par personne.", "en", "fr")
+    assert not numbers.compare("Bring 2 or 3 chairs.", "Apportez 2, 3 chaises.", "en", "fr")  # no decimal said: two numbers
+    assert numbers.compare("Bring 2.3 kilos.", "Bringen Sie 2, 4 Kilo.", "en", "de")  # another decimal is another number

@@ -859,8 +859,28 @@ _NAMED_NUMBER = re.compile(r"(?<!^)(?<![.!?] )\b(?:" + "|".join(w.capitalize() f
                            + r")\s+[A-Z][a-z]+")
 
 
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d+), (\d{1,2})(?!\d)")
+
+
+def _spaced_decimals(source_text: str, target_text: str) -> str:
+    """A decimal comma with a space after it ("29, 50 euros", "2, 5 %", "à 7, 20"), as small models
+    write it and readers accept, is the source's 29.50 or 7:20 where the source says exactly that;
+    anywhere else "2, 3" stays two numbers."""
+    def joined(m: re.Match) -> str:
+        whole, part = m.groups()
+        if re.search(rf"(?<![\d.]){whole}\.{part}(?!\d)", source_text):
+            return f"{whole},{part}"
+        if re.search(rf"(?<![\d:]){whole}:{part}(?!\d)", source_text):
+            return f"{whole}:{part}"
+        return m.group(0)
+
+    return _SPACED_DECIMAL.sub(joined, target_text)
+
+
 def compare(source_text: str, target_text: str, source: str, target: str) -> Mismatch:
     """What the source says that the target does not (any usual writing counts as saying it)."""
+    if target not in CJK_NUMERALS:
+        target_text = _spaced_decimals(source_text, target_text)
     source_read = source_text
     if source == "en":  # "below zero" says a sign, not a 0 to repeat (checked below); "a fifteen-minute walk" says 15,
         source_read = re.sub(r"(?i)\bbelow zero\b", "below", source_text)  # unless the target writes it in one word
