@@ -1064,3 +1064,10 @@ def test_a_decimal_comma_with_a_space_is_the_sources_decimal():
     assert numbers.compare(menu, "Yasmin a choisi le menu végétarien, qui coûte 29, 60 euros par personne.", "en", "fr")
     assert not numbers.compare("Bring 2 or 3 chairs.", "Apportez 2, 3 chaises.", "en", "fr")  # no decimal said: two numbers
     assert numbers.compare("Bring 2.3 kilos.", "Bringen Sie 2, 4 Kilo.", "en", "de")  # another decimal is another number
+
+
+def test_a_weekday_then_morgen_is_that_mornings_not_tomorrow():
+    """"am Mittwoch morgen" (the spelling before 1996) is Wednesday morning, as the eighteenth part's readers read it."""
+    colonoscopy = "Eat nothing after midnight before your colonoscopy on Wednesday morning, Mr Hughes."
+    assert not numbers.compare(colonoscopy, "Nichts essen nach Mitternacht vor Ihrer Darmspiegelung am Mittwoch morgen, Herr Hughes.", "en", "de")
+    assert numbers.compare("Eat nothing after midnight, Mr Hughes.", "Essen Sie morgen nichts nach Mitternacht, Herr Hughes.", "en", "de")

@@ -257,7 +257,8 @@ _CASED = {
     ("en", "month", "march"): r"\bMarch(?![a-z])",  # the verb: months are capitalised in English (not Marchmont)
     ("en", "month", "may"): "|".join(rf"(?<=\b{w} )May\b" for w in _MAY_AFTER)
                             + r"|(?<=\bmid-)May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
-    ("de", "day", "morgen"): r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",  # tomorrow, not "am Morgen" (the morning) or "morgens"
+    # tomorrow, not "am Morgen" (the morning) or "morgens", nor "Mittwoch morgen" (Wednesday morning, spelt as before 1996)
+    ("de", "day", "morgen"): r"(?<!tag )(?<!woch )\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",
 }
 
 
