@@ -25,7 +25,7 @@ from collections import defaultdict
 from common import REPO, write_figures
 
 # tune and heldout were fixed before any check was written; heldout2 (s121-), heldout3 (s191-), heldout4 (s241-),
-# heldout5 (s301-), heldout6 (s361-), heldout7 (s421-), heldout8 (s481-), heldout9 (s541-), heldout10 (s601-), heldout11 (s661-, 120 sources), heldout12 (s781-, 120 sources), heldout13 (s901-, 120 sources), heldout14 (s1021-, 120 sources), heldout15 (s1141-, 120 sources) heldout16 (s1261-, 120 sources) and heldout17 (s1381-, 120 sources) were written and labelled later, by writers who never saw the checks, each scored once after the rules it measures
+# heldout5 (s301-), heldout6 (s361-), heldout7 (s421-), heldout8 (s481-), heldout9 (s541-), heldout10 (s601-), heldout11 (s661-, 120 sources), heldout12 (s781-, 120 sources), heldout13 (s901-, 120 sources), heldout14 (s1021-, 120 sources), heldout15 (s1141-, 120 sources), heldout16 (s1261-, 120 sources) and heldout17 (s1381-, 120 sources) were written and labelled later, by writers who never saw the checks, each scored once after the rules it measures
 PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17")
 DATA = REPO / "bench" / "data" / "translation_errors.json"
 REVIEWS = REPO / "bench" / "data" / "translation_reviews.json"

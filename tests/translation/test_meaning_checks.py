@@ -1071,3 +1071,4 @@ def test_a_weekday_then_morgen_is_that_mornings_not_tomorrow():
     colonoscopy = "Eat nothing after midnight before your colonoscopy on Wednesday morning, Mr Hughes."
     assert not numbers.compare(colonoscopy, "Nichts essen nach Mitternacht vor Ihrer Darmspiegelung am Mittwoch morgen, Herr Hughes.", "en", "de")
     assert numbers.compare("Eat nothing after midnight, Mr Hughes.", "Essen Sie morgen nichts nach Mitternacht, Herr Hughes.", "en", "de")
+    assert not numbers.compare("My birthday is tomorrow.", "Ich habe Geburtstag morgen.", "en", "de")  # a day ending in -tag is no weekday

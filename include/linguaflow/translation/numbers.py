@@ -257,8 +257,10 @@ _CASED = {
     ("en", "month", "march"): r"\bMarch(?![a-z])",  # the verb: months are capitalised in English (not Marchmont)
     ("en", "month", "may"): "|".join(rf"(?<=\b{w} )May\b" for w in _MAY_AFTER)
                             + r"|(?<=\bmid-)May\b|\bMay(?=,? \d)|(?<=\d )May\b|(?<=\d[snrt][tdh] )May\b",  # the verb too
-    # tomorrow, not "am Morgen" (the morning) or "morgens", nor "Mittwoch morgen" (Wednesday morning, spelt as before 1996)
-    ("de", "day", "morgen"): r"(?<!tag )(?<!woch )\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",
+    # tomorrow, not "am Morgen" (the morning) or "morgens", nor "Mittwoch morgen", "jeden Werktag morgen" (a morning, spelt as
+    # before 1996); "Geburtstag morgen" is tomorrow
+    ("de", "day", "morgen"): "".join(rf"(?<!{d} )" for d in ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag", "Werktag"))
+                             + r"\bmorgen\b|^Morgen\b|(?<=[.!?] )Morgen\b",
 }
 
 
